@@ -1,0 +1,28 @@
+#!/bin/sh
+# Install the Debian packages erpsync needs to build and test, when missing.
+# Usage: deploy/deps.sh   (as root, or with sudo available)
+set -eu
+
+pkgs="build-essential pkg-config libevent-dev libsqlite3-dev libcurl4-openssl-dev
+libmsgpack-dev libxml2-dev libinih-dev check sqlite3 curl python3 procps util-linux"
+
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps.sh: installing:$missing" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null 2>&1 || {
+		echo "deps.sh: need root (or sudo) to install:$missing" >&2
+		exit 1
+	}
+	SUDO=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
