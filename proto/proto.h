@@ -1,0 +1,187 @@
+/*
+ * proto.h — framing and the message catalogue shared by erpsyncd,
+ * erpsync-worker and erpsyncctl (design.md §3, stable).
+ *
+ * A frame is a 4-byte big-endian length N (1 <= N <= FRAME_MAX) and N bytes
+ * holding exactly one msgpack map whose key "t" names the message.
+ */
+#ifndef PROTO_H
+#define PROTO_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <msgpack.h>
+
+#include "common/common.h"
+
+#define PROTO_VERSION	1
+#define FRAME_MAX	(1024 * 1024)
+#define FRAME_HDR	4
+#define PROTO_ERRLEN	256
+
+enum msg_type {
+	MSG_HELLO = 0,	/* both ways, first frame */
+	MSG_ERROR,	/* either way, before closing */
+	MSG_JOB,	/* supervisor -> worker */
+	MSG_PAUSE,
+	MSG_RESUME,
+	MSG_STOP,
+	MSG_READY,	/* worker -> supervisor */
+	MSG_PROGRESS,	/* worker -> supervisor, supervisor -> subscribers */
+	MSG_PAUSED,
+	MSG_LOG,	/* worker -> supervisor, supervisor -> subscribers */
+	MSG_HEARTBEAT,
+	MSG_DONE,
+	MSG_REQ,	/* admin client -> supervisor */
+	MSG_RESP,	/* supervisor -> admin client */
+	MSG_COUNT
+};
+
+/* frame.c: reading */
+struct frame_reader {
+	struct buf		 in;	/* bytes not yet consumed */
+	size_t			 off;	/* start of the next frame in in */
+	msgpack_unpacked	 un;	/* the last frame's object */
+	int			 failed;
+};
+void	 frame_reader_init(struct frame_reader *);
+void	 frame_reader_free(struct frame_reader *);
+void	 frame_reader_feed(struct frame_reader *, const void *, size_t);
+ssize_t	 frame_reader_read(struct frame_reader *, int fd);
+int	 frame_reader_next(struct frame_reader *, const msgpack_object **,
+	    char *err, size_t errlen);
+
+/* frame.c: writing */
+struct frame {
+	msgpack_sbuffer	 sb;
+	msgpack_packer	 pk;
+};
+void	 frame_begin(struct frame *, enum msg_type, size_t nfields);
+int	 frame_end(struct frame *, char *err, size_t errlen);
+void	 frame_free(struct frame *);
+void	 pk_str(msgpack_packer *, const char *);
+void	 pk_kv_str(msgpack_packer *, const char *key, const char *val);
+void	 pk_kv_int(msgpack_packer *, const char *key, int64_t);
+void	 pk_kv_bool(msgpack_packer *, const char *key, int);
+void	 pk_kv_double(msgpack_packer *, const char *key, double);
+void	 pk_key(msgpack_packer *, const char *key);
+
+/* msg.c: catalogue and checked getters */
+const char	*msg_name(enum msg_type);
+int		 msg_type_of(const msgpack_object *, enum msg_type *,
+		    char *err, size_t errlen);
+const msgpack_object *msg_get(const msgpack_object *map, const char *key);
+int	 msg_get_str(const msgpack_object *, const char *key, char *dst,
+	    size_t dstlen, int required, char *err, size_t errlen);
+int	 msg_get_int(const msgpack_object *, const char *key, int64_t *,
+	    int required, char *err, size_t errlen);
+int	 msg_get_bool(const msgpack_object *, const char *key, int *,
+	    int required, char *err, size_t errlen);
+int	 msg_get_map(const msgpack_object *, const char *key,
+	    const msgpack_object **, int required, char *err, size_t errlen);
+int	 msg_str_eq(const msgpack_object *, const char *);
+
+/* Message bodies. Strings are copied into fixed buffers: no lifetimes. */
+struct msg_hello {
+	int64_t		 v;
+	char		 role[16];	/* supervisor, worker, ctl */
+	int64_t		 pid;
+};
+
+struct msg_error {
+	char		 message[512];
+};
+
+struct msg_job {
+	int64_t		 id;
+	char		 kind[16];		/* customers orders products prices */
+	char		 mode[8];		/* full delta */
+	char		 user[USER_ID_MAX + 1];	/* scope: agent, or "*" */
+	char		 erp_user[USER_ID_MAX + 1];	/* who logs in */
+	char		 password[256];		/* never logged */
+	char		 url[1024];		/* ERP base URL */
+	char		 db[PATH_MAX];		/* database file */
+	char		 debug_dir[PATH_MAX];	/* bad pages saved here */
+	int64_t		 page_size;
+	int64_t		 sessions;
+	int64_t		 request_timeout_ms;
+	int64_t		 heartbeat_ms;		/* send something this often */
+	int64_t		 delta_margin_s;
+	int		 tls_verify;
+	char		 ca_file[PATH_MAX];
+	char		 user_agent[256];
+};
+
+struct msg_progress {
+	int64_t		 job;		/* set by the supervisor when relaying */
+	char		 user[USER_ID_MAX + 1];
+	char		 kind[16];
+	int64_t		 page;		/* pages done in this run */
+	int64_t		 pages;		/* pages the ERP reports */
+	int64_t		 seen;
+	int64_t		 inserted;
+	int64_t		 updated;
+	int64_t		 unchanged;
+	int64_t		 skipped;
+	int64_t		 total;		/* rows the ERP reports */
+};
+
+struct msg_log {
+	int64_t		 ts_ms;		/* set by the supervisor when relaying */
+	char		 level[8];
+	char		 proc[16];
+	int64_t		 job;
+	char		 user[USER_ID_MAX + 1];
+	char		 kind[16];
+	char		 msg[1024];
+};
+
+struct msg_done {
+	char		 status[16];	/* ok failed cancelled */
+	char		 error_class[16];	/* auth busy erp contract storage ... */
+	char		 message[1024];
+	int64_t		 pages;
+	int64_t		 seen;
+	int64_t		 inserted;
+	int64_t		 updated;
+	int64_t		 unchanged;
+	int64_t		 skipped;
+	int64_t		 deleted;
+	int64_t		 total;
+	int64_t		 fetched;	/* grid pages fetched from the ERP */
+	char		 watermark[32];	/* yyyy-mm-ddTHH:MM:SS or "" */
+	char		 sweep[256];	/* why nothing was deleted, or "" */
+};
+
+struct msg_req {
+	int64_t			 id;
+	char			 cmd[32];
+	const msgpack_object	*args;	/* a map, valid with the frame */
+};
+
+/* msg.c: pack and unpack, side by side. */
+void	 msg_hello_pack(struct frame *, const struct msg_hello *);
+int	 msg_hello_unpack(const msgpack_object *, struct msg_hello *, char *, size_t);
+void	 msg_error_pack(struct frame *, const struct msg_error *);
+int	 msg_error_unpack(const msgpack_object *, struct msg_error *, char *, size_t);
+void	 msg_job_pack(struct frame *, const struct msg_job *);
+int	 msg_job_unpack(const msgpack_object *, struct msg_job *, char *, size_t);
+void	 msg_empty_pack(struct frame *, enum msg_type);
+void	 msg_progress_pack(struct frame *, const struct msg_progress *);
+int	 msg_progress_unpack(const msgpack_object *, struct msg_progress *, char *, size_t);
+void	 msg_log_pack(struct frame *, const struct msg_log *);
+int	 msg_log_unpack(const msgpack_object *, struct msg_log *, char *, size_t);
+void	 msg_done_pack(struct frame *, const struct msg_done *);
+int	 msg_done_unpack(const msgpack_object *, struct msg_done *, char *, size_t);
+void	 msg_req_begin(struct frame *, int64_t id, const char *cmd, size_t nargs);
+int	 msg_req_unpack(const msgpack_object *, struct msg_req *, char *, size_t);
+void	 msg_resp_begin(struct frame *, int64_t id, int ok);
+void	 msg_resp_error(struct frame *, int64_t id, const char *fmt, ...)
+	    ATTR_PRINTF(3, 4);
+
+/* json.c: print any msgpack object as JSON (erpsyncctl --json, logs). */
+void	 msgpack_to_json(struct buf *, const msgpack_object *);
+
+#endif /* PROTO_H */
