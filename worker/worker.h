@@ -111,4 +111,117 @@ int		 form_parse(const char *html, size_t len, struct form *,
 void		 form_free(struct form *);
 const char	*form_get(const struct form *, const char *name);
 
+
+/* Everything below is the worker's own machinery (lead's sections). */
+#include "proto/proto.h"
+
+/* views.c: the four list views as data (contract §3, §6) */
+struct view_col {
+	const char	*caption;
+	const char	*fieldname;
+	const char	*column;
+	enum col_type	 type;
+};
+
+struct view {
+	const char		*kind;
+	const char		*path;		/* list view, e.g. CUSTTABLE_ListView_Agent */
+	const char		*filter_key;	/* predefined filter needed, or NULL */
+	const char		*filter_caption;
+	const char		*sort_field;	/* fieldname to sort by */
+	int			 sort_desc;
+	const char		*table;
+	const char		*key;		/* key column */
+	int			 per_user;	/* rows carry user_id (shared db) */
+	const char		*db_name;	/* "customers-%s.db", "orders.db" */
+	const struct view_col	*cols;
+	size_t			 ncols;
+	const char		*extra_ddl;	/* more columns/tables, or NULL */
+};
+
+const struct view	*view_find(const char *kind);
+const struct view_col	*view_col_by_field(const struct view *, const char *);
+size_t			 view_key_index(const struct view *);
+
+/* Why a job failed: an error class of design.md §5 and a sentence. */
+struct wk_error {
+	const char	*class;		/* NULL when no error */
+	char		 msg[768];
+};
+void	 wk_error_set(struct wk_error *, const char *class, const char *fmt, ...)
+	    ATTR_PRINTF(3, 4);
+int	 wk_error_permanent(const struct wk_error *);
+
+/* report.c: frames to and from the supervisor on fd 3 */
+enum ctl_event { CTL_NONE = 0, CTL_PAUSE, CTL_RESUME, CTL_STOP };
+int		 report_init(int fd, struct msg_job *, char *err, size_t errlen);
+void		 report_send(struct frame *);
+void		 report_progress(const struct msg_progress *);
+void		 report_tick(void);
+enum ctl_event	 report_poll(int timeout_ms);
+void		 report_done(const struct msg_done *);
+void		 report_paused(void);
+void		 report_ready(void);
+
+/* erp.c: one logged-in ERP session (libcurl) */
+struct erp;
+struct erp_config {
+	const char	*url;
+	const char	*user;
+	const char	*password;	/* borrowed; never logged */
+	long		 timeout_ms;
+	int		 tls_verify;
+	const char	*ca_file;
+	const char	*user_agent;
+	const char	*debug_dir;
+};
+struct erp	*erp_new(const struct erp_config *);
+void		 erp_free(struct erp *);
+int		 erp_login(struct erp *, struct wk_error *);
+void		 erp_logout(struct erp *);
+int		 erp_open_view(struct erp *, const char *view, struct grid *,
+		    struct wk_error *);
+int		 erp_callback(struct erp *, const char *cmd, struct grid *,
+		    struct wk_error *);
+const char	*erp_origin(const struct erp *);
+int64_t		 erp_fetched(const struct erp *);
+int64_t		 erp_relogins(const struct erp *);
+void		 erp_save_debug(struct erp *, const char *what);
+
+/* store.c: one SQLite database, one page per transaction */
+struct store;
+struct checkpoint {
+	int64_t		 run_id;
+	char		 mode[8];
+	int64_t		 next_page;
+	int64_t		 pages;
+	int64_t		 total;		/* elements the ERP reported at run start */
+	int		 resumed;
+	char		 watermark[32];	/* of the last successful delta or full */
+};
+struct page_counts {
+	int64_t		 seen;
+	int64_t		 inserted;
+	int64_t		 updated;
+	int64_t		 unchanged;
+	int64_t		 skipped;
+};
+struct store	*store_open(const char *path, const struct view *,
+		    const char *user, struct wk_error *);
+void		 store_close(struct store *);
+int		 store_begin_run(struct store *, const char *mode,
+		    struct checkpoint *, struct wk_error *);
+int		 store_write_page(struct store *, const struct checkpoint *,
+		    struct value *rows, size_t nrows, const int *row_ok,
+		    struct page_counts *, struct wk_error *);
+int64_t		 store_seen_count(struct store *, int64_t run_id);
+int		 store_watermark(struct store *, char *, size_t);
+int		 store_sweep(struct store *, int64_t run_id, int64_t *deleted,
+		    struct wk_error *);
+int		 store_finish(struct store *, const struct checkpoint *,
+		    const char *state, const char *watermark, struct wk_error *);
+
+/* sync.c: the sync algorithms of design.md §6 */
+int		 sync_run(const struct msg_job *, struct msg_done *);
+
 #endif /* WORKER_H */

@@ -1,0 +1,75 @@
+/*
+ * main.c — erpsync-worker: started by erpsyncd with a socket on fd 3, reads
+ * one job, runs it, reports, exits 0 (ok or cancelled), 100 (permanent
+ * failure: auth, contract, protocol) or 111 (temporary: erp, busy, storage).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+
+#include "worker/worker.h"
+
+#define CHANNEL_FD 3
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: erpsync-worker\n"
+	    "erpsync-worker is started by erpsyncd: it reads its job from the\n"
+	    "socket on fd 3 and exits 0 (done or cancelled), 100 (permanent\n"
+	    "failure) or 111 (temporary failure).\n");
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct msg_job	 job;
+	struct msg_done	 done;
+	struct stat	 sb;
+	char		 err[PROTO_ERRLEN];
+	int		 code;
+
+	(void)argv;
+	log_init("worker", LOG_LOGFMT, LOG_INFO);
+	if (argc != 1)
+		usage();
+	if (fstat(CHANNEL_FD, &sb) == -1 || !S_ISSOCK(sb.st_mode)) {
+		log_warnx("fd %d is not a socket: erpsync-worker is started "
+		    "by erpsyncd", CHANNEL_FD);
+		usage();
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (report_init(CHANNEL_FD, &job, err, sizeof err) == -1) {
+		log_warnx("cannot read the job: %s", err);
+		return WK_EXIT_PERMANENT;
+	}
+	log_set_context(job.id, strcmp(job.user, "*") ? job.user : NULL,
+	    job.kind);
+	xmlInitParser();
+	log_info("%s sync of %s for %s: %s", job.mode, job.kind, job.user,
+	    job.db);
+	code = sync_run(&job, &done);
+	explicit_bzero(job.password, sizeof job.password);
+	if (strcmp(done.status, "ok") == 0)
+		log_info("done: %lld pages, %lld rows (+%lld ~%lld =%lld, "
+		    "%lld skipped, %lld deleted), %lld grid requests",
+		    (long long)done.pages, (long long)done.seen,
+		    (long long)done.inserted, (long long)done.updated,
+		    (long long)done.unchanged, (long long)done.skipped,
+		    (long long)done.deleted, (long long)done.fetched);
+	else
+		log_warnx("%s: %s%s%s", done.status, done.error_class,
+		    done.message[0] ? ": " : "", done.message);
+	report_done(&done);
+	xmlCleanupParser();
+	return code;
+}

@@ -1,0 +1,596 @@
+/*
+ * store.c — one SQLite database per job (design.md §4). Each page of rows
+ * and the _sync checkpoint are written in one transaction, so a crash loses
+ * at most the page in flight and never leaves a half-written page.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "worker/worker.h"
+
+struct store {
+	sqlite3			*db;
+	const struct view	*v;
+	char			*user;		/* "*" for shared kinds */
+	char			*path;
+	size_t			 key;		/* index of the key column */
+	sqlite3_stmt		*sel;		/* current values by key */
+	sqlite3_stmt		*ins;
+	sqlite3_stmt		*upd;		/* new values, seen_run, synced_at */
+	sqlite3_stmt		*touch;		/* seen_run only */
+	sqlite3_stmt		*ckpt;		/* advance _sync */
+};
+
+static int
+store_fail(struct store *s, struct wk_error *err, const char *what)
+{
+	wk_error_set(err, "storage", "%s: %s: %s", s->path, what,
+	    sqlite3_errmsg(s->db));
+	return -1;
+}
+
+static int
+store_exec(struct store *s, const char *sql, struct wk_error *err)
+{
+	char	*msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		wk_error_set(err, "storage", "%s: %s", s->path,
+		    msg ? msg : "unknown error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *
+sql_type(enum col_type t)
+{
+	switch (t) {
+	case COL_INT:
+	case COL_BOOL:
+		return "INTEGER";
+	case COL_DECIMAL:
+		return "REAL";
+	default:
+		return "TEXT";
+	}
+}
+
+/* Create the view's table, _sync, and whatever extra the view needs. */
+static int
+store_schema(struct store *s, struct wk_error *err)
+{
+	const struct view	*v = s->v;
+	struct buf		 sql;
+	size_t			 i;
+	int			 rc, exists;
+	sqlite3_stmt		*st;
+
+	if (store_exec(s,
+	    "CREATE TABLE IF NOT EXISTS _sync ("
+	    " kind TEXT NOT NULL, user TEXT NOT NULL, run_id INTEGER NOT NULL,"
+	    " mode TEXT NOT NULL, state TEXT NOT NULL,"
+	    " next_page INTEGER NOT NULL DEFAULT 0, pages INTEGER,"
+	    " rows INTEGER NOT NULL DEFAULT 0, total INTEGER,"
+	    " started_at TEXT, finished_at TEXT, watermark TEXT,"
+	    " PRIMARY KEY (kind, user))", err) == -1)
+		return -1;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE "
+	    "type = 'table' AND name = ?", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, err, "checking the schema");
+	sqlite3_bind_text(st, 1, v->table, -1, SQLITE_STATIC);
+	exists = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (exists)
+		return 0;
+
+	buf_init(&sql);
+	buf_addf(&sql, "CREATE TABLE %s (", v->table);
+	if (v->per_user)
+		buf_adds(&sql, "user_id TEXT NOT NULL, ");
+	for (i = 0; i < v->ncols; i++)
+		buf_addf(&sql, "%s %s%s, ", v->cols[i].column,
+		    sql_type(v->cols[i].type), i == s->key ? " NOT NULL" : "");
+	buf_addf(&sql, "seen_run INTEGER NOT NULL DEFAULT 0, synced_at TEXT, "
+	    "PRIMARY KEY (%s%s));", v->per_user ? "user_id, " : "", v->key);
+	if (v->extra_ddl != NULL)
+		buf_adds(&sql, v->extra_ddl);
+	rc = store_exec(s, "BEGIN", err) == -1 ||
+	    store_exec(s, sql.data, err) == -1 ||
+	    store_exec(s, "COMMIT", err) == -1 ? -1 : 0;
+	buf_free(&sql);
+	if (rc == -1)
+		(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+/* The "WHERE key = ? [AND user_id = ?]" shared by lookups. */
+static void
+where_key(struct store *s, struct buf *b, int first)
+{
+	buf_addf(b, " WHERE %s = ?%d", s->v->key, first);
+	if (s->v->per_user)
+		buf_addf(b, " AND user_id = ?%d", first + 1);
+}
+
+static int
+store_prepare(struct store *s, struct wk_error *err)
+{
+	const struct view	*v = s->v;
+	struct buf		 b;
+	size_t			 i, n = v->ncols;
+	int			 rc = 0;
+
+	buf_init(&b);
+	buf_adds(&b, "SELECT ");
+	for (i = 0; i < n; i++)
+		buf_addf(&b, "%s%s", i ? ", " : "", v->cols[i].column);
+	buf_addf(&b, " FROM %s", v->table);
+	where_key(s, &b, 1);
+	if (sqlite3_prepare_v2(s->db, b.data, -1, &s->sel, NULL) != SQLITE_OK)
+		rc = -1;
+
+	/* Values are ?1..?n, seen_run ?n+1, synced_at ?n+2, user_id ?n+3. */
+	buf_reset(&b);
+	buf_addf(&b, "INSERT INTO %s (", v->table);
+	for (i = 0; i < n; i++)
+		buf_addf(&b, "%s, ", v->cols[i].column);
+	buf_addf(&b, "seen_run, synced_at%s) VALUES (",
+	    v->per_user ? ", user_id" : "");
+	for (i = 0; i < n + 2 + (v->per_user ? 1 : 0); i++)
+		buf_addf(&b, "%s?%zu", i ? ", " : "", i + 1);
+	buf_adds(&b, ")");
+	if (rc == 0 && sqlite3_prepare_v2(s->db, b.data, -1, &s->ins,
+	    NULL) != SQLITE_OK)
+		rc = -1;
+
+	buf_reset(&b);
+	buf_addf(&b, "UPDATE %s SET ", v->table);
+	for (i = 0; i < n; i++)
+		buf_addf(&b, "%s = ?%zu, ", v->cols[i].column, i + 1);
+	buf_addf(&b, "seen_run = MAX(seen_run, ?%zu), synced_at = ?%zu", n + 1,
+	    n + 2);
+	buf_addf(&b, " WHERE %s = ?%zu", v->key, s->key + 1);
+	if (v->per_user)
+		buf_addf(&b, " AND user_id = ?%zu", n + 3);
+	if (rc == 0 && sqlite3_prepare_v2(s->db, b.data, -1, &s->upd,
+	    NULL) != SQLITE_OK)
+		rc = -1;
+
+	buf_reset(&b);
+	buf_addf(&b, "UPDATE %s SET seen_run = MAX(seen_run, ?3)", v->table);
+	where_key(s, &b, 1);
+	if (rc == 0 && sqlite3_prepare_v2(s->db, b.data, -1, &s->touch,
+	    NULL) != SQLITE_OK)
+		rc = -1;
+
+	if (rc == 0 && sqlite3_prepare_v2(s->db,
+	    "UPDATE _sync SET next_page = ?1, pages = ?2, rows = rows + ?3"
+	    " WHERE kind = ?4 AND user = ?5", -1, &s->ckpt, NULL) != SQLITE_OK)
+		rc = -1;
+	buf_free(&b);
+	if (rc == -1)
+		return store_fail(s, err, "preparing statements");
+	return 0;
+}
+
+/* Open (creating) the database for a view and scope user. */
+struct store *
+store_open(const char *path, const struct view *v, const char *user,
+    struct wk_error *err)
+{
+	struct store	*s;
+
+	s = xcalloc(1, sizeof *s);
+	s->v = v;
+	s->user = xstrdup(user);
+	s->path = xstrdup(path);
+	s->key = view_key_index(v);
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		store_fail(s, err, "cannot open the database");
+		store_close(s);
+		return NULL;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	if (store_exec(s, "PRAGMA journal_mode = WAL", err) == -1 ||
+	    store_exec(s, "PRAGMA synchronous = NORMAL", err) == -1 ||
+	    store_schema(s, err) == -1 || store_prepare(s, err) == -1) {
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* Close the database and free the store. */
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	sqlite3_finalize(s->sel);
+	sqlite3_finalize(s->ins);
+	sqlite3_finalize(s->upd);
+	sqlite3_finalize(s->touch);
+	sqlite3_finalize(s->ckpt);
+	sqlite3_close(s->db);
+	free(s->user);
+	free(s->path);
+	free(s);
+}
+
+static void
+now_text(char *out, size_t len)
+{
+	iso8601_utc(now_ms(), out, len);
+}
+
+/*
+ * Start or resume a run. A run of the same mode that did not finish is
+ * resumed at its next page with the same run_id; otherwise a new run_id.
+ */
+int
+store_begin_run(struct store *s, const char *mode, struct checkpoint *c,
+    struct wk_error *err)
+{
+	sqlite3_stmt	*st;
+	char		 ts[40];
+	int		 found = 0;
+	const char	*state;
+
+	memset(c, 0, sizeof c[0]);
+	snprintf(c->mode, sizeof c->mode, "%s", mode);
+	if (sqlite3_prepare_v2(s->db, "SELECT run_id, mode, state, next_page,"
+	    " pages, total, watermark FROM _sync WHERE kind = ?1 AND user = ?2",
+	    -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, err, "reading the checkpoint");
+	sqlite3_bind_text(st, 1, s->v->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, s->user, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		found = 1;
+		c->run_id = sqlite3_column_int64(st, 0);
+		state = (const char *)sqlite3_column_text(st, 2);
+		if (strcmp((const char *)sqlite3_column_text(st, 1), mode) == 0 &&
+		    state != NULL && strcmp(state, "done") != 0 &&
+		    sqlite3_column_int64(st, 3) > 0) {
+			c->resumed = 1;
+			c->next_page = sqlite3_column_int64(st, 3);
+			c->pages = sqlite3_column_int64(st, 4);
+			c->total = sqlite3_column_int64(st, 5);
+		}
+		if (sqlite3_column_text(st, 6) != NULL)
+			snprintf(c->watermark, sizeof c->watermark, "%s",
+			    (const char *)sqlite3_column_text(st, 6));
+	}
+	sqlite3_finalize(st);
+	if (c->resumed) {
+		if (store_exec(s, "BEGIN", err) == -1)
+			return -1;
+		if (sqlite3_prepare_v2(s->db, "UPDATE _sync SET state = 'running'"
+		    " WHERE kind = ?1 AND user = ?2", -1, &st, NULL) != SQLITE_OK)
+			goto fail;
+	} else {
+		c->run_id++;
+		now_text(ts, sizeof ts);
+		if (store_exec(s, "BEGIN", err) == -1)
+			return -1;
+		if (sqlite3_prepare_v2(s->db, found ?
+		    "UPDATE _sync SET run_id = ?3, mode = ?4, state = 'running',"
+		    " next_page = 0, pages = NULL, rows = 0, total = NULL,"
+		    " started_at = ?5, finished_at = NULL"
+		    " WHERE kind = ?1 AND user = ?2" :
+		    "INSERT INTO _sync (kind, user, run_id, mode, state,"
+		    " started_at) VALUES (?1, ?2, ?3, ?4, 'running', ?5)",
+		    -1, &st, NULL) != SQLITE_OK)
+			goto fail;
+		sqlite3_bind_int64(st, 3, c->run_id);
+		sqlite3_bind_text(st, 4, mode, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, ts, -1, SQLITE_TRANSIENT);
+	}
+	sqlite3_bind_text(st, 1, s->v->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, s->user, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	return store_exec(s, "COMMIT", err);
+fail:
+	store_fail(s, err, "writing the checkpoint");
+	(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* Remember the ERP's element count when a run starts, for the sweep rule. */
+static int
+store_set_total(struct store *s, int64_t total)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(s->db, "UPDATE _sync SET total = ?3 WHERE"
+	    " kind = ?1 AND user = ?2 AND total IS NULL", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, s->v->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, s->user, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, total);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void
+bind_value(sqlite3_stmt *st, int i, const struct value *val)
+{
+	switch (val->kind) {
+	case VAL_NULL:
+		sqlite3_bind_null(st, i);
+		break;
+	case VAL_INT:
+		sqlite3_bind_int64(st, i, val->i);
+		break;
+	case VAL_REAL:
+		sqlite3_bind_double(st, i, val->r);
+		break;
+	case VAL_TEXT:
+		sqlite3_bind_text(st, i, val->s, -1, SQLITE_STATIC);
+		break;
+	}
+}
+
+/* Whether a stored column equals a parsed value, type and all. */
+static int
+same_value(sqlite3_stmt *st, int col, const struct value *val)
+{
+	int	 t = sqlite3_column_type(st, col);
+
+	switch (val->kind) {
+	case VAL_NULL:
+		return t == SQLITE_NULL;
+	case VAL_INT:
+		return t == SQLITE_INTEGER && sqlite3_column_int64(st, col) == val->i;
+	case VAL_REAL:
+		return t == SQLITE_FLOAT && sqlite3_column_double(st, col) == val->r;
+	case VAL_TEXT:
+		return t == SQLITE_TEXT &&
+		    strcmp((const char *)sqlite3_column_text(st, col), val->s) == 0;
+	}
+	return 0;
+}
+
+static int
+step_done(sqlite3_stmt *st)
+{
+	int	 rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Upsert one row; counts it as inserted, updated or unchanged. */
+static int
+store_upsert(struct store *s, const struct checkpoint *c,
+    const struct value *row, const char *ts, struct page_counts *pc)
+{
+	size_t		 i, n = s->v->ncols;
+	int		 found, same = 1, full = strcmp(c->mode, "full") == 0;
+	int		 rc;
+	sqlite3_stmt	*st;
+
+	bind_value(s->sel, 1, &row[s->key]);
+	if (s->v->per_user)
+		sqlite3_bind_text(s->sel, 2, s->user, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s->sel);
+	found = rc == SQLITE_ROW;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sqlite3_reset(s->sel);
+		return -1;
+	}
+	for (i = 0; found && same && i < n; i++)
+		same = same_value(s->sel, (int)i, &row[i]);
+	sqlite3_reset(s->sel);
+	sqlite3_clear_bindings(s->sel);
+
+	if (found && same) {
+		pc->unchanged++;
+		if (!full)
+			return 0;
+		bind_value(s->touch, 1, &row[s->key]);
+		if (s->v->per_user)
+			sqlite3_bind_text(s->touch, 2, s->user, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s->touch, 3, c->run_id);
+		return step_done(s->touch);
+	}
+	st = found ? s->upd : s->ins;
+	for (i = 0; i < n; i++)
+		bind_value(st, (int)i + 1, &row[i]);
+	/* A delta run does not count as a full run that saw the row (0). */
+	sqlite3_bind_int64(st, (int)n + 1, full ? c->run_id : 0);
+	sqlite3_bind_text(st, (int)n + 2, ts, -1, SQLITE_STATIC);
+	if (s->v->per_user)
+		sqlite3_bind_text(st, (int)n + 3, s->user, -1, SQLITE_STATIC);
+	if (found)
+		pc->updated++;
+	else
+		pc->inserted++;
+	return step_done(st);
+}
+
+/* Mark a row the ERP showed but that could not be parsed as seen. */
+static int
+store_touch(struct store *s, const struct checkpoint *c, const struct value *key)
+{
+	if (key->kind != VAL_TEXT && key->kind != VAL_INT)
+		return 0;
+	bind_value(s->touch, 1, key);
+	if (s->v->per_user)
+		sqlite3_bind_text(s->touch, 2, s->user, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s->touch, 3, strcmp(c->mode, "full") == 0 ?
+	    c->run_id : 0);
+	return step_done(s->touch);
+}
+
+/*
+ * Write one page and advance the checkpoint to c->next_page, in one
+ * transaction. rows holds nrows * ncols values; row_ok[i] is 0 for rows
+ * that did not parse (only their key, when present, is marked seen).
+ */
+int
+store_write_page(struct store *s, const struct checkpoint *c,
+    struct value *rows, size_t nrows, const int *row_ok,
+    struct page_counts *pc, struct wk_error *err)
+{
+	struct page_counts	 add;
+	char			 ts[40];
+	size_t			 i, n = s->v->ncols;
+
+	memset(&add, 0, sizeof add);
+	now_text(ts, sizeof ts);
+	if (store_exec(s, "BEGIN IMMEDIATE", err) == -1)
+		return -1;
+	for (i = 0; i < nrows; i++) {
+		add.seen++;
+		if (!row_ok[i]) {
+			add.skipped++;
+			if (store_touch(s, c, &rows[i * n + s->key]) == -1)
+				goto fail;
+			continue;
+		}
+		if (store_upsert(s, c, &rows[i * n], ts, &add) == -1)
+			goto fail;
+	}
+	if (c->total > 0 && store_set_total(s, c->total) == -1)
+		goto fail;
+	sqlite3_bind_int64(s->ckpt, 1, c->next_page);
+	sqlite3_bind_int64(s->ckpt, 2, c->pages);
+	sqlite3_bind_int64(s->ckpt, 3, (int64_t)nrows);
+	sqlite3_bind_text(s->ckpt, 4, s->v->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s->ckpt, 5, s->user, -1, SQLITE_STATIC);
+	if (step_done(s->ckpt) == -1)
+		goto fail;
+	if (store_exec(s, "COMMIT", err) == -1)
+		goto rollback;
+	pc->seen += add.seen;
+	pc->inserted += add.inserted;
+	pc->updated += add.updated;
+	pc->unchanged += add.unchanged;
+	pc->skipped += add.skipped;
+	return 0;
+fail:
+	store_fail(s, err, "writing a page");
+rollback:
+	(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* Distinct rows (of this scope) the run has seen. */
+int64_t
+store_seen_count(struct store *s, int64_t run_id)
+{
+	sqlite3_stmt	*st;
+	struct buf	 b;
+	int64_t		 n = -1;
+
+	buf_init(&b);
+	buf_addf(&b, "SELECT count(*) FROM %s WHERE seen_run = ?1%s",
+	    s->v->table, s->v->per_user ? " AND user_id = ?2" : "");
+	if (sqlite3_prepare_v2(s->db, b.data, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, run_id);
+		if (s->v->per_user)
+			sqlite3_bind_text(st, 2, s->user, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	buf_free(&b);
+	return n;
+}
+
+/* Delete rows (of this scope) the full run run_id did not see. */
+int
+store_sweep(struct store *s, int64_t run_id, int64_t *deleted,
+    struct wk_error *err)
+{
+	sqlite3_stmt	*st;
+	struct buf	 b;
+	int		 rc;
+
+	*deleted = 0;
+	buf_init(&b);
+	buf_addf(&b, "DELETE FROM %s WHERE seen_run < ?1%s", s->v->table,
+	    s->v->per_user ? " AND user_id = ?2" : "");
+	rc = sqlite3_prepare_v2(s->db, b.data, -1, &st, NULL);
+	buf_free(&b);
+	if (rc != SQLITE_OK)
+		return store_fail(s, err, "preparing the sweep");
+	sqlite3_bind_int64(st, 1, run_id);
+	if (s->v->per_user)
+		sqlite3_bind_text(st, 2, s->user, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, err, "deleting vanished rows");
+	*deleted = sqlite3_changes(s->db);
+	return 0;
+}
+
+/* The newest modified_at stored for this scope: the next delta starts there. */
+int
+store_watermark(struct store *s, char *out, size_t len)
+{
+	sqlite3_stmt	*st;
+	struct buf	 b;
+	int		 rc = -1;
+
+	out[0] = '\0';
+	buf_init(&b);
+	buf_addf(&b, "SELECT max(modified_at) FROM %s%s", s->v->table,
+	    s->v->per_user ? " WHERE user_id = ?1" : "");
+	if (sqlite3_prepare_v2(s->db, b.data, -1, &st, NULL) == SQLITE_OK) {
+		if (s->v->per_user)
+			sqlite3_bind_text(st, 1, s->user, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			if (sqlite3_column_type(st, 0) == SQLITE_TEXT)
+				snprintf(out, len, "%s",
+				    (const char *)sqlite3_column_text(st, 0));
+			rc = 0;
+		}
+		sqlite3_finalize(st);
+	}
+	buf_free(&b);
+	return rc;
+}
+
+/* Close the run: state done or failed, and the new watermark when given. */
+int
+store_finish(struct store *s, const struct checkpoint *c, const char *state,
+    const char *watermark, struct wk_error *err)
+{
+	sqlite3_stmt	*st;
+	char		 ts[40];
+	int		 rc;
+
+	(void)c;
+	now_text(ts, sizeof ts);
+	if (sqlite3_prepare_v2(s->db, "UPDATE _sync SET state = ?3,"
+	    " finished_at = ?4, watermark = COALESCE(?5, watermark)"
+	    " WHERE kind = ?1 AND user = ?2", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, err, "finishing the run");
+	sqlite3_bind_text(st, 1, s->v->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, s->user, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, state, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, ts, -1, SQLITE_STATIC);
+	if (watermark != NULL && *watermark != '\0')
+		sqlite3_bind_text(st, 5, watermark, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, err, "finishing the run");
+	return 0;
+}

@@ -1,0 +1,494 @@
+/*
+ * sync.c — the sync algorithms of design.md §6: set the grid state (page
+ * size, filter, sort, column filter), page through with GB|PN jumps,
+ * verify every page before writing it, survive resets and expired sessions,
+ * sweep deletions only when the run proves it saw everything.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "worker/worker.h"
+
+#define PAGE_RETRIES	8	/* re-reads of one page before giving up */
+#define STATE_FIXES	40	/* filter/sort re-applications per job */
+
+struct sync {
+	const struct msg_job	*job;
+	const struct view	*v;
+	struct erp		*erp;
+	struct store		*st;
+	struct checkpoint	 ck;
+	struct page_counts	 pc;
+	struct wk_error		 err;
+	int64_t			 page_size;
+	int			 full;
+	char			 since[32];	/* delta: Italian datetime */
+	int			 total_changed;
+	int64_t			 total_last;
+	int64_t			 state_fixes;
+	int64_t			 relogins;
+	int64_t			 max_relogins;
+	size_t			*col;		/* view column -> header td */
+	struct grid		 g;
+};
+
+static void
+sync_grid_reset(struct sync *s)
+{
+	grid_free(&s->g);
+	memset(&s->g, 0, sizeof s->g);
+}
+
+/* Send one grid command; 1 means the session expired. */
+static int
+sync_cmd(struct sync *s, const char *fmt, ...) ATTR_PRINTF(2, 3);
+
+static int
+sync_cmd(struct sync *s, const char *fmt, ...)
+{
+	char	 cmd[256];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	sync_grid_reset(s);
+	return erp_callback(s->erp, cmd, &s->g, &s->err);
+}
+
+/* Put the grid in the state the sync needs; 1 means the session expired. */
+static int
+sync_apply_state(struct sync *s)
+{
+	int	 rc;
+
+	if ((rc = sync_cmd(s, "GB|PSP%lld", (long long)s->page_size)) != 0)
+		return rc;
+	if (s->v->filter_key != NULL &&
+	    (rc = sync_cmd(s, "GB|FILTER|%s", s->v->filter_key)) != 0)
+		return rc;
+	if ((rc = sync_cmd(s, "GB|SORT|%s|%s", s->v->sort_field,
+	    s->v->sort_desc ? "DESC" : "ASC")) != 0)
+		return rc;
+	if (!s->full && (rc = sync_cmd(s, "GB|COLFILTER|MODIFIEDDATETIME|ge|%s",
+	    s->since)) != 0)
+		return rc;
+	return 0;
+}
+
+/* Log in (again) and restore the grid state; -1 on failure. */
+static int
+sync_connect(struct sync *s)
+{
+	int	 rc, tries;
+
+	for (tries = 0;; tries++) {
+		if (tries > 0) {
+			if (++s->relogins > s->max_relogins) {
+				wk_error_set(&s->err, "erp", "the ERP ended the "
+				    "session %lld times; giving up",
+				    (long long)s->relogins - 1);
+				return -1;
+			}
+			log_info("session expired; logging in again");
+		}
+		if (erp_login(s->erp, &s->err) == -1)
+			return -1;
+		sync_grid_reset(s);
+		rc = erp_open_view(s->erp, s->v->path, &s->g, &s->err);
+		if (rc == 0)
+			rc = sync_apply_state(s);
+		if (rc == -1)
+			return -1;
+		if (rc == 0)
+			return 0;
+	}
+}
+
+/* Why the grid is not the page we asked for, or NULL when it is. */
+static const char *
+sync_check(struct sync *s, int64_t page, char *why, size_t len)
+{
+	const struct grid	*g = &s->g;
+	int64_t			 want_pages, want_rows;
+	size_t			 i;
+
+	if (s->v->filter_key != NULL) {
+		if (g->filter_key == NULL) {
+			snprintf(why, len, "the grid shows no predefined filter");
+			return why;
+		}
+		if (strcmp(g->filter_key, s->v->filter_key) != 0) {
+			snprintf(why, len, "the filter is \"%s\", not \"%s\"",
+			    g->filter_caption ? g->filter_caption : g->filter_key,
+			    s->v->filter_caption);
+			return why;
+		}
+	}
+	for (i = 0; i < g->ncols; i++)
+		if (strcmp(g->cols[i].fieldname, s->v->sort_field) == 0)
+			break;
+	if (i == g->ncols || g->cols[i].sort != (s->v->sort_desc ? -1 : 1)) {
+		snprintf(why, len, "the grid is not sorted by %s %s",
+		    s->v->sort_field, s->v->sort_desc ? "descending" : "ascending");
+		return why;
+	}
+	if (g->empty && g->nrows == 0)
+		return NULL;
+	if (!g->has_pager) {
+		snprintf(why, len, "the grid has no pager");
+		return why;
+	}
+	want_pages = (g->total + s->page_size - 1) / s->page_size;
+	if (g->pages != want_pages) {
+		snprintf(why, len, "%lld pages for %lld elements: the page size "
+		    "is not %lld", (long long)g->pages, (long long)g->total,
+		    (long long)s->page_size);
+		return why;
+	}
+	if (page < g->pages && g->page != page + 1) {
+		snprintf(why, len, "the grid is on page %lld, not %lld",
+		    (long long)g->page, (long long)page + 1);
+		return why;
+	}
+	if (page < g->pages) {
+		want_rows = g->total - page * s->page_size;
+		if (want_rows > s->page_size)
+			want_rows = s->page_size;
+		if ((int64_t)g->nrows != want_rows) {
+			snprintf(why, len, "page %lld has %zu rows, expected %lld",
+			    (long long)page + 1, g->nrows, (long long)want_rows);
+			return why;
+		}
+	}
+	return NULL;
+}
+
+/* Map the view's captions to the grid's cells; -1 if one is missing. */
+static int
+sync_map_columns(struct sync *s)
+{
+	const struct grid_column	*c;
+	size_t				 i;
+
+	for (i = 0; i < s->v->ncols; i++) {
+		if ((c = grid_column(&s->g, s->v->cols[i].caption)) == NULL) {
+			erp_save_debug(s->erp, s->v->kind);
+			wk_error_set(&s->err, "contract", "the %s grid has no "
+			    "column \"%s\"", s->v->path, s->v->cols[i].caption);
+			return -1;
+		}
+		s->col[i] = c->index;
+	}
+	return 0;
+}
+
+/* Parse, write and report the page in s->g. */
+static int
+sync_write_page(struct sync *s, int64_t page)
+{
+	const struct grid	*g = &s->g;
+	size_t			 n = s->v->ncols, r, i, key = view_key_index(s->v);
+	struct value		*vals;
+	int			*ok;
+	char			 perr[256];
+	struct msg_progress	 p;
+	int			 rc;
+
+	if (sync_map_columns(s) == -1)
+		return -1;
+	vals = xcalloc(g->nrows ? g->nrows * n : 1, sizeof *vals);
+	ok = xcalloc(g->nrows ? g->nrows : 1, sizeof *ok);
+	for (r = 0; r < g->nrows; r++) {
+		ok[r] = 1;
+		/* Parse the key first, so a bad row can still be named. */
+		for (i = 0; i < n; i++) {
+			size_t c = i == 0 ? key : (i == key ? 0 : i);
+			if (value_parse(s->v->cols[c].type, &g->rows[r].cells[s->col[c]],
+			    erp_origin(s->erp), &vals[r * n + c], perr,
+			    sizeof perr) == -1) {
+				ok[r] = 0;
+				log_warnx("%s page %lld row %zu (key %s): column "
+				    "%s: %s; row skipped", s->v->path,
+				    (long long)page + 1, r + 1,
+				    vals[r * n + key].kind == VAL_TEXT ?
+				    vals[r * n + key].s : "?",
+				    s->v->cols[c].column, perr);
+				break;
+			}
+		}
+		if (ok[r] && vals[r * n + key].kind == VAL_NULL) {
+			ok[r] = 0;
+			log_warnx("%s page %lld row %zu: empty key %s; row "
+			    "skipped", s->v->path, (long long)page + 1, r + 1,
+			    s->v->key);
+		}
+	}
+	s->ck.next_page = page + 1;
+	s->ck.pages = g->pages;
+	rc = store_write_page(s->st, &s->ck, vals, g->nrows, ok, &s->pc,
+	    &s->err);
+	for (r = 0; r < g->nrows * n; r++)
+		value_clear(&vals[r]);
+	free(vals);
+	free(ok);
+	if (rc == -1)
+		return -1;
+
+	memset(&p, 0, sizeof p);
+	p.page = page + 1;
+	p.pages = g->pages;
+	p.seen = s->pc.seen;
+	p.inserted = s->pc.inserted;
+	p.updated = s->pc.updated;
+	p.unchanged = s->pc.unchanged;
+	p.skipped = s->pc.skipped;
+	p.total = g->total;
+	report_progress(&p);
+	return 0;
+}
+
+/*
+ * Wait while paused: checkpointed and logged out. 0 to go on (logged in
+ * again), 1 when told to stop, -1 on failure.
+ */
+static int
+sync_pause(struct sync *s)
+{
+	enum ctl_event	 ev;
+
+	erp_logout(s->erp);
+	report_paused();
+	log_info("paused at page %lld", (long long)s->ck.next_page);
+	for (;;) {
+		report_tick();
+		ev = report_poll(1000);
+		if (ev == CTL_STOP)
+			return 1;
+		if (ev == CTL_RESUME)
+			break;
+	}
+	log_info("resuming at page %lld", (long long)s->ck.next_page);
+	return sync_connect(s);
+}
+
+/* Page through the grid from the checkpoint; 1 when stopped early. */
+static int
+sync_pages(struct sync *s)
+{
+	char		 why[256];
+	const char	*problem;
+	int64_t		 page = s->ck.next_page;
+	int		 rc, tries = 0, have = 0;
+	enum ctl_event	 ev;
+
+	/* The grid is on page 0 after sync_connect. */
+	have = page == 0;
+	for (;;) {
+		if (!have) {
+			rc = sync_cmd(s, "GB|PN%lld", (long long)page);
+			if (rc == 1) {
+				if (sync_connect(s) == -1)
+					return -1;
+				continue;
+			}
+			if (rc == -1) {
+				if (strcmp(s->err.class, "contract") != 0 ||
+				    ++tries > PAGE_RETRIES)
+					return -1;
+				/* Maybe a cut response: read the page again. */
+				log_warnx("page %lld: %s; reading it again",
+				    (long long)page + 1, s->err.msg);
+				memset(&s->err, 0, sizeof s->err);
+				continue;
+			}
+		}
+		have = 0;
+		if (s->g.pages > 0 && page >= s->g.pages &&
+		    sync_check(s, s->g.pages - 1, why, sizeof why) == NULL) {
+			/* The ERP has fewer pages than the checkpoint says. */
+			s->total_changed = 1;
+			break;
+		}
+		if ((problem = sync_check(s, page, why, sizeof why)) != NULL) {
+			if (++tries > PAGE_RETRIES ||
+			    ++s->state_fixes > STATE_FIXES) {
+				erp_save_debug(s->erp, s->v->kind);
+				wk_error_set(&s->err, "erp", "page %lld of %s "
+				    "could not be verified: %s", (long long)page + 1,
+				    s->v->path, problem);
+				return -1;
+			}
+			log_warnx("page %lld: %s; setting the grid state again",
+			    (long long)page + 1, problem);
+			if ((rc = sync_apply_state(s)) == 1)
+				rc = sync_connect(s);
+			if (rc == -1)
+				return -1;
+			continue;
+		}
+		tries = 0;
+		if (s->ck.total == 0)
+			s->ck.total = s->g.total;
+		if (s->g.total != s->ck.total)
+			s->total_changed = 1;
+		s->total_last = s->g.total;
+		if (s->g.nrows == 0) {
+			s->ck.pages = 0;
+			break;
+		}
+		if (sync_write_page(s, page) == -1)
+			return -1;
+		if (page + 1 >= s->g.pages)
+			break;
+		page++;
+		ev = report_poll(0);
+		if (ev == CTL_PAUSE) {
+			if ((rc = sync_pause(s)) != 0)
+				return rc;
+			continue;
+		}
+		if (ev == CTL_STOP)
+			return 1;
+	}
+	return 0;
+}
+
+/* Delete vanished rows only when the run proves it saw everything. */
+static void
+sync_sweep(struct sync *s, struct msg_done *d)
+{
+	int64_t	 seen;
+
+	if (!s->full)
+		return;
+	seen = store_seen_count(s->st, s->ck.run_id);
+	if (s->total_changed)
+		snprintf(d->sweep, sizeof d->sweep, "the ERP's element count "
+		    "changed during the run (%lld, then %lld): nothing deleted",
+		    (long long)s->ck.total, (long long)s->total_last);
+	else if (s->pc.skipped > 0)
+		snprintf(d->sweep, sizeof d->sweep, "%lld rows could not be "
+		    "read: nothing deleted", (long long)s->pc.skipped);
+	else if (seen != s->total_last)
+		snprintf(d->sweep, sizeof d->sweep, "the run saw %lld distinct "
+		    "rows but the ERP reports %lld: nothing deleted",
+		    (long long)seen, (long long)s->total_last);
+	else if (store_sweep(s->st, s->ck.run_id, &d->deleted, &s->err) == -1)
+		return;
+	if (d->sweep[0] != '\0')
+		log_warnx("%s", d->sweep);
+	else if (d->deleted > 0)
+		log_info("deleted %lld rows that left the ERP",
+		    (long long)d->deleted);
+}
+
+static void
+sync_free(struct sync *s)
+{
+	sync_grid_reset(s);
+	free(s->col);
+	store_close(s->st);
+	erp_free(s->erp);
+}
+
+/* Run the job; fills d. Returns the worker's exit code. */
+int
+sync_run(const struct msg_job *job, struct msg_done *d)
+{
+	struct sync		 s;
+	struct erp_config	 ec;
+	int			 rc = -1;
+
+	memset(&s, 0, sizeof s);
+	memset(d, 0, sizeof *d);
+	s.job = job;
+	s.full = strcmp(job->mode, "delta") != 0;
+	s.page_size = job->page_size > 0 ? job->page_size : 200;
+	if ((s.v = view_find(job->kind)) == NULL) {
+		wk_error_set(&s.err, "protocol", "unknown kind \"%s\"", job->kind);
+		goto out;
+	}
+	s.col = xcalloc(s.v->ncols, sizeof *s.col);
+	if ((s.st = store_open(job->db, s.v, job->user, &s.err)) == NULL)
+		goto out;
+	if (store_begin_run(s.st, s.full ? "full" : "delta", &s.ck, &s.err) == -1)
+		goto out;
+	if (!s.full) {
+		if (s.ck.watermark[0] == '\0') {
+			wk_error_set(&s.err, "protocol", "a delta sync needs a "
+			    "watermark: run a full sync first");
+			goto out;
+		}
+		if (format_it_datetime(s.ck.watermark, s.since,
+		    sizeof s.since) == -1) {
+			wk_error_set(&s.err, "storage", "bad watermark \"%s\"",
+			    s.ck.watermark);
+			goto out;
+		}
+	}
+	if (s.ck.resumed)
+		log_info("resuming run %lld at page %lld of %lld",
+		    (long long)s.ck.run_id, (long long)s.ck.next_page + 1,
+		    (long long)s.ck.pages);
+
+	memset(&ec, 0, sizeof ec);
+	ec.url = job->url;
+	ec.user = job->erp_user;
+	ec.password = job->password;
+	ec.timeout_ms = job->request_timeout_ms;
+	ec.tls_verify = job->tls_verify;
+	ec.ca_file = job->ca_file;
+	ec.user_agent = job->user_agent;
+	ec.debug_dir = job->debug_dir;
+	s.erp = erp_new(&ec);
+	s.max_relogins = 20;
+	if (sync_connect(&s) == -1)
+		goto out;
+	report_ready();
+	s.max_relogins = 20 + (s.g.pages > 0 ? s.g.pages : 1) * 2;
+	rc = sync_pages(&s);
+	if (rc == 0)
+		sync_sweep(&s, d);
+	erp_logout(s.erp);
+out:
+	if (s.err.class == NULL && rc == 1)
+		snprintf(d->status, sizeof d->status, "cancelled");
+	else if (s.err.class == NULL && rc == 0)
+		snprintf(d->status, sizeof d->status, "ok");
+	else {
+		if (s.err.class == NULL)
+			wk_error_set(&s.err, "crashed", "internal error");
+		snprintf(d->status, sizeof d->status, "failed");
+		snprintf(d->error_class, sizeof d->error_class, "%s", s.err.class);
+		snprintf(d->message, sizeof d->message, "%s", s.err.msg);
+	}
+	if (s.st != NULL && s.err.class == NULL && rc == 0) {
+		/* Only a finished run moves the watermark. */
+		(void)store_watermark(s.st, d->watermark, sizeof d->watermark);
+		if (store_finish(s.st, &s.ck, "done", d->watermark, &s.err) == -1) {
+			snprintf(d->status, sizeof d->status, "failed");
+			snprintf(d->error_class, sizeof d->error_class, "storage");
+			snprintf(d->message, sizeof d->message, "%s", s.err.msg);
+		}
+	} else if (s.st != NULL && s.ck.run_id > 0) {
+		struct wk_error ignore;
+		memset(&ignore, 0, sizeof ignore);
+		(void)store_finish(s.st, &s.ck, rc == 1 ? "paused" : "failed",
+		    NULL, &ignore);
+	}
+	d->pages = s.ck.next_page;
+	d->seen = s.pc.seen;
+	d->inserted = s.pc.inserted;
+	d->updated = s.pc.updated;
+	d->unchanged = s.pc.unchanged;
+	d->skipped = s.pc.skipped;
+	d->total = s.total_last;
+	d->fetched = s.erp ? erp_fetched(s.erp) : 0;
+	sync_free(&s);
+	if (strcmp(d->status, "ok") == 0 || strcmp(d->status, "cancelled") == 0)
+		return WK_EXIT_OK;
+	return wk_error_permanent(&s.err) ? WK_EXIT_PERMANENT : WK_EXIT_TEMPORARY;
+}
