@@ -1,0 +1,119 @@
+# lib.sh — shared by the end-to-end scripts: a private erpsim and erpsyncd
+# on loopback, with a temporary directory that is kept only on failure.
+# Source it with BIN set to the folder holding the four programs.
+
+set -u
+BIN=${BIN:-bin}
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+case "$BIN" in /*) ;; *) BIN="$REPO/$BIN" ;; esac
+T=$(mktemp -d /tmp/erpsync-e2e.XXXXXX)
+SIM_PID="" DAEMON_PID=""
+TEST_NAME=$(basename "$0" .sh)
+
+note() { printf '%s: %s\n' "$TEST_NAME" "$*"; }
+
+cleanup() {
+	rc=$?
+	[ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
+	[ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null
+	if [ "$rc" -eq 0 ]; then
+		rm -rf "$T"
+	else
+		note "FAILED; logs kept in $T"
+		for f in "$T"/*.log; do
+			[ -f "$f" ] || continue
+			echo "--- last lines of $f"
+			tail -n 25 "$f"
+		done
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+fail() { note "FAIL: $*"; exit 1; }
+
+# wait_for SECONDS COMMAND...: poll until COMMAND succeeds, or fail.
+wait_for() {
+	_limit=$1; shift
+	_i=0
+	while ! "$@" >/dev/null 2>&1; do
+		_i=$((_i + 1))
+		[ "$_i" -gt $((_limit * 10)) ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# start_sim [ERPSIM FLAGS...]: start erpsim on a free port; sets PORT, ORIGIN, URL.
+start_sim() {
+	rm -f "$T/port"
+	"$BIN/erpsim" -p 0 --port-file "$T/port" "$@" >>"$T/erpsim.log" 2>&1 &
+	SIM_PID=$!
+	wait_for 10 test -s "$T/port" || fail "erpsim did not start"
+	PORT=$(cat "$T/port")
+	ORIGIN="http://127.0.0.1:$PORT"
+	URL="$ORIGIN/Archibald"
+}
+
+stop_sim() {
+	[ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null
+	SIM_PID=""
+}
+
+# write_conf [EXTRA INI LINES for [supervisor]]: credentials and config in $T.
+write_conf() {
+	mkdir -p "$T/state" "$T/data"
+	cat >"$T/credentials" <<EOC
+agent1:agent1pw
+agent2:agent2pw
+erpadmin:adminpw
+EOC
+	chmod 600 "$T/credentials"
+	cat >"$T/erpsync.conf" <<EOC
+[erp]
+url = $URL
+credentials = $T/credentials
+system_user = erpadmin
+page_size = ${PAGE_SIZE:-200}
+request_timeout = 10s
+
+[supervisor]
+state_dir = $T/state
+data_dir = $T/data
+socket = $T/sock
+max_workers = 4
+heartbeat_timeout = 30s
+job_timeout = 10m
+worker_path = $BIN/erpsync-worker
+log_level = ${LOG_LEVEL:-info}
+$*
+EOC
+}
+
+start_daemon() {
+	"$BIN/erpsyncd" -f "$T/erpsync.conf" -d >>"$T/erpsyncd.log" 2>&1 &
+	DAEMON_PID=$!
+	wait_for 10 "$BIN/erpsyncctl" -s "$T/sock" status ||
+		fail "erpsyncd did not answer on $T/sock"
+}
+
+stop_daemon() {
+	[ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
+	DAEMON_PID=""
+}
+
+ctl() { "$BIN/erpsyncctl" -s "$T/sock" "$@"; }
+
+# compare KIND DB [USER]: the database equals erpsim's dump.
+compare() {
+	python3 "$REPO/tests/e2e/compare.py" "$ORIGIN" "$@"
+}
+
+# sim_stat KEY: a number from /_sim/stats (dotted path into the JSON).
+sim_stat() {
+	python3 -c 'import json,sys,urllib.request
+d=json.load(urllib.request.urlopen(sys.argv[1]+"/_sim/stats"))
+for k in sys.argv[2].split("."): d=d.get(k,0) if isinstance(d,dict) else 0
+print(d)' "$ORIGIN" "$1"
+}

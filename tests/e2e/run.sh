@@ -1,0 +1,25 @@
+#!/bin/sh
+# Run every end-to-end script (tests/e2e/t_*.sh) with BIN=$1, each bounded
+# in time; print one line per test and a summary.
+set -u
+bin=${1:-bin}
+cd "$(dirname "$0")/../.." || exit 1
+pass=0 fail=0 failed=""
+for t in tests/e2e/t_*.sh; do
+	[ -f "$t" ] || continue
+	name=$(basename "$t" .sh)
+	start=$(date +%s)
+	if BIN="$bin" timeout 300 sh "$t" >"/tmp/e2e-$name.out" 2>&1; then
+		pass=$((pass + 1))
+		echo "ok   $name ($(( $(date +%s) - start ))s)"
+	else
+		fail=$((fail + 1))
+		failed="$failed $name"
+		echo "FAIL $name ($(( $(date +%s) - start ))s)"
+		sed 's/^/    /' "/tmp/e2e-$name.out" | tail -n 60
+	fi
+	rm -f "/tmp/e2e-$name.out"
+done
+echo "e2e: $pass passed, $fail failed"
+[ "$fail" -eq 0 ] || { echo "failed:$failed"; exit 1; }
+[ "$pass" -gt 0 ] || { echo "no e2e tests ran"; exit 1; }
