@@ -66,8 +66,96 @@ frame_reader_read(struct frame_reader *fr, int fd)
 	return n;
 }
 
+/* Big-endian unsigned integer of n bytes (n <= 8). */
+static uint64_t
+frame_be(const unsigned char *p, size_t n)
+{
+	uint64_t	 v = 0;
+
+	while (n-- > 0)
+		v = v << 8 | *p++;
+	return v;
+}
+
 /*
- * Take the next whole frame: 1 and *obj (valid until the next call) when one
+ * msgpack-c allocates a container's elements from its declared count before
+ * reading any of them, so a 5-byte frame could ask for gigabytes. Walk the
+ * encoding first: each element takes at least one byte, so the objects still
+ * expected can never outnumber the bytes left. -1 when they do, or when the
+ * encoding is bad in a way msgpack would refuse anyway.
+ */
+static int
+frame_counts_fit(const unsigned char *p, size_t len)
+{
+	enum { F_FIX, F_VAR, F_ARR, F_MAP, F_BAD };
+	static const struct {
+		unsigned char	 hdr;	/* length or count bytes */
+		unsigned char	 extra;	/* fixed body bytes */
+		unsigned char	 kind;
+	} tab[32] = {
+		{ 0, 0, F_FIX }, { 0, 0, F_BAD }, { 0, 0, F_FIX }, { 0, 0, F_FIX },
+		{ 1, 0, F_VAR }, { 2, 0, F_VAR }, { 4, 0, F_VAR },	/* bin */
+		{ 1, 1, F_VAR }, { 2, 1, F_VAR }, { 4, 1, F_VAR },	/* ext */
+		{ 0, 4, F_FIX }, { 0, 8, F_FIX },			/* float */
+		{ 0, 1, F_FIX }, { 0, 2, F_FIX }, { 0, 4, F_FIX }, { 0, 8, F_FIX },
+		{ 0, 1, F_FIX }, { 0, 2, F_FIX }, { 0, 4, F_FIX }, { 0, 8, F_FIX },
+		{ 0, 2, F_FIX }, { 0, 3, F_FIX }, { 0, 5, F_FIX }, { 0, 9, F_FIX },
+		{ 0, 17, F_FIX },					/* fixext */
+		{ 1, 0, F_VAR }, { 2, 0, F_VAR }, { 4, 0, F_VAR },	/* str */
+		{ 2, 0, F_ARR }, { 4, 0, F_ARR }, { 2, 0, F_MAP }, { 4, 0, F_MAP },
+	};
+	size_t		 i = 0, pending = 1;	/* objects still expected */
+	uint64_t	 v, skip, n;
+	unsigned char	 c;
+
+	while (pending > 0) {
+		if (i >= len)
+			return -1;
+		c = p[i++];
+		pending--;
+		skip = n = 0;
+		if (c <= 0x7f || c >= 0xe0)
+			;				/* fixint */
+		else if (c <= 0x8f)
+			n = 2 * (uint64_t)(c & 0x0f);	/* fixmap */
+		else if (c <= 0x9f)
+			n = c & 0x0f;			/* fixarray */
+		else if (c <= 0xbf)
+			skip = c & 0x1f;		/* fixstr */
+		else {
+			c -= 0xc0;
+			if (tab[c].kind == F_BAD || tab[c].hdr > len - i)
+				return -1;
+			v = frame_be(p + i, tab[c].hdr);
+			i += tab[c].hdr;
+			switch (tab[c].kind) {
+			case F_FIX:
+				skip = tab[c].extra;
+				break;
+			case F_VAR:
+				skip = v + tab[c].extra;
+				break;
+			case F_ARR:
+				n = v;
+				break;
+			case F_MAP:
+				n = 2 * v;
+				break;
+			}
+		}
+		if (skip > len - i)
+			return -1;
+		i += skip;
+		if (pending > len - i || n > len - i - pending)
+			return -1;
+		pending += n;
+	}
+	return 0;
+}
+
+/*
+ * Take the next whole frame: 1 and *obj (valid until the next call on this
+ * reader: next, feed, read or free) when one
  * is ready, 0 when more bytes are needed, -1 with err set when the stream is
  * bad (after which the reader refuses everything: close the peer).
  */
@@ -97,7 +185,11 @@ frame_reader_next(struct frame_reader *fr, const msgpack_object **obj,
 	}
 	if (avail - FRAME_HDR < len)
 		return 0;
-	rc = msgpack_unpack_next(&fr->un, (const char *)p + FRAME_HDR, len, &used);
+	if (frame_counts_fit(p + FRAME_HDR, len) == -1)
+		rc = MSGPACK_UNPACK_PARSE_ERROR;
+	else
+		rc = msgpack_unpack_next(&fr->un, (const char *)p + FRAME_HDR,
+		    len, &used);
 	if (rc != MSGPACK_UNPACK_SUCCESS && rc != MSGPACK_UNPACK_EXTRA_BYTES) {
 		snprintf(err, errlen, "frame of %zu bytes is not valid msgpack", len);
 		fr->failed = 1;

@@ -262,7 +262,7 @@ unpack_fields(const msgpack_object *map, enum msg_type t,
 			break;
 		}
 	}
-	if (rc == -1) {
+	if (rc == -1 && errlen > 0) {
 		size_t len = strlen(err);
 		snprintf(err + len, errlen - len, " in %s message", msg_name(t));
 	}
