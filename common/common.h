@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#define ERPSYNC_VERSION "0.1.0"
+
 #define ATTR_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #define ATTR_NORETURN __attribute__((noreturn))
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
@@ -44,6 +46,7 @@ int		 log_format_parse(const char *, enum log_format *);
 void		 log_emit(enum log_level, int64_t job, const char *user,
 		     const char *kind, const char *fmt, ...) ATTR_PRINTF(5, 6);
 void		 log_event_print(const struct log_event *);
+void		 log_event_emit(const struct log_event *);
 size_t		 log_event_format(const struct log_event *, enum log_format,
 		     char *, size_t);
 void		 log_warn(const char *, ...) ATTR_PRINTF(1, 2);

@@ -227,6 +227,16 @@ log_event_print(const struct log_event *ev)
 	(void)write_all(STDERR_FILENO, line, n + 1);
 }
 
+/* Emit a prepared event (relayed from another process): level, sink, print. */
+void
+log_event_emit(const struct log_event *ev)
+{
+	if (ev->level > lg.level)
+		return;
+	if (lg.sink == NULL || lg.sink(ev, lg.sink_arg))
+		log_event_print(ev);
+}
+
 static void
 vlog(enum log_level level, int64_t job, const char *user, const char *kind,
     const char *fmt, va_list ap, const char *suffix)

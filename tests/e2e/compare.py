@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compare a synced SQLite table with erpsim's ground truth (/_sim/dump).
 
-usage: compare.py URL DB KIND [USER]
+usage: compare.py URL KIND DB [USER]
 URL is erpsim's origin (http://127.0.0.1:PORT). Exit 0 when the table holds
 exactly the dump's rows, column for column; 1 with the differences otherwise.
 """
@@ -18,7 +18,7 @@ def main():
     if len(sys.argv) not in (4, 5):
         print(__doc__.strip(), file=sys.stderr)
         return 2
-    url, db, kind = sys.argv[1:4]
+    url, kind, db = sys.argv[1:4]
     user = sys.argv[4] if len(sys.argv) == 5 else None
     table, key = TABLES[kind]
     q = "/_sim/dump/%s" % kind + ("?user=%s" % user if user else "")

@@ -16,7 +16,12 @@ cleanup() {
 	rc=$?
 	[ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
 	[ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null
-	if [ "$rc" -eq 0 ]; then
+	# Secrets never appear in logs or command output.
+	if [ "$rc" -eq 0 ] && grep -rqsE 'agent1pw|agent2pw|adminpw' "$T"/*.log "$T"/*.out; then
+		note "FAIL: a password appears in $(grep -rlsE 'agent1pw|agent2pw|adminpw' "$T"/*.log "$T"/*.out)"
+		rc=1
+	fi
+	if [ "$rc" -eq 0 ] && [ -z "${KEEP_T:-}" ]; then
 		rm -rf "$T"
 	else
 		note "FAILED; logs kept in $T"

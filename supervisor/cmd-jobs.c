@@ -1,0 +1,91 @@
+/*
+ * cmd-jobs.c — `jobs [limit]`: running jobs, queued jobs in the order they
+ * will start, then the last `limit` ended jobs from state.db.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "supervisor/supervisor.h"
+
+#define JOBS_LIMIT_DEFAULT	20
+#define JOBS_LIMIT_MAX		1000
+
+static const char *cmd_jobs_args[] = { "limit", NULL };
+
+struct recent {
+	struct job	*jobs;
+	size_t		 n;
+};
+
+static void
+cmd_jobs_collect(const struct job *j, void *arg)
+{
+	struct recent	*r = arg;
+
+	if (queue_find(&sv.queue, j->id) != NULL)
+		return;		/* ended this instant: listed from memory */
+	r->jobs = xreallocarray(r->jobs, r->n + 1, sizeof *r->jobs);
+	r->jobs[r->n++] = *j;
+}
+
+static int
+cmd_jobs_cmp(const void *a, const void *b)
+{
+	const struct job	*ja = *(const struct job * const *)a;
+	const struct job	*jb = *(const struct job * const *)b;
+	int			 aa = job_state_active(ja->state);
+	int			 ab = job_state_active(jb->state);
+
+	if (aa != ab)
+		return ab - aa;		/* active first */
+	if (aa)
+		return ja->id < jb->id ? -1 : 1;
+	return queue_before(ja, jb) ? -1 : 1;
+}
+
+static void
+cmd_jobs_exec(struct client *c, const struct msg_req *req)
+{
+	struct frame	 f;
+	struct recent	 r = { NULL, 0 };
+	struct job	*j, **live;
+	size_t		 nlive = 0, i;
+	int64_t		 limit;
+	char		 err[PROTO_ERRLEN];
+
+	if (msg_get_int(req->args, "limit", &limit, 0, err, sizeof err) == -1) {
+		cmd_error(c, req, "jobs: %s", err);
+		return;
+	}
+	if (msg_get(req->args, "limit") == NULL)
+		limit = JOBS_LIMIT_DEFAULT;
+	if (limit < 0 || limit > JOBS_LIMIT_MAX) {
+		cmd_error(c, req, "jobs: limit must be 0..%d", JOBS_LIMIT_MAX);
+		return;
+	}
+	TAILQ_FOREACH(j, &sv.queue.jobs, entry)
+		nlive++;
+	live = xreallocarray(NULL, nlive + 1, sizeof *live);
+	i = 0;
+	TAILQ_FOREACH(j, &sv.queue.jobs, entry)
+		live[i++] = j;
+	qsort(live, nlive, sizeof *live, cmd_jobs_cmp);
+	if (limit > 0)
+		(void)state_jobs_recent((int)limit, cmd_jobs_collect, &r);
+
+	msg_resp_begin(&f, req->id, 1);
+	msgpack_pack_map(&f.pk, 1);
+	pk_key(&f.pk, "jobs");
+	msgpack_pack_array(&f.pk, nlive + r.n);
+	for (i = 0; i < nlive; i++)
+		cmd_pack_job(&f.pk, live[i], 0);
+	for (i = 0; i < r.n; i++)
+		cmd_pack_job(&f.pk, &r.jobs[i], 0);
+	(void)client_send(c, &f);
+	free(live);
+	free(r.jobs);
+}
+
+const struct sv_cmd cmd_jobs_entry = {
+	"jobs", cmd_jobs_args, cmd_jobs_exec
+};

@@ -1,0 +1,105 @@
+/*
+ * cmd-logs.c — `logs {lines, follow, level, user, job, progress}`: the last
+ * lines of the ring that pass the filters, as `log` frames, then the answer
+ * {lines, follow}; with follow, live `log` frames (and `progress` frames
+ * when asked) until the client closes.
+ */
+#include <string.h>
+
+#include "supervisor/supervisor.h"
+
+#define LOGS_LINES_DEFAULT	50
+
+static const char *cmd_logs_args[] = {
+	"lines", "follow", "level", "user", "job", "progress", NULL
+};
+
+static int
+cmd_logs_match(const struct client *c, const struct logline *l)
+{
+	if (l->level > c->level)
+		return 0;
+	if (c->user[0] != '\0' && strcmp(c->user, l->user) != 0)
+		return 0;
+	return c->job == 0 || c->job == l->job;
+}
+
+static void
+cmd_logs_exec(struct client *c, const struct msg_req *req)
+{
+	const struct logline	*l;
+	struct msg_log		 m;
+	struct frame		 f;
+	char			 level[16], err[PROTO_ERRLEN];
+	int64_t			 lines;
+	size_t			 i, n, first;
+	int			 follow, progress;
+
+	if (msg_get_int(req->args, "lines", &lines, 0, err, sizeof err) == -1 ||
+	    msg_get_bool(req->args, "follow", &follow, 0, err, sizeof err) ==
+	    -1 ||
+	    msg_get_bool(req->args, "progress", &progress, 0, err,
+	    sizeof err) == -1 ||
+	    msg_get_str(req->args, "level", level, sizeof level, 0, err,
+	    sizeof err) == -1 ||
+	    msg_get_str(req->args, "user", c->user, sizeof c->user, 0, err,
+	    sizeof err) == -1 ||
+	    msg_get_int(req->args, "job", &c->job, 0, err, sizeof err) == -1) {
+		cmd_error(c, req, "logs: %s", err);
+		return;
+	}
+	if (msg_get(req->args, "lines") == NULL)
+		lines = LOGS_LINES_DEFAULT;
+	if (lines < 0 || lines > SV_LOGRING_LINES) {
+		cmd_error(c, req, "logs: lines must be 0..%d",
+		    SV_LOGRING_LINES);
+		return;
+	}
+	c->level = LOG_DEBUG;
+	if (level[0] != '\0' && log_level_parse(level, &c->level) == -1) {
+		cmd_error(c, req, "logs: level must be error, warn, info or "
+		    "debug");
+		return;
+	}
+	if (c->user[0] != '\0' && strcmp(c->user, "*") != 0 &&
+	    !user_id_valid(c->user)) {
+		cmd_error(c, req, "logs: invalid user id");
+		return;
+	}
+
+	/* Find where the last `lines` matching lines start, then send them. */
+	n = 0;
+	first = sv.ring->count;
+	while (first > 0 && n < (size_t)lines) {
+		first--;
+		if (cmd_logs_match(c, logring_get(sv.ring, first)))
+			n++;
+	}
+	for (i = first; n > 0 && (l = logring_get(sv.ring, i)) != NULL; i++) {
+		if (!cmd_logs_match(c, l))
+			continue;
+		memset(&m, 0, sizeof m);
+		m.ts_ms = l->ts_ms;
+		snprintf(m.level, sizeof m.level, "%s",
+		    log_level_name(l->level));
+		snprintf(m.proc, sizeof m.proc, "%s", l->proc);
+		m.job = l->job;
+		snprintf(m.user, sizeof m.user, "%s", l->user);
+		snprintf(m.kind, sizeof m.kind, "%s", l->kind);
+		snprintf(m.msg, sizeof m.msg, "%s", l->msg);
+		msg_log_pack(&f, &m);
+		if (client_send(c, &f) == -1)
+			return;
+	}
+	c->follow = follow;
+	c->progress = progress;
+	msg_resp_begin(&f, req->id, 1);
+	msgpack_pack_map(&f.pk, 2);
+	pk_kv_int(&f.pk, "lines", (int64_t)n);
+	pk_kv_bool(&f.pk, "follow", follow);
+	(void)client_send(c, &f);
+}
+
+const struct sv_cmd cmd_logs_entry = {
+	"logs", cmd_logs_args, cmd_logs_exec
+};

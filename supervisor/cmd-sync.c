@@ -1,0 +1,72 @@
+/*
+ * cmd-sync.c — `sync {kind, user, mode, force, wait}`: a manual request.
+ * Answers at once with the job and the outcome (queued, merged, attached,
+ * follow-up); with wait, answers when the job has ended (see supervisor.h).
+ */
+#include <string.h>
+
+#include "supervisor/supervisor.h"
+
+static const char *cmd_sync_args[] = {
+	"kind", "user", "mode", "force", "wait", NULL
+};
+
+static void
+cmd_sync_exec(struct client *c, const struct msg_req *req)
+{
+	struct job_req		 r;
+	struct job		*j;
+	enum queue_outcome	 outcome;
+	enum kind		 k;
+	const char		*erp_user;
+	char			 kind[16], user[USER_ID_MAX + 2], mode[8];
+	char			 err[PROTO_ERRLEN];
+	int			 force, wait;
+
+	if (msg_get_str(req->args, "kind", kind, sizeof kind, 1, err,
+	    sizeof err) == -1 ||
+	    msg_get_str(req->args, "user", user, sizeof user, 0, err,
+	    sizeof err) == -1 ||
+	    msg_get_str(req->args, "mode", mode, sizeof mode, 0, err,
+	    sizeof err) == -1 ||
+	    msg_get_bool(req->args, "force", &force, 0, err,
+	    sizeof err) == -1 ||
+	    msg_get_bool(req->args, "wait", &wait, 0, err, sizeof err) == -1) {
+		cmd_error(c, req, "sync: %s", err);
+		return;
+	}
+	if (!kind_valid(kind) || kind_parse(kind, &k) == -1) {
+		cmd_error(c, req, "sync: unknown kind \"%s\" (customers, "
+		    "orders, products or prices)", kind);
+		return;
+	}
+	memset(&r, 0, sizeof r);
+	r.kind = k;
+	r.mode = MODE_FULL;
+	if (mode[0] != '\0' && job_mode_parse(mode, &r.mode) == -1) {
+		cmd_error(c, req, "sync: mode must be full or delta");
+		return;
+	}
+	if (sv.stopping) {
+		cmd_error(c, req, "sync: erpsyncd is stopping");
+		return;
+	}
+	if (sv_job_erp_user(k, user, &erp_user, err, sizeof err) == -1) {
+		cmd_error(c, req, "sync: %s", err);
+		return;
+	}
+	r.scope = kind_per_user(k) ? user : "*";
+	r.erp_user = erp_user;
+	r.trigger = TRIG_MANUAL;
+	r.force = force;
+	r.sessions = (int)sv.conf->sessions_per_job;
+	j = sv_request(&r, &outcome);
+	if (wait)
+		control_wait(c, req->id, j->id, (int)outcome);
+	else
+		cmd_reply_job(c, req->id, j, (int)outcome);
+}
+
+const struct sv_cmd cmd_sync_entry = {
+	"sync", cmd_sync_args, cmd_sync_exec
+};

@@ -1,0 +1,136 @@
+/*
+ * cmd.c — the admin command table (tmux's cmd_table), the dispatcher that
+ * walks it, and helpers shared by the cmd-*.c files.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "supervisor/supervisor.h"
+
+static const struct sv_cmd *cmd_table[] = {
+	&cmd_status_entry,
+	&cmd_jobs_entry,
+	&cmd_sync_entry,
+	&cmd_wait_entry,
+	&cmd_cancel_entry,
+	&cmd_logs_entry,
+};
+
+/* Is every key of the request's args one the command knows? */
+static int
+cmd_args_known(const struct sv_cmd *cmd, const struct msg_req *req,
+    char *bad, size_t badlen)
+{
+	const msgpack_object	*k;
+	uint32_t		 i;
+	size_t			 a;
+
+	if (req->args == NULL)
+		return 1;
+	for (i = 0; i < req->args->via.map.size; i++) {
+		k = &req->args->via.map.ptr[i].key;
+		for (a = 0; cmd->args[a] != NULL; a++)
+			if (msg_str_eq(k, cmd->args[a]))
+				break;
+		if (cmd->args[a] == NULL) {
+			if (k->type == MSGPACK_OBJECT_STR)
+				snprintf(bad, badlen, "%.*s",
+				    (int)(k->via.str.size > 32 ? 32 :
+				    k->via.str.size), k->via.str.ptr);
+			else
+				snprintf(bad, badlen, "(not a string)");
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Run a request: find its command, check its args, let it answer. */
+void
+cmd_dispatch(struct client *c, const struct msg_req *req)
+{
+	const struct sv_cmd	*cmd = NULL;
+	size_t			 i;
+	char			 bad[64];
+
+	for (i = 0; i < nitems(cmd_table); i++) {
+		if (strcmp(cmd_table[i]->name, req->cmd) == 0) {
+			cmd = cmd_table[i];
+			break;
+		}
+	}
+	if (cmd == NULL) {
+		cmd_error(c, req, "unknown command \"%s\"", req->cmd);
+		return;
+	}
+	if (!cmd_args_known(cmd, req, bad, sizeof bad)) {
+		cmd_error(c, req, "%s: unknown argument \"%s\"", cmd->name,
+		    bad);
+		return;
+	}
+	log_debug("control: client pid %d: %s (request %lld)", (int)c->pid,
+	    cmd->name, (long long)req->id);
+	cmd->exec(c, req);
+}
+
+/* Answer a request with ok = false and a message. */
+void
+cmd_error(struct client *c, const struct msg_req *req, const char *fmt, ...)
+{
+	struct frame	 f;
+	va_list		 ap;
+	char		 msg[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	msg_resp_error(&f, req->id, "%s", msg);
+	(void)client_send(c, &f);
+}
+
+#define JOB_FIELDS	23
+
+/* Pack a job as a map of JOB_FIELDS + extra pairs (the caller adds extra). */
+void
+cmd_pack_job(msgpack_packer *pk, const struct job *j, size_t extra)
+{
+	msgpack_pack_map(pk, JOB_FIELDS + extra);
+	pk_kv_int(pk, "id", j->id);
+	pk_kv_str(pk, "kind", kind_name(j->kind));
+	pk_kv_str(pk, "user", j->scope);
+	pk_kv_str(pk, "erp_user", j->erp_user);
+	pk_kv_str(pk, "mode", job_mode_name(j->mode));
+	pk_kv_str(pk, "state", job_state_name(j->state));
+	pk_kv_str(pk, "trigger", job_trigger_name(j->trigger));
+	pk_kv_int(pk, "priority", job_priority(j));
+	pk_kv_int(pk, "created_at", j->created_ms);
+	pk_kv_int(pk, "started_at", j->started_ms);
+	pk_kv_int(pk, "finished_at", j->finished_ms);
+	pk_kv_int(pk, "pid", j->pid);
+	pk_kv_int(pk, "page", j->progress.page);
+	pk_kv_int(pk, "pages", j->progress.pages);
+	pk_kv_int(pk, "rows", j->progress.seen);
+	pk_kv_int(pk, "total", j->progress.total);
+	pk_kv_int(pk, "inserted", j->progress.inserted);
+	pk_kv_int(pk, "updated", j->progress.updated);
+	pk_kv_int(pk, "unchanged", j->progress.unchanged);
+	pk_kv_int(pk, "skipped", j->progress.skipped);
+	pk_kv_int(pk, "deleted", j->result.deleted);
+	pk_kv_str(pk, "error_class", j->error_class);
+	pk_kv_str(pk, "message", j->message);
+}
+
+/* Answer req_id with a job (and the request's outcome when >= 0). */
+void
+cmd_reply_job(struct client *c, int64_t req_id, const struct job *j,
+    int outcome)
+{
+	struct frame	 f;
+
+	msg_resp_begin(&f, req_id, 1);
+	cmd_pack_job(&f.pk, j, outcome >= 0);
+	if (outcome >= 0)
+		pk_kv_str(&f.pk, "outcome",
+		    queue_outcome_name((enum queue_outcome)outcome));
+	(void)client_send(c, &f);
+}

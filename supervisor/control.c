@@ -1,0 +1,427 @@
+/*
+ * control.c — the admin socket: listen, accept (root or our own uid only),
+ * the hello exchange, sv_dispatch_ctl for requests, and the pushes: `log`
+ * frames to `logs -f` clients, `progress` frames and final answers to
+ * clients waiting on a job.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "supervisor/supervisor.h"
+
+static char	*control_path;
+
+static void	control_accept_cb(evutil_socket_t, short, void *);
+static void	client_chan_cb(struct chan *, const msgpack_object *,
+		    const char *, void *);
+
+/*
+ * Bind the admin socket at path with mode; a stale socket file is removed,
+ * but not one another daemon still answers on. Leaves the fd in sv.
+ */
+int
+control_listen(const char *path, int mode, char *err, size_t errlen)
+{
+	struct sockaddr_un	 sun;
+	struct stat		 st;
+	int			 fd, probe;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sun.sun_path) {
+		snprintf(err, errlen, "%s: socket path too long", path);
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			snprintf(err, errlen, "%s: exists and is not a socket",
+			    path);
+			return -1;
+		}
+		if ((probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) ==
+		    -1) {
+			snprintf(err, errlen, "socket: %s", strerror(errno));
+			return -1;
+		}
+		if (connect(probe, (struct sockaddr *)&sun, sizeof sun) == 0) {
+			close(probe);
+			snprintf(err, errlen, "%s: another erpsyncd is "
+			    "answering on this socket", path);
+			return -1;
+		}
+		close(probe);
+		if (unlink(path) == -1) {
+			snprintf(err, errlen, "%s: removing stale socket: %s",
+			    path, strerror(errno));
+			return -1;
+		}
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd == -1) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) == -1 ||
+	    chmod(path, (mode_t)mode) == -1 || listen(fd, 64) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	free(control_path);
+	control_path = xstrdup(path);
+	sv.listen_fd = fd;
+	return 0;
+}
+
+/* Start accepting clients on the event loop. */
+void
+control_start(void)
+{
+	sv.listen_ev = event_new(sv.base, sv.listen_fd, EV_READ | EV_PERSIST,
+	    control_accept_cb, NULL);
+	if (sv.listen_ev == NULL)
+		fatalx("control_start: event_new");
+	event_add(sv.listen_ev, NULL);
+}
+
+/* Stop listening and remove the socket file; drop every client. */
+void
+control_close(void)
+{
+	struct client	*c;
+
+	if (sv.listen_ev != NULL) {
+		event_free(sv.listen_ev);
+		sv.listen_ev = NULL;
+	}
+	if (sv.listen_fd != -1) {
+		close(sv.listen_fd);
+		sv.listen_fd = -1;
+	}
+	if (control_path != NULL) {
+		(void)unlink(control_path);
+		free(control_path);
+		control_path = NULL;
+	}
+	while ((c = TAILQ_FIRST(&sv.clients)) != NULL) {
+		TAILQ_REMOVE(&sv.clients, c, entry);
+		client_free(c);
+	}
+}
+
+/* Tell a client it may not connect (best effort), and close it. */
+static void
+control_refuse(int fd, uid_t uid)
+{
+	struct msg_error	 e;
+	struct frame		 f;
+	char			 err[PROTO_ERRLEN];
+
+	snprintf(e.message, sizeof e.message, "permission denied: uid %d is "
+	    "neither root nor erpsyncd's (uid %d)", (int)uid, (int)geteuid());
+	msg_error_pack(&f, &e);
+	if (frame_end(&f, err, sizeof err) == 0)
+		(void)write(fd, f.sb.data, f.sb.size);
+	frame_free(&f);
+	close(fd);
+}
+
+static void
+control_accept_cb(evutil_socket_t lfd, short ev, void *arg)
+{
+	struct client	*c;
+	struct ucred	 cred;
+	socklen_t	 len = sizeof cred;
+	int		 fd;
+
+	(void)ev;
+	(void)arg;
+	for (;;) {
+		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd == -1) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR)
+				log_warn("control: accept");
+			return;
+		}
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred,
+		    &len) == -1) {
+			log_warn("control: SO_PEERCRED");
+			close(fd);
+			continue;
+		}
+		if (cred.uid != 0 && cred.uid != geteuid()) {
+			log_warnx("control: refused client pid %d: uid %d is "
+			    "neither root nor ours", (int)cred.pid,
+			    (int)cred.uid);
+			control_refuse(fd, cred.uid);
+			continue;
+		}
+		c = xcalloc(1, sizeof *c);
+		c->uid = cred.uid;
+		c->pid = cred.pid;
+		c->level = LOG_INFO;
+		TAILQ_INIT(&c->waits);
+		/* The channel takes ownership of fd. */
+		c->chan = chan_new(sv.base, fd, client_chan_cb, c);
+		TAILQ_INSERT_TAIL(&sv.clients, c, entry);
+		log_debug("control: client pid %d connected", (int)c->pid);
+	}
+}
+
+/* Free a client, its channel and its waits. */
+void
+client_free(struct client *c)
+{
+	struct waiter	*w;
+
+	while ((w = TAILQ_FIRST(&c->waits)) != NULL) {
+		TAILQ_REMOVE(&c->waits, w, entry);
+		free(w);
+	}
+	chan_free(c->chan);
+	free(c);
+}
+
+/* Send a frame to a client (the frame is freed); -1 if it is gone. */
+int
+client_send(struct client *c, struct frame *f)
+{
+	if (c->dead) {
+		frame_free(f);
+		return -1;
+	}
+	return chan_send(c->chan, f);
+}
+
+/* Close a misbehaving client; it is freed later. */
+void
+client_drop(struct client *c, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 msg[512];
+
+	if (c->dead)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	log_warnx("control: client pid %d: %s; closing it", (int)c->pid, msg);
+	c->dead = 1;
+	chan_close(c->chan);
+	sv_reap_later();
+}
+
+static void
+client_chan_cb(struct chan *ch, const msgpack_object *obj, const char *why,
+    void *arg)
+{
+	struct client	*c = arg;
+
+	if (obj != NULL) {
+		sv_dispatch_ctl(c, obj);
+		return;
+	}
+	if (chan_bad_frame(ch))
+		log_warnx("control: client pid %d: bad frame: %s; closed it",
+		    (int)c->pid, why);
+	else
+		log_debug("control: client pid %d: %s", (int)c->pid, why);
+	c->dead = 1;
+	sv_reap_later();
+}
+
+/* Answer a hello, or refuse it with an error frame and close. */
+static void
+control_hello(struct client *c, const msgpack_object *obj)
+{
+	struct msg_hello	 h;
+	struct msg_error	 e;
+	struct frame		 f;
+	char			 err[PROTO_ERRLEN];
+
+	if (msg_hello_unpack(obj, &h, err, sizeof err) == -1) {
+		client_drop(c, "bad hello: %s", err);
+		return;
+	}
+	if (h.v != PROTO_VERSION || strcmp(h.role, "ctl") != 0) {
+		snprintf(e.message, sizeof e.message, "hello refused: "
+		    "erpsyncd speaks protocol %d with role ctl, got v=%lld "
+		    "role=%s", PROTO_VERSION, (long long)h.v, h.role);
+		log_warnx("control: client pid %d: %s", (int)c->pid, e.message);
+		msg_error_pack(&f, &e);
+		(void)client_send(c, &f);
+		chan_close_after_flush(c->chan);
+		return;
+	}
+	memset(&h, 0, sizeof h);
+	h.v = PROTO_VERSION;
+	snprintf(h.role, sizeof h.role, "supervisor");
+	h.pid = sv.pid;
+	msg_hello_pack(&f, &h);
+	if (client_send(c, &f) == 0)
+		c->hello = 1;
+}
+
+/* One frame from an admin client: hello first, then requests only. */
+void
+sv_dispatch_ctl(struct client *c, const msgpack_object *obj)
+{
+	struct msg_req	 req;
+	enum msg_type	 t;
+	char		 err[PROTO_ERRLEN];
+
+	if (c->dead)
+		return;
+	if (msg_type_of(obj, &t, err, sizeof err) == -1) {
+		client_drop(c, "bad frame: %s", err);
+		return;
+	}
+	if (!c->hello) {
+		if (t == MSG_HELLO)
+			control_hello(c, obj);
+		else
+			client_drop(c, "expected hello, got %s", msg_name(t));
+		return;
+	}
+	switch (t) {
+	case MSG_REQ:
+		if (msg_req_unpack(obj, &req, err, sizeof err) == -1) {
+			client_drop(c, "bad request: %s", err);
+			break;
+		}
+		cmd_dispatch(c, &req);
+		break;
+	default:
+		client_drop(c, "unexpected %s message", msg_name(t));
+		break;
+	}
+}
+
+/* Push a log event to the clients following logs whose filters match. */
+void
+control_push_log(const struct log_event *ev)
+{
+	static int	 busy;	/* a push that logs must not push again */
+	struct client	*c;
+	struct msg_log	 m;
+	struct frame	 f;
+	char		 err[PROTO_ERRLEN];
+	int		 packed = 0;
+
+	if (busy)
+		return;
+	busy = 1;
+	TAILQ_FOREACH(c, &sv.clients, entry) {
+		if (c->dead || !c->follow || ev->level > c->level)
+			continue;
+		if (c->user[0] != '\0' && (ev->user == NULL ||
+		    strcmp(c->user, ev->user) != 0))
+			continue;
+		if (c->job != 0 && c->job != ev->job)
+			continue;
+		if (!packed) {
+			memset(&m, 0, sizeof m);
+			m.ts_ms = ev->ts_ms;
+			snprintf(m.level, sizeof m.level, "%s",
+			    log_level_name(ev->level));
+			snprintf(m.proc, sizeof m.proc, "%s", ev->proc);
+			m.job = ev->job;
+			snprintf(m.user, sizeof m.user, "%s",
+			    ev->user != NULL ? ev->user : "");
+			snprintf(m.kind, sizeof m.kind, "%s",
+			    ev->kind != NULL ? ev->kind : "");
+			snprintf(m.msg, sizeof m.msg, "%s", ev->msg);
+			msg_log_pack(&f, &m);
+			if (frame_end(&f, err, sizeof err) == -1) {
+				frame_free(&f);
+				break;
+			}
+			packed = 1;
+		}
+		if (chan_write(c->chan, f.sb.data, f.sb.size) == -1)
+			c->dead = 1;
+	}
+	if (packed)
+		frame_free(&f);
+	busy = 0;
+}
+
+static int
+client_waits_on(const struct client *c, int64_t job)
+{
+	const struct waiter	*w;
+
+	TAILQ_FOREACH(w, &c->waits, entry)
+		if (w->job_id == job)
+			return 1;
+	return 0;
+}
+
+/* Push a job's progress to its waiters and to followers who asked. */
+void
+control_push_progress(const struct job *j)
+{
+	struct client	*c;
+	struct frame	 f;
+	char		 err[PROTO_ERRLEN];
+
+	msg_progress_pack(&f, &j->progress);
+	if (frame_end(&f, err, sizeof err) == -1) {
+		frame_free(&f);
+		return;
+	}
+	TAILQ_FOREACH(c, &sv.clients, entry) {
+		if (c->dead)
+			continue;
+		if (!client_waits_on(c, j->id) && !(c->follow && c->progress &&
+		    (c->user[0] == '\0' || strcmp(c->user, j->scope) == 0) &&
+		    (c->job == 0 || c->job == j->id)))
+			continue;
+		if (chan_write(c->chan, f.sb.data, f.sb.size) == -1)
+			c->dead = 1;
+	}
+	frame_free(&f);
+}
+
+/* Register a wait: req_id is answered when job ends (outcome, or -1). */
+void
+control_wait(struct client *c, int64_t req_id, int64_t job, int outcome)
+{
+	struct waiter	*w;
+
+	w = xcalloc(1, sizeof *w);
+	w->req_id = req_id;
+	w->job_id = job;
+	w->outcome = outcome;
+	TAILQ_INSERT_TAIL(&c->waits, w, entry);
+}
+
+/* A job ended: answer every request waiting on it. */
+void
+control_job_ended(const struct job *j)
+{
+	struct client	*c;
+	struct waiter	*w, *w1;
+
+	TAILQ_FOREACH(c, &sv.clients, entry) {
+		TAILQ_FOREACH_SAFE(w, &c->waits, entry, w1) {
+			if (w->job_id != j->id)
+				continue;
+			TAILQ_REMOVE(&c->waits, w, entry);
+			if (!c->dead)
+				cmd_reply_job(c, w->req_id, j, w->outcome);
+			free(w);
+		}
+	}
+}

@@ -1,0 +1,58 @@
+/*
+ * ctl-cmd.c — erpsyncctl's command table and usage messages.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "supervisor/ctl.h"
+
+static const struct ctl_cmd *ctl_table[] = {
+	&ctl_status_entry,
+	&ctl_jobs_entry,
+	&ctl_sync_entry,
+	&ctl_cancel_entry,
+	&ctl_logs_entry,
+};
+
+/* The command called name, or NULL. */
+const struct ctl_cmd *
+ctl_cmd_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(ctl_table); i++)
+		if (strcmp(ctl_table[i]->name, name) == 0)
+			return ctl_table[i];
+	return NULL;
+}
+
+/* Print the usage of every command. */
+void
+ctl_usage_all(void)
+{
+	size_t	 i;
+
+	fprintf(stderr, "usage: erpsyncctl [-s SOCKET] [--json] COMMAND "
+	    "[ARGS]\ncommands:\n");
+	for (i = 0; i < nitems(ctl_table); i++)
+		fprintf(stderr, "  %s %s\n", ctl_table[i]->name,
+		    ctl_table[i]->usage);
+}
+
+/* Print one command's usage; returns CTL_USAGE. */
+int
+ctl_usage(const struct ctl_cmd *cmd)
+{
+	fprintf(stderr, "usage: erpsyncctl [-s SOCKET] [--json] %s %s\n",
+	    cmd->name, cmd->usage);
+	return CTL_USAGE;
+}
+
+/* For commands without arguments. */
+int
+ctl_parse_none(struct ctl *c, int argc, char **argv)
+{
+	(void)c;
+	(void)argv;
+	return argc == 1 ? CTL_OK : CTL_USAGE;
+}

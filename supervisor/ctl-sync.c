@@ -1,0 +1,150 @@
+/*
+ * ctl-sync.c — `erpsyncctl sync KIND [--user U] [--full|--delta] [--force]
+ * [--wait]`: ask for a manual sync; with --wait show its progress and exit
+ * 0 only when it succeeded.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "supervisor/ctl.h"
+
+static int
+ctl_sync_per_user(const char *kind)
+{
+	return strcmp(kind, "customers") == 0 || strcmp(kind, "orders") == 0;
+}
+
+static int
+ctl_sync_parse(struct ctl *c, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "user", required_argument, NULL, 'u' },
+		{ "full", no_argument, NULL, 'F' },
+		{ "delta", no_argument, NULL, 'D' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "wait", no_argument, NULL, 'w' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	 ch;
+
+	while ((ch = getopt_long(argc, argv, "u:fw", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'u':
+			if (!user_id_valid(optarg)) {
+				ctl_err("invalid user id \"%s\"", optarg);
+				return CTL_USAGE;
+			}
+			snprintf(c->user, sizeof c->user, "%s", optarg);
+			break;
+		case 'F':
+		case 'D':
+			if (c->mode != NULL)
+				return CTL_USAGE;
+			c->mode = ch == 'F' ? "full" : "delta";
+			break;
+		case 'f':
+			c->force = 1;
+			break;
+		case 'w':
+			c->wait = 1;
+			break;
+		default:
+			return CTL_USAGE;
+		}
+	}
+	if (optind != argc - 1)
+		return CTL_USAGE;
+	if (!kind_valid(argv[optind])) {
+		ctl_err("unknown kind \"%s\" (customers, orders, products or "
+		    "prices)", argv[optind]);
+		return CTL_USAGE;
+	}
+	snprintf(c->kind, sizeof c->kind, "%s", argv[optind]);
+	if (ctl_sync_per_user(c->kind) && c->user[0] == '\0') {
+		ctl_err("%s needs --user", c->kind);
+		return CTL_USAGE;
+	}
+	if (!ctl_sync_per_user(c->kind) && c->user[0] != '\0') {
+		ctl_err("%s are not per user: no --user", c->kind);
+		return CTL_USAGE;
+	}
+	return CTL_OK;
+}
+
+static void
+ctl_sync_push(struct ctl *c, enum msg_type t, const msgpack_object *o)
+{
+	if (t == MSG_PROGRESS)
+		ctl_print_progress(c, o);
+}
+
+/* Wait for job id to end, showing progress; 0 only when it is done. */
+static int
+ctl_sync_wait(struct ctl *c, int64_t job)
+{
+	const msgpack_object	*d;
+	struct frame		 f;
+	char			 state[16];
+	int64_t			 id;
+	int			 rc;
+
+	id = ctl_new_id(c);
+	msg_req_begin(&f, id, "wait", 1);
+	pk_kv_int(&f.pk, "job", job);
+	rc = ctl_request(c, &f, id, ctl_sync_push, &d);
+	ctl_progress_end(c);
+	if (rc != CTL_OK)
+		return rc;
+	if (c->json)
+		ctl_print_json(d);
+	else
+		ctl_print_result(d);
+	ctl_str(d, "state", state, sizeof state);
+	return strcmp(state, "done") == 0 ? CTL_OK : CTL_FAILED;
+}
+
+static int
+ctl_sync_run(struct ctl *c)
+{
+	const msgpack_object	*d;
+	struct frame		 f;
+	char			 kind[16], user[USER_ID_MAX + 1], mode[8];
+	char			 outcome[16], state[16];
+	int64_t			 id, job;
+	int			 rc;
+
+	if ((rc = ctl_connect(c)) != CTL_OK)
+		return rc;
+	id = ctl_new_id(c);
+	msg_req_begin(&f, id, "sync", 1 + (c->user[0] != '\0') +
+	    (c->mode != NULL) + c->force);
+	pk_kv_str(&f.pk, "kind", c->kind);
+	if (c->user[0] != '\0')
+		pk_kv_str(&f.pk, "user", c->user);
+	if (c->mode != NULL)
+		pk_kv_str(&f.pk, "mode", c->mode);
+	if (c->force)
+		pk_kv_bool(&f.pk, "force", 1);
+	if ((rc = ctl_request(c, &f, id, NULL, &d)) != CTL_OK)
+		return rc;
+	job = ctl_int(d, "id");
+	if (c->json)
+		ctl_print_json(d);
+	else
+		printf("job %lld %s %s %s: %s (%s)\n", (long long)job,
+		    ctl_str(d, "kind", kind, sizeof kind),
+		    ctl_str(d, "user", user, sizeof user),
+		    ctl_str(d, "mode", mode, sizeof mode),
+		    ctl_str(d, "outcome", outcome, sizeof outcome),
+		    ctl_str(d, "state", state, sizeof state));
+	fflush(stdout);
+	if (!c->wait)
+		return CTL_OK;
+	return ctl_sync_wait(c, job);
+}
+
+const struct ctl_cmd ctl_sync_entry = {
+	"sync", "KIND [--user U] [--full|--delta] [--force] [--wait]",
+	ctl_sync_parse, ctl_sync_run
+};

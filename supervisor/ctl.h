@@ -1,0 +1,88 @@
+/*
+ * ctl.h — erpsyncctl, the admin client of erpsyncd (design §8): a table of
+ * commands, each with its usage, an argument parser and a run function that
+ * sends the request and prints the answer (text, or JSON with --json).
+ */
+#ifndef CTL_H
+#define CTL_H
+
+#include <stdint.h>
+
+#include "common/common.h"
+#include "proto/proto.h"
+
+#define CTL_SOCKET_DEFAULT	"/run/erpsync/erpsyncd.sock"
+
+/* Exit codes (stable). */
+#define CTL_OK		0
+#define CTL_FAILED	1	/* the command ran and failed */
+#define CTL_USAGE	2
+#define CTL_UNREACHABLE	3	/* cannot reach erpsyncd */
+
+struct ctl {
+	const char		*socket;
+	int			 json;
+	int			 fd;
+	struct frame_reader	 rd;
+	int64_t			 next_id;
+	int			 tty;		/* stderr is a terminal */
+	int64_t			 last_progress_ms;
+	int			 progress_shown;	/* a \r line is open */
+
+	/* command options */
+	char			 kind[16];
+	char			 user[USER_ID_MAX + 1];
+	const char		*mode;
+	int			 force;
+	int			 wait;
+	int			 follow;
+	const char		*level;
+	int64_t			 job;
+	int64_t			 lines;
+	int64_t			 limit;
+};
+
+typedef void (*ctl_push_fn)(struct ctl *, enum msg_type,
+    const msgpack_object *);
+
+struct ctl_cmd {
+	const char	*name;
+	const char	*usage;		/* arguments, after the name */
+	int		(*parse)(struct ctl *, int, char **);	/* CTL_USAGE */
+	int		(*run)(struct ctl *);	/* returns the exit code */
+};
+
+extern const struct ctl_cmd ctl_status_entry;
+extern const struct ctl_cmd ctl_jobs_entry;
+extern const struct ctl_cmd ctl_sync_entry;
+extern const struct ctl_cmd ctl_cancel_entry;
+extern const struct ctl_cmd ctl_logs_entry;
+
+/* ctl-cmd.c */
+const struct ctl_cmd	*ctl_cmd_find(const char *);
+void			 ctl_usage_all(void);
+int			 ctl_usage(const struct ctl_cmd *);
+int			 ctl_parse_none(struct ctl *, int, char **);
+
+/* ctl-client.c */
+int		 ctl_connect(struct ctl *);
+void		 ctl_close(struct ctl *);
+int		 ctl_request(struct ctl *, struct frame *, int64_t id,
+		    ctl_push_fn, const msgpack_object **data);
+int		 ctl_read(struct ctl *, const msgpack_object **,
+		    enum msg_type *);
+int64_t		 ctl_new_id(struct ctl *);
+void		 ctl_err(const char *, ...) ATTR_PRINTF(1, 2);
+
+/* ctl-print.c */
+int64_t		 ctl_int(const msgpack_object *, const char *);
+const char	*ctl_str(const msgpack_object *, const char *, char *, size_t);
+char		*ctl_count(int64_t, char *, size_t);
+char		*ctl_time(int64_t ms, char *, size_t);
+void		 ctl_print_json(const msgpack_object *);
+void		 ctl_print_log(struct ctl *, const msgpack_object *);
+void		 ctl_print_progress(struct ctl *, const msgpack_object *);
+void		 ctl_progress_end(struct ctl *);
+void		 ctl_print_result(const msgpack_object *job);
+
+#endif /* CTL_H */

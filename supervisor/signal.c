@@ -1,0 +1,218 @@
+/*
+ * signal.c — signals as libevent events (handlers do no work): SIGCHLD
+ * reaps every child in a loop (we may be PID 1 and inherit orphans),
+ * SIGTERM/SIGINT drain and stop, SIGHUP reloads the config.
+ */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "supervisor/supervisor.h"
+
+static struct event	*sig_ev[4];
+
+/* If stopping and no worker is left, leave the loop. */
+static void
+sv_stop_check(void)
+{
+	if (sv.stopping && worker_count() == 0) {
+		log_info("stopped");
+		event_base_loopexit(sv.base, NULL);
+	}
+}
+
+static void
+sv_sigchld(evutil_socket_t sig, short ev, void *arg)
+{
+	pid_t	 pid;
+	int	 status;
+
+	(void)sig;
+	(void)ev;
+	(void)arg;
+	for (;;) {
+		pid = waitpid(-1, &status, WNOHANG);
+		if (pid == -1 && errno == EINTR)
+			continue;
+		if (pid <= 0)
+			break;
+		if (!worker_exited(pid, status))
+			log_debug("reaped pid %d (not a worker)", (int)pid);
+	}
+	sv_stop_check();
+}
+
+/* The drain took too long: SIGKILL what is left, reap it, record it. */
+static void
+sv_stop_timeout(evutil_socket_t fd, short ev, void *arg)
+{
+	struct worker	*w;
+	int64_t		 deadline = mono_ms() + 2000;
+	pid_t		 pid;
+	int		 status;
+
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	TAILQ_FOREACH(w, &sv.workers, entry) {
+		if (w->exited)
+			continue;
+		log_emit(LOG_WARN, w->job->id, w->job->scope,
+		    kind_name(w->job->kind), "worker pid %d did not stop in "
+		    "time; SIGKILL", (int)w->pid);
+		worker_kill_now(w);
+	}
+	while (worker_count() > 0 && mono_ms() < deadline) {
+		pid = waitpid(-1, &status, WNOHANG);
+		if (pid > 0)
+			(void)worker_exited(pid, status);
+		else
+			usleep(10000);
+	}
+	if (worker_count() > 0)
+		log_warnx("%d workers did not die; exiting anyway",
+		    worker_count());
+	log_info("stopped");
+	event_base_loopexit(sv.base, NULL);
+}
+
+/* Drain: cancel the queue, ask workers to stop, exit when they have. */
+void
+sv_stop(void)
+{
+	struct worker	*w;
+	struct job	*j, *j1;
+	struct timeval	 tv;
+
+	if (sv.stopping)
+		return;
+	sv.stopping = 1;
+	log_info("stopping: %d workers running, %d jobs queued",
+	    worker_count(), queue_count(&sv.queue, JOB_QUEUED));
+	TAILQ_FOREACH_SAFE(j, &sv.queue.jobs, entry, j1) {
+		if (j->state != JOB_QUEUED)
+			continue;
+		j->resume = 1;
+		job_set_error(j, "", "supervisor stopping; requeued at next "
+		    "start");
+		job_set_state(j, JOB_CANCELLED, now_ms());
+	}
+	TAILQ_FOREACH(w, &sv.workers, entry)
+		worker_stop(w, -1);
+	sv.stop_ev = evtimer_new(sv.base, sv_stop_timeout, NULL);
+	tv.tv_sec = SV_STOP_WAIT_MS / 1000;
+	tv.tv_usec = (SV_STOP_WAIT_MS % 1000) * 1000;
+	evtimer_add(sv.stop_ev, &tv);
+	sv_stop_check();
+}
+
+static void
+sv_sigterm(evutil_socket_t sig, short ev, void *arg)
+{
+	(void)ev;
+	(void)arg;
+	if (sv.stopping) {
+		log_warnx("signal %d again: killing workers now", (int)sig);
+		sv_stop_timeout(-1, 0, NULL);
+		return;
+	}
+	log_info("signal %d: stopping", (int)sig);
+	sv_stop();
+}
+
+/* Keep settings that only a restart can change; say so. */
+static void
+sv_reload_keep(char **newv, char *oldv, const char *key)
+{
+	if (strcmp(*newv, oldv) == 0)
+		return;
+	log_warnx("reload: %s changed; it takes effect after a restart", key);
+	free(*newv);
+	*newv = xstrdup(oldv);
+}
+
+/* Read the config again: validate, then swap; keep the old one on error. */
+void
+sv_reload(void)
+{
+	struct config	*nc;
+	struct buf	 errs;
+	char		*line, *next;
+
+	buf_init(&errs);
+	if (config_load(sv.conf_path, &nc, &errs) == -1) {
+		for (line = errs.data; line != NULL && *line != '\0';
+		    line = next) {
+			if ((next = strchr(line, '\n')) != NULL)
+				*next++ = '\0';
+			log_warnx("reload: %s", line);
+		}
+		log_warnx("reload failed; keeping the running configuration");
+		buf_free(&errs);
+		return;
+	}
+	buf_free(&errs);
+	sv_reload_keep(&nc->socket, sv.conf->socket, "[supervisor] socket");
+	sv_reload_keep(&nc->state_dir, sv.conf->state_dir,
+	    "[supervisor] state_dir");
+	sv_reload_keep(&nc->data_dir, sv.conf->data_dir,
+	    "[supervisor] data_dir");
+	config_free(sv.conf);
+	sv.conf = nc;
+	log_set_format(nc->log_format);
+	log_set_level(sv.verbose ? LOG_DEBUG : nc->log_level);
+	sv_worker_path();
+	log_info("reloaded %s (%zu users with credentials)", nc->path,
+	    nc->ncreds);
+	sv_kick();
+}
+
+static void
+sv_sighup(evutil_socket_t sig, short ev, void *arg)
+{
+	(void)sig;
+	(void)ev;
+	(void)arg;
+	log_info("SIGHUP: reloading %s", sv.conf_path);
+	sv_reload();
+}
+
+/* Install the signal events; SIGPIPE is ignored (writes fail with EPIPE). */
+void
+sv_signals(void)
+{
+	static const int	 sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP };
+	event_callback_fn	 cbs[] = { sv_sigchld, sv_sigterm, sv_sigterm,
+				     sv_sighup };
+	size_t			 i;
+
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < nitems(sigs); i++) {
+		sig_ev[i] = evsignal_new(sv.base, sigs[i], cbs[i], NULL);
+		if (sig_ev[i] == NULL || evsignal_add(sig_ev[i], NULL) == -1)
+			fatalx("cannot watch signal %d", sigs[i]);
+	}
+}
+
+/* Remove the signal events. */
+void
+sv_signals_free(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(sig_ev); i++) {
+		if (sig_ev[i] != NULL)
+			event_free(sig_ev[i]);
+		sig_ev[i] = NULL;
+	}
+	if (sv.stop_ev != NULL)
+		event_free(sv.stop_ev);
+	sv.stop_ev = NULL;
+}

@@ -1,0 +1,359 @@
+/*
+ * check_config.c — erpsyncd's config: defaults, every key's parser, errors
+ * naming file, line and key, and the credentials file's rules.
+ */
+#include <sys/stat.h>
+
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "supervisor/supervisor.h"
+
+static char	 dir[] = "/tmp/check_config.XXXXXX";
+static char	 creds[PATH_MAX];
+static char	 name[PATH_MAX];
+
+static void
+write_file(const char *path, const char *text, mode_t mode)
+{
+	int	 fd;
+
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+	ck_assert_int_ne(fd, -1);
+	ck_assert_int_eq(write_all(fd, text, strlen(text)), 0);
+	close(fd);
+	ck_assert_int_eq(chmod(path, mode), 0);
+}
+
+static void
+setup(void)
+{
+	log_init("check", LOG_LOGFMT, LOG_ERROR);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(creds, sizeof creds, "%s/creds", dir);
+	snprintf(name, sizeof name, "%s/erpsync.conf", dir);
+	write_file(creds, "# agents\nalice:pa:ss\n\nbob:secret\r\n  # x\n"
+	    "sys:syspw\n", 0600);
+}
+
+static void
+teardown(void)
+{
+	char	 cmd[PATH_MAX + 16];
+
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	memcpy(dir + strlen(dir) - 6, "XXXXXX", 6);
+}
+
+/* Parse text with the credentials line prepended; returns rc. */
+static int
+parse(const char *text, struct config **c, struct buf *errs)
+{
+	char	*full;
+	int	 rc;
+
+	xasprintf(&full, "[erp]\nurl = http://erp.example/\ncredentials = %s\n"
+	    "%s", creds, text);
+	buf_init(errs);
+	rc = config_parse_string(name, full, c, errs);
+	free(full);
+	return rc;
+}
+
+/* The config must fail with an error containing every string of want. */
+static void
+expect_error(const char *text, const char *want1, const char *want2)
+{
+	struct config	*c;
+	struct buf	 errs;
+
+	ck_assert_int_eq(parse(text, &c, &errs), -1);
+	ck_assert_ptr_null(c);
+	ck_assert_msg(strstr(errs.data, want1) != NULL, "want \"%s\" in \"%s\"",
+	    want1, errs.data);
+	if (want2 != NULL)
+		ck_assert_msg(strstr(errs.data, want2) != NULL,
+		    "want \"%s\" in \"%s\"", want2, errs.data);
+	buf_free(&errs);
+}
+
+static char *
+at(int line)
+{
+	static char	 s[PATH_MAX + 32];
+
+	snprintf(s, sizeof s, "%s:%d: ", name, line);
+	return s;
+}
+
+START_TEST(test_defaults)
+{
+	struct config	*c;
+	struct buf	 errs;
+
+	ck_assert_int_eq(parse("", &c, &errs), 0);
+	ck_assert_str_eq(c->url, "http://erp.example/");
+	ck_assert_int_eq(c->page_size, 200);
+	ck_assert_int_eq(c->sessions_per_job, 1);
+	ck_assert_int_eq(c->tls_verify, 1);
+	ck_assert_str_eq(c->socket, "/run/erpsync/erpsyncd.sock");
+	ck_assert_int_eq(c->socket_mode, 0660);
+	ck_assert_int_eq(c->max_workers, 4);
+	ck_assert_int_eq(c->heartbeat_timeout, 60);
+	ck_assert_int_eq(c->worker_memory, 2LL << 30);
+	ck_assert_str_eq(c->worker_path, "");
+	ck_assert_int_eq(c->log_format, LOG_LOGFMT);
+	ck_assert_int_eq(c->log_level, LOG_INFO);
+	ck_assert_int_eq(c->kinds[KIND_CUSTOMERS].full_every, 86400);
+	ck_assert_int_eq(c->kinds[KIND_CUSTOMERS].delta_every, 1800);
+	ck_assert_int_eq(c->kinds[KIND_ORDERS].full_every, 43200);
+	ck_assert_int_eq(c->kinds[KIND_ORDERS].delta_every, 3600);
+	ck_assert_int_eq(c->kinds[KIND_ORDERS].access_after, 600);
+	ck_assert_int_eq(c->kinds[KIND_PRODUCTS].delta_every, 7200);
+	ck_assert_int_eq(c->kinds[KIND_PRODUCTS].access_after, 3600);
+	ck_assert_int_eq(c->kinds[KIND_PRICES].delta_every, 10800);
+	ck_assert_int_eq(c->kinds[KIND_PRICES].login_after, 7200);
+	ck_assert_int_eq(c->kinds[KIND_PRICES].reconnect_after, 7200);
+	ck_assert_int_eq(c->kinds[KIND_PRICES].stale_after, 3 * 86400);
+	ck_assert_int_eq(c->kinds[KIND_PRICES].enabled, 1);
+	ck_assert_uint_eq(c->ncreds, 3);
+	ck_assert_str_eq(config_password(c, "alice"), "pa:ss");
+	ck_assert_str_eq(config_password(c, "bob"), "secret");
+	ck_assert_ptr_null(config_password(c, "carol"));
+	config_free(c);
+	buf_free(&errs);
+}
+END_TEST
+
+START_TEST(test_values)
+{
+	struct config	*c;
+	struct buf	 errs;
+
+	ck_assert_int_eq(parse(
+	    "system_user = sys\npage_size = 50\ntls_verify = no\n"
+	    "request_timeout = 90s\n"
+	    "[supervisor]\nstate_dir = state\nsocket = /tmp/x.sock\n"
+	    "socket_mode = 0600\nmax_workers = 8\nheartbeat_timeout = 1m30s\n"
+	    "job_timeout = 0\nworker_memory = 512M\nlog_format = json\n"
+	    "log_level = debug\n"
+	    "[orders]\naccess_after = 5m\nenabled = false\n"
+	    "[prices]\nstale_after = 2d\n", &c, &errs), 0);
+	ck_assert_str_eq(c->system_user, "sys");
+	ck_assert_int_eq(c->page_size, 50);
+	ck_assert_int_eq(c->tls_verify, 0);
+	ck_assert_int_eq(c->request_timeout, 90);
+	ck_assert_int_eq(c->socket_mode, 0600);
+	ck_assert_int_eq(c->max_workers, 8);
+	ck_assert_int_eq(c->heartbeat_timeout, 90);
+	ck_assert_int_eq(c->job_timeout, 0);
+	ck_assert_int_eq(c->worker_memory, 512LL << 20);
+	ck_assert_int_eq(c->log_format, LOG_JSON);
+	ck_assert_int_eq(c->log_level, LOG_DEBUG);
+	ck_assert_int_eq(c->kinds[KIND_ORDERS].access_after, 300);
+	ck_assert_int_eq(c->kinds[KIND_ORDERS].enabled, 0);
+	ck_assert_int_eq(c->kinds[KIND_PRICES].stale_after, 2 * 86400);
+	ck_assert_str_eq(c->socket, "/tmp/x.sock");
+	/* relative paths are taken from the config file's directory */
+	ck_assert_int_eq(strncmp(c->state_dir, dir, strlen(dir)), 0);
+	ck_assert_str_eq(c->state_dir + strlen(dir), "/state");
+	config_free(c);
+	buf_free(&errs);
+}
+END_TEST
+
+START_TEST(test_unknown_key)
+{
+	/* line 1 [erp], 2 url, 3 credentials, 4 the key */
+	expect_error("page_sise = 10\n", at(4), "[erp] page_sise: unknown key");
+	expect_error("[supervisor]\n\nmax_worker = 3\n", at(6),
+	    "[supervisor] max_worker: unknown key");
+}
+END_TEST
+
+START_TEST(test_unknown_section)
+{
+	expect_error("[supervisor]\nmax_workers = 2\n[schedule]\nx = 1\n",
+	    at(6), "unknown section [schedule]");
+}
+END_TEST
+
+START_TEST(test_bad_duration)
+{
+	expect_error("[customers]\nfull_every = 5x\n", at(5),
+	    "[customers] full_every: bad value \"5x\": unknown unit");
+	expect_error("[supervisor]\nheartbeat_timeout = 30\n", at(5),
+	    "[supervisor] heartbeat_timeout: bad value \"30\": missing unit");
+}
+END_TEST
+
+START_TEST(test_bad_number)
+{
+	expect_error("[supervisor]\nmax_workers = four\n", at(5),
+	    "[supervisor] max_workers: bad value \"four\": not a number");
+	expect_error("[supervisor]\nmax_workers = 0\n", at(5),
+	    "max_workers: bad value \"0\": out of range");
+	expect_error("page_size = 12abc\n", at(4), "[erp] page_size");
+	expect_error("[supervisor]\nworker_memory = 2T\n", at(5),
+	    "[supervisor] worker_memory: bad value \"2T\"");
+}
+END_TEST
+
+START_TEST(test_bad_mode)
+{
+	expect_error("[supervisor]\nsocket_mode = 0989\n", at(5),
+	    "[supervisor] socket_mode: bad value \"0989\": not an octal mode");
+	expect_error("[supervisor]\nsocket_mode = rw\n", at(5), "socket_mode");
+}
+END_TEST
+
+START_TEST(test_bad_log_format)
+{
+	expect_error("[supervisor]\nlog_format = xml\n", at(5),
+	    "[supervisor] log_format: bad value \"xml\": not a log format");
+	expect_error("[supervisor]\nlog_level = loud\n", at(5),
+	    "[supervisor] log_level: bad value \"loud\"");
+	expect_error("[customers]\nenabled = maybe\n", at(5),
+	    "[customers] enabled: bad value \"maybe\": not a boolean");
+}
+END_TEST
+
+START_TEST(test_other_errors)
+{
+	expect_error("page_size = 10\npage_size = 20\n", at(5),
+	    "[erp] page_size: set twice (first on line 4)");
+	expect_error("this is not ini\n", at(4), "syntax error");
+	expect_error("system_user = ../x\n", at(4),
+	    "[erp] system_user: bad value \"../x\": not a valid user id");
+	expect_error("system_user = carol\n", at(4),
+	    "[erp] system_user: no credentials for carol");
+}
+END_TEST
+
+START_TEST(test_missing_credentials)
+{
+	struct config	*c;
+	struct buf	 errs;
+
+	buf_init(&errs);
+	ck_assert_int_eq(config_parse_string(name, "[erp]\nurl = http://x/\n",
+	    &c, &errs), -1);
+	ck_assert_ptr_nonnull(strstr(errs.data, "[erp] credentials: missing"));
+	buf_free(&errs);
+
+	buf_init(&errs);
+	ck_assert_int_eq(config_parse_string(name, "[erp]\nurl =\n", &c,
+	    &errs), -1);
+	ck_assert_ptr_nonnull(strstr(errs.data, "[erp] url: missing"));
+	buf_free(&errs);
+}
+END_TEST
+
+START_TEST(test_credentials_mode)
+{
+	struct config	*c;
+	struct buf	 errs;
+
+	write_file(creds, "alice:pw\n", 0644);
+	expect_error("", "must not be readable by group or others",
+	    "chmod 600");
+	write_file(creds, "alice:pw\n", 0640);
+	expect_error("", "mode 0640", NULL);
+	write_file(creds, "alice:pw\n", 0600);
+	ck_assert_int_eq(parse("", &c, &errs), 0);
+	ck_assert_str_eq(config_password(c, "alice"), "pw");
+	config_free(c);
+	buf_free(&errs);
+}
+END_TEST
+
+START_TEST(test_credentials_bad_lines)
+{
+	struct buf	 errs;
+	char		 want[PATH_MAX + 32];
+
+	write_file(creds, "alice:pw\n.hidden:topsecret\n", 0600);
+	snprintf(want, sizeof want, "%s:2: ", creds);
+	expect_error("", want, "not a valid user id");
+	write_file(creds, "alice:pw\nbad/user:topsecret\n", 0600);
+	expect_error("", "not a valid user id", NULL);
+	write_file(creds, "no colon here topsecret\n", 0600);
+	expect_error("", "expected user:password", NULL);
+	write_file(creds, "alice:pw\nalice:other\n", 0600);
+	expect_error("", "listed twice", NULL);
+	write_file(creds, "alice:\n", 0600);
+	expect_error("", "password empty", NULL);
+
+	/* no message ever shows a password */
+	buf_init(&errs);
+	{
+		struct config	*c;
+
+		write_file(creds, "no colon topsecret\nbad/u:topsecret\n",
+		    0600);
+		ck_assert_int_eq(parse("", &c, &errs), -1);
+		ck_assert_ptr_null(strstr(errs.data, "topsecret"));
+	}
+	buf_free(&errs);
+}
+END_TEST
+
+START_TEST(test_parse_bytes)
+{
+	int64_t	 n;
+
+	ck_assert_int_eq(parse_bytes("0", &n), 0);
+	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(parse_bytes("2G", &n), 0);
+	ck_assert_int_eq(n, 2LL << 30);
+	ck_assert_int_eq(parse_bytes("64k", &n), 0);
+	ck_assert_int_eq(n, 65536);
+	ck_assert_int_eq(parse_bytes("1048576", &n), 0);
+	ck_assert_int_eq(parse_bytes("-1", &n), -1);
+	ck_assert_int_eq(parse_bytes("1GB", &n), -1);
+	ck_assert_int_eq(parse_bytes("", &n), -1);
+	ck_assert_int_eq(parse_bytes("99999999999999999999G", &n), -1);
+}
+END_TEST
+
+static Suite *
+config_suite(void)
+{
+	Suite	*s = suite_create("config");
+	TCase	*tc = tcase_create("config");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_values);
+	tcase_add_test(tc, test_unknown_key);
+	tcase_add_test(tc, test_unknown_section);
+	tcase_add_test(tc, test_bad_duration);
+	tcase_add_test(tc, test_bad_number);
+	tcase_add_test(tc, test_bad_mode);
+	tcase_add_test(tc, test_bad_log_format);
+	tcase_add_test(tc, test_other_errors);
+	tcase_add_test(tc, test_missing_credentials);
+	tcase_add_test(tc, test_credentials_mode);
+	tcase_add_test(tc, test_credentials_bad_lines);
+	tcase_add_test(tc, test_parse_bytes);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(config_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

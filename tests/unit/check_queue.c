@@ -1,0 +1,351 @@
+/*
+ * check_queue.c — the queue's policy with a fake clock: serialization by
+ * (kind, scope) and by database, coalescing, attach vs follow-up, limits
+ * and priority order (design §5).
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "supervisor/supervisor.h"
+
+static struct queue		 q;
+static struct queue_limits	 lim;
+static int64_t			 now;
+
+static void
+setup(void)
+{
+	log_init("check", LOG_LOGFMT, LOG_ERROR);
+	queue_init(&q, 1);
+	lim.max_workers = 4;
+	lim.max_erp_sessions = 0;
+	lim.max_sessions_per_user = 0;
+	now = 1000000;
+}
+
+static void
+teardown(void)
+{
+	queue_clear(&q);
+}
+
+static struct job *
+req(enum kind k, const char *scope, enum job_mode mode, enum job_trigger t,
+    int force, enum queue_outcome *o)
+{
+	struct job_req		 r;
+	enum queue_outcome	 dummy;
+
+	memset(&r, 0, sizeof r);
+	r.kind = k;
+	r.scope = scope;
+	r.erp_user = kind_per_user(k) ? scope : "sys";
+	r.mode = mode;
+	r.trigger = t;
+	r.force = force;
+	r.sessions = 1;
+	now += 10;
+	return queue_request(&q, &r, now, o != NULL ? o : &dummy);
+}
+
+/* Start what the queue allows now; returns how many started. */
+static int
+start_all(void)
+{
+	struct job	*j;
+	int64_t		 wake;
+	int		 n = 0;
+
+	while ((j = queue_next(&q, &lim, now, &wake)) != NULL) {
+		job_set_state(j, JOB_STARTING, now);
+		n++;
+	}
+	return n;
+}
+
+static struct job *
+start_one(void)
+{
+	struct job	*j;
+	int64_t		 wake;
+
+	if ((j = queue_next(&q, &lim, now, &wake)) != NULL)
+		job_set_state(j, JOB_RUNNING, now);
+	return j;
+}
+
+static void
+finish(struct job *j)
+{
+	job_set_state(j, JOB_DONE, now);
+	queue_retire(&q, j);
+	queue_reap(&q);
+}
+
+START_TEST(test_one_job_per_scope)
+{
+	struct job		*a, *b;
+	enum queue_outcome	 o;
+
+	a = req(KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_MANUAL, 0, &o);
+	ck_assert_int_eq(o, QUEUE_NEW);
+	b = req(KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_MANUAL, 0, &o);
+	ck_assert_int_eq(o, QUEUE_MERGED);
+	ck_assert_ptr_eq(a, b);
+	ck_assert_int_eq(queue_count(&q, JOB_QUEUED), 1);
+	ck_assert_int_eq(start_all(), 1);
+	/* a forced follow-up is queued but cannot start beside it */
+	b = req(KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_MANUAL, 1, &o);
+	ck_assert_int_eq(o, QUEUE_FOLLOWUP);
+	ck_assert_ptr_ne(a, b);
+	ck_assert_int_eq(start_all(), 0);
+	finish(a);
+	ck_assert_ptr_eq(start_one(), b);
+}
+END_TEST
+
+START_TEST(test_products_prices_never_together)
+{
+	struct job	*p, *pr;
+
+	p = req(KIND_PRODUCTS, "*", MODE_FULL, TRIG_SCHEDULE, 0, NULL);
+	pr = req(KIND_PRICES, "*", MODE_FULL, TRIG_MANUAL, 0, NULL);
+	ck_assert_int_eq(queue_conflict(p, pr), 1);
+	/* prices has the higher trigger: it goes first, products waits */
+	ck_assert_ptr_eq(start_one(), pr);
+	ck_assert_ptr_null(start_one());
+	ck_assert_int_eq(queue_active(&q), 1);
+	finish(pr);
+	ck_assert_ptr_eq(start_one(), p);
+	ck_assert_ptr_null(start_one());
+}
+END_TEST
+
+START_TEST(test_agents_in_parallel)
+{
+	req(KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_MANUAL, 0, NULL);
+	req(KIND_CUSTOMERS, "bob", MODE_FULL, TRIG_MANUAL, 0, NULL);
+	req(KIND_ORDERS, "alice", MODE_FULL, TRIG_MANUAL, 0, NULL);
+	req(KIND_ORDERS, "bob", MODE_DELTA, TRIG_MANUAL, 0, NULL);
+	ck_assert_int_eq(start_all(), 4);
+	ck_assert_int_eq(queue_active(&q), 4);
+}
+END_TEST
+
+START_TEST(test_coalesce_queued)
+{
+	struct job		*a, *b;
+	enum queue_outcome	 o;
+
+	a = req(KIND_ORDERS, "alice", MODE_DELTA, TRIG_SCHEDULE, 0, &o);
+	ck_assert_int_eq(o, QUEUE_NEW);
+	/* higher priority wins */
+	b = req(KIND_ORDERS, "alice", MODE_DELTA, TRIG_LOGIN, 0, &o);
+	ck_assert_ptr_eq(a, b);
+	ck_assert_int_eq(o, QUEUE_MERGED);
+	ck_assert_int_eq(a->trigger, TRIG_LOGIN);
+	ck_assert_int_eq(a->mode, MODE_DELTA);
+	/* a lower one does not lower it; full beats delta */
+	req(KIND_ORDERS, "alice", MODE_FULL, TRIG_STALE, 0, &o);
+	ck_assert_int_eq(o, QUEUE_MERGED);
+	ck_assert_int_eq(a->trigger, TRIG_LOGIN);
+	ck_assert_int_eq(a->mode, MODE_FULL);
+	/* and a later delta does not turn it back */
+	req(KIND_ORDERS, "alice", MODE_DELTA, TRIG_MANUAL, 0, &o);
+	ck_assert_int_eq(a->mode, MODE_FULL);
+	ck_assert_int_eq(a->trigger, TRIG_MANUAL);
+	ck_assert_int_eq(queue_count(&q, JOB_QUEUED), 1);
+}
+END_TEST
+
+START_TEST(test_attach_or_follow_up)
+{
+	struct job		*run, *j, *f;
+	enum queue_outcome	 o;
+
+	run = req(KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_SCHEDULE, 0, NULL);
+	ck_assert_ptr_eq(start_one(), run);
+	/* a running full covers delta and full requests */
+	j = req(KIND_CUSTOMERS, "alice", MODE_DELTA, TRIG_MANUAL, 0, &o);
+	ck_assert_int_eq(o, QUEUE_ATTACHED);
+	ck_assert_ptr_eq(j, run);
+	j = req(KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_MANUAL, 0, &o);
+	ck_assert_int_eq(o, QUEUE_ATTACHED);
+	/* force queues one follow-up; a second force merges into it */
+	f = req(KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_MANUAL, 1, &o);
+	ck_assert_int_eq(o, QUEUE_FOLLOWUP);
+	ck_assert_int_eq(f->state, JOB_QUEUED);
+	j = req(KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_MANUAL, 1, &o);
+	ck_assert_int_eq(o, QUEUE_MERGED);
+	ck_assert_ptr_eq(j, f);
+	ck_assert_int_eq(queue_count(&q, JOB_QUEUED), 1);
+}
+END_TEST
+
+START_TEST(test_running_delta_does_not_cover_full)
+{
+	struct job		*run, *j;
+	enum queue_outcome	 o;
+
+	run = req(KIND_ORDERS, "bob", MODE_DELTA, TRIG_SCHEDULE, 0, NULL);
+	ck_assert_ptr_eq(start_one(), run);
+	j = req(KIND_ORDERS, "bob", MODE_DELTA, TRIG_ACCESS, 0, &o);
+	ck_assert_int_eq(o, QUEUE_ATTACHED);
+	j = req(KIND_ORDERS, "bob", MODE_FULL, TRIG_MANUAL, 0, &o);
+	ck_assert_int_eq(o, QUEUE_FOLLOWUP);
+	ck_assert_ptr_ne(j, run);
+	ck_assert_int_eq(j->mode, MODE_FULL);
+}
+END_TEST
+
+START_TEST(test_max_workers)
+{
+	const char	*users[] = { "a", "b", "c", "d", "e", "f" };
+	size_t		 i;
+
+	lim.max_workers = 2;
+	for (i = 0; i < nitems(users); i++)
+		req(KIND_CUSTOMERS, users[i], MODE_FULL, TRIG_MANUAL, 0, NULL);
+	ck_assert_int_eq(start_all(), 2);
+	ck_assert_int_eq(start_all(), 0);
+	ck_assert_int_eq(queue_active(&q), 2);
+	ck_assert_int_eq(queue_count(&q, JOB_QUEUED), 4);
+}
+END_TEST
+
+START_TEST(test_session_limits)
+{
+	struct job	*a;
+
+	lim.max_sessions_per_user = 1;
+	a = req(KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_MANUAL, 0, NULL);
+	req(KIND_ORDERS, "alice", MODE_FULL, TRIG_MANUAL, 0, NULL);
+	req(KIND_CUSTOMERS, "bob", MODE_FULL, TRIG_MANUAL, 0, NULL);
+	/* alice's orders wait for alice's session; bob runs */
+	ck_assert_int_eq(start_all(), 2);
+	finish(a);
+	ck_assert_int_eq(start_all(), 1);
+
+	queue_clear(&q);
+	queue_init(&q, 100);
+	lim.max_sessions_per_user = 0;
+	lim.max_erp_sessions = 2;
+	req(KIND_CUSTOMERS, "a", MODE_FULL, TRIG_MANUAL, 0, NULL);
+	req(KIND_CUSTOMERS, "b", MODE_FULL, TRIG_MANUAL, 0, NULL);
+	req(KIND_CUSTOMERS, "c", MODE_FULL, TRIG_MANUAL, 0, NULL);
+	ck_assert_int_eq(start_all(), 2);
+}
+END_TEST
+
+START_TEST(test_priority_order)
+{
+	struct job	*sched, *stale, *access, *recon, *login, *manual;
+	struct job	*c, *o, *p, *pr, *old, *young;
+
+	lim.max_workers = 1;
+	sched = req(KIND_CUSTOMERS, "u1", MODE_DELTA, TRIG_SCHEDULE, 0, NULL);
+	stale = req(KIND_CUSTOMERS, "u2", MODE_DELTA, TRIG_STALE, 0, NULL);
+	access = req(KIND_CUSTOMERS, "u3", MODE_DELTA, TRIG_ACCESS, 0, NULL);
+	recon = req(KIND_CUSTOMERS, "u4", MODE_DELTA, TRIG_RECONNECT, 0, NULL);
+	login = req(KIND_CUSTOMERS, "u5", MODE_DELTA, TRIG_LOGIN, 0, NULL);
+	manual = req(KIND_CUSTOMERS, "u6", MODE_DELTA, TRIG_MANUAL, 0, NULL);
+	ck_assert_ptr_eq((c = start_one()), manual); finish(c);
+	ck_assert_ptr_eq((c = start_one()), login); finish(c);
+	ck_assert_ptr_eq((c = start_one()), recon); finish(c);
+	ck_assert_ptr_eq((c = start_one()), access); finish(c);
+	ck_assert_ptr_eq((c = start_one()), stale); finish(c);
+	ck_assert_ptr_eq((c = start_one()), sched); finish(c);
+	ck_assert_ptr_null(start_one());
+
+	/* same trigger: customers > orders > products > prices */
+	pr = req(KIND_PRICES, "*", MODE_DELTA, TRIG_SCHEDULE, 0, NULL);
+	p = req(KIND_PRODUCTS, "*", MODE_DELTA, TRIG_SCHEDULE, 0, NULL);
+	o = req(KIND_ORDERS, "u1", MODE_DELTA, TRIG_SCHEDULE, 0, NULL);
+	c = req(KIND_CUSTOMERS, "u1", MODE_DELTA, TRIG_SCHEDULE, 0, NULL);
+	ck_assert_ptr_eq((old = start_one()), c); finish(old);
+	ck_assert_ptr_eq((old = start_one()), o); finish(old);
+	ck_assert_ptr_eq((old = start_one()), p); finish(old);
+	ck_assert_ptr_eq((old = start_one()), pr); finish(old);
+
+	/* same trigger and kind: the older first */
+	old = req(KIND_ORDERS, "x", MODE_DELTA, TRIG_ACCESS, 0, NULL);
+	young = req(KIND_ORDERS, "y", MODE_DELTA, TRIG_ACCESS, 0, NULL);
+	ck_assert_int_eq(queue_before(old, young), 1);
+	ck_assert_int_eq(queue_before(young, old), 0);
+	ck_assert_ptr_eq(start_one(), old);
+}
+END_TEST
+
+START_TEST(test_not_before_wake)
+{
+	struct job		*j;
+	int64_t			 wake;
+	enum queue_outcome	 o;
+
+	j = req(KIND_CUSTOMERS, "alice", MODE_DELTA, TRIG_SCHEDULE, 0, NULL);
+	j->not_before_ms = now + 5000;
+	ck_assert_ptr_null(queue_next(&q, &lim, now, &wake));
+	ck_assert_int_eq(wake, now + 5000);
+	ck_assert_ptr_eq(queue_next(&q, &lim, now + 5000, &wake), j);
+	/* a manual request merged into it starts it now */
+	req(KIND_CUSTOMERS, "alice", MODE_DELTA, TRIG_MANUAL, 0, &o);
+	ck_assert_int_eq(o, QUEUE_MERGED);
+	ck_assert_ptr_eq(queue_next(&q, &lim, now, &wake), j);
+}
+END_TEST
+
+START_TEST(test_names)
+{
+	enum kind	 k;
+	enum job_state	 s;
+	char		 path[256];
+
+	ck_assert_int_eq(kind_parse("prices", &k), 0);
+	ck_assert_int_eq(k, KIND_PRICES);
+	ck_assert_int_eq(kind_parse("widgets", &k), -1);
+	ck_assert_int_eq(job_state_parse("cancelled", &s), 0);
+	ck_assert_str_eq(job_state_name(s), "cancelled");
+	ck_assert_str_eq(queue_outcome_name(QUEUE_FOLLOWUP), "follow-up");
+	kind_db_path(KIND_CUSTOMERS, "alice", "/d", path, sizeof path);
+	ck_assert_str_eq(path, "/d/customers-alice.db");
+	kind_db_path(KIND_PRICES, "*", "/d", path, sizeof path);
+	ck_assert_str_eq(path, "/d/products.db");
+	kind_db_path(KIND_ORDERS, "bob", "/d", path, sizeof path);
+	ck_assert_str_eq(path, "/d/orders.db");
+}
+END_TEST
+
+static Suite *
+queue_suite(void)
+{
+	Suite	*s = suite_create("queue");
+	TCase	*tc = tcase_create("policy");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_one_job_per_scope);
+	tcase_add_test(tc, test_products_prices_never_together);
+	tcase_add_test(tc, test_agents_in_parallel);
+	tcase_add_test(tc, test_coalesce_queued);
+	tcase_add_test(tc, test_attach_or_follow_up);
+	tcase_add_test(tc, test_running_delta_does_not_cover_full);
+	tcase_add_test(tc, test_max_workers);
+	tcase_add_test(tc, test_session_limits);
+	tcase_add_test(tc, test_priority_order);
+	tcase_add_test(tc, test_not_before_wake);
+	tcase_add_test(tc, test_names);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(queue_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
