@@ -4,6 +4,7 @@
 # on screen, show a summary and a few rows, stop what was started.
 BIN=${1:-bin}
 KEEP_T=1
+REPO=$(cd "$(dirname "$0")/.." && pwd)
 . "$(dirname "$0")/../tests/e2e/lib.sh"
 TEST_NAME=demo
 

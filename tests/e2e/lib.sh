@@ -4,7 +4,7 @@
 
 set -u
 BIN=${BIN:-bin}
-REPO=$(cd "$(dirname "$0")/../.." && pwd)
+REPO=${REPO:-$(cd "$(dirname "$0")/../.." && pwd)}
 case "$BIN" in /*) ;; *) BIN="$REPO/$BIN" ;; esac
 T=$(mktemp -d /tmp/erpsync-e2e.XXXXXX)
 SIM_PID="" DAEMON_PID=""
@@ -21,8 +21,8 @@ cleanup() {
 		note "FAIL: a password appears in $(grep -rlsE 'agent1pw|agent2pw|adminpw' "$T"/*.log "$T"/*.out)"
 		rc=1
 	fi
-	if [ "$rc" -eq 0 ] && [ -z "${KEEP_T:-}" ]; then
-		rm -rf "$T"
+	if [ "$rc" -eq 0 ]; then
+		[ -n "${KEEP_T:-}" ] || rm -rf "$T"
 	else
 		note "FAILED; logs kept in $T"
 		for f in "$T"/*.log; do

@@ -1,0 +1,150 @@
+/*
+ * fault.c — the dice of --fail-rate, --drop-rate, --truncate-rate and
+ * --reset-rate, and POST /_sim/faults, which changes any fault setting
+ * while the server runs.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/erpsim/erpsim.h"
+
+/* The fault this ERP request will suffer, if any. */
+enum fault
+fault_roll(void)
+{
+	if (rng_chance(&sim.rt, sim.faults.drop))
+		return F_DROP;
+	if (rng_chance(&sim.rt, sim.faults.fail))
+		return F_FAIL;
+	if (rng_chance(&sim.rt, sim.faults.trunc))
+		return F_TRUNC;
+	return F_NONE;
+}
+
+/* Does this page navigation fall back to the default filter? */
+int
+fault_reset_roll(void)
+{
+	return rng_chance(&sim.rt, sim.faults.reset);
+}
+
+/* Name of a fault for logs. */
+const char *
+fault_name(enum fault f)
+{
+	switch (f) {
+	case F_FAIL:
+		return "fail";
+	case F_DROP:
+		return "drop";
+	case F_TRUNC:
+		return "truncate";
+	default:
+		return "none";
+	}
+}
+
+/* The current fault settings as one JSON object. */
+void
+faults_json(struct buf *b)
+{
+	buf_addf(b, "{\"latency\":%lld,\"fail-rate\":%g,\"drop-rate\":%g,"
+	    "\"truncate-rate\":%g,\"reset-rate\":%g,\"expire-every\":%u,"
+	    "\"max-sessions\":%u,\"session-idle\":%d,\"churn\":%u}\n",
+	    (long long)sim.faults.latency_ms, sim.faults.fail, sim.faults.drop,
+	    sim.faults.trunc, sim.faults.reset, sim.faults.expire_every,
+	    sim.faults.max_sessions, sim.conf.session_idle, sim.conf.churn);
+}
+
+static int
+get_rate(const char *s, double *out)
+{
+	char	*end;
+	double	 d;
+
+	errno = 0;
+	d = strtod(s, &end);
+	if (*s == '\0' || *end != '\0' || errno != 0 || !(d >= 0 && d <= 1))
+		return -1;
+	*out = d;
+	return 0;
+}
+
+static int
+get_uint(const char *s, long max, long *out)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < 0 || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+apply_one(struct faultconf *f, struct simconf *sc, const char *k,
+    const char *v)
+{
+	long	 n;
+
+	if (strcmp(k, "fail-rate") == 0)
+		return get_rate(v, &f->fail);
+	if (strcmp(k, "drop-rate") == 0)
+		return get_rate(v, &f->drop);
+	if (strcmp(k, "truncate-rate") == 0)
+		return get_rate(v, &f->trunc);
+	if (strcmp(k, "reset-rate") == 0)
+		return get_rate(v, &f->reset);
+	if (get_uint(v, 100000000L, &n) == -1)
+		return -1;
+	if (strcmp(k, "latency") == 0)
+		f->latency_ms = n;
+	else if (strcmp(k, "expire-every") == 0)
+		f->expire_every = (unsigned)n;
+	else if (strcmp(k, "max-sessions") == 0)
+		f->max_sessions = (unsigned)n;
+	else if (strcmp(k, "session-idle") == 0)
+		sc->session_idle = (int)n;
+	else if (strcmp(k, "churn") == 0)
+		sc->churn = (unsigned)n;
+	else
+		return -1;
+	return 0;
+}
+
+/*
+ * GET or POST /_sim/faults?fail-rate=..&latency=..: change the named
+ * settings (all or none) and answer with the settings now in force.
+ */
+void
+sim_faults(struct ctx *c)
+{
+	struct faultconf	 f = sim.faults;
+	struct simconf		 sc = sim.conf;
+	const struct form	*forms[] = { &c->query, &c->body };
+	struct buf		*b = reply_body(c->rep);
+	size_t			 i;
+	int			 j;
+
+	for (i = 0; i < nitems(forms); i++)
+		for (j = 0; j < forms[i]->n; j++)
+			if (apply_one(&f, &sc, forms[i]->k[j],
+			    forms[i]->v[j]) == -1) {
+				reply_error(c, 400, "bad fault setting");
+				return;
+			}
+	sim.faults = f;
+	sim.conf.session_idle = sc.session_idle;
+	sim.conf.churn = sc.churn;
+	if (c->query.n + c->body.n > 0)
+		log_info("faults changed: latency=%lld fail=%g drop=%g "
+		    "truncate=%g reset=%g expire-every=%u max-sessions=%u",
+		    (long long)f.latency_ms, f.fail, f.drop, f.trunc, f.reset,
+		    f.expire_every, f.max_sessions);
+	faults_json(b);
+	reply_json(c, 200);
+}

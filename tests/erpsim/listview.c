@@ -1,0 +1,79 @@
+/*
+ * listview.c — {base}/{VIEW}/: GET answers the full page, a POST callback
+ * (__CALLBACKID = the grid id, __CALLBACKPARAM = a command) answers the
+ * grid control alone. This is where filter resets happen and where served
+ * pages are counted for stats and --churn.
+ */
+#include <string.h>
+
+#include "tests/erpsim/erpsim.h"
+
+static void
+served(struct ctx *c, struct session *s)
+{
+	if (c->fault != F_NONE)
+		return;
+	sim.users[s->user].grid_requests++;
+	sim.grid_served++;
+	if (c->post)
+		sim.stats.callbacks++;
+	else
+		sim.stats.pages++;
+	if (sim.conf.churn > 0 && sim.grid_served % sim.conf.churn == 0)
+		mutate_churn();
+}
+
+static void
+callback(struct ctx *c, struct session *s, enum kind k)
+{
+	const char		*id = form_get(&c->body, "__CALLBACKID");
+	const char		*param = form_get(&c->body, "__CALLBACKPARAM");
+	struct gridstate	*g, saved;
+	int			 nav, rc;
+
+	if (id == NULL || param == NULL ||
+	    strcmp(id, sim.layout.v[k].grid) != 0) {
+		sim.stats.bad_commands++;
+		reply_error(c, 500, "Callback non valido.");
+		return;
+	}
+	/* Decide validity even when the effect is then thrown away. */
+	view_prepare(s, k);
+	g = view_state(s, k);
+	saved = *g;
+	rc = view_command(s, k, param, &nav);
+	if (rc == -1) {
+		sim.stats.bad_commands++;
+		reply_error(c, 500, "Comando della griglia non riconosciuto.");
+		return;
+	}
+	if (!c->apply)
+		*g = saved;
+	else if (nav && views[k].nfilters > 0 &&
+	    g->filter != views[k].deffilter && fault_reset_roll()) {
+		/* The production bug: back to the default filter, silently. */
+		g->filter = views[k].deffilter;
+		g->dirty = 1;
+		sim.stats.f_reset++;
+	}
+	render_grid(reply_body(c->rep), s, k);
+	served(c, s);
+	reply_send(c->rep, 200, c->fault);
+}
+
+/* Serve list view k: the page (GET) or a grid callback (POST). */
+void
+erp_listview(struct ctx *c, enum kind k)
+{
+	struct session	*s;
+
+	if ((s = erp_auth(c)) == NULL)
+		return;
+	if (c->post) {
+		callback(c, s, k);
+		return;
+	}
+	page_view(reply_body(c->rep), s, k);
+	served(c, s);
+	reply_send(c->rep, 200, c->fault);
+}

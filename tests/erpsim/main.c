@@ -1,0 +1,340 @@
+/*
+ * main.c — erpsim's command line, start-up and shutdown. The flags are an
+ * interface: e2e scripts and the demo depend on them (see README.md here).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "tests/erpsim/erpsim.h"
+
+enum {
+	O_BIND = 256, O_BASE, O_SEED, O_USERS, O_SYSTEM, O_CUSTOMERS,
+	O_ORDERS, O_PRODUCTS, O_PRICES, O_LAYOUT, O_LATENCY, O_FAIL, O_DROP,
+	O_TRUNC, O_EXPIRE, O_RESET, O_MAXSESS, O_IDLE, O_CHURN, O_VSBYTES,
+	O_PORTFILE
+};
+
+static const struct option longopts[] = {
+	{ "port", required_argument, NULL, 'p' },
+	{ "bind", required_argument, NULL, O_BIND },
+	{ "base", required_argument, NULL, O_BASE },
+	{ "seed", required_argument, NULL, O_SEED },
+	{ "users", required_argument, NULL, O_USERS },
+	{ "system", required_argument, NULL, O_SYSTEM },
+	{ "customers", required_argument, NULL, O_CUSTOMERS },
+	{ "orders", required_argument, NULL, O_ORDERS },
+	{ "products", required_argument, NULL, O_PRODUCTS },
+	{ "prices", required_argument, NULL, O_PRICES },
+	{ "layout", required_argument, NULL, O_LAYOUT },
+	{ "latency", required_argument, NULL, O_LATENCY },
+	{ "fail-rate", required_argument, NULL, O_FAIL },
+	{ "drop-rate", required_argument, NULL, O_DROP },
+	{ "truncate-rate", required_argument, NULL, O_TRUNC },
+	{ "expire-every", required_argument, NULL, O_EXPIRE },
+	{ "reset-rate", required_argument, NULL, O_RESET },
+	{ "max-sessions", required_argument, NULL, O_MAXSESS },
+	{ "session-idle", required_argument, NULL, O_IDLE },
+	{ "churn", required_argument, NULL, O_CHURN },
+	{ "viewstate-bytes", required_argument, NULL, O_VSBYTES },
+	{ "port-file", required_argument, NULL, O_PORTFILE },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void __attribute__((noreturn))
+usage(const char *why)
+{
+	if (why != NULL)
+		fprintf(stderr, "erpsim: %s\n", why);
+	fprintf(stderr,
+	    "usage: erpsim [-p PORT] [--bind ADDR] [--base /Archibald] "
+	    "[--seed N]\n"
+	    "              [--users u:pw,...] [--system user:pw]\n"
+	    "              [--customers N] [--orders N] [--products N] "
+	    "[--prices N]\n"
+	    "              [--layout N] [--latency MS] [--fail-rate P] "
+	    "[--drop-rate P]\n"
+	    "              [--truncate-rate P] [--expire-every N] "
+	    "[--reset-rate P]\n"
+	    "              [--max-sessions N] [--session-idle SECONDS] "
+	    "[--churn N]\n"
+	    "              [--viewstate-bytes N] [--port-file FILE] [-v]\n");
+	exit(2);
+}
+
+static long
+num_arg(const char *opt, const char *s, long min, long max)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > max) {
+		fprintf(stderr, "erpsim: %s: bad number '%s' (%ld..%ld)\n",
+		    opt, s, min, max);
+		exit(2);
+	}
+	return v;
+}
+
+static double
+rate_arg(const char *opt, const char *s)
+{
+	char	*end;
+	double	 d;
+
+	errno = 0;
+	d = strtod(s, &end);
+	if (*s == '\0' || *end != '\0' || errno != 0 || !(d >= 0 && d <= 1)) {
+		fprintf(stderr, "erpsim: %s: bad probability '%s' (0..1)\n",
+		    opt, s);
+		exit(2);
+	}
+	return d;
+}
+
+static void
+add_user(const char *spec, int agent)
+{
+	const char	*colon = strchr(spec, ':');
+	struct user	*u;
+	char		*name;
+
+	if (colon == NULL || colon == spec)
+		usage("users are NAME:PASSWORD");
+	name = xstrndup(spec, (size_t)(colon - spec));
+	if (!user_id_valid(name)) {
+		fprintf(stderr, "erpsim: bad user name '%s'\n", name);
+		exit(2);
+	}
+	if (user_by_name(name) >= 0) {
+		fprintf(stderr, "erpsim: user '%s' given twice\n", name);
+		exit(2);
+	}
+	if (sim.nusers >= SIM_MAXUSERS)
+		usage("too many users");
+	u = &sim.users[sim.nusers++];
+	u->name = name;
+	u->pw = xstrdup(colon + 1);
+	u->agent = agent;
+}
+
+static void
+add_users(const char *list)
+{
+	char	*copy = xstrdup(list), *p, *tok, *save = NULL;
+
+	for (p = copy; (tok = strtok_r(p, ",", &save)) != NULL; p = NULL)
+		add_user(tok, 1);
+	free(copy);
+}
+
+static void
+write_port_file(const char *path)
+{
+	char	 tmp[4096];
+	FILE	*f;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path,
+	    (long)getpid()) >= sizeof(tmp))
+		fatalx("port file name too long");
+	if ((f = fopen(tmp, "w")) == NULL)
+		fatal("%s", tmp);
+	fprintf(f, "%d\n", sim.bound_port);
+	if (fclose(f) != 0 || rename(tmp, path) == -1)
+		fatal("%s", path);
+}
+
+static void
+on_signal(evutil_socket_t sig, short ev, void *arg)
+{
+	(void)ev;
+	(void)arg;
+	log_info("signal %d: shutting down", (int)sig);
+	event_base_loopbreak(sim.base);
+}
+
+static void
+on_sweep(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	session_sweep();
+}
+
+static void
+parse_args(int argc, char **argv, const char **users, const char **sys)
+{
+	int	 ch;
+
+	while ((ch = getopt_long(argc, argv, "p:vh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'p':
+			sim.conf.port = (int)num_arg("-p", optarg, 0, 65535);
+			break;
+		case O_BIND:
+			free(sim.conf.bind);
+			sim.conf.bind = xstrdup(optarg);
+			break;
+		case O_BASE:
+			free(sim.conf.base);
+			sim.conf.base = xstrdup(optarg);
+			break;
+		case O_SEED:
+			sim.conf.seed = (uint64_t)num_arg("--seed", optarg, 0,
+			    0x7fffffffffffffffL);
+			break;
+		case O_USERS:
+			*users = optarg;
+			break;
+		case O_SYSTEM:
+			*sys = optarg;
+			break;
+		case O_CUSTOMERS:
+			sim.conf.ncust = (int)num_arg("--customers", optarg, 0,
+			    1000000);
+			break;
+		case O_ORDERS:
+			sim.conf.nord = (int)num_arg("--orders", optarg, 0,
+			    1000000);
+			break;
+		case O_PRODUCTS:
+			sim.conf.nprod = (int)num_arg("--products", optarg, 0,
+			    2000000);
+			break;
+		case O_PRICES:
+			sim.conf.nprice = (int)num_arg("--prices", optarg, 0,
+			    2000000);
+			break;
+		case O_LAYOUT:
+			sim.conf.layout = (int)num_arg("--layout", optarg, 0,
+			    1000000);
+			break;
+		case O_LATENCY:
+			sim.faults.latency_ms = num_arg("--latency", optarg, 0,
+			    3600000);
+			break;
+		case O_FAIL:
+			sim.faults.fail = rate_arg("--fail-rate", optarg);
+			break;
+		case O_DROP:
+			sim.faults.drop = rate_arg("--drop-rate", optarg);
+			break;
+		case O_TRUNC:
+			sim.faults.trunc = rate_arg("--truncate-rate", optarg);
+			break;
+		case O_RESET:
+			sim.faults.reset = rate_arg("--reset-rate", optarg);
+			break;
+		case O_EXPIRE:
+			sim.faults.expire_every = (unsigned)num_arg(
+			    "--expire-every", optarg, 0, 100000000);
+			break;
+		case O_MAXSESS:
+			sim.faults.max_sessions = (unsigned)num_arg(
+			    "--max-sessions", optarg, 0, 100000);
+			break;
+		case O_IDLE:
+			sim.conf.session_idle = (int)num_arg("--session-idle",
+			    optarg, 0, 100000000);
+			break;
+		case O_CHURN:
+			sim.conf.churn = (unsigned)num_arg("--churn", optarg, 0,
+			    100000000);
+			break;
+		case O_VSBYTES:
+			sim.conf.viewstate_bytes = (size_t)num_arg(
+			    "--viewstate-bytes", optarg, 0, 16 * 1024 * 1024);
+			break;
+		case O_PORTFILE:
+			free(sim.conf.port_file);
+			sim.conf.port_file = xstrdup(optarg);
+			break;
+		case 'v':
+			sim.conf.verbose = 1;
+			break;
+		case 'h':
+			usage(NULL);
+		default:
+			usage(NULL);
+		}
+	}
+	if (optind != argc)
+		usage("unexpected arguments");
+}
+
+/* Parse flags, generate the data, serve until SIGTERM or SIGINT. */
+int
+main(int argc, char **argv)
+{
+	const char	*users = "agent1:agent1pw,agent2:agent2pw";
+	const char	*sys = "erpadmin:adminpw";
+	struct event	*sigterm, *sigint, *sweep;
+	struct timeval	 tv = { 5, 0 };
+	size_t		 n;
+	int64_t		 t0;
+
+	sim_defaults();
+	log_init("erpsim", LOG_LOGFMT, LOG_INFO);
+	sim.conf.bind = xstrdup("127.0.0.1");
+	sim.conf.base = xstrdup("/Archibald");
+	parse_args(argc, argv, &users, &sys);
+	n = strlen(sim.conf.base);
+	while (n > 0 && sim.conf.base[n - 1] == '/')
+		sim.conf.base[--n] = '\0';
+	if (n > 0 && sim.conf.base[0] != '/')
+		usage("--base must start with /");
+	if (strncmp(sim.conf.base, "/_sim", 5) == 0)
+		usage("--base cannot be under /_sim");
+	add_users(users);
+	add_user(sys, 0);
+	sim.sysuser = sim.nusers - 1;
+
+	setenv("TZ", "Europe/Rome", 1);
+	tzset();
+	signal(SIGPIPE, SIG_IGN);
+
+	t0 = mono_ms();
+	layout_init(sim.conf.layout, sim.conf.base);
+	data_init();
+	if ((sim.base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	if (http_start() == -1)
+		fatal("cannot listen on %s port %d", sim.conf.bind,
+		    sim.conf.port);
+	if (sim.conf.port_file != NULL)
+		write_port_file(sim.conf.port_file);
+	log_info("listening on http://%s:%d%s/ (layout %d, seed %llu, data "
+	    "in %lld ms)", sim.conf.bind, sim.bound_port, sim.conf.base,
+	    sim.conf.layout, (unsigned long long)sim.conf.seed,
+	    (long long)(mono_ms() - t0));
+
+	sigterm = evsignal_new(sim.base, SIGTERM, on_signal, NULL);
+	sigint = evsignal_new(sim.base, SIGINT, on_signal, NULL);
+	sweep = event_new(sim.base, -1, EV_PERSIST, on_sweep, NULL);
+	evsignal_add(sigterm, NULL);
+	evsignal_add(sigint, NULL);
+	evtimer_add(sweep, &tv);
+
+	event_base_dispatch(sim.base);
+
+	reply_cancel_all();
+	http_stop();
+	event_free(sigterm);
+	event_free(sigint);
+	event_free(sweep);
+	event_base_free(sim.base);
+	sim_free();
+	return 0;
+}

@@ -1,0 +1,275 @@
+/*
+ * check_form.c — worker/form.c on login pages (with and without an error
+ * message), on view pages, and on hostile input. Run from the repository
+ * root.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "worker/worker.h"
+
+#define HAND	"tests/unit/golden/hand/"
+
+/* Read a golden file whole (NUL-terminated); fails the test if missing. */
+static char *
+slurp(const char *path, size_t *lenp)
+{
+	FILE	*fp;
+	char	*data;
+	long	 len;
+
+	fp = fopen(path, "rb");
+	ck_assert_msg(fp != NULL, "cannot open %s (run from the repo root)",
+	    path);
+	ck_assert_int_eq(fseek(fp, 0, SEEK_END), 0);
+	len = ftell(fp);
+	ck_assert(len >= 0);
+	rewind(fp);
+	data = xmalloc((size_t)len + 1);
+	ck_assert_uint_eq(fread(data, 1, (size_t)len, fp), (size_t)len);
+	data[len] = '\0';
+	fclose(fp);
+	*lenp = (size_t)len;
+	return data;
+}
+
+static void
+parse_file(const char *path, struct form *f)
+{
+	char	 err[256];
+	char	*html;
+	size_t	 len;
+
+	html = slurp(path, &len);
+	ck_assert_msg(form_parse(html, len, f, err, sizeof(err)) == 0,
+	    "%s: %s", path, err);
+	free(html);
+}
+
+static int
+parse_str(const char *html, struct form *f)
+{
+	return form_parse(html, strlen(html), f, NULL, 0);
+}
+
+/* The fields every hand-made login page carries, in page order. */
+static void
+check_login_fields(const struct form *f)
+{
+	static const char *names[] = {
+		"__EVENTTARGET", "__EVENTARGUMENT", "__VIEWSTATE",
+		"__VIEWSTATEGENERATOR", "__EVENTVALIDATION",
+		"Logon$v0$MainLayoutEdit$xaf_l12$xaf_dviUserName_Edit$VI",
+		"__dxLastField",
+	};
+	size_t	 i;
+
+	ck_assert_uint_eq(f->nfields, nitems(names));
+	for (i = 0; i < nitems(names); i++)
+		ck_assert_str_eq(f->fields[i].name, names[i]);
+	ck_assert_str_eq(form_get(f, "__EVENTTARGET"), "");
+	ck_assert_str_eq(form_get(f, "__EVENTARGUMENT"), "");	/* no value= */
+	ck_assert_str_eq(form_get(f, "__VIEWSTATE"), "/wEPDwULLTE2NjU5&+/=");
+	ck_assert_str_eq(form_get(f, "__EVENTVALIDATION"), "/wEdAAUb1yR");
+	ck_assert_str_eq(form_get(f, "__dxLastField"), "last\xc3\xa9");
+	ck_assert_ptr_null(form_get(f, "FAKE"));	/* in a script */
+	ck_assert_ptr_null(form_get(f, "OUTSIDE_BEFORE"));
+	ck_assert_ptr_null(form_get(f, "OUTSIDE_AFTER"));
+	ck_assert_ptr_null(form_get(f, "SECOND_FORM"));
+	ck_assert_ptr_null(form_get(f, "__viewstate"));		/* exact name */
+
+	ck_assert_str_eq(f->user_field,
+	    "Logon$v0$MainLayoutEdit$xaf_l12$xaf_dviUserName_Edit");
+	ck_assert_str_eq(f->password_field,
+	    "Logon$v0$MainLayoutEdit$xaf_l17$xaf_dviPassword_Edit");
+	ck_assert_str_eq(f->submit_field,
+	    "Logon$PopupActions$Menu$DXI0_LogonButton");
+	ck_assert_str_eq(f->submit_value, "Accedi");
+}
+
+START_TEST(test_login)
+{
+	struct form	 f;
+
+	parse_file(HAND "login.html", &f);
+	check_login_fields(&f);
+	ck_assert_ptr_null(f.error_text);	/* there, but empty */
+	form_free(&f);
+	ck_assert_ptr_null(f.fields);
+	form_free(&f);
+}
+END_TEST
+
+START_TEST(test_login_wrong_password)
+{
+	struct form	 f;
+
+	parse_file(HAND "login_wrong.html", &f);
+	check_login_fields(&f);
+	ck_assert_str_eq(f.error_text, "Nome utente o password non validi.");
+	form_free(&f);
+}
+END_TEST
+
+START_TEST(test_login_busy)
+{
+	struct form	 f;
+
+	parse_file(HAND "login_busy.html", &f);
+	check_login_fields(&f);
+	ck_assert_str_eq(f.error_text, "Numero massimo di sessioni raggiunto.");
+	form_free(&f);
+}
+END_TEST
+
+/* A view page: hidden inputs, no login fields, and that is no error. */
+START_TEST(test_view_page)
+{
+	struct form	 f;
+
+	parse_file(HAND "customers_a.html", &f);
+	ck_assert_uint_eq(f.nfields, 5);
+	ck_assert_str_eq(f.fields[0].name, "__EVENTTARGET");
+	ck_assert_str_eq(f.fields[2].name, "__VIEWSTATE");
+	ck_assert_str_eq(f.fields[3].name, "__EVENTVALIDATION");
+	ck_assert_str_eq(f.fields[4].name, "Vertical$v1$LE$v2$Cb$VI");
+	ck_assert_str_eq(f.fields[4].value, "xaf_xaf_a1Free_Customers");
+	ck_assert_str_eq(form_get(&f, "__VIEWSTATE"), "/wEPDwUKLTU5NjA0MzY4Nw9k"
+	    "FgJmD2QWAgIDD2QWBAIBDw8WAh4EVGV4dAUKQXJjaGliYWxkZGQ=");
+	ck_assert_ptr_null(f.user_field);
+	ck_assert_ptr_null(f.password_field);
+	ck_assert_ptr_null(f.submit_field);
+	ck_assert_ptr_null(f.submit_value);
+	ck_assert_ptr_null(f.error_text);
+	form_free(&f);
+
+	/* Unquoted and single-quoted attributes, upper-case markup. */
+	parse_file(HAND "customers_b.html", &f);
+	ck_assert_uint_eq(f.nfields, 1);
+	ck_assert_str_eq(form_get(&f, "__VIEWSTATE"), "/wEPDwUKLTU5NjA0");
+	/* The combo's hidden input has no name there. */
+	ck_assert_ptr_null(form_get(&f, "Vertical$v1$LE$v2$Cb$VI"));
+	form_free(&f);
+}
+END_TEST
+
+START_TEST(test_corners)
+{
+	struct form	 f;
+
+	/* No form at all (a callback body): the whole page is the scope. */
+	ck_assert_int_eq(parse_str("<div><input type=hidden name=a value=1>"
+	    "<input type=hidden name=b><input type=hidden value=nameless>"
+	    "<input type=hidden name=''></div>", &f), 0);
+	ck_assert_uint_eq(f.nfields, 2);
+	ck_assert_str_eq(form_get(&f, "a"), "1");
+	ck_assert_str_eq(form_get(&f, "b"), "");
+	form_free(&f);
+
+	/* Duplicate names: both kept in order, form_get gives the first. */
+	ck_assert_int_eq(parse_str("<form><input type=hidden name=x value=1>"
+	    "<input type=hidden name=x value=2></form>", &f), 0);
+	ck_assert_uint_eq(f.nfields, 2);
+	ck_assert_str_eq(form_get(&f, "x"), "1");
+	ck_assert_str_eq(f.fields[1].value, "2");
+	form_free(&f);
+
+	/* Login fields need the right type and name suffix. */
+	ck_assert_int_eq(parse_str("<form>"
+	    "<input type=text name=UserName_Edit_I>"
+	    "<input type=hidden name=X_Password_Edit value=h>"
+	    "<input type=text name=A_Password_Edit>"
+	    "<input name=B_UserName_Edit>"
+	    "<input type=PASSWORD name=C_Password_Edit>"
+	    "<input type=button name=D_LogonButton>"
+	    "<span class='x LogonErrorText'>  </span>"
+	    "<span class='LogonErrorText'> later &amp; <b>bold</b> </span>"
+	    "</form>", &f), 0);
+	/* An input without a type is a text input. */
+	ck_assert_str_eq(f.user_field, "B_UserName_Edit");
+	ck_assert_str_eq(f.password_field, "C_Password_Edit");
+	ck_assert_str_eq(f.submit_field, "D_LogonButton");
+	ck_assert_str_eq(f.submit_value, "");
+	ck_assert_str_eq(f.error_text, "later & bold");
+	ck_assert_uint_eq(f.nfields, 1);
+	form_free(&f);
+}
+END_TEST
+
+START_TEST(test_hostile)
+{
+	static const char *pages[] = {
+		"<", "\xff\xfe\x00", "<form", "<form><input type=hidden name=",
+		"<form><input type=hidden name=a value='", "</form></form>",
+		"<input type=hidden name=\xc3(>",
+	};
+	struct form	 f;
+	char		 err[64];
+	size_t		 i;
+
+	ck_assert_int_eq(form_parse(NULL, 0, &f, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "empty page");
+	ck_assert_ptr_null(f.fields);
+	ck_assert_int_eq(form_parse("", 0, &f, NULL, 0), -1);
+	for (i = 0; i < nitems(pages); i++) {
+		size_t len = strlen(pages[i]) ? strlen(pages[i]) : 3;
+
+		if (form_parse(pages[i], len, &f, err, sizeof(err)) == 0)
+			form_free(&f);
+		else
+			ck_assert(err[0] != '\0');
+	}
+}
+END_TEST
+
+/* Every prefix of the login page parses or fails cleanly. */
+START_TEST(test_truncated)
+{
+	struct form	 f;
+	char		 err[64];
+	char		*html;
+	size_t		 len, cut;
+
+	html = slurp(HAND "login_wrong.html", &len);
+	for (cut = 1; cut < len; cut += 5)
+		if (form_parse(html, cut, &f, err, sizeof(err)) == 0)
+			form_free(&f);
+	free(html);
+}
+END_TEST
+
+static Suite *
+form_suite(void)
+{
+	Suite	*s = suite_create("form");
+	TCase	*tc;
+
+	tc = tcase_create("login");
+	tcase_add_test(tc, test_login);
+	tcase_add_test(tc, test_login_wrong_password);
+	tcase_add_test(tc, test_login_busy);
+	tcase_add_test(tc, test_view_page);
+	tcase_add_test(tc, test_corners);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("hostile");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_hostile);
+	tcase_add_test(tc, test_truncated);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(form_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,883 @@
+/*
+ * check_grid.c — worker/grid.c on golden pages (hand-made ones in
+ * tests/unit/golden/hand/, erpsim's in tests/unit/golden/ when present),
+ * on hostile input, and against the clock on a realistic 200-row page.
+ * Run from the repository root.
+ */
+#include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libxml/xmlstring.h>
+
+#include "worker/worker.h"
+
+#define HAND	"tests/unit/golden/hand/"
+#define NBSP	"\xc2\xa0"
+#define EURO	"\xe2\x82\xac"
+
+/* Read a golden file whole (NUL-terminated); fails the test if missing. */
+static char *
+slurp(const char *path, size_t *lenp)
+{
+	FILE	*fp;
+	char	*data;
+	long	 len;
+
+	fp = fopen(path, "rb");
+	ck_assert_msg(fp != NULL, "cannot open %s (run from the repo root)",
+	    path);
+	ck_assert_int_eq(fseek(fp, 0, SEEK_END), 0);
+	len = ftell(fp);
+	ck_assert(len >= 0);
+	rewind(fp);
+	data = xmalloc((size_t)len + 1);
+	ck_assert_uint_eq(fread(data, 1, (size_t)len, fp), (size_t)len);
+	data[len] = '\0';
+	fclose(fp);
+	*lenp = (size_t)len;
+	return data;
+}
+
+/* Parse a golden file; fails the test unless it parses. */
+static void
+parse_file(const char *path, struct grid *g)
+{
+	char	 err[256];
+	char	*html;
+	size_t	 len;
+
+	html = slurp(path, &len);
+	ck_assert_msg(grid_parse(html, len, g, err, sizeof(err)) == 0,
+	    "%s: %s", path, err);
+	free(html);
+}
+
+/* Parse a golden file that must fail; returns the error. */
+static void
+parse_file_fails(const char *path, char *err, size_t errlen)
+{
+	struct grid	 g;
+	char		*html;
+	size_t		 len;
+
+	html = slurp(path, &len);
+	ck_assert_msg(grid_parse(html, len, &g, err, errlen) == -1,
+	    "%s parsed", path);
+	free(html);
+	ck_assert_ptr_null(g.grid_id);
+	ck_assert_ptr_null(g.rows);
+	ck_assert_ptr_null(g.cols);
+	ck_assert_uint_eq(g.nrows, 0);
+	ck_assert(err[0] != '\0');
+}
+
+static int
+parse_str(const char *html, struct grid *g, char *err, size_t errlen)
+{
+	return grid_parse(html, strlen(html), g, err, errlen);
+}
+
+/* The cell of row r under the column with this caption. */
+static const struct grid_cell *
+cell_at(const struct grid *g, size_t r, const char *caption)
+{
+	const struct grid_column	*c;
+
+	c = grid_column(g, caption);
+	ck_assert_msg(c != NULL, "no column '%s'", caption);
+	ck_assert_uint_lt(r, g->nrows);
+	ck_assert_uint_lt(c->index, g->rows[r].ncells);
+	return &g->rows[r].cells[c->index];
+}
+
+static const char *
+text_at(const struct grid *g, size_t r, const char *caption)
+{
+	return cell_at(g, r, caption)->text;
+}
+
+static const char *customer_captions[] = {
+	"ID", "ID PROFILO CLIENTE", "NOME", "PARTITA IVA", "CITT\xc3\x80",
+	"DATA DELL'ULTIMO ORDINE", "CONTEGGI DEGLI ORDINI EFFETTIVI",
+	"VENDITE PRECEDENTE", "BLOCCATO", "MODIFICATO IL",
+};
+
+static const enum col_type customer_types[] = {
+	COL_INT, COL_TEXT, COL_TEXT, COL_TEXT, COL_TEXT, COL_DATE, COL_INT,
+	COL_DECIMAL, COL_BOOL, COL_DATETIME,
+};
+
+START_TEST(test_hand_customers_a)
+{
+	static const char *fieldnames[] = {
+		"ID", "ACCOUNTNUM", "NAME", "VATNUM", "CITY", "LASTORDERDATE",
+		"ORDERCOUNT", "PREVSALES", "BLOCKED", "MODIFIEDDATETIME",
+	};
+	struct grid	 g;
+	size_t		 i;
+
+	parse_file(HAND "customers_a.html", &g);
+	ck_assert_str_eq(g.grid_id, "Vertical_v1_LE_v2");
+	ck_assert_str_eq(g.filter_key, "xaf_xaf_a1Free_Customers");
+	ck_assert_str_eq(g.filter_caption, "Clienti liberi");
+	ck_assert_uint_eq(g.nheader, 11);
+	ck_assert_uint_eq(g.ncols, nitems(customer_captions));
+	for (i = 0; i < g.ncols; i++) {
+		ck_assert_str_eq(g.cols[i].caption, customer_captions[i]);
+		ck_assert_str_eq(g.cols[i].fieldname, fieldnames[i]);
+		ck_assert_uint_eq(g.cols[i].index, i + 1);
+		ck_assert_int_eq(g.cols[i].sort, i == 0 ? -1 : 0);
+	}
+	ck_assert_uint_eq(g.nrows, 4);
+	ck_assert_str_eq(g.rows[0].id, "Vertical_v1_LE_v2_DXDataRow0");
+	ck_assert_str_eq(g.rows[3].id, "Vertical_v1_LE_v2_DXDataRow3");
+	for (i = 0; i < g.nrows; i++)
+		ck_assert_uint_eq(g.rows[i].ncells, 11);
+
+	/* The command cell: nested table, &nbsp;, an image. */
+	ck_assert_str_eq(g.rows[0].cells[0].text, NBSP);
+	ck_assert_str_eq(g.rows[0].cells[0].img_src,
+	    "/Archibald/DXR.axd?r=1_30");
+
+	ck_assert_str_eq(text_at(&g, 0, "ID"), "5.712");
+	ck_assert_str_eq(text_at(&g, 0, "NOME"), "Bar & Caff\xc3\xa8 L'Angolo");
+	ck_assert_str_eq(text_at(&g, 0, "CITT\xc3\x80"), "Forl\xc3\xac");
+	ck_assert_str_eq(text_at(&g, 0, "VENDITE PRECEDENTE"), "1.234,56");
+	ck_assert_int_eq(cell_at(&g, 0, "BLOCCATO")->checkbox, 0);
+	ck_assert_int_eq(cell_at(&g, 0, "NOME")->checkbox, -1);
+	ck_assert_ptr_null(cell_at(&g, 0, "NOME")->img_src);
+	ck_assert_str_eq(text_at(&g, 0, "MODIFICATO IL"),
+	    "31/12/1999 23:59:59");
+
+	ck_assert_str_eq(text_at(&g, 1, "NOME"), "Rossi Mario <SRL>");
+	ck_assert_str_eq(text_at(&g, 1, "PARTITA IVA"), NBSP);
+	ck_assert_str_eq(text_at(&g, 1, "DATA DELL'ULTIMO ORDINE"), "");
+	ck_assert_int_eq(cell_at(&g, 1, "BLOCCATO")->checkbox, 1);
+
+	ck_assert_str_eq(text_at(&g, 2, "NOME"),
+	    "Societ\xc3\xa0 Agricola \"Il Sole\"");
+	ck_assert_str_eq(text_at(&g, 2, "PARTITA IVA"),
+	    "IT 0987\xe2\x80\x8b" "654321");
+	ck_assert_str_eq(text_at(&g, 2, "CITT\xc3\x80"),
+	    "Citt\xc3\xa0 di Castello");
+	ck_assert_str_eq(text_at(&g, 2, "VENDITE PRECEDENTE"),
+	    "234,59" NBSP EURO);
+
+	ck_assert_str_eq(text_at(&g, 3, "ID PROFILO CLIENTE"), "C00126");
+	ck_assert_str_eq(text_at(&g, 3, "NOME"), "\xf0\x9f\x98\x80 "
+	    "\xc3\x9cn\xc3\xaf" "c\xc3\xb6" "d\xc3\xa9 \xe2\x80\x94 "
+	    "\xe2\x80\x9cquoted\xe2\x80\x9d a" NBSP "b");
+
+	ck_assert_int_eq(g.has_pager, 1);
+	ck_assert_int_eq(g.page, 1);
+	ck_assert_int_eq(g.pages, 3);
+	ck_assert_int_eq(g.total, 55);
+	ck_assert_int_eq(g.next_disabled, 0);	/* only Prev is disabled */
+	ck_assert_int_eq(g.empty, 0);
+	grid_free(&g);
+	ck_assert_ptr_null(g.rows);
+	grid_free(&g);		/* a freed grid frees again harmlessly */
+}
+END_TEST
+
+START_TEST(test_hand_customers_b)
+{
+	struct grid			 g;
+	const struct grid_column	*c;
+
+	parse_file(HAND "customers_b.html", &g);
+	ck_assert_str_eq(g.grid_id, "Vertical_v1_LE_v2");
+	ck_assert_str_eq(g.filter_key, "xaf_xaf_a1Free_Customers");
+	ck_assert_str_eq(g.filter_caption, "Clienti liberi");
+	ck_assert_uint_eq(g.nheader, 14);
+	ck_assert_uint_eq(g.ncols, 11);
+	/* A second "NOME" header without fieldname is not a data column. */
+	ck_assert_ptr_nonnull(c = grid_column(&g, "NOME"));
+	ck_assert_str_eq(c->fieldname, "NAME");
+	ck_assert_uint_eq(c->index, 3);
+	ck_assert_ptr_nonnull(c = grid_column(&g, "NOTE"));
+	ck_assert_str_eq(c->fieldname, "NOTES");
+	ck_assert_uint_eq(c->index, 4);
+	ck_assert_ptr_nonnull(c = grid_column(&g, "ID"));
+	ck_assert_str_eq(c->fieldname, "ID");
+	ck_assert_int_eq(c->sort, 1);
+	ck_assert_uint_eq(c->index, 9);
+	ck_assert_ptr_nonnull(c = grid_column(&g, "MODIFICATO IL"));
+	ck_assert_str_eq(c->fieldname, "MODIFIEDDATETIME");	/* FieldName= */
+	ck_assert_int_eq(c->sort, 0);
+	ck_assert_ptr_nonnull(c = grid_column(&g, "NOME"));
+	ck_assert_int_eq(c->sort, 0);		/* an img, but no sort class */
+	ck_assert_ptr_nonnull(grid_column(&g, "ID PROFILO CLIENTE"));
+	ck_assert_ptr_nonnull(grid_column(&g, "VENDITE PRECEDENTE"));
+	ck_assert_uint_eq(g.nrows, 4);
+	ck_assert_str_eq(g.rows[0].id, "Vertical_v1_LE_v2_DXDataRow20");
+	ck_assert_str_eq(text_at(&g, 0, "NOTE"), "nota lunga su due righe");
+	ck_assert_str_eq(g.rows[0].cells[7].text, "Apri");
+	ck_assert_int_eq(g.page, 1);
+	ck_assert_int_eq(g.pages, 3);
+	ck_assert_int_eq(g.total, 55);
+	ck_assert_int_eq(g.next_disabled, 0);
+	grid_free(&g);
+}
+END_TEST
+
+/* Compare two grids of the same data, column by column, by caption. */
+static void
+same_by_caption(const struct grid *a, const struct grid *b,
+    const char **captions, const enum col_type *types, size_t n)
+{
+	struct value	 va, vb;
+	char		 err[128];
+	size_t		 r, i;
+
+	ck_assert_uint_eq(a->nrows, b->nrows);
+	for (r = 0; r < a->nrows; r++) {
+		for (i = 0; i < n; i++) {
+			const struct grid_cell *ca = cell_at(a, r, captions[i]);
+			const struct grid_cell *cb = cell_at(b, r, captions[i]);
+
+			ck_assert_msg(strcmp(ca->text, cb->text) == 0,
+			    "row %zu '%s': '%s' vs '%s'", r, captions[i],
+			    ca->text, cb->text);
+			ck_assert_int_eq(ca->checkbox, cb->checkbox);
+			ck_assert_int_eq(value_parse(types[i], ca, "http://h",
+			    &va, err, sizeof(err)), 0);
+			ck_assert_int_eq(value_parse(types[i], cb, "http://h",
+			    &vb, err, sizeof(err)), 0);
+			ck_assert_int_eq(va.kind, vb.kind);
+			ck_assert(va.i == vb.i);
+			ck_assert(va.r == vb.r);
+			if (va.kind == VAL_TEXT)
+				ck_assert_str_eq(va.s, vb.s);
+			value_clear(&va);
+			value_clear(&vb);
+		}
+	}
+}
+
+START_TEST(test_hand_layouts_agree)
+{
+	struct grid	 a, b;
+	struct value	 v;
+	char		 err[128];
+
+	parse_file(HAND "customers_a.html", &a);
+	parse_file(HAND "customers_b.html", &b);
+	same_by_caption(&a, &b, customer_captions, customer_types,
+	    nitems(customer_captions));
+
+	/* And the values are the right ones. */
+	ck_assert_int_eq(value_parse(COL_INT, cell_at(&b, 0, "ID"), NULL, &v,
+	    err, sizeof(err)), 0);
+	ck_assert_int_eq(v.i, 5712);
+	ck_assert_int_eq(value_parse(COL_DECIMAL, cell_at(&b, 2,
+	    "VENDITE PRECEDENTE"), NULL, &v, err, sizeof(err)), 0);
+	ck_assert_double_eq(v.r, 234.59);
+	ck_assert_int_eq(value_parse(COL_TEXT, cell_at(&b, 1, "PARTITA IVA"),
+	    NULL, &v, err, sizeof(err)), 0);
+	ck_assert_int_eq(v.kind, VAL_NULL);
+	ck_assert_int_eq(value_parse(COL_DATE, cell_at(&b, 3,
+	    "DATA DELL'ULTIMO ORDINE"), NULL, &v, err, sizeof(err)), 0);
+	ck_assert_int_eq(v.kind, VAL_NULL);
+	ck_assert_int_eq(value_parse(COL_BOOL, cell_at(&b, 3, "BLOCCATO"),
+	    NULL, &v, err, sizeof(err)), 0);
+	ck_assert_int_eq(v.i, 1);
+	ck_assert_int_eq(value_parse(COL_DATETIME, cell_at(&a, 2,
+	    "MODIFICATO IL"), NULL, &v, err, sizeof(err)), 0);
+	ck_assert_str_eq(v.s, "2023-06-15T08:05:09");
+	value_clear(&v);
+	grid_free(&a);
+	grid_free(&b);
+}
+END_TEST
+
+START_TEST(test_hand_products_callback)
+{
+	struct grid	 g;
+	struct value	 v;
+	char		 err[128];
+
+	parse_file(HAND "products_callback.html", &g);
+	ck_assert_str_eq(g.grid_id, "Vertical_v3_LE_v9");
+	ck_assert_ptr_null(g.filter_key);
+	ck_assert_ptr_null(g.filter_caption);
+	ck_assert_uint_eq(g.nheader, 5);
+	ck_assert_uint_eq(g.ncols, 5);
+	ck_assert_int_eq(grid_column(&g, "NOME ARTICOLO")->sort, -1);
+	ck_assert_uint_eq(grid_column(&g, "NOME ARTICOLO")->index, 1);
+	ck_assert_ptr_nonnull(grid_column(&g, "QT\xc3\x80 MINIMA"));
+	ck_assert_uint_eq(g.nrows, 4);
+	ck_assert_str_eq(text_at(&g, 0, "NOME ARTICOLO"), "Vite 3x10 <inox>");
+	ck_assert_str_eq(cell_at(&g, 0, "IMMAGINE")->img_src,
+	    "/Archibald/Images/A-001.jpg");
+	ck_assert_str_eq(cell_at(&g, 1, "IMMAGINE")->img_src,
+	    "Images/A-002.jpg?w=64&h=64");
+	ck_assert_str_eq(cell_at(&g, 2, "IMMAGINE")->img_src,
+	    "https://cdn.example.com/A-003.png");
+	ck_assert_ptr_null(cell_at(&g, 3, "IMMAGINE")->img_src);
+
+	ck_assert_int_eq(value_parse(COL_IMAGE, cell_at(&g, 0, "IMMAGINE"),
+	    "http://127.0.0.1:8181", &v, err, sizeof(err)), 0);
+	ck_assert_str_eq(v.s,
+	    "http://127.0.0.1:8181/Archibald/Images/A-001.jpg");
+	value_clear(&v);
+	ck_assert_int_eq(value_parse(COL_IMAGE, cell_at(&g, 3, "IMMAGINE"),
+	    "http://127.0.0.1:8181", &v, err, sizeof(err)), 0);
+	ck_assert_int_eq(v.kind, VAL_NULL);
+	ck_assert_int_eq(value_parse(COL_DECIMAL, cell_at(&g, 3,
+	    "QT\xc3\x80 MINIMA"), NULL, &v, err, sizeof(err)), 0);
+	ck_assert_double_eq(v.r, 1234567.89);
+
+	ck_assert_int_eq(g.has_pager, 1);
+	ck_assert_int_eq(g.page, 12);
+	ck_assert_int_eq(g.pages, 12);
+	ck_assert_int_eq(g.total, 2204);
+	ck_assert_int_eq(g.next_disabled, 1);	/* grandparent is disabled */
+	grid_free(&g);
+}
+END_TEST
+
+START_TEST(test_hand_empty)
+{
+	struct grid	 g;
+
+	parse_file(HAND "empty.html", &g);
+	ck_assert_int_eq(g.empty, 1);
+	ck_assert_uint_eq(g.nrows, 0);
+	ck_assert_ptr_null(g.rows);
+	ck_assert_uint_eq(g.nheader, 3);
+	ck_assert_uint_eq(g.ncols, 2);
+	ck_assert_str_eq(g.filter_key, "xaf_xaf_a1ListViewSalesTableOrdersAll");
+	ck_assert_str_eq(g.filter_caption, "Tutti gli ordini");
+	ck_assert_int_eq(g.page, 1);
+	ck_assert_int_eq(g.pages, 1);
+	ck_assert_int_eq(g.total, 0);
+	ck_assert_int_eq(g.next_disabled, 1);
+	grid_free(&g);
+}
+END_TEST
+
+START_TEST(test_hand_errors)
+{
+	char	 err[256];
+
+	parse_file_fails(HAND "err_mismatch.html", err, sizeof(err));
+	ck_assert_str_eq(err, "data row 'G_DXDataRow1' has 2 cells, the header "
+	    "row has 3");
+	parse_file_fails(HAND "err_nogrid.html", err, sizeof(err));
+	ck_assert_ptr_nonnull(strstr(err, "no grid control"));
+	parse_file_fails(HAND "err_twogrids.html", err, sizeof(err));
+	ck_assert_ptr_nonnull(strstr(err, "2 grid controls"));
+	parse_file_fails(HAND "err_pager.html", err, sizeof(err));
+	ck_assert_ptr_nonnull(strstr(err, "'Page 1 of 3 (55 items)'"));
+	parse_file_fails(HAND "err_noheader.html", err, sizeof(err));
+	ck_assert_ptr_nonnull(strstr(err, "no header row"));
+}
+END_TEST
+
+/* A small grid page around a pager summary. */
+static char *
+pager_page(const char *summary, const char *next)
+{
+	char	*s;
+
+	xasprintf(&s, "<div class=\"dxgvControl_XafTheme\" id=\"G\"><table>"
+	    "<tr id=\"G_DXHeadersRow0\"><td fieldname=\"ID\">ID</td></tr>"
+	    "<tr id=\"G_DXDataRow0\"><td>1</td></tr></table>"
+	    "<div class=\"dxpLite_XafTheme\"><b class=\"dxp-summary\">%s</b>"
+	    "%s</div></div>", summary, next);
+	return s;
+}
+
+START_TEST(test_pager_summaries)
+{
+	static const struct {
+		const char	*summary;
+		int64_t		 page, pages, total;
+	} good[] = {
+		{ "Pagina 1 di 3 (55 elementi)", 1, 3, 55 },
+		{ "Pagina 286 di 286 (5.712 elementi)", 286, 286, 5712 },
+		{ "Pagina 1 di 1.234 (24.680 elementi)", 1, 1234, 24680 },
+		{ "Pagina 1 di 1 (1 elemento)", 1, 1, 1 },
+		{ "Pagina 1 di 1 (0 elementi)", 1, 1, 0 },
+		{ " Pagina\n1  di\t3 (55\nelementi) ", 1, 3, 55 },
+		{ "Pagina" NBSP "2 di 3" NBSP "(55 elementi)" NBSP, 2, 3, 55 },
+		{ "Pagina 1 di 3 (1.234.567 elementi)", 1, 3, 1234567 },
+	};
+	static const char *bad[] = {
+		"",
+		"Pagina 0 di 3 (55 elementi)",
+		"Pagina 4 di 3 (55 elementi)",
+		"Pagina 1 di 3 (5,5 elementi)",
+		"Pagina 1 di 3 (55 elementi) x",
+		"Pagina 1 di 3",
+		"Pagina 1 di 3 (55)",
+		"Pagina -1 di 3 (55 elementi)",
+		"Pagina 1 di 3 (55.12 elementi)",
+		"Page 1 of 3 (55 items)",
+		"Pagina uno di 3 (55 elementi)",
+		"Pagina 1 di 3 (99999999999999999999 elementi)",
+		"pagina 1 di 3 (55 elementi)",
+		"Pagina 1 di 3 (-55 elementi)",
+		"Pagina 1di 3 (55 elementi)",
+	};
+	struct grid	 g;
+	char		 err[256];
+	char		*page;
+	size_t		 i;
+
+	for (i = 0; i < nitems(good); i++) {
+		page = pager_page(good[i].summary, "");
+		ck_assert_msg(parse_str(page, &g, err, sizeof(err)) == 0,
+		    "'%s': %s", good[i].summary, err);
+		ck_assert_int_eq(g.page, good[i].page);
+		ck_assert_int_eq(g.pages, good[i].pages);
+		ck_assert_int_eq(g.total, good[i].total);
+		ck_assert_int_eq(g.has_pager, 1);
+		grid_free(&g);
+		free(page);
+	}
+	for (i = 0; i < nitems(bad); i++) {
+		page = pager_page(bad[i], "");
+		ck_assert_msg(parse_str(page, &g, err, sizeof(err)) == -1,
+		    "'%s' parsed", bad[i]);
+		ck_assert_ptr_nonnull(strstr(err, "pager"));
+		ck_assert_ptr_null(g.rows);
+		free(page);
+	}
+}
+END_TEST
+
+START_TEST(test_pager_next)
+{
+	static const struct {
+		const char	*markup;
+		int		 disabled;
+	} cases[] = {
+		{ "<a class=\"dxp-button\"><img alt=\"Next\" src=n></a>", 0 },
+		{ "<a class=\"dxp-button dxp-disabled\"><img alt=Next></a>",
+		  1 },
+		{ "<img class=\"dxp-disabled\" alt=\"Next\">", 1 },
+		{ "<div class=dxp-disabled><p><a><img alt=Next></a></p></div>",
+		  1 },
+		{ "<a class=\"dxp-disabledX\"><img alt=\"Next\"></a>", 0 },
+		{ "<a class=\"xdxp-disabled\"><img alt=\"Next\"></a>", 0 },
+		{ "<a class=\"dxp-disabled\"><img alt=\"Prev\"></a>"
+		  "<a><img alt=\"Next\"></a>", 0 },
+		{ "<a><img alt=\"next\"></a>", 1 },	/* no Next at all */
+		{ "", 1 },
+	};
+	struct grid	 g;
+	char		 err[256];
+	char		*page;
+	size_t		 i;
+
+	for (i = 0; i < nitems(cases); i++) {
+		page = pager_page("Pagina 1 di 3 (55 elementi)",
+		    cases[i].markup);
+		ck_assert_int_eq(parse_str(page, &g, err, sizeof(err)), 0);
+		ck_assert_msg(g.next_disabled == cases[i].disabled,
+		    "%s: next_disabled %d", cases[i].markup, g.next_disabled);
+		grid_free(&g);
+		free(page);
+	}
+
+	/* A disabled element around the whole grid is outside the pager. */
+	xasprintf(&page, "<div class=\"dxp-disabled\">%s</div>",
+	    "<div class=\"dxgvControl_XafTheme\" id=\"G\"><table>"
+	    "<tr id=\"G_DXHeadersRow0\"><td fieldname=\"ID\">ID</td></tr>"
+	    "</table><div class=\"dxpLite_XafTheme\"><b class=\"dxp-summary\">"
+	    "Pagina 1 di 3 (55 elementi)</b><a><img alt=\"Next\"></a>"
+	    "</div></div>");
+	ck_assert_int_eq(parse_str(page, &g, err, sizeof(err)), 0);
+	ck_assert_int_eq(g.next_disabled, 0);
+	grid_free(&g);
+	free(page);
+}
+END_TEST
+
+START_TEST(test_no_pager)
+{
+	struct grid	 g;
+	char		 err[256];
+
+	/* A pager class that is only a prefix is not a pager. */
+	ck_assert_int_eq(parse_str("<div class=\"dxgvControl_XafTheme\" id=G>"
+	    "<table><tr id=G_DXHeadersRow0><td fieldname=A>A</td></tr>"
+	    "<tr id=G_DXDataRow0><td>x</td></tr>"
+	    "<tr id=G_DXDataRow1><td>y</td></tr></table>"
+	    "<div class=\"dxpLite_XafThemeOld\"><b class=dxp-summary>junk</b>"
+	    "</div></div>", &g, err, sizeof(err)), 0);
+	ck_assert_int_eq(g.has_pager, 0);
+	ck_assert_int_eq(g.page, 1);
+	ck_assert_int_eq(g.pages, 1);
+	ck_assert_int_eq(g.total, 2);
+	ck_assert_int_eq(g.next_disabled, 1);
+	grid_free(&g);
+
+	ck_assert_int_eq(parse_str("<div class=\"dxgvControl_XafTheme\" id=G>"
+	    "<div class=dxpLite_XafTheme><b>no summary</b></div></div>",
+	    &g, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "no header row"));
+	ck_assert_int_eq(parse_str("<div class=\"dxgvControl_XafTheme\" id=G>"
+	    "<table><tr id=G_DXHeadersRow0><td fieldname=A>A</td></tr></table>"
+	    "<div class=dxpLite_XafTheme><b>no summary</b></div></div>",
+	    &g, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "no summary"));
+}
+END_TEST
+
+START_TEST(test_markup_corners)
+{
+	struct grid			 g;
+	const struct grid_column	*c;
+	char				 err[256];
+
+	/* Whole class tokens; script text is not cell text; rows by id. */
+	ck_assert_int_eq(parse_str(
+	    "<table class='a\tdxgvControl_XafTheme\nb' id='G'>"
+	    "<tr id='G_DXHeadersRow0'>"
+	    "<td class='dxgvHeader_XafTheme' fieldname=''>EMPTY</td>"
+	    "<td class='dxgvHeader_XafTheme' fieldname='A'></td>"
+	    "<td fieldname='B'>  B  <br> b <script>var x='<td>';</script></td>"
+	    "<th fieldname='C'>C</th>"
+	    "</tr>"
+	    "<tr id='G_DXDataRowX'><td>1<script>document.write('2')</script>"
+	    "<style>td{}</style></td>"
+	    "<td><span class='CheckBoxChecked'>a</span>"
+	    "<span class='CheckBoxUnchecked'>b</span></td>"
+	    "<td><img><img src=''><img src='/second'></td><th>ignored</th></tr>"
+	    "<tr id='G_DXDataRow'><td></td><td></td><td></td></tr>"
+	    "<tr id='other'><td>not a row</td></tr>"
+	    "<tr><td>no id</td></tr>"
+	    "</table>", &g, err, sizeof(err)), 0);
+	ck_assert_str_eq(g.grid_id, "G");
+	ck_assert_uint_eq(g.nheader, 3);	/* th is not a td */
+	ck_assert_uint_eq(g.ncols, 2);		/* empty fieldname is none */
+	ck_assert_ptr_nonnull(c = grid_column(&g, ""));
+	ck_assert_str_eq(c->fieldname, "A");
+	ck_assert_ptr_nonnull(c = grid_column(&g, "B b"));
+	ck_assert_uint_eq(c->index, 2);
+	ck_assert_ptr_null(grid_column(&g, "b b"));	/* exact caption */
+	ck_assert_ptr_null(grid_column(&g, "B"));	/* not a fieldname */
+	ck_assert_uint_eq(g.nrows, 2);
+	ck_assert_str_eq(g.rows[0].cells[0].text, "1");
+	ck_assert_int_eq(g.rows[0].cells[1].checkbox, 1);	/* first span */
+	ck_assert_str_eq(g.rows[0].cells[1].text, "ab");
+	ck_assert_str_eq(g.rows[0].cells[2].img_src, "");	/* first src */
+	ck_assert_str_eq(g.rows[1].id, "G_DXDataRow");
+	ck_assert_int_eq(g.empty, 0);
+	grid_free(&g);
+
+	/* An empty row next to data rows: not empty. */
+	ck_assert_int_eq(parse_str("<div class=dxgvControl_XafTheme id=G>"
+	    "<table><tr id=G_DXHeadersRow0><td fieldname=A>A</td></tr>"
+	    "<tr id=G_DXEmptyRow><td>Nessun dato</td></tr>"
+	    "<tr id=G_DXDataRow0><td>x</td></tr></table></div>",
+	    &g, err, sizeof(err)), 0);
+	ck_assert_int_eq(g.empty, 0);
+	ck_assert_uint_eq(g.nrows, 1);
+	grid_free(&g);
+
+	/* A grid control without an id cannot take callbacks. */
+	ck_assert_int_eq(parse_str("<div class=dxgvControl_XafTheme><table>"
+	    "<tr id=G_DXHeadersRow0><td fieldname=A>A</td></tr></table></div>",
+	    &g, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "grid control has no id");
+
+	/* A grid nested in a cell is a second grid. */
+	ck_assert_int_eq(parse_str("<div class=dxgvControl_XafTheme id=G>"
+	    "<table><tr id=G_DXHeadersRow0><td fieldname=A>A</td></tr>"
+	    "<tr id=G_DXDataRow0><td><div class=dxgvControl_XafTheme id=H>"
+	    "</div></td></tr></table></div>", &g, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "2 grid controls"));
+
+	/* Filter inputs outside the grid control are not the grid's. */
+	ck_assert_int_eq(parse_str("<input id=X_Cb_I value=Fuori>"
+	    "<input type=hidden id=X_Cb_VI value=fuori>"
+	    "<div class=dxgvControl_XafTheme id=G><table>"
+	    "<tr id=G_DXHeadersRow0><td fieldname=A>A</td></tr></table>"
+	    "<input id=G_Cb_I><input type=hidden id=G_Cb_VI value=''></div>",
+	    &g, err, sizeof(err)), 0);
+	ck_assert_str_eq(g.filter_caption, "");
+	ck_assert_str_eq(g.filter_key, "");
+	grid_free(&g);
+}
+END_TEST
+
+/* Every string of a parsed grid is valid UTF-8 (libxml2's own check). */
+static void
+check_utf8(const struct grid *g)
+{
+	size_t	 i, j;
+
+	ck_assert(xmlCheckUTF8((const xmlChar *)g->grid_id));
+	for (i = 0; i < g->ncols; i++) {
+		ck_assert(xmlCheckUTF8((const xmlChar *)g->cols[i].caption));
+		ck_assert(xmlCheckUTF8((const xmlChar *)g->cols[i].fieldname));
+	}
+	for (i = 0; i < g->nrows; i++) {
+		ck_assert(xmlCheckUTF8((const xmlChar *)g->rows[i].id));
+		for (j = 0; j < g->rows[i].ncells; j++)
+			ck_assert(xmlCheckUTF8(
+			    (const xmlChar *)g->rows[i].cells[j].text));
+	}
+}
+
+START_TEST(test_hostile)
+{
+	static const struct {
+		const char	*html;
+		int		 rc;
+	} pages[] = {
+		{ "<", -1 },
+		{ "<<<>>>", -1 },
+		{ "\0\0\0", -1 },
+		{ "</div></table></tr>", -1 },
+		{ "<div class=dxgvControl_XafTheme id=G", -1 },
+		{ "<div class=\"dxgvControl_XafTheme id=G>", -1 },
+		{ "<!-- <div class=dxgvControl_XafTheme id=G> -->", -1 },
+		{ "<![CDATA[<div class=dxgvControl_XafTheme id=G>]]>", -1 },
+		{ "<?xml version='1.0' encoding='ISO-8859-1'?><div "
+		  "class=dxgvControl_XafTheme id=G></div>", -1 },
+		/* Not UTF-8 (and a charset that is not obeyed): U+FFFD. */
+		{ "<div class=dxgvControl_XafTheme id=G><table>"
+		  "<tr id=G_DXHeadersRow0>"
+		  "<td fieldname=A>\xff\xfe\xc3(\xe2\x82</td></tr>"
+		  "<tr id=G_DXDataRow0>"
+		  "<td>\xed\xa0\x80\xf4\x90\x80\x80\xc0\xaf</td></tr>", 0 },
+		{ "<meta charset=\"windows-1252\">"
+		  "<div class=dxgvControl_XafTheme id=G><table>"
+		  "<tr id=G_DXHeadersRow0><td fieldname=\xe8>\xe8 ok</td>"
+		  "</tr></table></div>", 0 },
+	};
+	struct grid	 g;
+	char		 err[256];
+	size_t		 i, len;
+
+	ck_assert_int_eq(grid_parse(NULL, 0, &g, err, sizeof(err)), -1);
+	ck_assert_int_eq(grid_parse("", 0, &g, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "empty page");
+	ck_assert_int_eq(grid_parse("x", 1, &g, NULL, 0), -1);
+	for (i = 0; i < nitems(pages); i++) {
+		len = strlen(pages[i].html) ? strlen(pages[i].html) : 3;
+		err[0] = '\0';
+		ck_assert_msg(grid_parse(pages[i].html, len, &g, err,
+		    sizeof(err)) == pages[i].rc, "page %zu: '%s'", i, err);
+		if (pages[i].rc == -1) {
+			ck_assert(err[0] != '\0');
+			continue;
+		}
+		check_utf8(&g);
+		grid_free(&g);
+	}
+
+	ck_assert_int_eq(grid_parse(pages[10].html, strlen(pages[10].html),
+	    &g, err, sizeof(err)), 0);
+	ck_assert_str_eq(g.cols[0].caption, "\xef\xbf\xbd ok");
+	grid_free(&g);
+}
+END_TEST
+
+/* Every prefix of a real page parses or fails cleanly (cut responses). */
+START_TEST(test_truncated)
+{
+	struct grid	 g;
+	char		 err[256];
+	char		*html;
+	size_t		 len, cut, ok = 0;
+
+	html = slurp(HAND "customers_a.html", &len);
+	for (cut = 1; cut < len; cut += 7) {
+		if (grid_parse(html, cut, &g, err, sizeof(err)) == 0) {
+			ck_assert_uint_le(g.nrows, 4);
+			ok++;
+			grid_free(&g);
+		}
+	}
+	ck_assert_uint_gt(ok, 0);	/* late cuts still find the grid */
+	free(html);
+}
+END_TEST
+
+/* Deep nesting inside a cell neither crashes nor blows the stack. */
+START_TEST(test_deep)
+{
+	struct grid	 g;
+	struct buf	 b;
+	char		 err[256];
+	int		 i;
+
+	buf_init(&b);
+	buf_adds(&b, "<div class=dxgvControl_XafTheme id=G><table>"
+	    "<tr id=G_DXHeadersRow0><td fieldname=A>A</td></tr>"
+	    "<tr id=G_DXDataRow0><td>");
+	for (i = 0; i < 100000; i++)
+		buf_adds(&b, "<span><b>");
+	buf_adds(&b, "deep");
+	buf_adds(&b, "</td></tr></table></div>");
+	if (grid_parse(b.data, b.len, &g, err, sizeof(err)) == 0)
+		grid_free(&g);
+	buf_free(&b);
+}
+END_TEST
+
+/* ~450 KB like production: view state, scripts, 200 rows of 22 cells. */
+static void
+big_page(struct buf *b, size_t rows)
+{
+	size_t	 r, c, i;
+
+	buf_adds(b, "<!DOCTYPE html><html><head><title>Clienti</title>"
+	    "<script type=\"text/javascript\">");
+	for (i = 0; i < 600; i++)
+		buf_addf(b, "ASPx.AddHoverItems('Vertical_mainMenu',"
+		    "[[['dxm-hovered'],[''],['DXI%zu_']]]);\n", i);
+	buf_adds(b, "</script></head><body><form method=\"post\" action=\"./\">"
+	    "<input type=\"hidden\" name=\"__VIEWSTATE\" value=\"");
+	for (i = 0; i < 60000; i++)
+		buf_addc(b, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz0123456789+/"[i * 7 % 64]);
+	buf_adds(b, "\" /><table id=\"Vertical_v1_LE_v2\" class=\"dxgvControl_"
+	    "XafTheme dxgv\" cellspacing=\"0\"><tr><td>"
+	    "<input id=\"Vertical_v1_LE_v2_Cb_I\" value=\"Tutti i clienti\">"
+	    "<input type=\"hidden\" id=\"Vertical_v1_LE_v2_Cb_VI\" "
+	    "value=\"xaf_xaf_a0All_Customers\">"
+	    "<table id=\"Vertical_v1_LE_v2_DXMainTable\" class=\"dxgvTable_"
+	    "XafTheme\"><tr id=\"Vertical_v1_LE_v2_DXHeadersRow0\">"
+	    "<td class=\"dxgvCommandColumn_XafTheme dxgvHeader_XafTheme\">"
+	    "&nbsp;</td>");
+	for (c = 0; c < 21; c++)
+		buf_addf(b, "<td id=\"Vertical_v1_LE_v2_col%zu\" class=\""
+		    "dxgvHeader_XafTheme\" fieldname=\"F%zu\" style=\"cursor:"
+		    "pointer;\"><table cellspacing=\"0\" "
+		    "style=\"width:100%%;\"><tr><td>COLONNA %zu</td>"
+		    "<td style=\"width:1px;\"></td></tr></table></td>",
+		    c, c, c);
+	buf_adds(b, "</tr>");
+	for (r = 0; r < rows; r++) {
+		buf_addf(b, "<tr id=\"Vertical_v1_LE_v2_DXDataRow%zu\" class="
+		    "\"dxgvDataRow_XafTheme\"><td class=\"dxgvCommandColumn_"
+		    "XafTheme dxgv\" onclick=\"ASPx.GVCommand("
+		    "'Vertical_v1_LE_v2',%zu)\"><img src=\"/Archibald/DXR.axd"
+		    "?r=1_30\" alt=\"Modifica\" class=\"dxGridView_gvEdit_"
+		    "XafTheme\" /></td>", r, r);
+		for (c = 0; c < 21; c++)
+			buf_addf(b, "<td class=\"dxgv\">Valore %zu&nbsp;r%zu "
+			    "&amp; Caff&egrave; %zu.%03zu,%02zu</td>", c, r, r,
+			    c, c);
+		buf_adds(b, "</tr>");
+	}
+	buf_addf(b, "</table><div class=\"dxpLite_XafTheme\"><div class=\""
+	    "dxp-summary\">Pagina 1 di 29 (5.712 elementi)</div><a class=\""
+	    "dxp-button\"><img alt=\"Next\" src=\"n.gif\"></a></div></td></tr>"
+	    "</table></form></body></html>");
+}
+
+static double
+elapsed_ms(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) * 1e3 +
+	    (double)(b->tv_nsec - a->tv_nsec) / 1e6;
+}
+
+START_TEST(test_big_page)
+{
+	struct grid	 g;
+	struct buf	 b;
+	struct timespec	 t0, t1;
+	char		 err[256], want[64];
+	int		 i, runs = 20;
+
+	buf_init(&b);
+	big_page(&b, 200);
+	ck_assert_uint_gt(b.len, 400000);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < runs; i++) {
+		ck_assert_msg(grid_parse(b.data, b.len, &g, err,
+		    sizeof(err)) == 0, "%s", err);
+		if (i < runs - 1)
+			grid_free(&g);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("check_grid: %zu-byte page, %zu rows: %.2f ms per parse\n",
+	    b.len, g.nrows, elapsed_ms(&t0, &t1) / runs);
+	ck_assert_uint_eq(g.nrows, 200);
+	ck_assert_uint_eq(g.ncols, 21);
+	ck_assert_uint_eq(g.nheader, 22);
+	ck_assert_int_eq(g.total, 5712);
+	ck_assert_str_eq(g.filter_key, "xaf_xaf_a0All_Customers");
+	ck_assert_str_eq(text_at(&g, 199, "COLONNA 20"),
+	    "Valore 20" NBSP "r199 & Caff\xc3\xa8 199.020,20");
+	snprintf(want, sizeof(want), "Valore 7" NBSP "r123 & Caff\xc3\xa8 "
+	    "123.007,07");
+	ck_assert_str_eq(text_at(&g, 123, "COLONNA 7"), want);
+	grid_free(&g);
+	buf_free(&b);
+}
+END_TEST
+
+/* erpsim's golden pages, when its author has written them. */
+static int
+have(const char *path)
+{
+	FILE	*fp;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return 0;
+	fclose(fp);
+	return 1;
+}
+
+static Suite *
+grid_suite(void)
+{
+	Suite	*s = suite_create("grid");
+	TCase	*tc;
+
+	(void)have;
+	tc = tcase_create("hand");
+	tcase_add_test(tc, test_hand_customers_a);
+	tcase_add_test(tc, test_hand_customers_b);
+	tcase_add_test(tc, test_hand_layouts_agree);
+	tcase_add_test(tc, test_hand_products_callback);
+	tcase_add_test(tc, test_hand_empty);
+	tcase_add_test(tc, test_hand_errors);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("markup");
+	tcase_add_test(tc, test_pager_summaries);
+	tcase_add_test(tc, test_pager_next);
+	tcase_add_test(tc, test_no_pager);
+	tcase_add_test(tc, test_markup_corners);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("hostile");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_hostile);
+	tcase_add_test(tc, test_truncated);
+	tcase_add_test(tc, test_deep);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("speed");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_big_page);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(grid_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

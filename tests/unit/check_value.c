@@ -1,0 +1,689 @@
+/*
+ * check_value.c — the cell value parsers of worker/value.c on good,
+ * borderline and hostile inputs.
+ */
+#include <check.h>
+#include <locale.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "worker/worker.h"
+
+#define NBSP	"\xc2\xa0"
+#define NNBSP	"\xe2\x80\xaf"
+#define EURO	"\xe2\x82\xac"
+
+/* parse_it_int */
+
+static const struct {
+	const char	*in;
+	int64_t		 want;
+} int_good[] = {
+	{ "0", 0 },
+	{ "-0", 0 },
+	{ "7", 7 },
+	{ "-12", -12 },
+	{ "999", 999 },
+	{ "1.234", 1234 },
+	{ "-1.234", -1234 },
+	{ "12.345.678", 12345678 },
+	{ "1234", 1234 },		/* ungrouped is accepted */
+	{ "007", 7 },
+	{ "9.223.372.036.854.775.807", INT64_MAX },
+	{ "9223372036854775807", INT64_MAX },
+	{ "-9.223.372.036.854.775.808", INT64_MIN },
+};
+
+static const char *int_bad[] = {
+	"", "-", "--1", "+1", "+1,0", "1,5", "1.23", "1.2345", "1..234",
+	"1.234.", ".234", "1.234.56", "1234.567", "0.123", "abc", "12a",
+	"a12", " 12", "12 ", "1 234", "1" NBSP "234", "0x10", "1e3",
+	"9.223.372.036.854.775.808", "9223372036854775808",
+	"-9223372036854775809", "18446744073709551616",
+	"99999999999999999999999999999999999999999999999999999999999999999999",
+	"1,", "-1.234,5", "1-", "\xef\xbc\x91",	/* fullwidth 1 */
+};
+
+START_TEST(test_int_good)
+{
+	int64_t	 v = 42;
+	size_t	 i;
+
+	for (i = 0; i < nitems(int_good); i++) {
+		ck_assert_msg(parse_it_int(int_good[i].in, &v) == 0,
+		    "'%s' refused", int_good[i].in);
+		ck_assert_msg(v == int_good[i].want, "'%s' gave %jd",
+		    int_good[i].in, (intmax_t)v);
+	}
+}
+END_TEST
+
+START_TEST(test_int_bad)
+{
+	int64_t	 v = 42;
+	size_t	 i;
+
+	for (i = 0; i < nitems(int_bad); i++) {
+		ck_assert_msg(parse_it_int(int_bad[i], &v) == -1,
+		    "'%s' accepted as %jd", int_bad[i], (intmax_t)v);
+		ck_assert_msg(v == 42, "'%s' wrote the output on failure",
+		    int_bad[i]);
+	}
+}
+END_TEST
+
+/* parse_it_decimal */
+
+static const struct {
+	const char	*in;
+	double		 want;
+} dec_good[] = {
+	{ "0", 0.0 },
+	{ "12", 12.0 },
+	{ "0,5", 0.5 },
+	{ "-0,01", -0.01 },
+	{ "-12,5", -12.5 },
+	{ "1.234,56", 1234.56 },
+	{ "1.234.567,89", 1234567.89 },
+	{ "1234,56", 1234.56 },
+	{ "234,59 " EURO, 234.59 },
+	{ "234,59" NBSP EURO, 234.59 },
+	{ "234,59" NNBSP EURO, 234.59 },
+	{ "234,59" EURO, 234.59 },
+	{ EURO " 234,59", 234.59 },
+	{ EURO NBSP "234,59", 234.59 },
+	{ EURO "234,59", 234.59 },
+	{ "-1.234,50 " EURO, -1234.5 },
+	{ EURO " -0,5", -0.5 },
+	{ "0,1", 0.1 },
+	{ "0,3", 0.3 },
+	{ "1,000000000000000000001", 1.000000000000000000001 },
+	{ "123.456.789.012.345.678,9", 123456789012345678.9 },
+	{ "0,000000000000000000000000000001", 1e-30 },
+	{ "-0", 0.0 },
+};
+
+static const char *dec_bad[] = {
+	"", "-", EURO, EURO " ", " " EURO, NBSP EURO, "1.234,", ",5", "-,5",
+	"1 234,56", "--1", "+1,0", "1.234.56", "1.23", "1.23,4", "1,2,3",
+	"1,2.3", "1.234,56.7", "abc", "1,5a", "a1,5", " 1,5", "1,5 ",
+	"1,5" NBSP, "inf", "-inf", "nan", "NAN", "infinity", "0x1p3", "0x10",
+	"1e3", "1,5e3", "1,5 " EURO " " EURO, EURO " 1,5 " EURO,
+	"-" EURO " 1,5",
+	"1,5 EUR", "$ 1,5", "1,5 $", "1;5", "1'234,5", "1" NBSP "234,56",
+	"12345678901234567890123456789012345678901234567890123456789012345678"
+	"90123456789012345678901234567890",
+	"0,00000000000000000000000000000000000000000000000000000000000000000"
+	"000000000000000000000000000000000001",
+};
+
+START_TEST(test_dec_good)
+{
+	double	 d = 42;
+	size_t	 i;
+
+	for (i = 0; i < nitems(dec_good); i++) {
+		ck_assert_msg(parse_it_decimal(dec_good[i].in, &d) == 0,
+		    "'%s' refused", dec_good[i].in);
+		ck_assert_msg(d == dec_good[i].want, "'%s' gave %.17g, want "
+		    "%.17g", dec_good[i].in, d, dec_good[i].want);
+		ck_assert_msg(!signbit(d) || d != 0, "'%s' gave -0",
+		    dec_good[i].in);
+	}
+}
+END_TEST
+
+START_TEST(test_dec_bad)
+{
+	double	 d = 42;
+	size_t	 i;
+
+	for (i = 0; i < nitems(dec_bad); i++) {
+		ck_assert_msg(parse_it_decimal(dec_bad[i], &d) == -1,
+		    "'%s' accepted as %.17g", dec_bad[i], d);
+		ck_assert_msg(d == 42, "'%s' wrote the output on failure",
+		    dec_bad[i]);
+	}
+}
+END_TEST
+
+/* The nearest double, not an accumulated one: 0,1 + ... drift would show. */
+START_TEST(test_dec_nearest)
+{
+	double	 d;
+
+	ck_assert_int_eq(parse_it_decimal("9.007.199.254.740.993", &d), 0);
+	ck_assert_double_eq(d, 9007199254740992.0);	/* ties to even */
+	ck_assert_int_eq(parse_it_decimal("0,30000000000000004", &d), 0);
+	ck_assert_double_eq(d, 0.30000000000000004);
+	ck_assert_int_eq(parse_it_decimal("2,675", &d), 0);
+	ck_assert_double_eq(d, 2.675);
+	ck_assert_int_eq(parse_it_decimal("1.234,56", &d), 0);
+	ck_assert(d != 1.234);
+}
+END_TEST
+
+/* A process locale with a decimal comma must not change anything. */
+START_TEST(test_dec_locale)
+{
+	static const char	*names[] = {
+		"it_IT.UTF-8", "it_IT.utf8", "de_DE.UTF-8", "fr_FR.UTF-8"
+	};
+	size_t			 i;
+	double			 d;
+	int64_t			 v;
+
+	for (i = 0; i < nitems(names); i++)
+		if (setlocale(LC_ALL, names[i]) != NULL)
+			break;
+	ck_assert_int_eq(parse_it_decimal("1.234,56", &d), 0);
+	ck_assert_double_eq(d, 1234.56);
+	ck_assert_int_eq(parse_it_decimal("-0,5 " EURO, &d), 0);
+	ck_assert_double_eq(d, -0.5);
+	ck_assert_int_eq(parse_it_int("1.234", &v), 0);
+	ck_assert_int_eq(v, 1234);
+	setlocale(LC_ALL, "C");
+}
+END_TEST
+
+/* parse_it_date and parse_it_datetime */
+
+static const struct {
+	const char	*in;
+	const char	*want;
+} date_good[] = {
+	{ "29/02/2024", "2024-02-29" },
+	{ "29/02/2000", "2000-02-29" },
+	{ "28/02/2023", "2023-02-28" },
+	{ "31/12/1999", "1999-12-31" },
+	{ "01/01/0001", "0001-01-01" },
+	{ "30/04/2024", "2024-04-30" },
+	{ "31/01/2024", "2024-01-31" },
+	{ "31/12/9999", "9999-12-31" },
+};
+
+static const char *date_bad[] = {
+	"", "29/02/2023", "29/02/1900", "31/04/2024", "31/06/2024",
+	"31/09/2024", "31/11/2024", "32/01/2024", "00/01/2020", "01/00/2020",
+	"01/13/2020", "01/01/0000", "1/1/2020", "01/1/2020", "01/01/20",
+	"01/01/02020", "01-01-2020", "2020-01-01", "01/01/2020 ", " 01/01/2020",
+	"01/01/2020 00:00:00", "aa/bb/cccc", "0a/01/2020", "01/01/-020",
+	"01/01/+020", "1 /01/2020", "01/01", "01/01/",
+};
+
+START_TEST(test_date_good)
+{
+	char	 out[16];
+	size_t	 i;
+
+	for (i = 0; i < nitems(date_good); i++) {
+		ck_assert_msg(parse_it_date(date_good[i].in, out,
+		    sizeof(out)) == 0, "'%s' refused", date_good[i].in);
+		ck_assert_str_eq(out, date_good[i].want);
+	}
+}
+END_TEST
+
+START_TEST(test_date_bad)
+{
+	char	 out[16];
+	size_t	 i;
+
+	for (i = 0; i < nitems(date_bad); i++) {
+		ck_assert_msg(parse_it_date(date_bad[i], out,
+		    sizeof(out)) == -1, "'%s' accepted", date_bad[i]);
+	}
+}
+END_TEST
+
+static const struct {
+	const char	*in;
+	const char	*want;
+} dt_good[] = {
+	{ "31/12/1999 23:59:59", "1999-12-31T23:59:59" },
+	{ "01/01/2024 00:00:00", "2024-01-01T00:00:00" },
+	{ "29/02/2024 12:34:56", "2024-02-29T12:34:56" },
+	{ "15/06/2023 08:05:09", "2023-06-15T08:05:09" },
+};
+
+static const char *dt_bad[] = {
+	"", "31/12/1999", "31/12/1999 24:00:00", "31/12/1999 23:60:00",
+	"31/12/1999 23:59:60", "29/02/2023 10:00:00", "31/12/1999T23:59:59",
+	"31/12/1999  23:59:59", "31/12/1999 23:59", "31/12/1999 23:59:59 ",
+	"31/12/1999 23:59:59.123", "31/12/1999 9:00:00", "31/12/1999 09:0:00",
+	"31/12/1999 -1:00:00", "31/12/1999 23:59:5a", "00/01/2020 00:00:00",
+	"31/12/1999" NBSP "23:59:59", "31/12/1999 23.59.59",
+};
+
+START_TEST(test_dt_good)
+{
+	char	 out[32], back[32];
+	size_t	 i;
+
+	for (i = 0; i < nitems(dt_good); i++) {
+		ck_assert_msg(parse_it_datetime(dt_good[i].in, out,
+		    sizeof(out)) == 0, "'%s' refused", dt_good[i].in);
+		ck_assert_str_eq(out, dt_good[i].want);
+		/* format_it_datetime is the inverse. */
+		ck_assert_int_eq(format_it_datetime(out, back, sizeof(back)),
+		    0);
+		ck_assert_str_eq(back, dt_good[i].in);
+	}
+}
+END_TEST
+
+START_TEST(test_dt_bad)
+{
+	char	 out[32];
+	size_t	 i;
+
+	for (i = 0; i < nitems(dt_bad); i++) {
+		ck_assert_msg(parse_it_datetime(dt_bad[i], out,
+		    sizeof(out)) == -1, "'%s' accepted", dt_bad[i]);
+	}
+}
+END_TEST
+
+START_TEST(test_dt_buffers)
+{
+	char	 out[32];
+
+	ck_assert_int_eq(parse_it_datetime("31/12/1999 23:59:59", out, 19), -1);
+	ck_assert_int_eq(parse_it_datetime("31/12/1999 23:59:59", out, 20), 0);
+	ck_assert_str_eq(out, "1999-12-31T23:59:59");
+	ck_assert_int_eq(parse_it_date("31/12/1999", out, 10), -1);
+	ck_assert_int_eq(parse_it_date("31/12/1999", out, 11), 0);
+	ck_assert_int_eq(format_it_datetime("1999-12-31T23:59:59", out, 19),
+	    -1);
+}
+END_TEST
+
+START_TEST(test_format_datetime)
+{
+	char	 out[32];
+
+	ck_assert_int_eq(format_it_datetime("2024-02-29 07:08:09", out,
+	    sizeof(out)), 0);
+	ck_assert_str_eq(out, "29/02/2024 07:08:09");
+	ck_assert_int_eq(format_it_datetime("2023-02-29T07:08:09", out,
+	    sizeof(out)), -1);
+	ck_assert_int_eq(format_it_datetime("2024-02-29T24:00:00", out,
+	    sizeof(out)), -1);
+	ck_assert_int_eq(format_it_datetime("2024-02-29", out, sizeof(out)),
+	    -1);
+	ck_assert_int_eq(format_it_datetime("2024-02-29T07:08:09Z", out,
+	    sizeof(out)), -1);
+	ck_assert_int_eq(format_it_datetime("2024/02/29T07:08:09", out,
+	    sizeof(out)), -1);
+	ck_assert_int_eq(format_it_datetime("29/02/2024 07:08:09", out,
+	    sizeof(out)), -1);
+	ck_assert_int_eq(format_it_datetime("", out, sizeof(out)), -1);
+}
+END_TEST
+
+/* url_origin */
+
+START_TEST(test_url_origin)
+{
+	static const struct {
+		const char	*in;
+		const char	*want;	/* NULL: refused */
+	} cases[] = {
+		{ "http://127.0.0.1:8181/Archibald", "http://127.0.0.1:8181" },
+		{ "http://127.0.0.1:8181/Archibald/", "http://127.0.0.1:8181" },
+		{ "https://erp.example.it/Archibald",
+		  "https://erp.example.it" },
+		{ "HTTPS://erp.example.it:443", "https://erp.example.it:443" },
+		{ "http://erp", "http://erp" },
+		{ "http://erp?x=1", "http://erp" },
+		{ "http://erp#frag", "http://erp" },
+		{ "http://[::1]:8181/A", "http://[::1]:8181" },
+		{ "http://[fe80::1]/", "http://[fe80::1]" },
+		{ "ftp://erp/x", NULL },
+		{ "erp.example.it/Archibald", NULL },
+		{ "http://", NULL },
+		{ "http:///Archibald", NULL },
+		{ "http://:8181/", NULL },
+		{ "http://erp:/", NULL },
+		{ "http://erp:80a/", NULL },
+		{ "http://erp:123456/", NULL },
+		{ "http://user:pw@erp/", NULL },
+		{ "http://erp example/", NULL },
+		{ "http://[::1/", NULL },
+		{ "http://[]/", NULL },
+		{ "http://erp:1:2/", NULL },
+		{ "", NULL },
+		{ "junk", NULL },
+	};
+	char	 out[64];
+	size_t	 i;
+
+	for (i = 0; i < nitems(cases); i++) {
+		int rc = url_origin(cases[i].in, out, sizeof(out));
+
+		if (cases[i].want == NULL) {
+			ck_assert_msg(rc == -1, "'%s' accepted as '%s'",
+			    cases[i].in, out);
+			continue;
+		}
+		ck_assert_msg(rc == 0, "'%s' refused", cases[i].in);
+		ck_assert_str_eq(out, cases[i].want);
+	}
+	ck_assert_int_eq(url_origin("http://127.0.0.1:8181/A", out, 21), -1);
+	ck_assert_int_eq(url_origin("http://127.0.0.1:8181/A", out, 22), 0);
+}
+END_TEST
+
+/* value_parse */
+
+static struct grid_cell
+cell(const char *text)
+{
+	struct grid_cell	 c;
+
+	c.text = (char *)(uintptr_t)text;
+	c.checkbox = -1;
+	c.img_src = NULL;
+	return c;
+}
+
+START_TEST(test_value_text)
+{
+	struct grid_cell	 c;
+	struct value		 v;
+	char			 err[128];
+
+	c = cell("Bar & Caff\xc3\xa8");
+	ck_assert_int_eq(value_parse(COL_TEXT, &c, NULL, &v, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(v.kind, VAL_TEXT);
+	ck_assert_str_eq(v.s, "Bar & Caff\xc3\xa8");
+	value_clear(&v);
+	ck_assert_int_eq(v.kind, VAL_NULL);
+	ck_assert_ptr_null(v.s);
+
+	/* Inner NBSP is text, kept as shown. */
+	c = cell("a" NBSP "b");
+	ck_assert_int_eq(value_parse(COL_TEXT, &c, NULL, &v, err,
+	    sizeof(err)), 0);
+	ck_assert_str_eq(v.s, "a" NBSP "b");
+	value_clear(&v);
+
+	c = cell("");
+	ck_assert_int_eq(value_parse(COL_TEXT, &c, NULL, &v, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(v.kind, VAL_NULL);
+	c = cell(NBSP);
+	ck_assert_int_eq(value_parse(COL_TEXT, &c, NULL, &v, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(v.kind, VAL_NULL);
+	c = cell(NBSP " " NBSP);
+	ck_assert_int_eq(value_parse(COL_TEXT, &c, NULL, &v, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(v.kind, VAL_NULL);
+	c = cell(NULL);
+	ck_assert_int_eq(value_parse(COL_TEXT, &c, NULL, &v, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(v.kind, VAL_NULL);
+	ck_assert_int_eq(value_parse(COL_TEXT, NULL, NULL, &v, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(v.kind, VAL_NULL);
+}
+END_TEST
+
+START_TEST(test_value_numbers)
+{
+	struct grid_cell	 c;
+	struct value		 v;
+	char			 err[128];
+
+	c = cell("1.234");
+	ck_assert_int_eq(value_parse(COL_INT, &c, NULL, &v, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(v.kind, VAL_INT);
+	ck_assert_int_eq(v.i, 1234);
+
+	c = cell("234,59" NBSP EURO);
+	ck_assert_int_eq(value_parse(COL_DECIMAL, &c, NULL, &v, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(v.kind, VAL_REAL);
+	ck_assert_double_eq(v.r, 234.59);
+
+	/* Blanks around the value (NBSP is not trimmed by the grid) go. */
+	c = cell(NBSP "12,5" NBSP);
+	ck_assert_int_eq(value_parse(COL_DECIMAL, &c, NULL, &v, err,
+	    sizeof(err)), 0);
+	ck_assert_double_eq(v.r, 12.5);
+
+	c = cell("");
+	ck_assert_int_eq(value_parse(COL_INT, &c, NULL, &v, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(v.kind, VAL_NULL);
+	c = cell(NBSP);
+	ck_assert_int_eq(value_parse(COL_DECIMAL, &c, NULL, &v, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(v.kind, VAL_NULL);
+
+	c = cell("1,2,3");
+	ck_assert_int_eq(value_parse(COL_DECIMAL, &c, NULL, &v, err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(v.kind, VAL_NULL);
+	ck_assert_str_eq(err, "not an Italian number: '1,2,3'");
+	c = cell("1,5");
+	ck_assert_int_eq(value_parse(COL_INT, &c, NULL, &v, err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, "not an Italian integer: '1,5'");
+
+	/* A long bad value is quoted, cut, and the buffer never overflows. */
+	{
+		char	 big[1000], small[16];
+
+		memset(big, '9', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		c = cell(big);
+		ck_assert_int_eq(value_parse(COL_INT, &c, NULL, &v, err,
+		    sizeof(err)), -1);
+		ck_assert(strlen(err) < 120);
+		ck_assert_int_eq(value_parse(COL_INT, &c, NULL, &v, small,
+		    sizeof(small)), -1);
+		ck_assert_uint_eq(strlen(small), sizeof(small) - 1);
+		ck_assert_int_eq(value_parse(COL_INT, &c, NULL, &v, NULL, 0),
+		    -1);
+	}
+}
+END_TEST
+
+START_TEST(test_value_dates)
+{
+	struct grid_cell	 c;
+	struct value		 v;
+	char			 err[128];
+
+	c = cell("29/02/2024");
+	ck_assert_int_eq(value_parse(COL_DATE, &c, NULL, &v, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(v.kind, VAL_TEXT);
+	ck_assert_str_eq(v.s, "2024-02-29");
+	value_clear(&v);
+
+	c = cell("31/12/1999 23:59:59");
+	ck_assert_int_eq(value_parse(COL_DATETIME, &c, NULL, &v, err,
+	    sizeof(err)), 0);
+	ck_assert_str_eq(v.s, "1999-12-31T23:59:59");
+	value_clear(&v);
+
+	c = cell("29/02/2023");
+	ck_assert_int_eq(value_parse(COL_DATE, &c, NULL, &v, err,
+	    sizeof(err)), -1);
+	ck_assert_ptr_null(v.s);
+	ck_assert_str_eq(err, "not a dd/mm/yyyy date: '29/02/2023'");
+
+	c = cell("31/12/1999 24:00:00");
+	ck_assert_int_eq(value_parse(COL_DATETIME, &c, NULL, &v, err,
+	    sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "'31/12/1999 24:00:00'"));
+
+	c = cell(NBSP);
+	ck_assert_int_eq(value_parse(COL_DATETIME, &c, NULL, &v, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(v.kind, VAL_NULL);
+}
+END_TEST
+
+START_TEST(test_value_bool)
+{
+	struct grid_cell	 c;
+	struct value		 v;
+	char			 err[128];
+
+	c = cell("");
+	c.checkbox = 1;
+	ck_assert_int_eq(value_parse(COL_BOOL, &c, NULL, &v, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(v.kind, VAL_INT);
+	ck_assert_int_eq(v.i, 1);
+	c.checkbox = 0;
+	ck_assert_int_eq(value_parse(COL_BOOL, &c, NULL, &v, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(v.kind, VAL_INT);
+	ck_assert_int_eq(v.i, 0);
+	c = cell("S\xc3\xac");
+	ck_assert_int_eq(value_parse(COL_BOOL, &c, NULL, &v, err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(v.kind, VAL_NULL);
+	ck_assert_ptr_nonnull(strstr(err, "checkbox"));
+}
+END_TEST
+
+START_TEST(test_value_image)
+{
+	static const struct {
+		const char	*src;
+		const char	*want;	/* NULL: stored NULL */
+	} cases[] = {
+		{ "/Archibald/Images/A-001.jpg",
+		  "http://127.0.0.1:8181/Archibald/Images/A-001.jpg" },
+		{ "Images/A-002.jpg?w=64&h=64",
+		  "http://127.0.0.1:8181/Images/A-002.jpg?w=64&h=64" },
+		{ "https://cdn.example.com/A-003.png",
+		  "https://cdn.example.com/A-003.png" },
+		{ "HTTP://cdn.example.com/x.png",
+		  "HTTP://cdn.example.com/x.png" },
+		{ "//cdn.example.com/x.png", "http://cdn.example.com/x.png" },
+		{ "  /x.png ", "http://127.0.0.1:8181/x.png" },
+		{ "", NULL },
+		{ " ", NULL },
+	};
+	struct grid_cell	 c;
+	struct value		 v;
+	char			 err[128];
+	size_t			 i;
+
+	for (i = 0; i < nitems(cases); i++) {
+		c = cell("");
+		c.img_src = (char *)(uintptr_t)cases[i].src;
+		ck_assert_int_eq(value_parse(COL_IMAGE, &c,
+		    "http://127.0.0.1:8181", &v, err, sizeof(err)), 0);
+		if (cases[i].want == NULL) {
+			ck_assert_int_eq(v.kind, VAL_NULL);
+			continue;
+		}
+		ck_assert_int_eq(v.kind, VAL_TEXT);
+		ck_assert_str_eq(v.s, cases[i].want);
+		value_clear(&v);
+	}
+
+	c = cell("text but no image");
+	ck_assert_int_eq(value_parse(COL_IMAGE, &c, "http://h", &v, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(v.kind, VAL_NULL);
+
+	c.img_src = (char *)(uintptr_t)"javascript:alert(1)";
+	ck_assert_int_eq(value_parse(COL_IMAGE, &c, "http://h", &v, err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(v.kind, VAL_NULL);
+	ck_assert_ptr_nonnull(strstr(err, "javascript:alert(1)"));
+
+	c.img_src = (char *)(uintptr_t)"x.png";
+	ck_assert_int_eq(value_parse(COL_IMAGE, &c, NULL, &v, err,
+	    sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "x.png"));
+}
+END_TEST
+
+START_TEST(test_value_bad_type)
+{
+	struct grid_cell	 c = cell("x");
+	struct value		 v;
+	char			 err[128];
+
+	ck_assert_int_eq(value_parse((enum col_type)99, &c, NULL, &v, err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(v.kind, VAL_NULL);
+	ck_assert_str_eq(col_type_name(COL_TEXT), "text");
+	ck_assert_str_eq(col_type_name(COL_INT), "int");
+	ck_assert_str_eq(col_type_name(COL_DECIMAL), "decimal");
+	ck_assert_str_eq(col_type_name(COL_DATE), "date");
+	ck_assert_str_eq(col_type_name(COL_DATETIME), "datetime");
+	ck_assert_str_eq(col_type_name(COL_BOOL), "bool");
+	ck_assert_str_eq(col_type_name(COL_IMAGE), "image");
+	ck_assert_str_eq(col_type_name((enum col_type)99), "unknown");
+}
+END_TEST
+
+static Suite *
+value_suite(void)
+{
+	Suite	*s = suite_create("value");
+	TCase	*tc;
+
+	tc = tcase_create("int");
+	tcase_add_test(tc, test_int_good);
+	tcase_add_test(tc, test_int_bad);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("decimal");
+	tcase_add_test(tc, test_dec_good);
+	tcase_add_test(tc, test_dec_bad);
+	tcase_add_test(tc, test_dec_nearest);
+	tcase_add_test(tc, test_dec_locale);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("date");
+	tcase_add_test(tc, test_date_good);
+	tcase_add_test(tc, test_date_bad);
+	tcase_add_test(tc, test_dt_good);
+	tcase_add_test(tc, test_dt_bad);
+	tcase_add_test(tc, test_dt_buffers);
+	tcase_add_test(tc, test_format_datetime);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("url");
+	tcase_add_test(tc, test_url_origin);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("value_parse");
+	tcase_add_test(tc, test_value_text);
+	tcase_add_test(tc, test_value_numbers);
+	tcase_add_test(tc, test_value_dates);
+	tcase_add_test(tc, test_value_bool);
+	tcase_add_test(tc, test_value_image);
+	tcase_add_test(tc, test_value_bad_type);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(value_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
