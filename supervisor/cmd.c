@@ -88,7 +88,7 @@ cmd_error(struct client *c, const struct msg_req *req, const char *fmt, ...)
 	(void)client_send(c, &f);
 }
 
-#define JOB_FIELDS	23
+#define JOB_FIELDS	27
 
 /* Pack a job as a map of JOB_FIELDS + extra pairs (the caller adds extra). */
 void
@@ -118,6 +118,10 @@ cmd_pack_job(msgpack_packer *pk, const struct job *j, size_t extra)
 	pk_kv_int(pk, "deleted", j->result.deleted);
 	pk_kv_str(pk, "error_class", j->error_class);
 	pk_kv_str(pk, "message", j->message);
+	pk_kv_int(pk, "fetched", j->result.fetched);
+	pk_kv_str(pk, "sweep", j->result.sweep);
+	pk_kv_int(pk, "worker_maxrss_kb", j->maxrss_kb);
+	pk_kv_int(pk, "worker_cpu_ms", j->cpu_ms);
 }
 
 /* Answer req_id with a job (and the request's outcome when >= 0). */

@@ -31,19 +31,20 @@ sv_stop_check(void)
 static void
 sv_sigchld(evutil_socket_t sig, short ev, void *arg)
 {
-	pid_t	 pid;
-	int	 status;
+	struct rusage	 ru;
+	pid_t		 pid;
+	int		 status;
 
 	(void)sig;
 	(void)ev;
 	(void)arg;
 	for (;;) {
-		pid = waitpid(-1, &status, WNOHANG);
+		pid = wait4(-1, &status, WNOHANG, &ru);
 		if (pid == -1 && errno == EINTR)
 			continue;
 		if (pid <= 0)
 			break;
-		if (!worker_exited(pid, status))
+		if (!worker_exited(pid, status, &ru))
 			log_debug("reaped pid %d (not a worker)", (int)pid);
 	}
 	sv_stop_check();
@@ -54,6 +55,7 @@ static void
 sv_stop_timeout(evutil_socket_t fd, short ev, void *arg)
 {
 	struct worker	*w;
+	struct rusage	 ru;
 	int64_t		 deadline = mono_ms() + 2000;
 	pid_t		 pid;
 	int		 status;
@@ -70,9 +72,9 @@ sv_stop_timeout(evutil_socket_t fd, short ev, void *arg)
 		worker_kill_now(w);
 	}
 	while (worker_count() > 0 && mono_ms() < deadline) {
-		pid = waitpid(-1, &status, WNOHANG);
+		pid = wait4(-1, &status, WNOHANG, &ru);
 		if (pid > 0)
-			(void)worker_exited(pid, status);
+			(void)worker_exited(pid, status, &ru);
 		else
 			usleep(10000);
 	}

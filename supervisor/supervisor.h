@@ -18,6 +18,7 @@
 #define SUPERVISOR_H
 
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/queue.h>
 
 #include <limits.h>
@@ -103,6 +104,8 @@ struct job {
 	char			 error_class[16];
 	char			 message[512];
 	pid_t			 pid;		/* worker, while active */
+	int64_t			 maxrss_kb;	/* the worker's peak RSS */
+	int64_t			 cpu_ms;	/* the worker's user+system CPU */
 
 	struct worker		*worker;	/* not owned */
 	TAILQ_ENTRY(job)	 entry;
@@ -314,7 +317,7 @@ TAILQ_HEAD(workerq, worker);
 int		 worker_start(struct job *, char *err, size_t errlen);
 void		 worker_free(struct worker *);
 void		 sv_dispatch_worker(struct worker *, const msgpack_object *);
-int		 worker_exited(pid_t, int status);
+int		 worker_exited(pid_t, int status, const struct rusage *);
 int		 worker_count(void);
 
 /* watchdog.c: heartbeats, job timeout, stop -> SIGTERM -> SIGKILL */

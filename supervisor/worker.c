@@ -338,7 +338,7 @@ worker_outcome(struct worker *w)
 
 /* A child was reaped: if it is a worker, end its job. 0 if not ours. */
 int
-worker_exited(pid_t pid, int status)
+worker_exited(pid_t pid, int status, const struct rusage *ru)
 {
 	struct worker	*w;
 	struct job	*j;
@@ -351,6 +351,9 @@ worker_exited(pid_t pid, int status)
 		return 0;
 	j = w->job;
 	w->exited = 1;		/* no more signals: the pid may be reused */
+	j->maxrss_kb = ru->ru_maxrss;
+	j->cpu_ms = (int64_t)(ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1000 +
+	    (ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) / 1000;
 	/* Frames it wrote before exiting (its done) are still buffered. */
 	chan_drain(w->chan);
 	if (WIFSIGNALED(status)) {
