@@ -1,0 +1,7 @@
+#!/bin/sh
+# make bench: figures, never pass/fail. Runs each bench/*.sh with BIN=$1.
+bin=${1:-bin}
+cd "$(dirname "$0")/.." || exit 1
+for b in bench/b_*.sh; do
+	BIN="$bin" sh "$b"
+done
