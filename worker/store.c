@@ -22,6 +22,7 @@ struct store {
 	sqlite3_stmt		*upd;		/* new values, seen_run, synced_at */
 	sqlite3_stmt		*touch;		/* seen_run only */
 	sqlite3_stmt		*ckpt;		/* advance _sync */
+	sqlite3_stmt		*pagekey;	/* remember a key of this page */
 };
 
 static int
@@ -60,25 +61,14 @@ sql_type(enum col_type t)
 	}
 }
 
-/* Create the view's table, _sync, and whatever extra the view needs. */
+/* Create a view's table (and what goes with it) unless it exists. */
 static int
-store_schema(struct store *s, struct wk_error *err)
+store_create_table(struct store *s, const struct view *v, struct wk_error *err)
 {
-	const struct view	*v = s->v;
-	struct buf		 sql;
-	size_t			 i;
-	int			 rc, exists;
-	sqlite3_stmt		*st;
-
-	if (store_exec(s,
-	    "CREATE TABLE IF NOT EXISTS _sync ("
-	    " kind TEXT NOT NULL, user TEXT NOT NULL, run_id INTEGER NOT NULL,"
-	    " mode TEXT NOT NULL, state TEXT NOT NULL,"
-	    " next_page INTEGER NOT NULL DEFAULT 0, pages INTEGER,"
-	    " rows INTEGER NOT NULL DEFAULT 0, total INTEGER,"
-	    " started_at TEXT, finished_at TEXT, watermark TEXT,"
-	    " PRIMARY KEY (kind, user))", err) == -1)
-		return -1;
+	struct buf	 sql;
+	sqlite3_stmt	*st;
+	size_t		 i, key = view_key_index(v);
+	int		 rc, exists;
 
 	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE "
 	    "type = 'table' AND name = ?", -1, &st, NULL) != SQLITE_OK)
@@ -95,7 +85,9 @@ store_schema(struct store *s, struct wk_error *err)
 		buf_adds(&sql, "user_id TEXT NOT NULL, ");
 	for (i = 0; i < v->ncols; i++)
 		buf_addf(&sql, "%s %s%s, ", v->cols[i].column,
-		    sql_type(v->cols[i].type), i == s->key ? " NOT NULL" : "");
+		    sql_type(v->cols[i].type), i == key ? " NOT NULL" : "");
+	if (v->extra_cols != NULL)
+		buf_adds(&sql, v->extra_cols);
 	buf_addf(&sql, "seen_run INTEGER NOT NULL DEFAULT 0, synced_at TEXT, "
 	    "PRIMARY KEY (%s%s));", v->per_user ? "user_id, " : "", v->key);
 	if (v->extra_ddl != NULL)
@@ -107,6 +99,30 @@ store_schema(struct store *s, struct wk_error *err)
 	if (rc == -1)
 		(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
+}
+
+/* _sync, and the tables of every view that lives in this database file. */
+static int
+store_schema(struct store *s, struct wk_error *err)
+{
+	const struct view	*v;
+	size_t			 i;
+
+	if (store_exec(s,
+	    "CREATE TABLE IF NOT EXISTS _sync ("
+	    " kind TEXT NOT NULL, user TEXT NOT NULL, run_id INTEGER NOT NULL,"
+	    " mode TEXT NOT NULL, state TEXT NOT NULL,"
+	    " next_page INTEGER NOT NULL DEFAULT 0, pages INTEGER,"
+	    " rows INTEGER NOT NULL DEFAULT 0, total INTEGER,"
+	    " started_at TEXT, finished_at TEXT, watermark TEXT,"
+	    " PRIMARY KEY (kind, user));"
+	    "CREATE TEMP TABLE IF NOT EXISTS _page (k);", err) == -1)
+		return -1;
+	for (i = 0; (v = view_at(i)) != NULL; i++)
+		if (strcmp(v->db_name, s->v->db_name) == 0 &&
+		    store_create_table(s, v, err) == -1)
+			return -1;
+	return 0;
 }
 
 /* The "WHERE key = ? [AND user_id = ?]" shared by lookups. */
@@ -169,6 +185,9 @@ store_prepare(struct store *s, struct wk_error *err)
 	    NULL) != SQLITE_OK)
 		rc = -1;
 
+	if (rc == 0 && sqlite3_prepare_v2(s->db, "INSERT INTO temp._page (k)"
+	    " VALUES (?1)", -1, &s->pagekey, NULL) != SQLITE_OK)
+		rc = -1;
 	if (rc == 0 && sqlite3_prepare_v2(s->db,
 	    "UPDATE _sync SET next_page = ?1, pages = ?2, rows = rows + ?3"
 	    " WHERE kind = ?4 AND user = ?5", -1, &s->ckpt, NULL) != SQLITE_OK)
@@ -198,6 +217,11 @@ store_open(const char *path, const struct view *v, const char *user,
 		return NULL;
 	}
 	sqlite3_busy_timeout(s->db, 10000);
+	if (match_register(s->db) == -1) {
+		store_fail(s, err, "registering erp_norm");
+		store_close(s);
+		return NULL;
+	}
 	if (store_exec(s, "PRAGMA journal_mode = WAL", err) == -1 ||
 	    store_exec(s, "PRAGMA synchronous = NORMAL", err) == -1 ||
 	    store_schema(s, err) == -1 || store_prepare(s, err) == -1) {
@@ -218,6 +242,7 @@ store_close(struct store *s)
 	sqlite3_finalize(s->upd);
 	sqlite3_finalize(s->touch);
 	sqlite3_finalize(s->ckpt);
+	sqlite3_finalize(s->pagekey);
 	sqlite3_close(s->db);
 	free(s->user);
 	free(s->path);
@@ -299,7 +324,9 @@ store_begin_run(struct store *s, const char *mode, struct checkpoint *c,
 		goto fail;
 	}
 	sqlite3_finalize(st);
-	return store_exec(s, "COMMIT", err);
+	if (store_exec(s, "COMMIT", err) == -1)
+		return -1;
+	return s->v->run_sql ? store_exec(s, s->v->run_sql, err) : 0;
 fail:
 	store_fail(s, err, "writing the checkpoint");
 	(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -454,6 +481,9 @@ store_write_page(struct store *s, const struct checkpoint *c,
 	now_text(ts, sizeof ts);
 	if (store_exec(s, "BEGIN IMMEDIATE", err) == -1)
 		return -1;
+	if (s->v->page_sql != NULL &&
+	    sqlite3_exec(s->db, "DELETE FROM temp._page", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
 	for (i = 0; i < nrows; i++) {
 		add.seen++;
 		if (!row_ok[i]) {
@@ -464,7 +494,14 @@ store_write_page(struct store *s, const struct checkpoint *c,
 		}
 		if (store_upsert(s, c, &rows[i * n], ts, &add) == -1)
 			goto fail;
+		if (s->v->page_sql != NULL) {
+			bind_value(s->pagekey, 1, &rows[i * n + s->key]);
+			if (step_done(s->pagekey) == -1)
+				goto fail;
+		}
 	}
+	if (s->v->page_sql != NULL && store_exec(s, s->v->page_sql, err) == -1)
+		goto rollback;
 	if (c->total > 0 && store_set_total(s, c->total) == -1)
 		goto fail;
 	sqlite3_bind_int64(s->ckpt, 1, c->next_page);

@@ -79,6 +79,52 @@ static const struct view_col price_cols[] = {
 	{ "MODIFICATO IL", "MODIFIEDDATETIME", "modified_at", COL_DATETIME },
 };
 
+/*
+ * Prices: every amount change is kept in price_changes (a trigger, so no
+ * code path can forget it), and each page's prices are matched to products
+ * by item id, then exact name, then name ignoring case, dots, spaces and
+ * dashes (erp_norm, see store.c). A name shared by several products
+ * (packaging variants) matches none of them: the row keeps product_id NULL.
+ * The products are snapshot once per run into temp._products.
+ */
+#define PRICES_DDL							\
+	"CREATE TABLE IF NOT EXISTS price_changes ("			\
+	" price_id TEXT NOT NULL, old_amount REAL, new_amount REAL,"	\
+	" changed_at TEXT NOT NULL, run_id INTEGER NOT NULL);"		\
+	"CREATE TRIGGER IF NOT EXISTS prices_amount_changed"		\
+	" AFTER UPDATE OF amount ON prices"				\
+	" WHEN old.amount IS NOT new.amount BEGIN"			\
+	" INSERT INTO price_changes (price_id, old_amount, new_amount,"	\
+	" changed_at, run_id) VALUES (new.price_id, old.amount,"	\
+	" new.amount, new.synced_at, (SELECT run_id FROM _sync"		\
+	" WHERE kind = 'prices')); END;"
+
+#define PRICES_RUN_SQL							\
+	"DROP TABLE IF EXISTS temp._products;"				\
+	"CREATE TEMP TABLE _products AS SELECT item_id, name,"		\
+	" erp_norm(name) AS norm FROM main.products;"			\
+	"CREATE INDEX temp._products_id ON _products (item_id);"	\
+	"CREATE INDEX temp._products_name ON _products (name);"		\
+	"CREATE INDEX temp._products_norm ON _products (norm);"
+
+#define PAGE_PRICES " price_id IN (SELECT k FROM temp._page) "
+#define PRICES_PAGE_SQL							\
+	"UPDATE prices SET product_id = NULL, match = NULL WHERE"	\
+	PAGE_PRICES ";"							\
+	"UPDATE prices SET product_id = item_id, match = 'id' WHERE"	\
+	PAGE_PRICES "AND item_id IN (SELECT item_id FROM"		\
+	" temp._products);"						\
+	"UPDATE prices SET product_id = (SELECT item_id FROM"		\
+	" temp._products p WHERE p.name = prices.item_description),"	\
+	" match = 'name' WHERE" PAGE_PRICES "AND product_id IS NULL"	\
+	" AND (SELECT count(*) FROM temp._products p WHERE"		\
+	" p.name = prices.item_description) = 1;"			\
+	"UPDATE prices SET product_id = (SELECT item_id FROM"		\
+	" temp._products p WHERE p.norm = erp_norm(item_description)),"	\
+	" match = 'normalized' WHERE" PAGE_PRICES "AND product_id IS NULL"	\
+	" AND (SELECT count(*) FROM temp._products p WHERE"		\
+	" p.norm = erp_norm(prices.item_description)) = 1;"
+
 static const struct view views[] = {
 	{
 		.kind = "customers",
@@ -129,12 +175,10 @@ static const struct view views[] = {
 		.db_name = "products.db",
 		.cols = price_cols,
 		.ncols = nitems(price_cols),
-		.extra_ddl =
-		    "ALTER TABLE prices ADD COLUMN product_id TEXT;"
-		    "ALTER TABLE prices ADD COLUMN match TEXT;"
-		    "CREATE TABLE IF NOT EXISTS price_changes ("
-		    " price_id TEXT NOT NULL, old_amount REAL, new_amount REAL,"
-		    " changed_at TEXT NOT NULL, run_id INTEGER NOT NULL);",
+		.extra_cols = "product_id TEXT, match TEXT, ",
+		.extra_ddl = PRICES_DDL,
+		.run_sql = PRICES_RUN_SQL,
+		.page_sql = PRICES_PAGE_SQL,
 	},
 };
 
@@ -148,6 +192,13 @@ view_find(const char *kind)
 		if (strcmp(views[i].kind, kind) == 0)
 			return &views[i];
 	return NULL;
+}
+
+/* The i-th view, or NULL past the end: for walking them all. */
+const struct view *
+view_at(size_t i)
+{
+	return i < nitems(views) ? &views[i] : NULL;
 }
 
 /* A view's column by ERP fieldname, or NULL. */

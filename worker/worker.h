@@ -136,12 +136,22 @@ struct view {
 	const char		*db_name;	/* "customers-%s.db", "orders.db" */
 	const struct view_col	*cols;
 	size_t			 ncols;
-	const char		*extra_ddl;	/* more columns/tables, or NULL */
+	const char		*extra_cols;	/* more columns, or NULL */
+	const char		*extra_ddl;	/* more tables, triggers, or NULL */
+	const char		*run_sql;	/* at the start of every run */
+	const char		*page_sql;	/* in each page's transaction, after
+						   its rows; temp._page holds its keys */
 };
 
 const struct view	*view_find(const char *kind);
+const struct view	*view_at(size_t);
 const struct view_col	*view_col_by_field(const struct view *, const char *);
 size_t			 view_key_index(const struct view *);
+
+/* match.c: names as prices are matched to products */
+struct sqlite3;
+size_t		 name_normalize(const char *, char *, size_t);
+int		 match_register(struct sqlite3 *);
 
 /* Why a job failed: an error class of design.md §5 and a sentence. */
 struct wk_error {
