@@ -577,6 +577,25 @@ store_sweep(struct store *s, int64_t run_id, int64_t *deleted,
 	return 0;
 }
 
+/* The watermark the last finished run left, or "" (no delta possible yet). */
+int
+store_last_watermark(struct store *s, char *out, size_t len)
+{
+	sqlite3_stmt	*st;
+
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(s->db, "SELECT watermark FROM _sync WHERE"
+	    " kind = ?1 AND user = ?2", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, s->v->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, s->user, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) == SQLITE_TEXT)
+		snprintf(out, len, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return 0;
+}
+
 /* The newest modified_at stored for this scope: the next delta starts there. */
 int
 store_watermark(struct store *s, char *out, size_t len)

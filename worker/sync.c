@@ -4,7 +4,7 @@
  * verify every page before writing it, survive resets and expired sessions,
  * sweep deletions only when the run proves it saw everything.
  */
-#include <math.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +39,27 @@ sync_grid_reset(struct sync *s)
 {
 	grid_free(&s->g);
 	memset(&s->g, 0, sizeof s->g);
+}
+
+/*
+ * The COLFILTER value of a delta: the watermark (ERP local time, ISO) less
+ * a safety margin, as dd/mm/yyyy HH:MM:SS.
+ */
+int
+delta_since(const char *watermark, int64_t margin_s, char *out, size_t len)
+{
+	struct tm	 tm;
+	time_t		 t;
+	char		 iso[32];
+
+	memset(&tm, 0, sizeof tm);
+	if (strptime(watermark, "%Y-%m-%dT%H:%M:%S", &tm) == NULL)
+		return -1;
+	t = timegm(&tm) - (margin_s > 0 ? margin_s : 0);
+	if (gmtime_r(&t, &tm) == NULL)
+		return -1;
+	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%S", &tm);
+	return format_it_datetime(iso, out, len);
 }
 
 /* Send one grid command; 1 means the session expired. */
@@ -414,21 +435,25 @@ sync_run(const struct msg_job *job, struct msg_done *d)
 	s.col = xcalloc(s.v->ncols, sizeof *s.col);
 	if ((s.st = store_open(job->db, s.v, job->user, &s.err)) == NULL)
 		goto out;
+	if (!s.full) {
+		char wm[32];
+		(void)store_last_watermark(s.st, wm, sizeof wm);
+		if (wm[0] == '\0') {
+			log_info("no watermark yet: running a full sync instead "
+			    "of a delta");
+			s.full = 1;
+		} else if (delta_since(wm, job->delta_margin_s, s.since,
+		    sizeof s.since) == -1) {
+			wk_error_set(&s.err, "storage", "bad watermark \"%s\" in "
+			    "%s", wm, job->db);
+			goto out;
+		} else
+			log_info("delta: records modified since %s (watermark "
+			    "%s less %llds)", s.since, wm,
+			    (long long)job->delta_margin_s);
+	}
 	if (store_begin_run(s.st, s.full ? "full" : "delta", &s.ck, &s.err) == -1)
 		goto out;
-	if (!s.full) {
-		if (s.ck.watermark[0] == '\0') {
-			wk_error_set(&s.err, "protocol", "a delta sync needs a "
-			    "watermark: run a full sync first");
-			goto out;
-		}
-		if (format_it_datetime(s.ck.watermark, s.since,
-		    sizeof s.since) == -1) {
-			wk_error_set(&s.err, "storage", "bad watermark \"%s\"",
-			    s.ck.watermark);
-			goto out;
-		}
-	}
 	if (s.ck.resumed)
 		log_info("resuming run %lld at page %lld of %lld",
 		    (long long)s.ck.run_id, (long long)s.ck.next_page + 1,

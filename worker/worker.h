@@ -226,6 +226,7 @@ int		 store_write_page(struct store *, const struct checkpoint *,
 		    struct page_counts *, struct wk_error *);
 int64_t		 store_seen_count(struct store *, int64_t run_id);
 int		 store_watermark(struct store *, char *, size_t);
+int		 store_last_watermark(struct store *, char *, size_t);
 int		 store_sweep(struct store *, int64_t run_id, int64_t *deleted,
 		    struct wk_error *);
 int		 store_finish(struct store *, const struct checkpoint *,
@@ -233,5 +234,7 @@ int		 store_finish(struct store *, const struct checkpoint *,
 
 /* sync.c: the sync algorithms of design.md §6 */
 int		 sync_run(const struct msg_job *, struct msg_done *);
+int		 delta_since(const char *watermark, int64_t margin_s, char *,
+		    size_t);
 
 #endif /* WORKER_H */

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Compare a synced SQLite table with erpsim's ground truth (/_sim/dump).
 
-usage: compare.py URL KIND DB [USER]
+usage: compare.py [--extra KEY,KEY...] URL KIND DB [USER]
 URL is erpsim's origin (http://127.0.0.1:PORT). Exit 0 when the table holds
 exactly the dump's rows, column for column; 1 with the differences otherwise.
+--extra names keys that must be in the table although the ERP no longer has
+them (a delta sync deletes nothing).
 """
 import json
 import sqlite3
@@ -15,6 +17,11 @@ TABLES = {"customers": ("customers", "account"), "orders": ("orders", "order_id"
 
 
 def main():
+    extra = None
+    if "--extra" in sys.argv[:-1]:
+        i = sys.argv.index("--extra")
+        extra = set(k for k in sys.argv[i + 1].split(",") if k)
+        del sys.argv[i:i + 2]
     if len(sys.argv) not in (4, 5):
         print(__doc__.strip(), file=sys.stderr)
         return 2
@@ -43,7 +50,10 @@ def main():
     for k in sorted(set(wantd) - set(got)):
         problems.append("missing %s %r" % (key, k))
     for k in sorted(set(got) - set(wantd)):
-        problems.append("extra %s %r" % (key, k))
+        if extra is None or k not in extra:
+            problems.append("extra %s %r" % (key, k))
+    for k in sorted((extra or set()) - set(got)):
+        problems.append("%s %r should still be there" % (key, k))
     for k in sorted(set(got) & set(wantd)):
         for c in cols:
             a, b = got[k][c], wantd[k][c]
