@@ -3,8 +3,12 @@
  * a callback body: grid id, active predefined filter, columns, rows and
  * pager. Everything is found by the stable parts of the markup (class
  * tokens, id suffixes), never by position in the page, ids or attribute
- * order. libxml2's HTML parser builds a tree; one walk finds the parts,
- * then each part is read once, so the cost is linear in the page.
+ * order. libxml2's HTML parser builds a tree; one walk over the page finds
+ * the grid control, one over the control notes its parts, then each part
+ * is read once: linear in the page. (A single XPath query from the root
+ * costs more than all of this, so there is none.) The main table
+ * (_DXMainTable) is not relied on: rows are found by id anywhere in the
+ * control, which also holds if the headers move to a table of their own.
  *
  * struct grid is the only interface: a SAX push parser can replace the
  * tree later without touching callers.

@@ -114,7 +114,7 @@ store_schema(struct store *s, struct wk_error *err)
 	    " mode TEXT NOT NULL, state TEXT NOT NULL,"
 	    " next_page INTEGER NOT NULL DEFAULT 0, pages INTEGER,"
 	    " rows INTEGER NOT NULL DEFAULT 0, total INTEGER,"
-	    " started_at TEXT, finished_at TEXT, watermark TEXT,"
+	    " started_at TEXT, finished_at TEXT, watermark TEXT, probe TEXT,"
 	    " PRIMARY KEY (kind, user));"
 	    "CREATE TEMP TABLE IF NOT EXISTS _page (k);", err) == -1)
 		return -1;
@@ -271,7 +271,8 @@ store_begin_run(struct store *s, const char *mode, struct checkpoint *c,
 	memset(c, 0, sizeof c[0]);
 	snprintf(c->mode, sizeof c->mode, "%s", mode);
 	if (sqlite3_prepare_v2(s->db, "SELECT run_id, mode, state, next_page,"
-	    " pages, total, watermark FROM _sync WHERE kind = ?1 AND user = ?2",
+	    " pages, total, watermark, probe FROM _sync WHERE kind = ?1 AND"
+	    " user = ?2",
 	    -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, err, "reading the checkpoint");
 	sqlite3_bind_text(st, 1, s->v->kind, -1, SQLITE_STATIC);
@@ -287,6 +288,9 @@ store_begin_run(struct store *s, const char *mode, struct checkpoint *c,
 			c->next_page = sqlite3_column_int64(st, 3);
 			c->pages = sqlite3_column_int64(st, 4);
 			c->total = sqlite3_column_int64(st, 5);
+			if (sqlite3_column_text(st, 7) != NULL)
+				snprintf(c->probe, sizeof c->probe, "%s",
+				    (const char *)sqlite3_column_text(st, 7));
 		}
 		if (sqlite3_column_text(st, 6) != NULL)
 			snprintf(c->watermark, sizeof c->watermark, "%s",
@@ -307,6 +311,7 @@ store_begin_run(struct store *s, const char *mode, struct checkpoint *c,
 		if (sqlite3_prepare_v2(s->db, found ?
 		    "UPDATE _sync SET run_id = ?3, mode = ?4, state = 'running',"
 		    " next_page = 0, pages = NULL, rows = 0, total = NULL,"
+		    " probe = NULL,"
 		    " started_at = ?5, finished_at = NULL"
 		    " WHERE kind = ?1 AND user = ?2" :
 		    "INSERT INTO _sync (kind, user, run_id, mode, state,"
@@ -575,6 +580,52 @@ store_sweep(struct store *s, int64_t run_id, int64_t *deleted,
 		return store_fail(s, err, "deleting vanished rows");
 	*deleted = sqlite3_changes(s->db);
 	return 0;
+}
+
+/* Remember the run's starting probe, so a resumed run keeps it. */
+int
+store_set_probe(struct store *s, const char *probe, struct wk_error *err)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(s->db, "UPDATE _sync SET probe = ?3 WHERE"
+	    " kind = ?1 AND user = ?2", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, err, "saving the probe");
+	sqlite3_bind_text(st, 1, s->v->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, s->user, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, probe, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_fail(s, err, "saving the probe");
+}
+
+/*
+ * Rows the run saw that are newer than the newest record at its start:
+ * proof that the ERP changed while the run paged.
+ */
+int64_t
+store_count_newer(struct store *s, int64_t run_id, const char *modified)
+{
+	sqlite3_stmt	*st;
+	struct buf	 b;
+	int64_t		 n = -1;
+
+	buf_init(&b);
+	buf_addf(&b, "SELECT count(*) FROM %s WHERE seen_run = ?1 AND"
+	    " modified_at > ?2%s", s->v->table,
+	    s->v->per_user ? " AND user_id = ?3" : "");
+	if (sqlite3_prepare_v2(s->db, b.data, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, run_id);
+		sqlite3_bind_text(st, 2, modified, -1, SQLITE_STATIC);
+		if (s->v->per_user)
+			sqlite3_bind_text(st, 3, s->user, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	buf_free(&b);
+	return n;
 }
 
 /* The watermark the last finished run left, or "" (no delta possible yet). */

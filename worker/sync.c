@@ -128,13 +128,11 @@ sync_connect(struct sync *s)
 	}
 }
 
-/* Why the grid is not the page we asked for, or NULL when it is. */
+/* Why the grid does not show the view's predefined filter, or NULL. */
 static const char *
-sync_check(struct sync *s, int64_t page, char *why, size_t len)
+sync_check_filter(struct sync *s, char *why, size_t len)
 {
 	const struct grid	*g = &s->g;
-	int64_t			 want_pages, want_rows;
-	size_t			 i;
 
 	if (s->v->filter_key != NULL) {
 		if (g->filter_key == NULL) {
@@ -148,14 +146,38 @@ sync_check(struct sync *s, int64_t page, char *why, size_t len)
 			return why;
 		}
 	}
+	return NULL;
+}
+
+/* Why the grid is not sorted by field in that direction, or NULL. */
+static const char *
+sync_check_sort(struct sync *s, const char *field, int desc, char *why,
+    size_t len)
+{
+	const struct grid	*g = &s->g;
+	size_t			 i;
+
 	for (i = 0; i < g->ncols; i++)
-		if (strcmp(g->cols[i].fieldname, s->v->sort_field) == 0)
+		if (strcmp(g->cols[i].fieldname, field) == 0)
 			break;
-	if (i == g->ncols || g->cols[i].sort != (s->v->sort_desc ? -1 : 1)) {
-		snprintf(why, len, "the grid is not sorted by %s %s",
-		    s->v->sort_field, s->v->sort_desc ? "descending" : "ascending");
+	if (i == g->ncols || g->cols[i].sort != (desc ? -1 : 1)) {
+		snprintf(why, len, "the grid is not sorted by %s %s", field,
+		    desc ? "descending" : "ascending");
 		return why;
 	}
+	return NULL;
+}
+
+/* Why the grid is not the page we asked for, or NULL when it is. */
+static const char *
+sync_check(struct sync *s, int64_t page, char *why, size_t len)
+{
+	const struct grid	*g = &s->g;
+	int64_t			 want_pages, want_rows;
+
+	if (sync_check_filter(s, why, len) != NULL ||
+	    sync_check_sort(s, s->v->sort_field, s->v->sort_desc, why, len) != NULL)
+		return why;
 	if (g->empty && g->nrows == 0)
 		return NULL;
 	if (!g->has_pager) {
@@ -204,6 +226,151 @@ sync_map_columns(struct sync *s)
 		s->col[i] = c->index;
 	}
 	return 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char * const *)a, *(char * const *)b);
+}
+
+/*
+ * Sign the newest records on the probe's first page: their modified_at,
+ * how many share it, and a hash (FNV-1a) of their sorted keys.
+ */
+static void
+sync_probe_sign(struct sync *s, size_t ki, size_t mi, char *out, size_t len)
+{
+	struct value	 key, mod;
+	char		 perr[256], top[32] = "", **keys;
+	size_t		 r, n = 0, i;
+	uint64_t	 h = 1469598103934665603ULL;
+	const char	*p;
+
+	keys = xcalloc(s->g.nrows, sizeof *keys);
+	for (r = 0; r < s->g.nrows; r++) {
+		memset(&key, 0, sizeof key);
+		memset(&mod, 0, sizeof mod);
+		if (value_parse(COL_DATETIME, &s->g.rows[r].cells[s->col[mi]],
+		    NULL, &mod, perr, sizeof perr) == -1 || mod.kind != VAL_TEXT ||
+		    value_parse(s->v->cols[ki].type, &s->g.rows[r].cells[s->col[ki]],
+		    NULL, &key, perr, sizeof perr) == -1 || key.kind == VAL_NULL) {
+			value_clear(&mod);
+			value_clear(&key);
+			n = 0;
+			break;		/* unreadable: no signature */
+		}
+		if (r == 0)
+			snprintf(top, sizeof top, "%s", mod.s);
+		if (strcmp(mod.s, top) != 0) {
+			value_clear(&mod);
+			value_clear(&key);
+			break;
+		}
+		if (key.kind == VAL_TEXT)
+			keys[n++] = xstrdup(key.s);
+		else
+			xasprintf(&keys[n++], "%lld", (long long)key.i);
+		value_clear(&mod);
+		value_clear(&key);
+	}
+	qsort(keys, n, sizeof *keys, cmp_str);
+	for (i = 0; i < n; i++) {
+		for (p = keys[i]; *p != '\0'; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+		h = (h ^ 0xff) * 1099511628211ULL;
+		free(keys[i]);
+	}
+	free(keys);
+	/* Ties filling the whole page may go on past it: no signature. */
+	if (n == 0 || (n == s->g.nrows && s->g.pages > 1))
+		snprintf(out, len, "?");
+	else
+		snprintf(out, len, "%s\t%zu\t%016llx", top, n,
+		    (unsigned long long)h);
+}
+
+/*
+ * The probe: sorted by MODIFICATO IL, newest first, the grid's first page
+ * holds the newest records and its pager the element count. Taken at the
+ * start and the end of a full run: an insert or update in between shows as
+ * a newer record, a delete not offset by an insert as a smaller count.
+ * Leaves the grid sorted by MODIFIEDDATETIME. out gets the signature of
+ * sync_probe_sign, "-" for an empty grid.
+ */
+static int
+sync_probe(struct sync *s, char *out, size_t len, int64_t *total)
+{
+	size_t		 i, ki = view_key_index(s->v), mi = s->v->ncols;
+	char		 why[256] = "";
+	int		 rc, tries;
+
+	for (i = 0; i < s->v->ncols; i++)
+		if (strcmp(s->v->cols[i].column, "modified_at") == 0)
+			mi = i;
+	if (mi == s->v->ncols)
+		fatalx("view %s has no modified_at column", s->v->kind);
+	for (tries = 0;; tries++) {
+		if (tries > PAGE_RETRIES) {
+			wk_error_set(&s->err, "erp", "the %s grid could not be "
+			    "sorted by MODIFIEDDATETIME: %s", s->v->path, why);
+			return -1;
+		}
+		rc = sync_cmd(s, "GB|SORT|MODIFIEDDATETIME|DESC");
+		if (rc == 1) {
+			if (sync_connect(s) == -1)
+				return -1;
+			continue;
+		}
+		if (rc == -1) {
+			if (strcmp(s->err.class, "contract") != 0)
+				return -1;
+			snprintf(why, sizeof why, "%.200s", s->err.msg);
+			memset(&s->err, 0, sizeof s->err);
+			continue;
+		}
+		if (sync_check_filter(s, why, sizeof why) != NULL) {
+			if ((rc = sync_apply_state(s)) == 1)
+				rc = sync_connect(s);
+			if (rc == -1)
+				return -1;
+			continue;
+		}
+		if (sync_check_sort(s, "MODIFIEDDATETIME", 1, why,
+		    sizeof why) == NULL)
+			break;
+	}
+	*total = s->g.nrows > 0 ? s->g.total : 0;
+	if (s->g.nrows == 0) {
+		snprintf(out, len, "-");
+		return 0;
+	}
+	if (sync_map_columns(s) == -1)
+		return -1;
+	sync_probe_sign(s, ki, mi, out, len);
+	return 0;
+}
+
+/* Take the starting probe of a full run (kept across resumes). */
+static int
+sync_probe_start(struct sync *s)
+{
+	int64_t	 total;
+	int	 rc;
+
+	if (s->ck.resumed && s->ck.probe[0] != '\0')
+		return 0;
+	if (sync_probe(s, s->ck.probe, sizeof s->ck.probe, &total) == -1)
+		return -1;
+	s->ck.total = total;
+	if (store_set_probe(s->st, s->ck.probe, &s->err) == -1)
+		return -1;
+	/* Back to the sync's own order, on page 0. */
+	rc = sync_cmd(s, "GB|SORT|%s|%s", s->v->sort_field,
+	    s->v->sort_desc ? "DESC" : "ASC");
+	if (rc == 1)
+		rc = sync_connect(s);
+	return rc;
 }
 
 /* Parse, write and report the page in s->g. */
@@ -377,16 +544,43 @@ sync_pages(struct sync *s)
 	return 0;
 }
 
-/* Delete vanished rows only when the run proves it saw everything. */
+/*
+ * Delete vanished rows only when the run proves it saw everything: every
+ * page verified, the element count and the newest record the same at the
+ * start and the end, no row newer than the start, as many distinct rows
+ * seen as the ERP reports.
+ */
 static void
 sync_sweep(struct sync *s, struct msg_done *d)
 {
-	int64_t	 seen;
+	char	 probe[sizeof s->ck.probe], *tab;
+	int64_t	 seen, total_end = -1, newer = 0;
 
 	if (!s->full)
 		return;
+	if (sync_probe(s, probe, sizeof probe, &total_end) == -1) {
+		snprintf(d->sweep, sizeof d->sweep, "the final check failed "
+		    "(%.180s): nothing deleted", s->err.msg);
+		log_warnx("%s", d->sweep);
+		memset(&s->err, 0, sizeof s->err);
+		return;
+	}
+	if ((tab = strchr(s->ck.probe, '\t')) != NULL) {
+		*tab = '\0';
+		newer = store_count_newer(s->st, s->ck.run_id, s->ck.probe);
+		*tab = '\t';
+	}
 	seen = store_seen_count(s->st, s->ck.run_id);
-	if (s->total_changed)
+	if (total_end != s->ck.total || strcmp(probe, s->ck.probe) != 0 ||
+	    strcmp(probe, "?") == 0)
+		snprintf(d->sweep, sizeof d->sweep, "the ERP changed during the "
+		    "run (%lld elements, newest \"%.60s\"; then %lld, newest \"%.60s\"):"
+		    " nothing deleted", (long long)s->ck.total, s->ck.probe,
+		    (long long)total_end, probe);
+	else if (newer != 0)
+		snprintf(d->sweep, sizeof d->sweep, "%lld rows were modified in "
+		    "the ERP during the run: nothing deleted", (long long)newer);
+	else if (s->total_changed)
 		snprintf(d->sweep, sizeof d->sweep, "the ERP's element count "
 		    "changed during the run (%lld, then %lld): nothing deleted",
 		    (long long)s->ck.total, (long long)s->total_last);
@@ -471,6 +665,8 @@ sync_run(const struct msg_job *job, struct msg_done *d)
 	s.erp = erp_new(&ec);
 	s.max_relogins = 20;
 	if (sync_connect(&s) == -1)
+		goto out;
+	if (s.full && sync_probe_start(&s) == -1)
 		goto out;
 	report_ready();
 	s.max_relogins = 20 + (s.g.pages > 0 ? s.g.pages : 1) * 2;

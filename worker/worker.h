@@ -208,6 +208,7 @@ struct checkpoint {
 	int64_t		 total;		/* elements the ERP reported at run start */
 	int		 resumed;
 	char		 watermark[32];	/* of the last successful delta or full */
+	char		 probe[80];	/* newest records at run start (sync.c) */
 };
 struct page_counts {
 	int64_t		 seen;
@@ -227,6 +228,9 @@ int		 store_write_page(struct store *, const struct checkpoint *,
 int64_t		 store_seen_count(struct store *, int64_t run_id);
 int		 store_watermark(struct store *, char *, size_t);
 int		 store_last_watermark(struct store *, char *, size_t);
+int		 store_set_probe(struct store *, const char *, struct wk_error *);
+int64_t		 store_count_newer(struct store *, int64_t run_id,
+		    const char *modified);
 int		 store_sweep(struct store *, int64_t run_id, int64_t *deleted,
 		    struct wk_error *);
 int		 store_finish(struct store *, const struct checkpoint *,
