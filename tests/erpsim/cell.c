@@ -24,6 +24,8 @@ td_open(struct buf *b, const char *cls, unsigned salt)
 static void
 pad(struct buf *b, uint64_t h)
 {
+	if (sim.layout.n == 0)
+		return;
 	if (sim.layout.pretty == 2 && h % 3 == 0)
 		buf_adds(b, "\n\t\t\t\t");
 	else if (sim.layout.pretty == 1 && h % 11 == 0)
@@ -122,8 +124,7 @@ checkbox(struct buf *b, int on, const char *id)
 }
 
 static void
-known_value(struct buf *b, const struct table *t, size_t row,
-    const struct coldef *cd, union val v, uint64_t h)
+known_value(struct buf *b, const struct coldef *cd, union val v, uint64_t h)
 {
 	char		 tmp[FMT_MAX];
 	struct hattr	 a[3];
@@ -175,8 +176,6 @@ known_value(struct buf *b, const struct table *t, size_t row,
 	buf_adds(b, tmp);
 	if ((cd->flags & COL_MONEY) && h % 4 == 0)
 		html_text(b, " €", strlen(" €"), sim.layout.ent, h);
-	(void)t;
-	(void)row;
 }
 
 /*
@@ -200,7 +199,7 @@ cell_td(struct buf *b, const struct table *t, size_t row,
 		    cd->type == CT_BOOL ? "dxgv" : "dxgv dx-ar",
 		    (unsigned)(ci + (int)row));
 		pad(b, h);
-		known_value(b, t, row, cd, CELL(t, row, lc->col), h);
+		known_value(b, cd, CELL(t, row, lc->col), h);
 		pad(b, h >> 3);
 	} else if (lc->kind == LC_EXTRA) {
 		td_open(b, "dxgv", (unsigned)ci);
@@ -284,7 +283,7 @@ header_cell(struct buf *b, const struct vlayout *vl, int ci, int sorted)
 		html_text(b, lc->caption, strlen(lc->caption), sim.layout.ent,
 		    (uint64_t)ci);
 		if (sorted) {
-			buf_addc(b, ' ');
+			bput(b, ' ');
 			sort_img(b, sorted == 2);
 		}
 	}

@@ -31,11 +31,11 @@ record_json(struct buf *b, const struct table *t, size_t row,
 	char			 tmp[FMT_MAX];
 	int			 i;
 
-	buf_addc(b, '{');
+	bput(b, '{');
 	for (i = 0; i < v->ncols; i++) {
 		if (i > 0)
-			buf_addc(b, ',');
-		buf_addc(b, '"');
+			bput(b, ',');
+		bput(b, '"');
 		buf_adds(b, v->cols[i].db);
 		buf_adds(b, "\":");
 		x = CELL(t, row, i);
@@ -53,7 +53,7 @@ record_json(struct buf *b, const struct table *t, size_t row,
 				buf_adds(b, "\"http://");
 				buf_adds(b, host);
 				buf_adds(b, x.s);
-				buf_addc(b, '"');
+				bput(b, '"');
 			}
 			continue;
 		default:
@@ -68,7 +68,7 @@ record_json(struct buf *b, const struct table *t, size_t row,
 			buf_addf(b, "%lld", (long long)x.i);
 			break;
 		case CT_BOOL:
-			buf_addc(b, x.i ? '1' : '0');
+			bput(b, x.i ? '1' : '0');
 			break;
 		case CT_DEC:
 			json_dec(b, x.i);

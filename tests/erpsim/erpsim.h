@@ -22,7 +22,7 @@ struct event_base;
 #define SIM_MAXCOLS	20	/* known columns of the widest view */
 #define SIM_MAXLCOLS	(SIM_MAXCOLS + 6) /* plus extras and a nofield one */
 #define SIM_MAXUSERS	64
-#define SIM_MAXFORM	64	/* form fields kept per request */
+#define SIM_MAXFORM	256	/* form fields kept per request */
 #define VNULL		INT64_MIN /* NULL for every non-text type */
 #define SIM_DATA_END	1767204000 /* 2025-12-31 18:00:00: data is older */
 
@@ -343,6 +343,17 @@ int		 parse_it_datetime(const char *, int64_t *);
 void		 json_str(struct buf *, const char *);
 void		 json_dec(struct buf *, int64_t);
 
+/* One byte into a buffer, without a call when there is room (hot path). */
+static inline void
+bput(struct buf *b, char c)
+{
+	if (b->len + 1 < b->cap) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+	} else
+		buf_addc(b, c);
+}
+
 /* html.c */
 struct hattr {
 	const char	*k;
@@ -355,7 +366,7 @@ void		 html_nl(struct buf *, int);
 const char	*html_br(void);
 
 /* layout.c */
-void		 layout_init(int, const char *);
+void		 layout_init(int);
 int		 layout_find_field(const struct vlayout *, const char *);
 void		 extra_value(struct buf *, const struct lcol *, uint32_t,
 		     int *);
@@ -411,6 +422,7 @@ void		 url_encode(struct buf *, const char *);
 
 /* gzip.c */
 int		 gzip_buf(const void *, size_t, struct buf *);
+void		 gzip_free(void);
 
 /* reply.c */
 struct reply	*reply_new(struct evhttp_request *, int);

@@ -176,7 +176,7 @@ json_str(struct buf *b, const char *s)
 {
 	const char	*p, *run = s;
 
-	buf_addc(b, '"');
+	bput(b, '"');
 	for (p = s; *p != '\0'; p++) {
 		unsigned char	 c = (unsigned char)*p;
 
@@ -185,8 +185,8 @@ json_str(struct buf *b, const char *s)
 		buf_add(b, run, (size_t)(p - run));
 		run = p + 1;
 		if (c == '"' || c == '\\') {
-			buf_addc(b, '\\');
-			buf_addc(b, (char)c);
+			bput(b, '\\');
+			bput(b, (char)c);
 		} else if (c == '\n')
 			buf_adds(b, "\\n");
 		else if (c == '\t')
@@ -195,7 +195,7 @@ json_str(struct buf *b, const char *s)
 			buf_addf(b, "\\u%04x", c);
 	}
 	buf_add(b, run, (size_t)(p - run));
-	buf_addc(b, '"');
+	bput(b, '"');
 }
 
 /* A decimal (hundredths) as a JSON number: 1234.56, -12.5, 3. */
@@ -206,7 +206,7 @@ json_dec(struct buf *b, int64_t h)
 	int		 frac;
 
 	if (h < 0) {
-		buf_addc(b, '-');
+		bput(b, '-');
 		a = (uint64_t)0 - (uint64_t)h;
 	} else
 		a = (uint64_t)h;

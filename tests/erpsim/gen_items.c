@@ -152,7 +152,7 @@ search_name(const char *name)
 		if (isalnum((unsigned char)*name) &&
 		    !((unsigned char)*name & 0x80))
 			tmp[n++] = (char)toupper((unsigned char)*name);
-	return arena_strndup(tmp, n);
+	return n > 0 ? arena_strndup(tmp, n) : NULL;
 }
 
 static void

@@ -34,7 +34,8 @@ is_ascii(const char *s)
 }
 
 static const char *
-customer_name(struct rng *r, int person, const char *sur, const char *first)
+customer_name(struct rng *r, int person, const char *sur, const char *first,
+    int female)
 {
 	char	 tmp[256];
 	size_t	 i;
@@ -42,14 +43,16 @@ customer_name(struct rng *r, int person, const char *sur, const char *first)
 	if (person) {
 		switch (rng_below(r, 4)) {
 		case 0:
-			return arena_printf("Dott. %s %s", first, sur);
+			return arena_printf("%s %s %s", female ? "Dott.ssa" :
+			    "Dott.", first, sur);
 		case 1:
 			return arena_printf("%s %s", sur, first);
 		case 2:
 			return arena_printf("Dott.ssa %s %s",
 			    pick(r, &w_female), sur);
 		default:
-			return arena_printf("Studio Dott. %s %s", first, sur);
+			return arena_printf("Studio %s %s %s", female ?
+			    "Dott.ssa" : "Dott.", first, sur);
 		}
 	}
 	switch (rng_below(r, 6)) {
@@ -197,17 +200,17 @@ gen_customer(struct table *t, size_t row, struct rng *r, int64_t mtime)
 	const struct city *c = &w_cities[rng_below(r, (uint32_t)w_ncities)];
 	const char	*sur = pick(r, &w_surnames), *first, *name, *vat = NULL;
 	char		 slug[32];
-	int		 person = rng_chance(r, 0.25);
+	int		 person = rng_chance(r, 0.25), female;
 	int64_t		 orders;
 
-	first = rng_chance(r, 0.3) ? pick(r, &w_female) :
-	    pick(r, &w_firstnames);
+	female = rng_chance(r, 0.3);
+	first = female ? pick(r, &w_female) : pick(r, &w_firstnames);
 	sim.next_custid += 1 + rng_below(r, 9);
 	sim.next_account += 1 + rng_below(r, 3);
 	CELL(t, row, C_ID).i = sim.next_custid;
 	CELL(t, row, C_ACCOUNT).s = arena_printf("C%05lld",
 	    (long long)sim.next_account);
-	name = customer_name(r, person, sur, first);
+	name = customer_name(r, person, sur, first, female);
 	CELL(t, row, C_NAME).s = name;
 	gen_slug(person ? sur : name, slug,
 	    sizeof(slug));

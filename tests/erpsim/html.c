@@ -174,7 +174,7 @@ html_open(struct buf *b, const char *tag, const struct hattr *a, int n,
 	int			 i, j, start;
 	char			 q;
 
-	buf_addc(b, '<');
+	bput(b, '<');
 	buf_adds(b, tag);
 	start = n > 0 && L->rot ?
 	    (int)(((unsigned)L->rot + salt) % (unsigned)n) : 0;
@@ -182,9 +182,9 @@ html_open(struct buf *b, const char *tag, const struct hattr *a, int n,
 		i = (start + j) % n;
 		if (a[i].v == NULL)
 			continue;
-		buf_addc(b, ' ');
+		bput(b, ' ');
 		buf_adds(b, a[i].k);
-		buf_addc(b, '=');
+		bput(b, '=');
 		switch (L->quote) {
 		case 1:
 			q = '\'';
@@ -204,11 +204,11 @@ html_open(struct buf *b, const char *tag, const struct hattr *a, int n,
 			buf_adds(b, a[i].v);
 			continue;
 		}
-		buf_addc(b, q);
+		bput(b, q);
 		attr_value(b, a[i].v, q);
-		buf_addc(b, q);
+		bput(b, q);
 	}
-	buf_addc(b, '>');
+	bput(b, '>');
 }
 
 /* Whitespace between elements: none, a newline, or an indented one. */
@@ -219,7 +219,7 @@ html_nl(struct buf *b, int depth)
 
 	if (sim.layout.pretty == 0)
 		return;
-	buf_addc(b, '\n');
+	bput(b, '\n');
 	if (sim.layout.pretty == 2 && depth > 0)
 		buf_add(b, tabs, (size_t)depth < sizeof(tabs) - 1 ?
 		    (size_t)depth : sizeof(tabs) - 1);

@@ -105,15 +105,14 @@ vlayout_init(struct vlayout *vl, struct rng *r, int n, int k)
 	}
 }
 
-/* Choose layout n for every view; base is the ERP's path prefix. */
+/* Choose layout n for every view. */
 void
-layout_init(int n, const char *base)
+layout_init(int n)
 {
 	struct layout	*L = &sim.layout;
 	struct rng	 r;
 	int		 k, a, b;
 
-	(void)base;
 	memset(L, 0, sizeof(*L));
 	L->n = n;
 	rng_seed(&r, 0x1a9017ULL * (uint64_t)(n + 1));

@@ -306,10 +306,17 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	t0 = mono_ms();
-	layout_init(sim.conf.layout, sim.conf.base);
+	layout_init(sim.conf.layout);
 	data_init();
 	if ((sim.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
+	/* Signals first: a script may stop us as soon as the port is known. */
+	sigterm = evsignal_new(sim.base, SIGTERM, on_signal, NULL);
+	sigint = evsignal_new(sim.base, SIGINT, on_signal, NULL);
+	sweep = event_new(sim.base, -1, EV_PERSIST, on_sweep, NULL);
+	evsignal_add(sigterm, NULL);
+	evsignal_add(sigint, NULL);
+	evtimer_add(sweep, &tv);
 	if (http_start() == -1)
 		fatal("cannot listen on %s port %d", sim.conf.bind,
 		    sim.conf.port);
@@ -319,13 +326,6 @@ main(int argc, char **argv)
 	    "in %lld ms)", sim.conf.bind, sim.bound_port, sim.conf.base,
 	    sim.conf.layout, (unsigned long long)sim.conf.seed,
 	    (long long)(mono_ms() - t0));
-
-	sigterm = evsignal_new(sim.base, SIGTERM, on_signal, NULL);
-	sigint = evsignal_new(sim.base, SIGINT, on_signal, NULL);
-	sweep = event_new(sim.base, -1, EV_PERSIST, on_sweep, NULL);
-	evsignal_add(sigterm, NULL);
-	evsignal_add(sigint, NULL);
-	evtimer_add(sweep, &tv);
 
 	event_base_dispatch(sim.base);
 

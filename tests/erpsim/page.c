@@ -74,7 +74,11 @@ hidden(struct buf *b, const char *name, const char *value, size_t rnd,
 	b->len--;
 	buf_adds(b, " value=\"");
 	start = b->len;
-	buf_adds(b, value);
+	if (rnd > strlen(value)) {
+		/* A recognisable prefix, then random: rnd bytes in all. */
+		buf_adds(b, value);
+		rnd -= strlen(value);
+	}
 	random_b64(b, rnd, NULL);
 	if (hash != NULL)
 		*hash = hash_str(b->data + start, b->len - start);

@@ -67,6 +67,7 @@ sim_free(void)
 	int	 i;
 
 	session_free_all();
+	gzip_free();
 	data_free();
 	arena_free();
 	for (i = 0; i < sim.nusers; i++) {

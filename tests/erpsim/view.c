@@ -144,7 +144,7 @@ build(struct session *s, enum kind k, struct gridstate *g,
 	struct hrow	*h;
 	size_t		 row, n = 0, i;
 
-	if (g->cap < t->n) {
+	if (g->idx == NULL || g->cap < t->n) {
 		g->cap = t->n + 64;
 		g->idx = xreallocarray(g->idx, g->cap, sizeof(*g->idx));
 	}
@@ -196,6 +196,7 @@ view_prepare(struct session *s, enum kind k)
 		g->page = 0;
 }
 
+/* Digits only; values beyond a page index saturate (PN clamps anyway). */
 static int
 parse_uint(const char *s, long *out)
 {
@@ -203,9 +204,10 @@ parse_uint(const char *s, long *out)
 	int	 n = 0;
 
 	for (; *s != '\0'; s++, n++) {
-		if (*s < '0' || *s > '9' || n >= 9)
+		if (*s < '0' || *s > '9' || n >= 18)
 			return -1;
-		v = v * 10 + (*s - '0');
+		if (v < 1000000000L)
+			v = v * 10 + (*s - '0');
 	}
 	if (n == 0)
 		return -1;

@@ -198,6 +198,67 @@ START_TEST(test_corners)
 }
 END_TEST
 
+/* erpsim's golden pages (tests/unit/golden/README has the recipe). */
+#define SIM	"tests/unit/golden/erpsim/"
+
+START_TEST(test_sim_login)
+{
+	static const char *names[] = {
+		"__EVENTTARGET", "__EVENTARGUMENT", "__VIEWSTATE",
+		"__VIEWSTATEGENERATOR", "__EVENTVALIDATION",
+		"Logon$v0_MainLayoutEdit$xaf_l12$xaf_dviUserName_Edit$State",
+	};
+	struct form	 f;
+	size_t		 i;
+
+	parse_file(SIM "login.html", &f);
+	ck_assert_uint_eq(f.nfields, nitems(names));
+	for (i = 0; i < nitems(names); i++)
+		ck_assert_str_eq(f.fields[i].name, names[i]);
+	ck_assert_str_eq(form_get(&f, "__EVENTTARGET"), "");
+	ck_assert_uint_eq(strlen(form_get(&f, "__VIEWSTATE")), 8000);
+	ck_assert_str_eq(form_get(&f, "__VIEWSTATEGENERATOR"), "CA0B0334");
+	ck_assert_str_eq(f.fields[5].value, "{\"rawValue\":\"\"}");
+	ck_assert_str_eq(f.user_field,
+	    "Logon$v0_MainLayoutEdit$xaf_l12$xaf_dviUserName_Edit");
+	ck_assert_str_eq(f.password_field,
+	    "Logon$v0_MainLayoutEdit$xaf_l17$xaf_dviPassword_Edit");
+	ck_assert_str_eq(f.submit_field,
+	    "Logon$PopupActions$Menu$xaf_a0$LogonButton");
+	ck_assert_str_eq(f.submit_value, "Accedi");
+	ck_assert_ptr_null(f.error_text);
+	form_free(&f);
+}
+END_TEST
+
+/* A view page: what a grid callback posts back, and no login fields. */
+START_TEST(test_sim_view)
+{
+	struct form	 f;
+
+	parse_file(SIM "customers_l0.html", &f);
+	ck_assert_uint_eq(f.nfields, 7);
+	ck_assert_str_eq(f.fields[0].name, "__EVENTTARGET");
+	ck_assert_uint_eq(strlen(form_get(&f, "__VIEWSTATE")), 8000);
+	ck_assert_ptr_nonnull(form_get(&f, "__EVENTVALIDATION"));
+	ck_assert_str_eq(form_get(&f, "Vertical$v1$LE$v2$Cb$VI"),
+	    "xaf_xaf_a1Free_Customers");
+	ck_assert_ptr_nonnull(form_get(&f, "Vertical$v1$LE$v2$CallbackState"));
+	ck_assert_ptr_null(f.user_field);
+	ck_assert_ptr_null(f.password_field);
+	ck_assert_ptr_null(f.submit_field);
+	ck_assert_ptr_null(f.error_text);
+	form_free(&f);
+
+	/* A callback body has no form: its hidden inputs all the same. */
+	parse_file(SIM "customers_l5_sorted_cb.html", &f);
+	ck_assert_uint_eq(f.nfields, 2);
+	ck_assert_str_eq(form_get(&f, "Vertical$v9$LE$v10$Cb$VI"),
+	    "xaf_xaf_a0All_Customers");
+	form_free(&f);
+}
+END_TEST
+
 START_TEST(test_hostile)
 {
 	static const char *pages[] = {
@@ -252,6 +313,11 @@ form_suite(void)
 	tcase_add_test(tc, test_login_busy);
 	tcase_add_test(tc, test_view_page);
 	tcase_add_test(tc, test_corners);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("erpsim");
+	tcase_add_test(tc, test_sim_login);
+	tcase_add_test(tc, test_sim_view);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("hostile");
