@@ -1,9 +1,14 @@
 /*
- * erp.c — one ERP session over libcurl (erp-contract.md §1-§3): log in
- * through the XAF login form, open a list view, send grid callbacks, log
- * out. Transport trouble (5xx, drops, timeouts, cut responses) is retried
- * here with backoff; a redirect to Login.aspx is reported to the caller,
- * which logs in again and restores the grid state.
+ * erp.c — ERP sessions over libcurl (erp-contract.md §1-§3): log in through
+ * the XAF login form, open a list view, send grid callbacks, log out.
+ *
+ * Every session is a small state machine driven by a pool (one libcurl
+ * multi handle), so one job can keep K sessions busy at once. A flow
+ * (login, view, callback) is started with erp_start_* and ends with
+ * s->result set; erp_wait runs the pool until one session's flow ends.
+ * Transport trouble (5xx, drops, timeouts, cut responses) is retried here
+ * with backoff; a redirect to Login.aspx ends the flow as ERP_EXPIRED and
+ * the caller logs in again and restores the grid state.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -25,8 +29,43 @@
 
 #define HTTP_NO_RETRY_5XX	0x1
 
+/* What a session is doing; each flow is one or more HTTP requests. */
+enum erp_flow {
+	FLOW_NONE = 0,
+	FLOW_LOGIN_PAGE,	/* GET Login.aspx */
+	FLOW_LOGIN_POST,	/* POST the form */
+	FLOW_LOGOUT,
+	FLOW_VIEW,		/* GET the list view */
+	FLOW_CALLBACK		/* POST a grid command */
+};
+
+struct erp_pool {
+	CURLM		*m;
+	struct erp	**sess;
+	size_t		 n;
+};
+
 struct erp {
 	CURL		*h;
+	struct erp_pool	*pool;
+	enum erp_flow	 flow;
+	int		 result;	/* ERP_PENDING, ERP_OK, ERP_EXPIRED, ERP_FAIL */
+	struct wk_error	 err;		/* why ERP_FAIL */
+	struct grid	*grid;		/* where FLOW_VIEW/CALLBACK parse to */
+	char		 cmd[256];	/* the grid command in flight */
+	int		 login_tries;
+
+	/* The request in flight, retried here on transport trouble. */
+	char		 url[2048];
+	struct buf	 post;
+	int		 is_post;
+	int		 flags;
+	int		 attempt;
+	int64_t		 backoff;
+	int64_t		 retry_at;	/* mono ms; 0 = not waiting */
+	int		 in_multi;
+	char		 ebuf[CURL_ERROR_SIZE];
+
 	char		*base;		/* ERP base URL, no trailing slash */
 	char		 origin[512];
 	char		*user;
@@ -77,30 +116,47 @@ erp_header_cb(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
-/* Heartbeats keep flowing while a slow request is in flight. */
-static int
-erp_progress_cb(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
-    curl_off_t un)
-{
-	(void)arg; (void)dt; (void)dn; (void)ut; (void)un;
-	report_tick();
-	return 0;
-}
-
-/* A session for one ERP user; nothing is sent until erp_login. */
-struct erp *
-erp_new(const struct erp_config *c)
+/* A pool of sessions sharing one libcurl multi handle. */
+struct erp_pool *
+erp_pool_new(void)
 {
 	static int	 curl_ready;
-	struct erp	*e;
-	size_t		 n;
+	struct erp_pool	*p;
 
 	if (!curl_ready) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 			fatalx("curl_global_init failed");
 		curl_ready = 1;
 	}
+	p = xcalloc(1, sizeof *p);
+	if ((p->m = curl_multi_init()) == NULL)
+		fatalx("curl_multi_init failed");
+	return p;
+}
+
+/* Free the pool (its sessions are freed by erp_free first). */
+void
+erp_pool_free(struct erp_pool *p)
+{
+	if (p == NULL)
+		return;
+	curl_multi_cleanup(p->m);
+	free(p->sess);
+	free(p);
+}
+
+/* A session for one ERP user in pool p; nothing is sent until a flow starts. */
+struct erp *
+erp_new(struct erp_pool *p, const struct erp_config *c)
+{
+	struct erp	*e;
+	size_t		 n;
+
 	e = xcalloc(1, sizeof *e);
+	e->pool = p;
+	p->sess = xreallocarray(p->sess, p->n + 1, sizeof *p->sess);
+	p->sess[p->n++] = e;
+	e->result = ERP_OK;
 	e->base = xstrdup(c->url);
 	n = strlen(e->base);
 	while (n > 0 && e->base[n - 1] == '/')
@@ -112,15 +168,16 @@ erp_new(const struct erp_config *c)
 	e->debug_dir = c->debug_dir && *c->debug_dir ? xstrdup(c->debug_dir) : NULL;
 	buf_init(&e->body);
 	buf_init(&e->hidden);
+	buf_init(&e->post);
 	if ((e->h = curl_easy_init()) == NULL)
 		fatalx("curl_easy_init failed");
+	curl_easy_setopt(e->h, CURLOPT_PRIVATE, e);
 	curl_easy_setopt(e->h, CURLOPT_COOKIEFILE, "");	/* cookies in memory */
 	curl_easy_setopt(e->h, CURLOPT_WRITEFUNCTION, erp_write_cb);
 	curl_easy_setopt(e->h, CURLOPT_WRITEDATA, e);
 	curl_easy_setopt(e->h, CURLOPT_HEADERFUNCTION, erp_header_cb);
 	curl_easy_setopt(e->h, CURLOPT_HEADERDATA, e);
-	curl_easy_setopt(e->h, CURLOPT_XFERINFOFUNCTION, erp_progress_cb);
-	curl_easy_setopt(e->h, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(e->h, CURLOPT_ERRORBUFFER, e->ebuf);
 	curl_easy_setopt(e->h, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(e->h, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e->h, CURLOPT_NOSIGNAL, 1L);
@@ -139,15 +196,27 @@ erp_new(const struct erp_config *c)
 	return e;
 }
 
-/* Free the session (without logging out: see erp_logout). */
+/* Free a session (without logging out: see erp_logout). */
 void
 erp_free(struct erp *e)
 {
+	size_t	 i;
+
 	if (e == NULL)
 		return;
+	if (e->in_multi)
+		curl_multi_remove_handle(e->pool->m, e->h);
+	for (i = 0; i < e->pool->n; i++)
+		if (e->pool->sess[i] == e) {
+			e->pool->sess[i] = e->pool->sess[--e->pool->n];
+			break;
+		}
 	curl_easy_cleanup(e->h);
 	buf_free(&e->body);
 	buf_free(&e->hidden);
+	if (e->post.data != NULL)
+		explicit_bzero(e->post.data, e->post.cap);
+	buf_free(&e->post);
 	free(e->base);
 	free(e->user);
 	free(e->debug_dir);
@@ -170,11 +239,27 @@ erp_fetched(const struct erp *e)
 	return e->fetched;
 }
 
-/* Times the session had to log in again. */
-int64_t
-erp_relogins(const struct erp *e)
+/* Whether a flow is still running. */
+int
+erp_busy(const struct erp *e)
 {
-	return e->relogins;
+	return e->result == ERP_PENDING;
+}
+
+/* How the last flow ended, and why when it failed. */
+int
+erp_result(const struct erp *e, struct wk_error *err)
+{
+	if (e->result == ERP_FAIL && err != NULL)
+		wk_error_set(err, e->err.class, "%s", e->err.msg);
+	return e->result;
+}
+
+/* The class of the last failure, or NULL. */
+const char *
+erp_error_class(const struct erp *e)
+{
+	return e->result == ERP_FAIL ? e->err.class : NULL;
 }
 
 /* Save the last response under debug_dir for a human to inspect. */
@@ -199,80 +284,74 @@ erp_save_debug(struct erp *e, const char *what)
 	log_warnx("the page is saved in %s", path);
 }
 
+/* Hand the current request to the multi handle. */
 static void
-sleep_ms(int64_t ms)
+erp_send(struct erp *e)
 {
-	int64_t		 end = mono_ms() + ms;
-	struct timespec	 ts;
-
-	while (mono_ms() < end) {
-		report_tick();
-		ts.tv_sec = 0;
-		ts.tv_nsec = 50 * 1000000L;
-		nanosleep(&ts, NULL);
-	}
-}
-
-/*
- * One HTTP request with retries. On success e->status, e->body and
- * e->location hold the answer (2xx or 3xx). post NULL means GET.
- */
-static int
-erp_http(struct erp *e, const char *url, const char *post, size_t postlen,
-    int flags, struct wk_error *err)
-{
-	CURLcode	 rc;
-	char		 why[CURL_ERROR_SIZE + 64];
-	char		 ebuf[CURL_ERROR_SIZE];
-	int		 attempt;
-	int64_t		 backoff = ERP_BACKOFF_MS;
-
-	curl_easy_setopt(e->h, CURLOPT_URL, url);
-	curl_easy_setopt(e->h, CURLOPT_ERRORBUFFER, ebuf);
-	if (post != NULL) {
+	buf_reset(&e->body);
+	e->location[0] = '\0';
+	e->status = 0;
+	e->ebuf[0] = '\0';
+	e->retry_at = 0;
+	e->requests++;
+	curl_easy_setopt(e->h, CURLOPT_URL, e->url);
+	if (e->is_post) {
 		curl_easy_setopt(e->h, CURLOPT_POST, 1L);
-		curl_easy_setopt(e->h, CURLOPT_POSTFIELDS, post);
+		curl_easy_setopt(e->h, CURLOPT_POSTFIELDS, e->post.data);
 		curl_easy_setopt(e->h, CURLOPT_POSTFIELDSIZE_LARGE,
-		    (curl_off_t)postlen);
+		    (curl_off_t)e->post.len);
 	} else
 		curl_easy_setopt(e->h, CURLOPT_HTTPGET, 1L);
-
-	for (attempt = 1; attempt <= ERP_TRIES; attempt++) {
-		buf_reset(&e->body);
-		e->location[0] = '\0';
-		e->status = 0;
-		ebuf[0] = '\0';
-		e->requests++;
-		rc = curl_easy_perform(e->h);
-		if (rc == CURLE_OK) {
-			curl_easy_getinfo(e->h, CURLINFO_RESPONSE_CODE, &e->status);
-			if (e->status < 500)
-				return 0;
-			if (flags & HTTP_NO_RETRY_5XX)
-				return 0;
-			snprintf(why, sizeof why, "HTTP %ld", e->status);
-		} else
-			snprintf(why, sizeof why, "%s", ebuf[0] ? ebuf :
-			    curl_easy_strerror(rc));
-		if (attempt == ERP_TRIES)
-			break;
-		log_debug("%s %s: %s; retry %d in %lld ms", post ? "POST" : "GET",
-		    url, why, attempt, (long long)backoff);
-		sleep_ms(backoff + random() % (backoff / 2 + 1));
-		backoff = backoff * 2 > ERP_BACKOFF_MAX_MS ?
-		    ERP_BACKOFF_MAX_MS : backoff * 2;
-	}
-	wk_error_set(err, "erp", "the ERP at %s failed %d times (%s %s): %s",
-	    e->base, ERP_TRIES, post ? "POST" : "GET", url, why);
-	return -1;
+	if (curl_multi_add_handle(e->pool->m, e->h) != CURLM_OK)
+		fatalx("curl_multi_add_handle failed");
+	e->in_multi = 1;
 }
 
-/* A 302 to the login page: the session expired or was dropped. */
-static int
-erp_is_login_redirect(const struct erp *e)
+/* Start a request of the current flow (the body, if any, is in e->post). */
+static void
+erp_request(struct erp *e, int is_post, int flags, const char *fmt, ...)
+    ATTR_PRINTF(4, 5);
+
+static void
+erp_request(struct erp *e, int is_post, int flags, const char *fmt, ...)
 {
-	return e->status >= 300 && e->status < 400 &&
-	    strstr(e->location, "Login.aspx") != NULL;
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->url, sizeof e->url, fmt, ap);
+	va_end(ap);
+	e->is_post = is_post;
+	e->flags = flags;
+	e->attempt = 1;
+	e->backoff = ERP_BACKOFF_MS;
+	e->result = ERP_PENDING;
+	erp_send(e);
+}
+
+static void
+erp_end(struct erp *e, int result)
+{
+	if (e->flow == FLOW_LOGIN_POST)
+		explicit_bzero(e->post.data, e->post.len);
+	buf_reset(&e->post);
+	e->flow = FLOW_NONE;
+	e->result = result;
+}
+
+static void
+erp_fail(struct erp *e, const char *class, const char *fmt, ...)
+    ATTR_PRINTF(3, 4);
+
+static void
+erp_fail(struct erp *e, const char *class, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	e->err.class = class;
+	va_start(ap, fmt);
+	vsnprintf(e->err.msg, sizeof e->err.msg, fmt, ap);
+	va_end(ap);
+	erp_end(e, ERP_FAIL);
 }
 
 /* Append name=value, urlencoded, to b. */
@@ -295,170 +374,146 @@ form_add(CURL *h, struct buf *b, const char *name, const char *value)
 	curl_free(v);
 }
 
+/* A 302 to the login page: the session expired or was dropped. */
 static int
-erp_login_once(struct erp *e, struct wk_error *err, int *retry)
+erp_is_login_redirect(const struct erp *e)
+{
+	return e->status >= 300 && e->status < 400 &&
+	    strstr(e->location, "Login.aspx") != NULL;
+}
+
+static void
+erp_login_page(struct erp *e)
+{
+	e->flow = FLOW_LOGIN_PAGE;
+	erp_request(e, 0, 0, "%s/Login.aspx", e->base);
+}
+
+/* Got the login page: post the form with every hidden field. */
+static void
+erp_on_login_page(struct erp *e)
 {
 	struct form	 f;
-	struct buf	 post;
-	char		 url[2048], perr[256];
+	char		 perr[256];
 	size_t		 i;
-	int		 rc = -1;
 
-	*retry = 0;
-	snprintf(url, sizeof url, "%s/Login.aspx", e->base);
-	if (erp_http(e, url, NULL, 0, 0, err) == -1)
-		return -1;
 	if (e->status != 200) {
-		wk_error_set(err, "erp", "GET %s answered HTTP %ld, expected the "
-		    "login page", url, e->status);
-		return -1;
+		erp_fail(e, "erp", "GET %s answered HTTP %ld, expected the login "
+		    "page", e->url, e->status);
+		return;
 	}
-	if (form_parse(e->body.data, e->body.len, &f, perr, sizeof perr) == -1 ||
-	    f.user_field == NULL || f.password_field == NULL ||
+	if (form_parse(e->body.data, e->body.len, &f, perr, sizeof perr) == -1) {
+		erp_save_debug(e, "login");
+		erp_fail(e, "contract", "the login page at %s: %s", e->url, perr);
+		return;
+	}
+	if (f.user_field == NULL || f.password_field == NULL ||
 	    f.submit_field == NULL) {
 		erp_save_debug(e, "login");
-		wk_error_set(err, "contract", "the login page at %s has no "
-		    "usable login form%s%s", url, f.fields ? "" : ": ",
-		    f.fields ? "" : perr);
+		erp_fail(e, "contract", "the login page at %s has no user name, "
+		    "password or logon button field", e->url);
 		form_free(&f);
-		return -1;
+		return;
 	}
-	buf_init(&post);
+	buf_reset(&e->post);
 	for (i = 0; i < f.nfields; i++)
-		form_add(e->h, &post, f.fields[i].name, f.fields[i].value);
-	form_add(e->h, &post, f.user_field, e->user);
-	form_add(e->h, &post, f.password_field, e->password);
-	form_add(e->h, &post, f.submit_field,
+		form_add(e->h, &e->post, f.fields[i].name, f.fields[i].value);
+	form_add(e->h, &e->post, f.user_field, e->user);
+	form_add(e->h, &e->post, f.password_field, e->password);
+	form_add(e->h, &e->post, f.submit_field,
 	    f.submit_value ? f.submit_value : "");
 	form_free(&f);
+	e->flow = FLOW_LOGIN_POST;
+	erp_request(e, 1, HTTP_NO_RETRY_5XX, "%s/Login.aspx", e->base);
+}
 
-	rc = erp_http(e, url, post.data, post.len, HTTP_NO_RETRY_5XX, err);
-	explicit_bzero(post.data, post.len);
-	buf_free(&post);
-	if (rc == -1)
-		return -1;
-	rc = -1;
+/* The answer to the login form. */
+static void
+erp_on_login_post(struct erp *e)
+{
+	struct form	 f;
+	char		 perr[256];
+
+	explicit_bzero(e->post.data, e->post.len);
 	if (e->status >= 500) {
-		*retry = 1;
-		wk_error_set(err, "erp", "login for %s: the ERP answered HTTP "
-		    "%ld", e->user, e->status);
+		/* Stale hidden fields or a passing 5xx: start over from GET. */
+		if (++e->login_tries < ERP_LOGIN_TRIES) {
+			erp_login_page(e);
+			return;
+		}
+		erp_fail(e, "erp", "login for %s: the ERP answered HTTP %ld %d "
+		    "times", e->user, e->status, ERP_LOGIN_TRIES);
 	} else if (e->status >= 300 && e->status < 400) {
 		if (strstr(e->location, "Login.aspx") != NULL)
-			wk_error_set(err, "erp", "login for %s bounced back to "
-			    "the login page", e->user);
-		else
-			rc = 0;
+			erp_fail(e, "erp", "login for %s bounced back to the "
+			    "login page", e->user);
+		else {
+			e->logged_in = 1;
+			log_debug("logged in to %s as %s", e->base, e->user);
+			erp_end(e, ERP_OK);
+		}
 	} else if (e->status == 200) {
 		if (form_parse(e->body.data, e->body.len, &f, perr,
 		    sizeof perr) == 0 && f.error_text != NULL) {
 			if (strstr(f.error_text, "sessioni") != NULL)
-				wk_error_set(err, "busy", "login refused for "
-				    "%s: too many ERP sessions (\"%s\"); try "
-				    "again later", e->user, f.error_text);
-			else if (strstr(f.error_text, "non validi") != NULL)
-				wk_error_set(err, "auth", "login refused for "
-				    "%s: wrong user name or password (\"%s\")",
+				erp_fail(e, "busy", "login refused for %s: too "
+				    "many ERP sessions (\"%s\"); try again later",
 				    e->user, f.error_text);
+			else if (strstr(f.error_text, "non validi") != NULL)
+				erp_fail(e, "auth", "login refused for %s: wrong "
+				    "user name or password (\"%s\")", e->user,
+				    f.error_text);
 			else
-				wk_error_set(err, "auth", "login refused for "
-				    "%s: \"%s\"", e->user, f.error_text);
+				erp_fail(e, "auth", "login refused for %s: "
+				    "\"%s\"", e->user, f.error_text);
+			form_free(&f);
 		} else {
+			if (form_parse(e->body.data, e->body.len, &f, perr,
+			    sizeof perr) == 0)
+				form_free(&f);
 			erp_save_debug(e, "login-answer");
-			wk_error_set(err, "contract", "login for %s: HTTP 200 "
-			    "without an error message or a redirect", e->user);
+			erp_fail(e, "contract", "login for %s: HTTP 200 without "
+			    "an error message or a redirect", e->user);
 		}
-		form_free(&f);
 	} else
-		wk_error_set(err, "erp", "login for %s: unexpected HTTP %ld",
-		    e->user, e->status);
-	return rc;
-}
-
-/* Log in (again): a fresh session, cookies and all. */
-int
-erp_login(struct erp *e, struct wk_error *err)
-{
-	struct wk_error	 last;
-	int		 i, retry;
-
-	if (e->logged_in)
-		e->relogins++;
-	e->logged_in = 0;
-	curl_easy_setopt(e->h, CURLOPT_COOKIELIST, "ALL");
-	for (i = 0; i < ERP_LOGIN_TRIES; i++) {
-		memset(&last, 0, sizeof last);
-		if (erp_login_once(e, &last, &retry) == 0) {
-			e->logged_in = 1;
-			log_debug("logged in to %s as %s", e->base, e->user);
-			return 0;
-		}
-		if (!retry)
-			break;
-		/* Stale hidden fields or a passing 5xx: start over from GET. */
-		sleep_ms(ERP_BACKOFF_MS << i);
-	}
-	wk_error_set(err, last.class, "%s", last.msg);
-	return -1;
-}
-
-/* End the session: the ERP limits sessions per user. Errors are ignored. */
-void
-erp_logout(struct erp *e)
-{
-	struct wk_error	 err;
-	char		 url[2048];
-
-	if (!e->logged_in)
-		return;
-	memset(&err, 0, sizeof err);
-	snprintf(url, sizeof url, "%s/Logout.aspx", e->base);
-	if (erp_http(e, url, NULL, 0, HTTP_NO_RETRY_5XX, &err) == -1)
-		log_debug("logout: %s", err.msg);
-	e->logged_in = 0;
-	curl_easy_setopt(e->h, CURLOPT_COOKIELIST, "ALL");
+		erp_fail(e, "erp", "login for %s: unexpected HTTP %ld", e->user,
+		    e->status);
 }
 
 static int
-erp_parse_grid(struct erp *e, struct grid *g, const char *what,
-    struct wk_error *err)
+erp_parse_grid(struct erp *e, const char *what)
 {
 	char	 perr[256];
 
-	if (grid_parse(e->body.data, e->body.len, g, perr, sizeof perr) == -1) {
-		wk_error_set(err, "contract", "%s of %s: %s", what, e->view, perr);
+	if (grid_parse(e->body.data, e->body.len, e->grid, perr,
+	    sizeof perr) == -1) {
+		erp_fail(e, "contract", "%s of %s: %s", what, e->view, perr);
 		return -1;
 	}
 	e->fetched++;
 	return 0;
 }
 
-/*
- * GET a list view: keeps its hidden inputs for callbacks and parses its
- * grid. 0 ok, 1 session expired (log in and call again), -1 error.
- */
-int
-erp_open_view(struct erp *e, const char *view, struct grid *g,
-    struct wk_error *err)
+/* Got the list view page: keep its hidden inputs, parse its grid. */
+static void
+erp_on_view(struct erp *e)
 {
 	struct form	 f;
-	char		 url[2048], perr[256];
+	char		 perr[256];
 	size_t		 i;
 
-	free(e->view);
-	e->view = xstrdup(view);
-	snprintf(url, sizeof url, "%s/%s/", e->base, view);
-	if (erp_http(e, url, NULL, 0, 0, err) == -1)
-		return -1;
-	if (erp_is_login_redirect(e))
-		return 1;
+	if (erp_is_login_redirect(e)) {
+		erp_end(e, ERP_EXPIRED);
+		return;
+	}
 	if (e->status != 200) {
-		wk_error_set(err, "erp", "GET %s answered HTTP %ld", url, e->status);
-		return -1;
+		erp_fail(e, "erp", "GET %s answered HTTP %ld", e->url, e->status);
+		return;
 	}
 	if (form_parse(e->body.data, e->body.len, &f, perr, sizeof perr) == -1) {
-		erp_save_debug(e, view);
-		wk_error_set(err, "contract", "page %s: %s", url, perr);
-		return -1;
+		erp_save_debug(e, e->view);
+		erp_fail(e, "contract", "page %s: %s", e->url, perr);
+		return;
 	}
 	buf_reset(&e->hidden);
 	for (i = 0; i < f.nfields; i++) {
@@ -468,49 +523,254 @@ erp_open_view(struct erp *e, const char *view, struct grid *g,
 		form_add(e->h, &e->hidden, f.fields[i].name, f.fields[i].value);
 	}
 	form_free(&f);
-	if (erp_parse_grid(e, g, "page", err) == -1) {
-		erp_save_debug(e, view);
-		return -1;
+	if (erp_parse_grid(e, "page") == -1) {
+		erp_save_debug(e, e->view);
+		return;
 	}
 	free(e->grid_id);
-	e->grid_id = xstrdup(g->grid_id);
-	return 0;
+	e->grid_id = xstrdup(e->grid->grid_id);
+	erp_end(e, ERP_OK);
+}
+
+/* Got the answer to a grid command. */
+static void
+erp_on_callback(struct erp *e)
+{
+	char	 what[300];
+
+	if (erp_is_login_redirect(e)) {
+		erp_end(e, ERP_EXPIRED);
+		return;
+	}
+	if (e->status != 200) {
+		erp_fail(e, "erp", "callback %s on %s answered HTTP %ld", e->cmd,
+		    e->view, e->status);
+		return;
+	}
+	snprintf(what, sizeof what, "answer to %s", e->cmd);
+	if (erp_parse_grid(e, what) == 0)
+		erp_end(e, ERP_OK);
+}
+
+/* A request finished at the transport level: retry, or hand to the flow. */
+static void
+erp_done(struct erp *e, CURLcode rc)
+{
+	char	 why[CURL_ERROR_SIZE + 64];
+
+	curl_multi_remove_handle(e->pool->m, e->h);
+	e->in_multi = 0;
+	if (rc == CURLE_OK) {
+		curl_easy_getinfo(e->h, CURLINFO_RESPONSE_CODE, &e->status);
+		if (e->status < 500 || (e->flags & HTTP_NO_RETRY_5XX))
+			goto answer;
+		snprintf(why, sizeof why, "HTTP %ld", e->status);
+	} else
+		snprintf(why, sizeof why, "%s", e->ebuf[0] ? e->ebuf :
+		    curl_easy_strerror(rc));
+	if (e->flow == FLOW_LOGOUT) {
+		log_debug("logout: %s", why);
+		e->logged_in = 0;
+		erp_end(e, ERP_OK);
+		return;
+	}
+	if (e->attempt >= ERP_TRIES) {
+		erp_fail(e, "erp", "the ERP at %s failed %d times (%s %s): %s",
+		    e->base, ERP_TRIES, e->is_post ? "POST" : "GET", e->url, why);
+		return;
+	}
+	log_debug("%s %s: %s; retry %d in %lld ms", e->is_post ? "POST" : "GET",
+	    e->url, why, e->attempt, (long long)e->backoff);
+	e->attempt++;
+	e->retry_at = mono_ms() + e->backoff + random() % (e->backoff / 2 + 1);
+	e->backoff = e->backoff * 2 > ERP_BACKOFF_MAX_MS ? ERP_BACKOFF_MAX_MS :
+	    e->backoff * 2;
+	return;
+answer:
+	switch (e->flow) {
+	case FLOW_LOGIN_PAGE:
+		erp_on_login_page(e);
+		break;
+	case FLOW_LOGIN_POST:
+		erp_on_login_post(e);
+		break;
+	case FLOW_LOGOUT:
+		e->logged_in = 0;
+		erp_end(e, ERP_OK);
+		break;
+	case FLOW_VIEW:
+		erp_on_view(e);
+		break;
+	case FLOW_CALLBACK:
+		erp_on_callback(e);
+		break;
+	case FLOW_NONE:
+		fatalx("erp_done: a request without a flow");
+	}
 }
 
 /*
- * Send a grid command (GB|PN3, GB|FILTER|key...) and parse the grid it
- * returns. 0 ok, 1 session expired, -1 error (a contract error leaves the
- * page in e->body for erp_save_debug).
+ * Drive the pool for up to timeout_ms, or until some flow ends. Sends
+ * heartbeats meanwhile. Returns the number of flows that ended.
+ */
+int
+erp_pool_run(struct erp_pool *p, int timeout_ms)
+{
+	struct erp	*e;
+	CURLMsg		*msg;
+	int		 running, left, ended = 0, wait;
+	int64_t		 now, next, deadline = mono_ms() + timeout_ms;
+	size_t		 i;
+
+	for (;;) {
+		now = mono_ms();
+		next = deadline;
+		for (i = 0; i < p->n; i++) {
+			e = p->sess[i];
+			if (e->retry_at == 0)
+				continue;
+			if (e->retry_at <= now)
+				erp_send(e);
+			else if (e->retry_at < next)
+				next = e->retry_at;
+		}
+		curl_multi_perform(p->m, &running);
+		while ((msg = curl_multi_info_read(p->m, &left)) != NULL) {
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+			    (char **)&e);
+			erp_done(e, msg->data.result);
+			if (!erp_busy(e))
+				ended++;
+		}
+		report_tick();
+		if (ended > 0 || mono_ms() >= deadline)
+			return ended;
+		wait = (int)(next - mono_ms());
+		if (wait > 100)
+			wait = 100;	/* heartbeats */
+		if (wait > 0)
+			curl_multi_poll(p->m, NULL, 0, wait, NULL);
+	}
+}
+
+/* Run the pool until e's flow ends; its result. */
+int
+erp_wait(struct erp *e, struct wk_error *err)
+{
+	while (erp_busy(e))
+		(void)erp_pool_run(e->pool, 1000);
+	return erp_result(e, err);
+}
+
+/* Start logging in (again): a fresh session, cookies and all. */
+void
+erp_start_login(struct erp *e)
+{
+	if (e->logged_in)
+		e->relogins++;
+	e->logged_in = 0;
+	e->login_tries = 0;
+	memset(&e->err, 0, sizeof e->err);
+	curl_easy_setopt(e->h, CURLOPT_COOKIELIST, "ALL");
+	erp_login_page(e);
+}
+
+/* Start opening a list view; its grid is parsed into g. */
+void
+erp_start_view(struct erp *e, const char *view, struct grid *g)
+{
+	free(e->view);
+	e->view = xstrdup(view);
+	memset(&e->err, 0, sizeof e->err);
+	grid_free(g);
+	memset(g, 0, sizeof *g);
+	e->grid = g;
+	e->flow = FLOW_VIEW;
+	erp_request(e, 0, 0, "%s/%s/", e->base, view);
+}
+
+/* Start a grid command (GB|PN3, GB|FILTER|key, ...); parsed into g. */
+void
+erp_start_callback(struct erp *e, const char *cmd, struct grid *g)
+{
+	if (e->grid_id == NULL)
+		fatalx("erp_start_callback before the view was opened");
+	snprintf(e->cmd, sizeof e->cmd, "%s", cmd);
+	memset(&e->err, 0, sizeof e->err);
+	grid_free(g);
+	memset(g, 0, sizeof *g);
+	e->grid = g;
+	buf_reset(&e->post);
+	form_add(e->h, &e->post, "__CALLBACKID", e->grid_id);
+	form_add(e->h, &e->post, "__CALLBACKPARAM", cmd);
+	if (e->hidden.len > 0) {
+		buf_addc(&e->post, '&');
+		buf_add(&e->post, e->hidden.data, e->hidden.len);
+	}
+	e->flow = FLOW_CALLBACK;
+	erp_request(e, 1, 0, "%s/%s/", e->base, e->view);
+}
+
+/* Log in; blocking. 0 ok, -1 with err set. */
+int
+erp_login(struct erp *e, struct wk_error *err)
+{
+	erp_start_login(e);
+	return erp_wait(e, err) == ERP_OK ? 0 : -1;
+}
+
+/* End the session: the ERP limits sessions per user. Errors are ignored. */
+void
+erp_logout(struct erp *e)
+{
+	if (erp_busy(e)) {
+		curl_multi_remove_handle(e->pool->m, e->h);
+		e->in_multi = 0;
+		e->retry_at = 0;
+		erp_end(e, ERP_FAIL);
+	}
+	if (!e->logged_in)
+		return;
+	e->flow = FLOW_LOGOUT;
+	erp_request(e, 0, HTTP_NO_RETRY_5XX, "%s/Logout.aspx", e->base);
+	(void)erp_wait(e, NULL);
+	e->logged_in = 0;
+	curl_easy_setopt(e->h, CURLOPT_COOKIELIST, "ALL");
+}
+
+/* Open a list view; blocking. 0 ok, 1 session expired, -1 error. */
+int
+erp_open_view(struct erp *e, const char *view, struct grid *g,
+    struct wk_error *err)
+{
+	erp_start_view(e, view, g);
+	switch (erp_wait(e, err)) {
+	case ERP_OK:
+		return 0;
+	case ERP_EXPIRED:
+		return 1;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * Send a grid command; blocking. 0 ok, 1 session expired, -1 error (a
+ * contract error leaves the page in the session for erp_save_debug).
  */
 int
 erp_callback(struct erp *e, const char *cmd, struct grid *g,
     struct wk_error *err)
 {
-	struct buf	 post;
-	char		 url[2048], what[96];
-	int		 rc;
-
-	if (e->grid_id == NULL)
-		fatalx("erp_callback before erp_open_view");
-	snprintf(url, sizeof url, "%s/%s/", e->base, e->view);
-	buf_init(&post);
-	form_add(e->h, &post, "__CALLBACKID", e->grid_id);
-	form_add(e->h, &post, "__CALLBACKPARAM", cmd);
-	if (e->hidden.len > 0) {
-		buf_addc(&post, '&');
-		buf_add(&post, e->hidden.data, e->hidden.len);
-	}
-	rc = erp_http(e, url, post.data, post.len, 0, err);
-	buf_free(&post);
-	if (rc == -1)
-		return -1;
-	if (erp_is_login_redirect(e))
+	erp_start_callback(e, cmd, g);
+	switch (erp_wait(e, err)) {
+	case ERP_OK:
+		return 0;
+	case ERP_EXPIRED:
 		return 1;
-	if (e->status != 200) {
-		wk_error_set(err, "erp", "callback %s on %s answered HTTP %ld",
-		    cmd, e->view, e->status);
+	default:
 		return -1;
 	}
-	snprintf(what, sizeof what, "answer to %s", cmd);
-	return erp_parse_grid(e, g, what, err);
 }

@@ -31,7 +31,12 @@ struct sync {
 	int64_t			 relogins;
 	int64_t			 max_relogins;
 	size_t			*col;		/* view column -> header td */
-	struct grid		 g;
+	char			 setup[4][256];	/* see sync_plan */
+	int			 nsetup;
+	struct erp_pool		*pool;
+	struct erp_config	 ec;
+	int64_t			 fetched;	/* by sessions other than 0 */
+	struct grid		 g;		/* session 0's grid */
 };
 
 static void
@@ -79,23 +84,35 @@ sync_cmd(struct sync *s, const char *fmt, ...)
 	return erp_callback(s->erp, cmd, &s->g, &s->err);
 }
 
+/*
+ * The grid commands that put a fresh session's grid in the state the sync
+ * needs: page size, filter, sort, and for a delta the column filter.
+ */
+static void
+sync_plan(struct sync *s)
+{
+	s->nsetup = 0;
+	snprintf(s->setup[s->nsetup++], sizeof s->setup[0], "GB|PSP%lld",
+	    (long long)s->page_size);
+	if (s->v->filter_key != NULL)
+		snprintf(s->setup[s->nsetup++], sizeof s->setup[0],
+		    "GB|FILTER|%s", s->v->filter_key);
+	snprintf(s->setup[s->nsetup++], sizeof s->setup[0], "GB|SORT|%s|%s",
+	    s->v->sort_field, s->v->sort_desc ? "DESC" : "ASC");
+	if (!s->full)
+		snprintf(s->setup[s->nsetup++], sizeof s->setup[0],
+		    "GB|COLFILTER|MODIFIEDDATETIME|ge|%s", s->since);
+}
+
 /* Put the grid in the state the sync needs; 1 means the session expired. */
 static int
 sync_apply_state(struct sync *s)
 {
-	int	 rc;
+	int	 i, rc;
 
-	if ((rc = sync_cmd(s, "GB|PSP%lld", (long long)s->page_size)) != 0)
-		return rc;
-	if (s->v->filter_key != NULL &&
-	    (rc = sync_cmd(s, "GB|FILTER|%s", s->v->filter_key)) != 0)
-		return rc;
-	if ((rc = sync_cmd(s, "GB|SORT|%s|%s", s->v->sort_field,
-	    s->v->sort_desc ? "DESC" : "ASC")) != 0)
-		return rc;
-	if (!s->full && (rc = sync_cmd(s, "GB|COLFILTER|MODIFIEDDATETIME|ge|%s",
-	    s->since)) != 0)
-		return rc;
+	for (i = 0; i < s->nsetup; i++)
+		if ((rc = sync_cmd(s, "%s", s->setup[i])) != 0)
+			return rc;
 	return 0;
 }
 
@@ -130,10 +147,8 @@ sync_connect(struct sync *s)
 
 /* Why the grid does not show the view's predefined filter, or NULL. */
 static const char *
-sync_check_filter(struct sync *s, char *why, size_t len)
+sync_check_filter(struct sync *s, const struct grid *g, char *why, size_t len)
 {
-	const struct grid	*g = &s->g;
-
 	if (s->v->filter_key != NULL) {
 		if (g->filter_key == NULL) {
 			snprintf(why, len, "the grid shows no predefined filter");
@@ -151,10 +166,9 @@ sync_check_filter(struct sync *s, char *why, size_t len)
 
 /* Why the grid is not sorted by field in that direction, or NULL. */
 static const char *
-sync_check_sort(struct sync *s, const char *field, int desc, char *why,
+sync_check_sort(const struct grid *g, const char *field, int desc, char *why,
     size_t len)
 {
-	const struct grid	*g = &s->g;
 	size_t			 i;
 
 	for (i = 0; i < g->ncols; i++)
@@ -170,13 +184,13 @@ sync_check_sort(struct sync *s, const char *field, int desc, char *why,
 
 /* Why the grid is not the page we asked for, or NULL when it is. */
 static const char *
-sync_check(struct sync *s, int64_t page, char *why, size_t len)
+sync_check(struct sync *s, const struct grid *g, int64_t page, char *why,
+    size_t len)
 {
-	const struct grid	*g = &s->g;
 	int64_t			 want_pages, want_rows;
 
-	if (sync_check_filter(s, why, len) != NULL ||
-	    sync_check_sort(s, s->v->sort_field, s->v->sort_desc, why, len) != NULL)
+	if (sync_check_filter(s, g, why, len) != NULL ||
+	    sync_check_sort(g, s->v->sort_field, s->v->sort_desc, why, len) != NULL)
 		return why;
 	if (g->empty && g->nrows == 0)
 		return NULL;
@@ -211,14 +225,14 @@ sync_check(struct sync *s, int64_t page, char *why, size_t len)
 
 /* Map the view's captions to the grid's cells; -1 if one is missing. */
 static int
-sync_map_columns(struct sync *s)
+sync_map_columns(struct sync *s, struct erp *e, const struct grid *g)
 {
 	const struct grid_column	*c;
 	size_t				 i;
 
 	for (i = 0; i < s->v->ncols; i++) {
-		if ((c = grid_column(&s->g, s->v->cols[i].caption)) == NULL) {
-			erp_save_debug(s->erp, s->v->kind);
+		if ((c = grid_column(g, s->v->cols[i].caption)) == NULL) {
+			erp_save_debug(e, s->v->kind);
 			wk_error_set(&s->err, "contract", "the %s grid has no "
 			    "column \"%s\"", s->v->path, s->v->cols[i].caption);
 			return -1;
@@ -329,14 +343,14 @@ sync_probe(struct sync *s, char *out, size_t len, int64_t *total)
 			memset(&s->err, 0, sizeof s->err);
 			continue;
 		}
-		if (sync_check_filter(s, why, sizeof why) != NULL) {
+		if (sync_check_filter(s, &s->g, why, sizeof why) != NULL) {
 			if ((rc = sync_apply_state(s)) == 1)
 				rc = sync_connect(s);
 			if (rc == -1)
 				return -1;
 			continue;
 		}
-		if (sync_check_sort(s, "MODIFIEDDATETIME", 1, why,
+		if (sync_check_sort(&s->g, "MODIFIEDDATETIME", 1, why,
 		    sizeof why) == NULL)
 			break;
 	}
@@ -345,7 +359,7 @@ sync_probe(struct sync *s, char *out, size_t len, int64_t *total)
 		snprintf(out, len, "-");
 		return 0;
 	}
-	if (sync_map_columns(s) == -1)
+	if (sync_map_columns(s, s->erp, &s->g) == -1)
 		return -1;
 	sync_probe_sign(s, ki, mi, out, len);
 	return 0;
@@ -373,11 +387,11 @@ sync_probe_start(struct sync *s)
 	return rc;
 }
 
-/* Parse, write and report the page in s->g. */
+/* Parse, write and report page (0-based) of grid g, fetched by session e. */
 static int
-sync_write_page(struct sync *s, int64_t page)
+sync_write_page(struct sync *s, struct erp *e, const struct grid *g,
+    int64_t page)
 {
-	const struct grid	*g = &s->g;
 	size_t			 n = s->v->ncols, r, i, key = view_key_index(s->v);
 	struct value		*vals;
 	int			*ok;
@@ -385,7 +399,7 @@ sync_write_page(struct sync *s, int64_t page)
 	struct msg_progress	 p;
 	int			 rc;
 
-	if (sync_map_columns(s) == -1)
+	if (sync_map_columns(s, e, g) == -1)
 		return -1;
 	vals = xcalloc(g->nrows ? g->nrows * n : 1, sizeof *vals);
 	ok = xcalloc(g->nrows ? g->nrows : 1, sizeof *ok);
@@ -395,7 +409,7 @@ sync_write_page(struct sync *s, int64_t page)
 		for (i = 0; i < n; i++) {
 			size_t c = i == 0 ? key : (i == key ? 0 : i);
 			if (value_parse(s->v->cols[c].type, &g->rows[r].cells[s->col[c]],
-			    erp_origin(s->erp), &vals[r * n + c], perr,
+			    erp_origin(e), &vals[r * n + c], perr,
 			    sizeof perr) == -1) {
 				ok[r] = 0;
 				log_warnx("%s page %lld row %zu (key %s): column "
@@ -439,17 +453,278 @@ sync_write_page(struct sync *s, int64_t page)
 }
 
 /*
- * Wait while paused: checkpointed and logged out. 0 to go on (logged in
- * again), 1 when told to stop, -1 on failure.
+ * The page phase runs K sessions ("slots") at once: each logs in, sets the
+ * grid state, then fetches the pages it is given with GB|PN jumps. Pages
+ * come back in any order and are written strictly in order, one
+ * transaction each, through the one store connection. Slot 0 is the
+ * session that connected and probed first.
+ */
+enum slot_state {
+	SL_OFF = 0,	/* not in use (refused by the ERP, or paused) */
+	SL_LOGIN,
+	SL_VIEW,
+	SL_SETUP,	/* sending s->setup[step] */
+	SL_IDLE,	/* ready for a page */
+	SL_FETCH	/* fetching page */
+};
+
+struct slot {
+	struct erp	*erp;
+	struct grid	*g;
+	struct grid	 own;
+	enum slot_state	 state;
+	int		 step;
+	int64_t		 page;		/* the page it owns, -1 none */
+	int		 tries;		/* re-reads of that page */
+};
+
+struct pages {
+	struct slot	*slot;
+	int		 nslots;
+	struct grid	*ready;		/* window of fetched pages */
+	int		*have;
+	int64_t		 window;
+	int64_t		 next_write;
+	int64_t		 next_assign;
+	int64_t		 npages;
+	int64_t		*requeue;	/* pages to fetch again */
+	int		 nrequeue;
+};
+
+static void
+slot_start_setup(struct sync *s, struct slot *sl, int step)
+{
+	sl->state = SL_SETUP;
+	sl->step = step;
+	erp_start_callback(sl->erp, s->setup[step], sl->g);
+}
+
+static void
+slot_start_login(struct slot *sl)
+{
+	sl->state = SL_LOGIN;
+	erp_start_login(sl->erp);
+}
+
+static void
+slot_fetch(struct slot *sl, int64_t page)
+{
+	char	 cmd[64];
+
+	snprintf(cmd, sizeof cmd, "GB|PN%lld", (long long)page);
+	sl->page = page;
+	sl->state = SL_FETCH;
+	erp_start_callback(sl->erp, cmd, sl->g);
+}
+
+/* A slot lost its page: someone must fetch it again. */
+static void
+pages_requeue(struct pages *pg, struct slot *sl)
+{
+	if (sl->page >= 0)
+		pg->requeue[pg->nrequeue++] = sl->page;
+	sl->page = -1;
+	sl->tries = 0;
+}
+
+/* Store a verified page in the window. */
+static void
+pages_keep(struct pages *pg, struct slot *sl)
+{
+	int64_t	 i = sl->page % pg->window;
+
+	grid_free(&pg->ready[i]);
+	pg->ready[i] = *sl->g;
+	memset(sl->g, 0, sizeof *sl->g);
+	pg->have[i] = 1;
+	sl->page = -1;
+	sl->tries = 0;
+	sl->state = SL_IDLE;
+}
+
+/*
+ * A slot's flow ended: move it along. -1 when the job must fail (s->err
+ * set), 0 otherwise.
  */
 static int
-sync_pause(struct sync *s)
+slot_advance(struct sync *s, struct pages *pg, struct slot *sl)
+{
+	struct wk_error	 err;
+	const char	*problem;
+	char		 why[256];
+	int		 rc;
+
+	memset(&err, 0, sizeof err);
+	rc = erp_result(sl->erp, &err);
+	if (rc == ERP_EXPIRED) {
+		if (++s->relogins > s->max_relogins) {
+			wk_error_set(&s->err, "erp", "the ERP ended the session "
+			    "%lld times; giving up", (long long)s->relogins - 1);
+			return -1;
+		}
+		log_info("session %d expired; logging in again",
+		    (int)(sl - pg->slot));
+		pages_requeue(pg, sl);
+		slot_start_login(sl);
+		return 0;
+	}
+	if (rc == ERP_FAIL) {
+		if (sl->state == SL_LOGIN && sl != pg->slot &&
+		    strcmp(err.class, "busy") == 0) {
+			log_warnx("session %d: %s; going on with fewer sessions",
+			    (int)(sl - pg->slot), err.msg);
+			sl->state = SL_OFF;
+			return 0;
+		}
+		if (sl->state == SL_FETCH && strcmp(err.class, "contract") == 0 &&
+		    ++sl->tries <= PAGE_RETRIES) {
+			/* Maybe a cut response: read the page again. */
+			log_warnx("page %lld: %s; reading it again",
+			    (long long)sl->page + 1, err.msg);
+			slot_fetch(sl, sl->page);
+			return 0;
+		}
+		wk_error_set(&s->err, err.class, "%s", err.msg);
+		return -1;
+	}
+	switch (sl->state) {
+	case SL_LOGIN:
+		sl->state = SL_VIEW;
+		erp_start_view(sl->erp, s->v->path, sl->g);
+		break;
+	case SL_VIEW:
+		slot_start_setup(s, sl, 0);
+		break;
+	case SL_SETUP:
+		if (sl->step + 1 < s->nsetup)
+			slot_start_setup(s, sl, sl->step + 1);
+		else if (sl->page >= 0)
+			slot_fetch(sl, sl->page);	/* after a fix */
+		else
+			sl->state = SL_IDLE;
+		break;
+	case SL_FETCH:
+		if (sl->g->pages > 0 && sl->page >= sl->g->pages &&
+		    sync_check(s, sl->g, sl->g->pages - 1, why, sizeof why) == NULL) {
+			/* The ERP has fewer pages than when we started. */
+			s->total_changed = 1;
+			if (sl->g->pages < pg->npages)
+				pg->npages = sl->g->pages;
+			sl->page = -1;
+			sl->state = SL_IDLE;
+			break;
+		}
+		if ((problem = sync_check(s, sl->g, sl->page, why,
+		    sizeof why)) != NULL) {
+			if (++sl->tries > PAGE_RETRIES ||
+			    ++s->state_fixes > STATE_FIXES) {
+				erp_save_debug(sl->erp, s->v->kind);
+				wk_error_set(&s->err, "erp", "page %lld of %s could "
+				    "not be verified: %s", (long long)sl->page + 1,
+				    s->v->path, problem);
+				return -1;
+			}
+			log_warnx("page %lld: %s; setting the grid state again",
+			    (long long)sl->page + 1, problem);
+			slot_start_setup(s, sl, 0);
+			break;
+		}
+		if (sl->g->pages > pg->npages)
+			pg->npages = sl->g->pages;	/* the ERP grew */
+		pages_keep(pg, sl);
+		break;
+	case SL_IDLE:
+	case SL_OFF:
+		break;
+	}
+	return 0;
+}
+
+/* Give idle slots the next pages, inside the window. */
+static void
+pages_assign(struct pages *pg)
+{
+	struct slot	*sl;
+	int		 i;
+	int64_t		 page;
+
+	for (i = 0; i < pg->nslots; i++) {
+		sl = &pg->slot[i];
+		if (sl->state != SL_IDLE)
+			continue;
+		if (pg->nrequeue > 0)
+			page = pg->requeue[--pg->nrequeue];
+		else if (pg->next_assign < pg->npages &&
+		    pg->next_assign < pg->next_write + pg->window)
+			page = pg->next_assign++;
+		else
+			return;
+		slot_fetch(sl, page);
+	}
+}
+
+/* Write every page that is next in order; -1 on failure. */
+static int
+pages_flush(struct sync *s, struct pages *pg, int *written)
+{
+	int64_t		 i;
+	struct grid	*g;
+
+	*written = 0;
+	while (pg->next_write < pg->npages &&
+	    pg->have[i = pg->next_write % pg->window]) {
+		g = &pg->ready[i];
+		if (s->ck.total == 0)
+			s->ck.total = g->total;
+		if (g->total != s->ck.total)
+			s->total_changed = 1;
+		s->total_last = g->total;
+		if (sync_write_page(s, pg->slot[0].erp, g, pg->next_write) == -1)
+			return -1;
+		grid_free(g);
+		memset(g, 0, sizeof *g);
+		pg->have[i] = 0;
+		pg->next_write++;
+		(*written)++;
+	}
+	return 0;
+}
+
+/* Cancel every slot's work and log it out; fetched pages are dropped. */
+static void
+pages_halt(struct pages *pg)
+{
+	int64_t	 i;
+	int	 k;
+
+	for (k = 0; k < pg->nslots; k++) {
+		erp_logout(pg->slot[k].erp);
+		pg->slot[k].state = SL_OFF;
+		pg->slot[k].page = -1;
+		pg->slot[k].tries = 0;
+	}
+	for (i = 0; i < pg->window; i++) {
+		grid_free(&pg->ready[i]);
+		memset(&pg->ready[i], 0, sizeof pg->ready[i]);
+		pg->have[i] = 0;
+	}
+	pg->nrequeue = 0;
+	pg->next_assign = pg->next_write;
+}
+
+/*
+ * Paused at a page boundary: checkpointed and logged out. 0 to go on
+ * (logged in again), 1 when told to stop, -1 on failure.
+ */
+static int
+pages_pause(struct sync *s, struct pages *pg)
 {
 	enum ctl_event	 ev;
+	int		 k;
 
-	erp_logout(s->erp);
+	pages_halt(pg);
 	report_paused();
-	log_info("paused at page %lld", (long long)s->ck.next_page);
+	log_info("paused at page %lld", (long long)pg->next_write + 1);
 	for (;;) {
 		report_tick();
 		ev = report_poll(1000);
@@ -458,92 +733,121 @@ sync_pause(struct sync *s)
 		if (ev == CTL_RESUME)
 			break;
 	}
-	log_info("resuming at page %lld", (long long)s->ck.next_page);
-	return sync_connect(s);
+	log_info("resuming at page %lld", (long long)pg->next_write + 1);
+	if (sync_connect(s) == -1)
+		return -1;
+	pg->slot[0].state = SL_IDLE;
+	for (k = 1; k < pg->nslots; k++)
+		slot_start_login(&pg->slot[k]);
+	return 0;
+}
+
+static void
+pages_free(struct sync *s, struct pages *pg)
+{
+	int64_t	 i;
+	int	 k;
+
+	for (k = 1; k < pg->nslots; k++) {
+		erp_logout(pg->slot[k].erp);
+		s->fetched += erp_fetched(pg->slot[k].erp);
+		grid_free(&pg->slot[k].own);
+		erp_free(pg->slot[k].erp);
+	}
+	for (i = 0; i < pg->window; i++)
+		grid_free(&pg->ready[i]);
+	free(pg->ready);
+	free(pg->have);
+	free(pg->requeue);
+	free(pg->slot);
 }
 
 /* Page through the grid from the checkpoint; 1 when stopped early. */
 static int
-sync_pages(struct sync *s)
+sync_pages(struct sync *s, int nsessions)
 {
-	char		 why[256];
-	const char	*problem;
-	int64_t		 page = s->ck.next_page;
-	int		 rc, tries = 0, have = 0;
+	struct pages	 pg;
+	struct slot	*sl;
+	int		 k, rc = 0, written, busy;
 	enum ctl_event	 ev;
 
-	/* The grid is on page 0 after sync_connect. */
-	have = page == 0;
-	for (;;) {
-		if (!have) {
-			rc = sync_cmd(s, "GB|PN%lld", (long long)page);
-			if (rc == 1) {
-				if (sync_connect(s) == -1)
-					return -1;
-				continue;
-			}
-			if (rc == -1) {
-				if (strcmp(s->err.class, "contract") != 0 ||
-				    ++tries > PAGE_RETRIES)
-					return -1;
-				/* Maybe a cut response: read the page again. */
-				log_warnx("page %lld: %s; reading it again",
-				    (long long)page + 1, s->err.msg);
-				memset(&s->err, 0, sizeof s->err);
-				continue;
-			}
+	memset(&pg, 0, sizeof pg);
+	pg.nslots = nsessions;
+	pg.window = 2 * (int64_t)nsessions;
+	pg.slot = xcalloc(pg.nslots, sizeof *pg.slot);
+	pg.ready = xcalloc(pg.window, sizeof *pg.ready);
+	pg.have = xcalloc(pg.window, sizeof *pg.have);
+	pg.requeue = xcalloc(pg.nslots + 1, sizeof *pg.requeue);
+	pg.next_write = pg.next_assign = s->ck.next_page;
+	pg.npages = s->g.pages;
+	if (s->g.nrows == 0 && s->g.total == 0)
+		pg.npages = 0;
+	for (k = 0; k < pg.nslots; k++) {
+		sl = &pg.slot[k];
+		sl->page = -1;
+		if (k == 0) {
+			sl->erp = s->erp;
+			sl->g = &s->g;
+			sl->state = SL_IDLE;
+		} else {
+			sl->erp = erp_new(s->pool, &s->ec);
+			sl->g = &sl->own;
+			slot_start_login(sl);
 		}
-		have = 0;
-		if (s->g.pages > 0 && page >= s->g.pages &&
-		    sync_check(s, s->g.pages - 1, why, sizeof why) == NULL) {
-			/* The ERP has fewer pages than the checkpoint says. */
-			s->total_changed = 1;
-			break;
-		}
-		if ((problem = sync_check(s, page, why, sizeof why)) != NULL) {
-			if (++tries > PAGE_RETRIES ||
-			    ++s->state_fixes > STATE_FIXES) {
-				erp_save_debug(s->erp, s->v->kind);
-				wk_error_set(&s->err, "erp", "page %lld of %s "
-				    "could not be verified: %s", (long long)page + 1,
-				    s->v->path, problem);
-				return -1;
-			}
-			log_warnx("page %lld: %s; setting the grid state again",
-			    (long long)page + 1, problem);
-			if ((rc = sync_apply_state(s)) == 1)
-				rc = sync_connect(s);
-			if (rc == -1)
-				return -1;
-			continue;
-		}
-		tries = 0;
-		if (s->ck.total == 0)
-			s->ck.total = s->g.total;
-		if (s->g.total != s->ck.total)
-			s->total_changed = 1;
-		s->total_last = s->g.total;
-		if (s->g.nrows == 0) {
-			s->ck.pages = 0;
-			break;
-		}
-		if (sync_write_page(s, page) == -1)
-			return -1;
-		if (page + 1 >= s->g.pages)
-			break;
-		page++;
-		ev = report_poll(0);
-		if (ev == CTL_PAUSE) {
-			if ((rc = sync_pause(s)) != 0)
-				return rc;
-			continue;
-		}
-		if (ev == CTL_STOP)
-			return 1;
 	}
-	return 0;
-}
 
+	/* Session 0 already shows page 0 when the run starts from there. */
+	if (pg.next_write == 0 && pg.npages > 0 &&
+	    sync_check(s, &s->g, 0, (char [256]){ 0 }, 256) == NULL) {
+		pg.slot[0].page = 0;
+		pages_keep(&pg, &pg.slot[0]);
+		pg.next_assign = 1;
+	}
+	while (pg.next_write < pg.npages) {
+		pages_assign(&pg);
+		busy = 0;
+		for (k = 0; k < pg.nslots; k++)
+			busy += erp_busy(pg.slot[k].erp);
+		if (busy == 0 && pg.next_write < pg.npages &&
+		    !pg.have[pg.next_write % pg.window]) {
+			wk_error_set(&s->err, "erp", "no ERP session left to "
+			    "read page %lld", (long long)pg.next_write + 1);
+			rc = -1;
+			break;
+		}
+		if (busy > 0)
+			(void)erp_pool_run(s->pool, 1000);
+		for (k = 0; k < pg.nslots && rc == 0; k++) {
+			sl = &pg.slot[k];
+			if (sl->state != SL_OFF && sl->state != SL_IDLE &&
+			    !erp_busy(sl->erp))
+				rc = slot_advance(s, &pg, sl);
+		}
+		if (rc == 0)
+			rc = pages_flush(s, &pg, &written);
+		if (rc != 0)
+			break;
+		if (written == 0 || pg.next_write >= pg.npages)
+			continue;
+		ev = report_poll(0);
+		if (ev == CTL_PAUSE && (rc = pages_pause(s, &pg)) != 0)
+			break;
+		if (ev == CTL_STOP) {
+			rc = 1;
+			break;
+		}
+	}
+	if (rc == 0 && pg.npages == 0)
+		s->ck.pages = 0;
+	/* Slot 0 goes on (the final probe); the others log out now. */
+	for (k = 1; k < pg.nslots; k++)
+		if (erp_busy(pg.slot[k].erp))
+			pg.slot[k].state = SL_OFF;
+	if (erp_busy(s->erp))
+		erp_logout(s->erp);
+	pages_free(s, &pg);
+	return rc;
+}
 /*
  * Delete vanished rows only when the run proves it saw everything: every
  * page verified, the element count and the newest record the same at the
@@ -607,6 +911,7 @@ sync_free(struct sync *s)
 	free(s->col);
 	store_close(s->st);
 	erp_free(s->erp);
+	erp_pool_free(s->pool);
 }
 
 /* Run the job; fills d. Returns the worker's exit code. */
@@ -614,7 +919,6 @@ int
 sync_run(const struct msg_job *job, struct msg_done *d)
 {
 	struct sync		 s;
-	struct erp_config	 ec;
 	int			 rc = -1;
 
 	memset(&s, 0, sizeof s);
@@ -648,21 +952,22 @@ sync_run(const struct msg_job *job, struct msg_done *d)
 	}
 	if (store_begin_run(s.st, s.full ? "full" : "delta", &s.ck, &s.err) == -1)
 		goto out;
+	sync_plan(&s);
 	if (s.ck.resumed)
 		log_info("resuming run %lld at page %lld of %lld",
 		    (long long)s.ck.run_id, (long long)s.ck.next_page + 1,
 		    (long long)s.ck.pages);
 
-	memset(&ec, 0, sizeof ec);
-	ec.url = job->url;
-	ec.user = job->erp_user;
-	ec.password = job->password;
-	ec.timeout_ms = job->request_timeout_ms;
-	ec.tls_verify = job->tls_verify;
-	ec.ca_file = job->ca_file;
-	ec.user_agent = job->user_agent;
-	ec.debug_dir = job->debug_dir;
-	s.erp = erp_new(&ec);
+	s.ec.url = job->url;
+	s.ec.user = job->erp_user;
+	s.ec.password = job->password;
+	s.ec.timeout_ms = job->request_timeout_ms;
+	s.ec.tls_verify = job->tls_verify;
+	s.ec.ca_file = job->ca_file;
+	s.ec.user_agent = job->user_agent;
+	s.ec.debug_dir = job->debug_dir;
+	s.pool = erp_pool_new();
+	s.erp = erp_new(s.pool, &s.ec);
 	s.max_relogins = 20;
 	if (sync_connect(&s) == -1)
 		goto out;
@@ -670,7 +975,7 @@ sync_run(const struct msg_job *job, struct msg_done *d)
 		goto out;
 	report_ready();
 	s.max_relogins = 20 + (s.g.pages > 0 ? s.g.pages : 1) * 2;
-	rc = sync_pages(&s);
+	rc = sync_pages(&s, job->sessions > 1 ? (int)job->sessions : 1);
 	if (rc == 0)
 		sync_sweep(&s, d);
 	erp_logout(s.erp);
@@ -707,7 +1012,7 @@ out:
 	d->unchanged = s.pc.unchanged;
 	d->skipped = s.pc.skipped;
 	d->total = s.total_last;
-	d->fetched = s.erp ? erp_fetched(s.erp) : 0;
+	d->fetched = s.fetched + (s.erp ? erp_fetched(s.erp) : 0);
 	sync_free(&s);
 	if (strcmp(d->status, "ok") == 0 || strcmp(d->status, "cancelled") == 0)
 		return WK_EXIT_OK;

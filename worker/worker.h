@@ -173,8 +173,10 @@ void		 report_done(const struct msg_done *);
 void		 report_paused(void);
 void		 report_ready(void);
 
-/* erp.c: one logged-in ERP session (libcurl) */
+/* erp.c: ERP sessions (libcurl), K of them driven by one pool */
 struct erp;
+struct erp_pool;
+enum { ERP_OK = 0, ERP_PENDING, ERP_EXPIRED, ERP_FAIL };
 struct erp_config {
 	const char	*url;
 	const char	*user;
@@ -185,8 +187,18 @@ struct erp_config {
 	const char	*user_agent;
 	const char	*debug_dir;
 };
-struct erp	*erp_new(const struct erp_config *);
+struct erp_pool	*erp_pool_new(void);
+void		 erp_pool_free(struct erp_pool *);
+int		 erp_pool_run(struct erp_pool *, int timeout_ms);
+struct erp	*erp_new(struct erp_pool *, const struct erp_config *);
 void		 erp_free(struct erp *);
+int		 erp_busy(const struct erp *);
+int		 erp_result(const struct erp *, struct wk_error *);
+const char	*erp_error_class(const struct erp *);
+int		 erp_wait(struct erp *, struct wk_error *);
+void		 erp_start_login(struct erp *);
+void		 erp_start_view(struct erp *, const char *view, struct grid *);
+void		 erp_start_callback(struct erp *, const char *cmd, struct grid *);
 int		 erp_login(struct erp *, struct wk_error *);
 void		 erp_logout(struct erp *);
 int		 erp_open_view(struct erp *, const char *view, struct grid *,
@@ -195,7 +207,6 @@ int		 erp_callback(struct erp *, const char *cmd, struct grid *,
 		    struct wk_error *);
 const char	*erp_origin(const struct erp *);
 int64_t		 erp_fetched(const struct erp *);
-int64_t		 erp_relogins(const struct erp *);
 void		 erp_save_debug(struct erp *, const char *what);
 
 /* store.c: one SQLite database, one page per transaction */
