@@ -56,11 +56,20 @@ delta_since(const char *watermark, int64_t margin_s, char *out, size_t len)
 	struct tm	 tm;
 	time_t		 t;
 	char		 iso[32];
+	const char	*end;
 
 	memset(&tm, 0, sizeof tm);
-	if (strptime(watermark, "%Y-%m-%dT%H:%M:%S", &tm) == NULL)
+	end = strptime(watermark, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (end == NULL || *end != '\0')
 		return -1;
-	t = timegm(&tm) - (margin_s > 0 ? margin_s : 0);
+	/* timegm would quietly turn 30 February into 1 March: refuse it. */
+	t = timegm(&tm);
+	if (gmtime_r(&t, &tm) == NULL)
+		return -1;
+	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (strcmp(iso, watermark) != 0)
+		return -1;
+	t -= margin_s > 0 ? margin_s : 0;
 	if (gmtime_r(&t, &tm) == NULL)
 		return -1;
 	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%S", &tm);
@@ -162,6 +171,26 @@ sync_check_filter(struct sync *s, const struct grid *g, char *why, size_t len)
 		}
 	}
 	return NULL;
+}
+
+/*
+ * A grid without the column a sync sorts by breaks the contract: no number
+ * of retries will sort it. Records the error and saves the page.
+ */
+static int
+sync_need_field(struct sync *s, struct erp *e, const struct grid *g,
+    const char *field)
+{
+	const struct view_col	*c = view_col_by_field(s->v, field);
+	size_t			 i;
+
+	for (i = 0; i < g->ncols; i++)
+		if (strcmp(g->cols[i].fieldname, field) == 0)
+			return 0;
+	erp_save_debug(e, s->v->kind);
+	wk_error_set(&s->err, "contract", "the %s grid has no column \"%s\" "
+	    "(fieldname %s)", s->v->path, c ? c->caption : field, field);
+	return -1;
 }
 
 /* Why the grid is not sorted by field in that direction, or NULL. */
@@ -343,6 +372,8 @@ sync_probe(struct sync *s, char *out, size_t len, int64_t *total)
 			memset(&s->err, 0, sizeof s->err);
 			continue;
 		}
+		if (sync_need_field(s, s->erp, &s->g, "MODIFIEDDATETIME") == -1)
+			return -1;
 		if (sync_check_filter(s, &s->g, why, sizeof why) != NULL) {
 			if ((rc = sync_apply_state(s)) == 1)
 				rc = sync_connect(s);
@@ -614,6 +645,8 @@ slot_advance(struct sync *s, struct pages *pg, struct slot *sl)
 			sl->state = SL_IDLE;
 			break;
 		}
+		if (sync_need_field(s, sl->erp, sl->g, s->v->sort_field) == -1)
+			return -1;
 		if ((problem = sync_check(s, sl->g, sl->page, why,
 		    sizeof why)) != NULL) {
 			if (++sl->tries > PAGE_RETRIES ||

@@ -187,11 +187,14 @@ struct user {
 	uint64_t	 grid_requests;
 };
 
+#define SIM_FIELDMAX	64	/* a column's fieldname, NUL included */
+
 struct faultconf {
 	int64_t		 latency_ms;
 	double		 fail, drop, trunc, reset;
 	unsigned	 expire_every;
 	unsigned	 max_sessions;
+	char		 drop_col[SIM_FIELDMAX]; /* fieldname grids omit, "" = none */
 };
 
 enum fault { F_NONE, F_FAIL, F_DROP, F_TRUNC };
@@ -438,6 +441,8 @@ void		 reply_cancel_all(void);
 enum fault	 fault_roll(void);
 int		 fault_reset_roll(void);
 const char	*fault_name(enum fault);
+int		 fault_set_drop_col(struct faultconf *, const char *);
+int		 fault_col_dropped(const struct lcol *);
 void		 sim_faults(struct ctx *);
 void		 faults_json(struct buf *);
 

@@ -1,8 +1,9 @@
 /*
  * fault.c — the dice of --fail-rate, --drop-rate, --truncate-rate and
- * --reset-rate, and POST /_sim/faults, which changes any fault setting
- * while the server runs.
+ * --reset-rate, the contract-breaking --drop-column, and POST /_sim/faults,
+ * which changes any fault setting while the server runs.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,16 +46,45 @@ fault_name(enum fault f)
 	}
 }
 
+/*
+ * Set the fieldname every grid leaves out ("" = none), as an ERP upgrade
+ * that removed a column would. Fieldnames are letters, digits and '_'.
+ */
+int
+fault_set_drop_col(struct faultconf *f, const char *field)
+{
+	size_t	 i, n = strlen(field);
+
+	if (n >= sizeof f->drop_col)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)field[i]) && field[i] != '_')
+			return -1;
+	memcpy(f->drop_col, field, n + 1);
+	return 0;
+}
+
+/* Does the grid leave this column out (header cell and row cells)? */
+int
+fault_col_dropped(const struct lcol *lc)
+{
+	return sim.faults.drop_col[0] != '\0' && lc->field != NULL &&
+	    strcmp(lc->field, sim.faults.drop_col) == 0;
+}
+
 /* The current fault settings as one JSON object. */
 void
 faults_json(struct buf *b)
 {
 	buf_addf(b, "{\"latency\":%lld,\"fail-rate\":%g,\"drop-rate\":%g,"
 	    "\"truncate-rate\":%g,\"reset-rate\":%g,\"expire-every\":%u,"
-	    "\"max-sessions\":%u,\"session-idle\":%d,\"churn\":%u}\n",
+	    "\"max-sessions\":%u,\"session-idle\":%d,\"churn\":%u,"
+	    "\"drop-column\":",
 	    (long long)sim.faults.latency_ms, sim.faults.fail, sim.faults.drop,
 	    sim.faults.trunc, sim.faults.reset, sim.faults.expire_every,
 	    sim.faults.max_sessions, sim.conf.session_idle, sim.conf.churn);
+	json_str(b, sim.faults.drop_col);
+	buf_adds(b, "}\n");
 }
 
 static int
@@ -99,6 +129,8 @@ apply_one(struct faultconf *f, struct simconf *sc, const char *k,
 		return get_rate(v, &f->trunc);
 	if (strcmp(k, "reset-rate") == 0)
 		return get_rate(v, &f->reset);
+	if (strcmp(k, "drop-column") == 0)
+		return fault_set_drop_col(f, v);
 	if (get_uint(v, 100000000L, &n) == -1)
 		return -1;
 	if (strcmp(k, "latency") == 0)
@@ -142,9 +174,10 @@ sim_faults(struct ctx *c)
 	sim.conf.churn = sc.churn;
 	if (c->query.n + c->body.n > 0)
 		log_info("faults changed: latency=%lld fail=%g drop=%g "
-		    "truncate=%g reset=%g expire-every=%u max-sessions=%u",
-		    (long long)f.latency_ms, f.fail, f.drop, f.trunc, f.reset,
-		    f.expire_every, f.max_sessions);
+		    "truncate=%g reset=%g expire-every=%u max-sessions=%u "
+		    "drop-column=%s", (long long)f.latency_ms, f.fail, f.drop,
+		    f.trunc, f.reset, f.expire_every, f.max_sessions,
+		    f.drop_col[0] != '\0' ? f.drop_col : "-");
 	faults_json(b);
 	reply_json(c, 200);
 }

@@ -19,7 +19,7 @@ enum {
 	O_BIND = 256, O_BASE, O_SEED, O_USERS, O_SYSTEM, O_CUSTOMERS,
 	O_ORDERS, O_PRODUCTS, O_PRICES, O_LAYOUT, O_LATENCY, O_FAIL, O_DROP,
 	O_TRUNC, O_EXPIRE, O_RESET, O_MAXSESS, O_IDLE, O_CHURN, O_VSBYTES,
-	O_PORTFILE
+	O_PORTFILE, O_DROPCOL
 };
 
 static const struct option longopts[] = {
@@ -45,6 +45,7 @@ static const struct option longopts[] = {
 	{ "churn", required_argument, NULL, O_CHURN },
 	{ "viewstate-bytes", required_argument, NULL, O_VSBYTES },
 	{ "port-file", required_argument, NULL, O_PORTFILE },
+	{ "drop-column", required_argument, NULL, O_DROPCOL },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -67,7 +68,8 @@ usage(const char *why)
 	    "[--reset-rate P]\n"
 	    "              [--max-sessions N] [--session-idle SECONDS] "
 	    "[--churn N]\n"
-	    "              [--viewstate-bytes N] [--port-file FILE] [-v]\n");
+	    "              [--viewstate-bytes N] [--port-file FILE] "
+	    "[--drop-column FIELD] [-v]\n");
 	exit(2);
 }
 
@@ -260,6 +262,13 @@ parse_args(int argc, char **argv, const char **users, const char **sys)
 		case O_PORTFILE:
 			free(sim.conf.port_file);
 			sim.conf.port_file = xstrdup(optarg);
+			break;
+		case O_DROPCOL:
+			if (fault_set_drop_col(&sim.faults, optarg) == -1) {
+				fprintf(stderr, "erpsim: --drop-column: bad "
+				    "fieldname '%s'\n", optarg);
+				exit(2);
+			}
 			break;
 		case 'v':
 			sim.conf.verbose = 1;

@@ -2,7 +2,8 @@
  * render.c — the grid control of contract §4 for a session's view state:
  * predefined filter combo, main table (header row, data rows or the empty
  * row) and the pager. A callback answers with exactly this element; the
- * full page wraps it (page.c).
+ * full page wraps it (page.c). A column named by --drop-column is left out
+ * of the header and of every row.
  */
 #include <stdio.h>
 #include <string.h>
@@ -143,6 +144,8 @@ header_row(struct buf *b, const struct vlayout *vl,
 		command_td(b, vl, i, -1);
 	}
 	for (i = 0; i < vl->ncols; i++) {
+		if (fault_col_dropped(&vl->cols[i]))
+			continue;
 		html_nl(b, 4);
 		header_cell(b, vl, i, gs->sortcol == i ? 1 + gs->desc : 0);
 	}
@@ -168,6 +171,8 @@ data_row(struct buf *b, const struct vlayout *vl, const struct table *t,
 		command_td(b, vl, i, vi);
 	}
 	for (i = 0; i < vl->ncols; i++) {
+		if (fault_col_dropped(&vl->cols[i]))
+			continue;
 		html_nl(b, 4);
 		cell_td(b, t, row, &vl->cols[i], i);
 	}
@@ -194,8 +199,11 @@ render_grid(struct buf *b, struct session *s, enum kind k)
 				    "empty-cells:show;table-layout:fixed;"
 				    "overflow:hidden;width:100%;" } };
 	size_t			 first, i;
-	int			 pages;
+	int			 pages, shown = vl->ncmd, c;
 
+	for (c = 0; c < vl->ncols; c++)
+		if (!fault_col_dropped(&vl->cols[c]))
+			shown++;
 	view_prepare(s, k);
 	gs = view_state(s, k);
 	pages = view_pages(gs);
@@ -220,7 +228,7 @@ render_grid(struct buf *b, struct session *s, enum kind k)
 		html_nl(b, 3);
 		buf_addf(b, "<tr id=\"%s_DXEmptyRow\" class=\"dxgvEmptyDataRow_"
 		    "XafTheme\"><td class=\"dxgv\" colspan=\"%d\">Nessun dato da "
-		    "visualizzare</td></tr>", vl->grid, vl->ncmd + vl->ncols);
+		    "visualizzare</td></tr>", vl->grid, shown);
 	}
 	for (i = first; i < gs->nidx && i < first + (size_t)gs->size; i++)
 		data_row(b, vl, t, gs->idx[i], (long)i);
