@@ -15,6 +15,7 @@ run() {
 	rm -rf "$T/data" "$T/state" "$T/sock"
 	write_conf
 	sed -i "s/^page_size = .*/page_size = 200\nsessions_per_job = $sessions/" "$T/erpsync.conf"
+	sed -i "s/^max_workers = .*/max_workers = 4\nmax_sessions_per_user = 8\nmax_erp_sessions = 16/" "$T/erpsync.conf"
 	start_daemon
 	t0=$(date +%s.%N)
 	ctl --json sync customers --user agent1 --wait >"$T/bench.out" 2>&1 ||
@@ -43,3 +44,5 @@ PY
 
 run 0 1
 run 100 1
+run 100 2
+run 100 4

@@ -48,6 +48,8 @@ struct erp_pool {
 struct erp {
 	CURL		*h;
 	struct erp_pool	*pool;
+	erp_done_fn	 on_done;	/* called when a flow ends, or NULL */
+	void		*on_done_arg;
 	enum erp_flow	 flow;
 	int		 result;	/* ERP_PENDING, ERP_OK, ERP_EXPIRED, ERP_FAIL */
 	struct wk_error	 err;		/* why ERP_FAIL */
@@ -239,6 +241,14 @@ erp_fetched(const struct erp *e)
 	return e->fetched;
 }
 
+/* Have fn called whenever a flow of e ends (NULL: nobody is told). */
+void
+erp_set_done(struct erp *e, erp_done_fn fn, void *arg)
+{
+	e->on_done = fn;
+	e->on_done_arg = arg;
+}
+
 /* Whether a flow is still running. */
 int
 erp_busy(const struct erp *e)
@@ -288,6 +298,8 @@ erp_save_debug(struct erp *e, const char *what)
 static void
 erp_send(struct erp *e)
 {
+	int	 running;
+
 	buf_reset(&e->body);
 	e->location[0] = '\0';
 	e->status = 0;
@@ -305,6 +317,8 @@ erp_send(struct erp *e)
 	if (curl_multi_add_handle(e->pool->m, e->h) != CURLM_OK)
 		fatalx("curl_multi_add_handle failed");
 	e->in_multi = 1;
+	/* Put it on the wire now, not after the rest of this round. */
+	(void)curl_multi_perform(e->pool->m, &running);
 }
 
 /* Start a request of the current flow (the body, if any, is in e->post). */
@@ -596,6 +610,7 @@ answer:
 		break;
 	case FLOW_LOGOUT:
 		e->logged_in = 0;
+		curl_easy_setopt(e->h, CURLOPT_COOKIELIST, "ALL");
 		erp_end(e, ERP_OK);
 		break;
 	case FLOW_VIEW:
@@ -641,8 +656,12 @@ erp_pool_run(struct erp_pool *p, int timeout_ms)
 			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
 			    (char **)&e);
 			erp_done(e, msg->data.result);
-			if (!erp_busy(e))
+			if (!erp_busy(e)) {
 				ended++;
+				/* The owner may start the next flow at once. */
+				if (e->on_done != NULL)
+					e->on_done(e, e->on_done_arg);
+			}
 		}
 		report_tick();
 		if (ended > 0 || mono_ms() >= deadline)
@@ -721,9 +740,12 @@ erp_login(struct erp *e, struct wk_error *err)
 	return erp_wait(e, err) == ERP_OK ? 0 : -1;
 }
 
-/* End the session: the ERP limits sessions per user. Errors are ignored. */
+/*
+ * Start ending the session (the ERP limits sessions per user), cancelling
+ * whatever the session was doing. Errors are ignored.
+ */
 void
-erp_logout(struct erp *e)
+erp_start_logout(struct erp *e)
 {
 	if (erp_busy(e)) {
 		curl_multi_remove_handle(e->pool->m, e->h);
@@ -735,6 +757,13 @@ erp_logout(struct erp *e)
 		return;
 	e->flow = FLOW_LOGOUT;
 	erp_request(e, 0, HTTP_NO_RETRY_5XX, "%s/Logout.aspx", e->base);
+}
+
+/* End the session; blocking. */
+void
+erp_logout(struct erp *e)
+{
+	erp_start_logout(e);
 	(void)erp_wait(e, NULL);
 	e->logged_in = 0;
 	curl_easy_setopt(e->h, CURLOPT_COOKIELIST, "ALL");

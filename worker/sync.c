@@ -14,6 +14,8 @@
 #define PAGE_RETRIES	8	/* re-reads of one page before giving up */
 #define STATE_FIXES	40	/* filter/sort re-applications per job */
 
+struct pages;
+
 struct sync {
 	const struct msg_job	*job;
 	const struct view	*v;
@@ -36,6 +38,7 @@ struct sync {
 	struct erp_pool		*pool;
 	struct erp_config	 ec;
 	int64_t			 fetched;	/* by sessions other than 0 */
+	struct pages		*pg;		/* the page phase's sessions */
 	struct grid		 g;		/* session 0's grid */
 };
 
@@ -500,6 +503,8 @@ enum slot_state {
 };
 
 struct slot {
+	struct sync	*s;
+	struct pages	*pg;
 	struct erp	*erp;
 	struct grid	*g;
 	struct grid	 own;
@@ -673,6 +678,23 @@ slot_advance(struct sync *s, struct pages *pg, struct slot *sl)
 	return 0;
 }
 
+static void	 pages_assign(struct pages *);
+
+/* A slot's flow ended inside the pool: move it along at once. */
+static void
+slot_on_done(struct erp *e, void *arg)
+{
+	struct slot	*sl = arg;
+
+	(void)e;
+	if (sl->state == SL_OFF || sl->state == SL_IDLE)
+		return;
+	if (slot_advance(sl->s, sl->pg, sl) == -1)
+		sl->state = SL_OFF;	/* the error is in s->err */
+	else if (sl->state == SL_IDLE)
+		pages_assign(sl->pg);	/* keep the pipe full */
+}
+
 /* Give idle slots the next pages, inside the window. */
 static void
 pages_assign(struct pages *pg)
@@ -723,6 +745,23 @@ pages_flush(struct sync *s, struct pages *pg, int *written)
 	return 0;
 }
 
+/* Log sessions first.. out, all at once. */
+static void
+pages_logout(struct pages *pg, int first)
+{
+	int	 k, busy;
+
+	for (k = first; k < pg->nslots; k++)
+		erp_start_logout(pg->slot[k].erp);
+	do {
+		busy = 0;
+		for (k = first; k < pg->nslots; k++)
+			busy += erp_busy(pg->slot[k].erp);
+		if (busy > 0)
+			(void)erp_pool_run(pg->slot[0].s->pool, 1000);
+	} while (busy > 0);
+}
+
 /* Cancel every slot's work and log it out; fetched pages are dropped. */
 static void
 pages_halt(struct pages *pg)
@@ -731,11 +770,11 @@ pages_halt(struct pages *pg)
 	int	 k;
 
 	for (k = 0; k < pg->nslots; k++) {
-		erp_logout(pg->slot[k].erp);
 		pg->slot[k].state = SL_OFF;
 		pg->slot[k].page = -1;
 		pg->slot[k].tries = 0;
 	}
+	pages_logout(pg, 0);
 	for (i = 0; i < pg->window; i++) {
 		grid_free(&pg->ready[i]);
 		memset(&pg->ready[i], 0, sizeof pg->ready[i]);
@@ -767,11 +806,13 @@ pages_pause(struct sync *s, struct pages *pg)
 			break;
 	}
 	log_info("resuming at page %lld", (long long)pg->next_write + 1);
-	if (sync_connect(s) == -1)
-		return -1;
-	pg->slot[0].state = SL_IDLE;
 	for (k = 1; k < pg->nslots; k++)
 		slot_start_login(&pg->slot[k]);
+	erp_set_done(s->erp, NULL, NULL);
+	if (sync_connect(s) == -1)
+		return -1;
+	erp_set_done(s->erp, slot_on_done, &pg->slot[0]);
+	pg->slot[0].state = SL_IDLE;
 	return 0;
 }
 
@@ -781,8 +822,12 @@ pages_free(struct sync *s, struct pages *pg)
 	int64_t	 i;
 	int	 k;
 
+	if (pg == NULL)
+		return;
+	for (k = 0; k < pg->nslots; k++)
+		pg->slot[k].state = SL_OFF;
+	pages_logout(pg, 1);
 	for (k = 1; k < pg->nslots; k++) {
-		erp_logout(pg->slot[k].erp);
 		s->fetched += erp_fetched(pg->slot[k].erp);
 		grid_free(&pg->slot[k].own);
 		erp_free(pg->slot[k].erp);
@@ -793,94 +838,109 @@ pages_free(struct sync *s, struct pages *pg)
 	free(pg->have);
 	free(pg->requeue);
 	free(pg->slot);
+	free(pg);
 }
 
-/* Page through the grid from the checkpoint; 1 when stopped early. */
-static int
-sync_pages(struct sync *s, int nsessions)
+/*
+ * Set up the page phase's sessions. Sessions 1..K-1 start logging in now,
+ * so they get ready while session 0 connects and probes.
+ */
+static struct pages *
+pages_new(struct sync *s, int nsessions)
 {
-	struct pages	 pg;
+	struct pages	*pg;
 	struct slot	*sl;
-	int		 k, rc = 0, written, busy;
-	enum ctl_event	 ev;
+	int		 k;
 
-	memset(&pg, 0, sizeof pg);
-	pg.nslots = nsessions;
-	pg.window = 2 * (int64_t)nsessions;
-	pg.slot = xcalloc(pg.nslots, sizeof *pg.slot);
-	pg.ready = xcalloc(pg.window, sizeof *pg.ready);
-	pg.have = xcalloc(pg.window, sizeof *pg.have);
-	pg.requeue = xcalloc(pg.nslots + 1, sizeof *pg.requeue);
-	pg.next_write = pg.next_assign = s->ck.next_page;
-	pg.npages = s->g.pages;
-	if (s->g.nrows == 0 && s->g.total == 0)
-		pg.npages = 0;
-	for (k = 0; k < pg.nslots; k++) {
-		sl = &pg.slot[k];
+	pg = xcalloc(1, sizeof *pg);
+	pg->nslots = nsessions;
+	pg->window = 2 * (int64_t)nsessions;
+	pg->slot = xcalloc(pg->nslots, sizeof *pg->slot);
+	pg->ready = xcalloc(pg->window, sizeof *pg->ready);
+	pg->have = xcalloc(pg->window, sizeof *pg->have);
+	pg->requeue = xcalloc(pg->nslots + 1, sizeof *pg->requeue);
+	for (k = 0; k < pg->nslots; k++) {
+		sl = &pg->slot[k];
+		sl->s = s;
+		sl->pg = pg;
 		sl->page = -1;
 		if (k == 0) {
 			sl->erp = s->erp;
 			sl->g = &s->g;
-			sl->state = SL_IDLE;
-		} else {
-			sl->erp = erp_new(s->pool, &s->ec);
-			sl->g = &sl->own;
-			slot_start_login(sl);
+			sl->state = SL_OFF;	/* driven by hand until the pages */
+			continue;
 		}
+		sl->erp = erp_new(s->pool, &s->ec);
+		sl->g = &sl->own;
+		erp_set_done(sl->erp, slot_on_done, sl);
+		slot_start_login(sl);
 	}
+	return pg;
+}
 
+/* Page through the grid from the checkpoint; 1 when stopped early. */
+static int
+sync_pages(struct sync *s)
+{
+	struct pages	*pg = s->pg;
+	int		 k, rc = 0, written, busy;
+	enum ctl_event	 ev;
+	char		 why[256];
+
+	pg->next_write = pg->next_assign = s->ck.next_page;
+	pg->npages = s->g.nrows == 0 && s->g.total == 0 ? 0 : s->g.pages;
+	pg->slot[0].state = SL_IDLE;
+	erp_set_done(s->erp, slot_on_done, &pg->slot[0]);
 	/* Session 0 already shows page 0 when the run starts from there. */
-	if (pg.next_write == 0 && pg.npages > 0 &&
-	    sync_check(s, &s->g, 0, (char [256]){ 0 }, 256) == NULL) {
-		pg.slot[0].page = 0;
-		pages_keep(&pg, &pg.slot[0]);
-		pg.next_assign = 1;
+	if (pg->next_write == 0 && pg->npages > 0 &&
+	    sync_check(s, &s->g, 0, why, sizeof why) == NULL) {
+		pg->slot[0].page = 0;
+		pages_keep(pg, &pg->slot[0]);
+		pg->next_assign = 1;
 	}
-	while (pg.next_write < pg.npages) {
-		pages_assign(&pg);
+	while (pg->next_write < pg->npages) {
+		if (s->err.class != NULL) {
+			rc = -1;
+			break;
+		}
+		pages_assign(pg);
 		busy = 0;
-		for (k = 0; k < pg.nslots; k++)
-			busy += erp_busy(pg.slot[k].erp);
-		if (busy == 0 && pg.next_write < pg.npages &&
-		    !pg.have[pg.next_write % pg.window]) {
+		for (k = 0; k < pg->nslots; k++)
+			busy += erp_busy(pg->slot[k].erp);
+		if (busy == 0 && !pg->have[pg->next_write % pg->window]) {
 			wk_error_set(&s->err, "erp", "no ERP session left to "
-			    "read page %lld", (long long)pg.next_write + 1);
+			    "read page %lld", (long long)pg->next_write + 1);
 			rc = -1;
 			break;
 		}
 		if (busy > 0)
 			(void)erp_pool_run(s->pool, 1000);
-		for (k = 0; k < pg.nslots && rc == 0; k++) {
-			sl = &pg.slot[k];
-			if (sl->state != SL_OFF && sl->state != SL_IDLE &&
-			    !erp_busy(sl->erp))
-				rc = slot_advance(s, &pg, sl);
-		}
-		if (rc == 0)
-			rc = pages_flush(s, &pg, &written);
-		if (rc != 0)
+		if (s->err.class != NULL ||
+		    (rc = pages_flush(s, pg, &written)) != 0) {
+			rc = -1;
 			break;
-		if (written == 0 || pg.next_write >= pg.npages)
+		}
+		if (written == 0 || pg->next_write >= pg->npages)
 			continue;
 		ev = report_poll(0);
-		if (ev == CTL_PAUSE && (rc = pages_pause(s, &pg)) != 0)
+		if (ev == CTL_PAUSE && (rc = pages_pause(s, pg)) != 0)
 			break;
 		if (ev == CTL_STOP) {
 			rc = 1;
 			break;
 		}
 	}
-	if (rc == 0 && pg.npages == 0)
+	if (rc == 0 && pg->npages == 0)
 		s->ck.pages = 0;
-	/* Slot 0 goes on (the final probe); the others log out now. */
-	for (k = 1; k < pg.nslots; k++)
-		if (erp_busy(pg.slot[k].erp))
-			pg.slot[k].state = SL_OFF;
+	/* Session 0 goes on alone (the final probe). */
+	for (k = 0; k < pg->nslots; k++)
+		pg->slot[k].state = SL_OFF;
+	erp_set_done(s->erp, NULL, NULL);
 	if (erp_busy(s->erp))
 		erp_logout(s->erp);
-	pages_free(s, &pg);
 	return rc;
 }
+
 /*
  * Delete vanished rows only when the run proves it saw everything: every
  * page verified, the element count and the newest record the same at the
@@ -940,6 +1000,7 @@ sync_sweep(struct sync *s, struct msg_done *d)
 static void
 sync_free(struct sync *s)
 {
+	pages_free(s, s->pg);
 	sync_grid_reset(s);
 	free(s->col);
 	store_close(s->st);
@@ -1002,13 +1063,18 @@ sync_run(const struct msg_job *job, struct msg_done *d)
 	s.pool = erp_pool_new();
 	s.erp = erp_new(s.pool, &s.ec);
 	s.max_relogins = 20;
+	s.pg = pages_new(&s, job->sessions > 1 ? (int)job->sessions : 1);
 	if (sync_connect(&s) == -1)
 		goto out;
 	if (s.full && sync_probe_start(&s) == -1)
 		goto out;
+	if (s.err.class != NULL)
+		goto out;	/* another session failed meanwhile */
 	report_ready();
 	s.max_relogins = 20 + (s.g.pages > 0 ? s.g.pages : 1) * 2;
-	rc = sync_pages(&s, job->sessions > 1 ? (int)job->sessions : 1);
+	rc = sync_pages(&s);
+	pages_free(&s, s.pg);		/* the other sessions log out */
+	s.pg = NULL;
 	if (rc == 0)
 		sync_sweep(&s, d);
 	erp_logout(s.erp);

@@ -177,6 +177,7 @@ void		 report_ready(void);
 struct erp;
 struct erp_pool;
 enum { ERP_OK = 0, ERP_PENDING, ERP_EXPIRED, ERP_FAIL };
+typedef void (*erp_done_fn)(struct erp *, void *);
 struct erp_config {
 	const char	*url;
 	const char	*user;
@@ -192,6 +193,7 @@ void		 erp_pool_free(struct erp_pool *);
 int		 erp_pool_run(struct erp_pool *, int timeout_ms);
 struct erp	*erp_new(struct erp_pool *, const struct erp_config *);
 void		 erp_free(struct erp *);
+void		 erp_set_done(struct erp *, erp_done_fn, void *);
 int		 erp_busy(const struct erp *);
 int		 erp_result(const struct erp *, struct wk_error *);
 const char	*erp_error_class(const struct erp *);
@@ -201,6 +203,7 @@ void		 erp_start_view(struct erp *, const char *view, struct grid *);
 void		 erp_start_callback(struct erp *, const char *cmd, struct grid *);
 int		 erp_login(struct erp *, struct wk_error *);
 void		 erp_logout(struct erp *);
+void		 erp_start_logout(struct erp *);
 int		 erp_open_view(struct erp *, const char *view, struct grid *,
 		    struct wk_error *);
 int		 erp_callback(struct erp *, const char *cmd, struct grid *,
