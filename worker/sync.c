@@ -39,6 +39,7 @@ struct sync {
 	struct erp_config	 ec;
 	int64_t			 fetched;	/* by sessions other than 0 */
 	struct pages		*pg;		/* the page phase's sessions */
+	int			 nsessions;	/* K */
 	struct grid		 g;		/* session 0's grid */
 };
 
@@ -128,6 +129,8 @@ sync_apply_state(struct sync *s)
 	return 0;
 }
 
+static struct pages	*pages_new(struct sync *, int);
+
 /* Log in (again) and restore the grid state; -1 on failure. */
 static int
 sync_connect(struct sync *s)
@@ -146,6 +149,12 @@ sync_connect(struct sync *s)
 		}
 		if (erp_login(s->erp, &s->err) == -1)
 			return -1;
+		/*
+		 * The other sessions log in only now, so that a limit on
+		 * sessions per user never locks session 0 out.
+		 */
+		if (s->pg == NULL)
+			s->pg = pages_new(s, s->nsessions);
 		sync_grid_reset(s);
 		rc = erp_open_view(s->erp, s->v->path, &s->g, &s->err);
 		if (rc == 0)
@@ -1063,7 +1072,7 @@ sync_run(const struct msg_job *job, struct msg_done *d)
 	s.pool = erp_pool_new();
 	s.erp = erp_new(s.pool, &s.ec);
 	s.max_relogins = 20;
-	s.pg = pages_new(&s, job->sessions > 1 ? (int)job->sessions : 1);
+	s.nsessions = job->sessions > 1 ? (int)job->sessions : 1;
 	if (sync_connect(&s) == -1)
 		goto out;
 	if (s.full && sync_probe_start(&s) == -1)

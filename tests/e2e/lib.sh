@@ -92,7 +92,7 @@ heartbeat_timeout = 30s
 job_timeout = 10m
 worker_path = $BIN/erpsync-worker
 log_level = ${LOG_LEVEL:-info}
-$*
+$(printf "%s\n" "$@")
 EOC
 }
 
