@@ -97,13 +97,15 @@ units: $(UNITS)
 deps:
 	@sh deploy/deps.sh
 
-# Unit tests run twice: plain, and under ASan+UBSan. Then the end-to-end scripts.
+# Unit tests run twice: plain, and under ASan+UBSan. Then the end-to-end
+# scripts, and a few of them again with the sanitized programs.
 check: deps
 	$(MAKE) all units
 	$(MAKE) ASAN=1 all units
 	sh tests/run-unit.sh build
 	sh tests/run-unit.sh build-asan
 	sh tests/e2e/run.sh bin
+	sh tests/e2e/run.sh bin-asan t_customers_sync t_customers_resume t_sessions t_delta
 
 demo: deps
 	$(MAKE) all

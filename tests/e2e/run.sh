@@ -1,11 +1,18 @@
 #!/bin/sh
-# Run every end-to-end script (tests/e2e/t_*.sh) with BIN=$1, each bounded
-# in time; print one line per test and a summary.
+# Run the end-to-end scripts with BIN=$1 (default bin): all of
+# tests/e2e/t_*.sh, or only the names given after it. Each is bounded in
+# time; prints one line per test and a summary.
 set -u
 bin=${1:-bin}
+[ $# -gt 0 ] && shift
 cd "$(dirname "$0")/../.." || exit 1
 pass=0 fail=0 failed=""
-for t in tests/e2e/t_*.sh; do
+if [ $# -gt 0 ]; then
+	tests=$(for n in "$@"; do echo "tests/e2e/$n.sh"; done)
+else
+	tests=$(ls tests/e2e/t_*.sh)
+fi
+for t in $tests; do
 	[ -f "$t" ] || continue
 	name=$(basename "$t" .sh)
 	start=$(date +%s)
@@ -20,6 +27,6 @@ for t in tests/e2e/t_*.sh; do
 	fi
 	rm -f "/tmp/e2e-$name.out"
 done
-echo "e2e: $pass passed, $fail failed"
+echo "e2e ($bin): $pass passed, $fail failed"
 [ "$fail" -eq 0 ] || { echo "failed:$failed"; exit 1; }
 [ "$pass" -gt 0 ] || { echo "no e2e tests ran"; exit 1; }
