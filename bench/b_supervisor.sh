@@ -98,6 +98,6 @@ print("  schedule pass, steady: mean %d us, max %d us CPU over %d passes (check_
       % (c["schedule_cpu_us"]["mean"], c["schedule_cpu_us"]["max"], c["schedule_passes"]))
 print("  status round trip on one connection, idle: %s" % lidle)
 print("  status round trip with %d workers streaming progress: %s" % (busy["running"], lbusy))
-print("  daemon CPU while answering 500 status and relaying progress: %s ms in %s ms wall"
-      % (cpu, wall))
+print("  daemon CPU while answering those 500 status and relaying progress: %s ms"
+      " (%s ms wall, client start included)" % (cpu, wall))
 PY

@@ -1,6 +1,7 @@
 /*
- * cmd-jobs.c — `jobs [limit]`: running jobs, queued jobs in the order they
- * will start, then the last `limit` ended jobs from state.db.
+ * cmd-jobs.c — `jobs {limit, queued}`: running and paused jobs, queued jobs
+ * in the order they will start (the first `queued` of them, each with why
+ * it is waiting), the last `limit` ended jobs from state.db, and the holds.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -9,8 +10,9 @@
 
 #define JOBS_LIMIT_DEFAULT	20
 #define JOBS_LIMIT_MAX		1000
+#define JOBS_QUEUED_DEFAULT	200
 
-static const char *cmd_jobs_args[] = { "limit", NULL };
+static const char *cmd_jobs_args[] = { "limit", "queued", NULL };
 
 struct recent {
 	struct job	*jobs;
@@ -46,21 +48,28 @@ cmd_jobs_cmp(const void *a, const void *b)
 static void
 cmd_jobs_exec(struct client *c, const struct msg_req *req)
 {
-	struct frame	 f;
-	struct recent	 r = { NULL, 0 };
-	struct job	*j, **live;
-	size_t		 nlive = 0, i;
-	int64_t		 limit;
-	char		 err[PROTO_ERRLEN];
+	struct frame		 f;
+	struct recent		 r = { NULL, 0 };
+	struct job		*j, **live;
+	const struct hold	*h;
+	size_t			 nlive = 0, i, nshow, nholds = 0, nqueued = 0;
+	int64_t			 limit, queued, now = now_ms();
+	char			 err[PROTO_ERRLEN];
 
-	if (msg_get_int(req->args, "limit", &limit, 0, err, sizeof err) == -1) {
+	if (msg_get_int(req->args, "limit", &limit, 0, err, sizeof err) ==
+	    -1 || msg_get_int(req->args, "queued", &queued, 0, err,
+	    sizeof err) == -1) {
 		cmd_error(c, req, "jobs: %s", err);
 		return;
 	}
 	if (msg_get(req->args, "limit") == NULL)
 		limit = JOBS_LIMIT_DEFAULT;
-	if (limit < 0 || limit > JOBS_LIMIT_MAX) {
-		cmd_error(c, req, "jobs: limit must be 0..%d", JOBS_LIMIT_MAX);
+	if (msg_get(req->args, "queued") == NULL)
+		queued = JOBS_QUEUED_DEFAULT;
+	if (limit < 0 || limit > JOBS_LIMIT_MAX || queued < 0 ||
+	    queued > JOBS_LIMIT_MAX) {
+		cmd_error(c, req, "jobs: limit and queued must be 0..%d",
+		    JOBS_LIMIT_MAX);
 		return;
 	}
 	TAILQ_FOREACH(j, &sv.queue.jobs, entry)
@@ -72,12 +81,24 @@ cmd_jobs_exec(struct client *c, const struct msg_req *req)
 	qsort(live, nlive, sizeof *live, cmd_jobs_cmp);
 	if (limit > 0)
 		(void)state_jobs_recent((int)limit, cmd_jobs_collect, &r);
+	for (i = 0, nshow = 0; i < nlive; i++) {
+		if (live[i]->state == JOB_QUEUED && nqueued++ >= (size_t)queued)
+			continue;
+		live[nshow++] = live[i];
+	}
+	TAILQ_FOREACH(h, &sv.holds.list, entry)
+		nholds++;
 
 	msg_resp_begin(&f, req->id, 1);
-	msgpack_pack_map(&f.pk, 1);
+	msgpack_pack_map(&f.pk, 3);
+	pk_kv_int(&f.pk, "queued_total", (int64_t)nqueued);
+	pk_key(&f.pk, "holds");
+	msgpack_pack_array(&f.pk, nholds);
+	TAILQ_FOREACH(h, &sv.holds.list, entry)
+		cmd_pack_hold(&f.pk, h, now);
 	pk_key(&f.pk, "jobs");
-	msgpack_pack_array(&f.pk, nlive + r.n);
-	for (i = 0; i < nlive; i++)
+	msgpack_pack_array(&f.pk, nshow + r.n);
+	for (i = 0; i < nshow; i++)
 		cmd_pack_job(&f.pk, live[i], 0);
 	for (i = 0; i < r.n; i++)
 		cmd_pack_job(&f.pk, &r.jobs[i], 0);

@@ -1,7 +1,9 @@
 /*
  * cmd-sync.c — `sync {kind, user, mode, force, wait}`: a manual request.
- * Answers at once with the job and the outcome (queued, merged, attached,
- * follow-up); with wait, answers when the job has ended (see supervisor.h).
+ * It bypasses every threshold, needs-login and poison gate (never the
+ * serialization rules). Answers at once with the job and the outcome
+ * (queued, merged, attached, follow-up); with wait, answers when the run
+ * that satisfies it has ended (see supervisor.h).
  */
 #include <string.h>
 
@@ -18,7 +20,7 @@ cmd_sync_exec(struct client *c, const struct msg_req *req)
 	struct job		*j;
 	enum queue_outcome	 outcome;
 	enum kind		 k;
-	const char		*erp_user;
+	const char		*erp_user, *scope;
 	char			 kind[16], user[USER_ID_MAX + 2], mode[8];
 	char			 err[PROTO_ERRLEN];
 	int			 force, wait;
@@ -51,16 +53,17 @@ cmd_sync_exec(struct client *c, const struct msg_req *req)
 		cmd_error(c, req, "sync: erpsyncd is stopping");
 		return;
 	}
-	if (sv_job_erp_user(k, user, &erp_user, err, sizeof err) == -1) {
+	if (!kind_per_user(k) && user[0] != '\0' && strcmp(user, "*") != 0) {
+		cmd_error(c, req, "sync: %s are not per user", kind);
+		return;
+	}
+	if (policy_scope(&sv.pol, k, user, &scope, &erp_user, err,
+	    sizeof err) == -1) {
 		cmd_error(c, req, "sync: %s", err);
 		return;
 	}
-	r.scope = kind_per_user(k) ? user : "*";
-	r.erp_user = erp_user;
-	r.trigger = TRIG_MANUAL;
-	r.force = force;
-	r.sessions = (int)sv.conf->sessions_per_job;
-	j = sv_request(&r, &outcome);
+	j = trigger_manual(&sv.pol, k, scope, erp_user, r.mode, force,
+	    now_ms(), &outcome);
 	if (wait)
 		control_wait(c, req->id, j->id, (int)outcome);
 	else

@@ -14,6 +14,12 @@ static const struct sv_cmd *cmd_table[] = {
 	&cmd_wait_entry,
 	&cmd_cancel_entry,
 	&cmd_logs_entry,
+	&cmd_users_entry,
+	&cmd_event_entry,
+	&cmd_hold_entry,
+	&cmd_release_entry,
+	&cmd_reload_entry,
+	&cmd_shutdown_entry,
 };
 
 /* Is every key of the request's args one the command knows? */
@@ -88,12 +94,18 @@ cmd_error(struct client *c, const struct msg_req *req, const char *fmt, ...)
 	(void)client_send(c, &f);
 }
 
-#define JOB_FIELDS	27
+#define JOB_FIELDS	30
 
 /* Pack a job as a map of JOB_FIELDS + extra pairs (the caller adds extra). */
 void
 cmd_pack_job(msgpack_packer *pk, const struct job *j, size_t extra)
 {
+	const char	*blocked;
+	char		 why[256];
+
+	/* Only live jobs are not final (history rows are). */
+	blocked = !job_state_final(j->state) ?
+	    sv_job_blocked(j, why, sizeof why) : NULL;
 	msgpack_pack_map(pk, JOB_FIELDS + extra);
 	pk_kv_int(pk, "id", j->id);
 	pk_kv_str(pk, "kind", kind_name(j->kind));
@@ -122,6 +134,9 @@ cmd_pack_job(msgpack_packer *pk, const struct job *j, size_t extra)
 	pk_kv_str(pk, "sweep", j->result.sweep);
 	pk_kv_int(pk, "worker_maxrss_kb", j->maxrss_kb);
 	pk_kv_int(pk, "worker_cpu_ms", j->cpu_ms);
+	pk_kv_int(pk, "attempts", j->attempts);
+	pk_kv_int(pk, "not_before", j->not_before_ms);
+	pk_kv_str(pk, "blocked", blocked != NULL ? blocked : "");
 }
 
 /* Answer req_id with a job (and the request's outcome when >= 0). */
@@ -137,4 +152,55 @@ cmd_reply_job(struct client *c, int64_t req_id, const struct job *j,
 		pk_kv_str(&f.pk, "outcome",
 		    queue_outcome_name((enum queue_outcome)outcome));
 	(void)client_send(c, &f);
+}
+
+/* Answer a request with ok and no data (an empty map). */
+void
+cmd_reply_ok(struct client *c, const struct msg_req *req)
+{
+	struct frame	 f;
+
+	msg_resp_begin(&f, req->id, 1);
+	msgpack_pack_map(&f.pk, 0);
+	(void)client_send(c, &f);
+}
+
+/* Pack a hold as a map: who holds it, on what, since and until when. */
+void
+cmd_pack_hold(msgpack_packer *pk, const struct hold *h, int64_t now)
+{
+	const struct job	*j;
+	int			 paused = 0, covered = 0;
+
+	TAILQ_FOREACH(j, &sv.queue.jobs, entry) {
+		if (!job_state_active(j->state) || !hold_covers(h, j))
+			continue;
+		covered++;
+		paused += j->state == JOB_PAUSED;
+	}
+	msgpack_pack_map(pk, 13);
+	pk_kv_int(pk, "id", h->id);
+	pk_kv_str(pk, "user", h->user[0] != '\0' ? h->user : "*");
+	pk_kv_str(pk, "reason", h->reason);
+	pk_kv_str(pk, "state", h->granted_ms != 0 ? "granted" : "pending");
+	pk_kv_int(pk, "pid", h->pid);
+	pk_kv_int(pk, "uid", h->uid);
+	pk_kv_bool(pk, "detached", h->detach);
+	pk_kv_int(pk, "created_at", h->created_ms);
+	pk_kv_int(pk, "granted_at", h->granted_ms);
+	pk_kv_int(pk, "expires_at", h->expires_ms);
+	pk_kv_int(pk, "ttl_left_s", (h->expires_ms - now + 999) / 1000);
+	pk_kv_int(pk, "jobs", covered);
+	pk_kv_int(pk, "paused", paused);
+}
+
+/* Pack one result of a trigger: kind, outcome, job and why. */
+void
+cmd_pack_result(msgpack_packer *pk, const struct trig_result *r)
+{
+	msgpack_pack_map(pk, 4);
+	pk_kv_str(pk, "kind", kind_name(r->kind));
+	pk_kv_str(pk, "outcome", queue_outcome_name(r->outcome));
+	pk_kv_int(pk, "job", r->job);
+	pk_kv_str(pk, "why", r->why);
 }

@@ -59,6 +59,15 @@ static const struct ckey sv_keys[] = {
 	CF("job_timeout", C_DUR, job_timeout),
 	CP("worker_path", worker_path),
 	CF("worker_memory", C_BYTES, worker_memory),
+	CI("retry_attempts", retry_attempts, 1, 100),
+	CF("retry_backoff", C_DUR, retry_backoff),
+	CF("retry_backoff_max", C_DUR, retry_backoff_max),
+	CI("poison_crashes", poison_crashes, 0, SV_POISON_MAX),
+	CF("poison_window", C_DUR, poison_window),
+	CF("check_every", C_DUR, check_every),
+	CF("hold_ttl", C_DUR, hold_ttl),
+	CF("drain_timeout", C_DUR, drain_timeout),
+	CI("history_keep", history_keep, 100, 10000000),
 	CF("log_format", C_LOGFMT, log_format),
 	CF("log_level", C_LOGLVL, log_level),
 };
@@ -83,7 +92,7 @@ struct cparse {
 	const char	*p;		/* the text, for the reader */
 	int		 line;		/* lines handed to inih so far */
 	int		 bad_section;	/* current section unknown (reported) */
-	int		 seen[NSECT][16];	/* line each key was set on */
+	int		 seen[NSECT][32];	/* line each key was set on */
 };
 
 /* Defaults of design §5 and §7. */
@@ -121,6 +130,15 @@ config_new(void)
 	c->job_timeout = 4 * 3600;
 	c->worker_path = xstrdup("");
 	c->worker_memory = 2LL << 30;
+	c->retry_attempts = 5;
+	c->retry_backoff = 30;
+	c->retry_backoff_max = 30 * 60;
+	c->poison_crashes = 3;
+	c->poison_window = 3600;
+	c->check_every = 60;
+	c->hold_ttl = 5 * 60;
+	c->drain_timeout = 10;
+	c->history_keep = 10000;
 	c->log_format = LOG_LOGFMT;
 	c->log_level = LOG_INFO;
 	memcpy(c->kinds, kind_defaults, sizeof c->kinds);
@@ -147,16 +165,23 @@ config_free(struct config *c)
 	free(c);
 }
 
-/* The password of an ERP user, or NULL. */
+static int
+cred_key_cmp(const void *key, const void *elt)
+{
+	return strcmp(key, ((const struct cred *)elt)->user);
+}
+
+/* The password of an ERP user, or NULL (the credentials are sorted). */
 const char *
 config_password(const struct config *c, const char *user)
 {
-	size_t	 i;
+	const struct cred	*cr;
 
-	for (i = 0; i < c->ncreds; i++)
-		if (strcmp(c->creds[i].user, user) == 0)
-			return c->creds[i].password;
-	return NULL;
+	if (c->ncreds == 0)
+		return NULL;
+	cr = bsearch(user, c->creds, c->ncreds, sizeof *c->creds,
+	    cred_key_cmp);
+	return cr != NULL ? cr->password : NULL;
 }
 
 /* Parse "2G", "512M", "64K", "1048576" or "0" into bytes. */
@@ -415,6 +440,25 @@ cvalidate(struct cparse *cp, const char *dir)
 		cerror(cp, SV_LINE(cp, "heartbeat_timeout"),
 		    "[supervisor] heartbeat_timeout",
 		    "must be at least 3s");
+	if (c->retry_backoff < 1)
+		cerror(cp, SV_LINE(cp, "retry_backoff"),
+		    "[supervisor] retry_backoff", "must be at least 1s");
+	if (c->retry_backoff_max < c->retry_backoff)
+		cerror(cp, SV_LINE(cp, "retry_backoff_max"),
+		    "[supervisor] retry_backoff_max",
+		    "must not be less than retry_backoff");
+	if (c->poison_window < 1)
+		cerror(cp, SV_LINE(cp, "poison_window"),
+		    "[supervisor] poison_window", "must be at least 1s");
+	if (c->check_every < 1)
+		cerror(cp, SV_LINE(cp, "check_every"),
+		    "[supervisor] check_every", "must be at least 1s");
+	if (c->hold_ttl < 1 || c->hold_ttl > SV_HOLD_TTL_MAX)
+		cerror(cp, SV_LINE(cp, "hold_ttl"), "[supervisor] hold_ttl",
+		    "must be between 1s and 1d");
+	if (c->drain_timeout < 1)
+		cerror(cp, SV_LINE(cp, "drain_timeout"),
+		    "[supervisor] drain_timeout", "must be at least 1s");
 	if (strlen(c->socket) >= sizeof(((struct sockaddr_un *)0)->sun_path))
 		cerror(cp, SV_LINE(cp, "socket"), "[supervisor] socket",
 		    "path too long (max %zu bytes)",

@@ -63,16 +63,42 @@ creds_line(struct config *c, const char *name, int lineno, char *line,
 		    "%d bytes\n", name, lineno, s, PASSWORD_MAX);
 		return -1;
 	}
-	if (config_password(c, s) != NULL) {
-		buf_addf(errs, "%s:%d: user %s: listed twice\n", name, lineno,
-		    s);
-		return -1;
-	}
 	c->creds = xreallocarray(c->creds, c->ncreds + 1, sizeof *c->creds);
 	snprintf(c->creds[c->ncreds].user, sizeof c->creds[0].user, "%s", s);
 	c->creds[c->ncreds].password = xstrdup(colon + 1);
+	c->creds[c->ncreds].line = lineno;
 	c->ncreds++;
 	return 0;
+}
+
+static int
+creds_cmp(const void *a, const void *b)
+{
+	const struct cred	*ca = a, *cb = b;
+	int			 r = strcmp(ca->user, cb->user);
+
+	return r != 0 ? r : ca->line - cb->line;
+}
+
+/* Sort by user (config_password searches), refusing a user listed twice. */
+static int
+creds_sort(struct config *c, const char *name, struct buf *errs)
+{
+	size_t	 i;
+	int	 rc = 0;
+
+	if (c->ncreds < 2)
+		return 0;
+	qsort(c->creds, c->ncreds, sizeof *c->creds, creds_cmp);
+	for (i = 1; i < c->ncreds; i++) {
+		if (strcmp(c->creds[i - 1].user, c->creds[i].user) != 0)
+			continue;
+		buf_addf(errs, "%s:%d: user %s: listed twice (first on line "
+		    "%d)\n", name, c->creds[i].line, c->creds[i].user,
+		    c->creds[i - 1].line);
+		rc = -1;
+	}
+	return rc;
 }
 
 /* Parse the text of a credentials file; -1 when any line is bad. */
@@ -94,6 +120,8 @@ creds_parse(struct config *c, const char *name, const char *text,
 	}
 	explicit_bzero(copy, len);
 	free(copy);
+	if (creds_sort(c, name, errs) == -1)
+		rc = -1;
 	return rc;
 }
 

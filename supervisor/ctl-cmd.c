@@ -12,6 +12,13 @@ static const struct ctl_cmd *ctl_table[] = {
 	&ctl_sync_entry,
 	&ctl_cancel_entry,
 	&ctl_logs_entry,
+	&ctl_users_entry,
+	&ctl_event_entry,
+	&ctl_hold_entry,
+	&ctl_release_entry,
+	&ctl_watch_entry,
+	&ctl_reload_entry,
+	&ctl_shutdown_entry,
 };
 
 /* The command called name, or NULL. */
@@ -46,6 +53,37 @@ ctl_usage(const struct ctl_cmd *cmd)
 	fprintf(stderr, "usage: erpsyncctl [-s SOCKET] [--json] %s %s\n",
 	    cmd->name, cmd->usage);
 	return CTL_USAGE;
+}
+
+/* A duration argument ("90s", "5m", "2h") in seconds; -1 if bad. */
+int
+ctl_parse_duration(const char *s, int64_t *secs)
+{
+	const char	*errstr;
+
+	if (duration_parse(s, secs, &errstr) == -1) {
+		ctl_err("bad duration \"%s\": %s", s, errstr);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Connect and send a request without arguments; on success *data is the
+ * answer's data. Returns an exit code.
+ */
+int
+ctl_simple(struct ctl *c, const char *cmd, const msgpack_object **data)
+{
+	struct frame	 f;
+	int64_t		 id;
+	int		 rc;
+
+	if ((rc = ctl_connect(c)) != CTL_OK)
+		return rc;
+	id = ctl_new_id(c);
+	msg_req_begin(&f, id, cmd, 0);
+	return ctl_request(c, &f, id, NULL, data);
 }
 
 /* For commands without arguments. */

@@ -23,6 +23,15 @@ ctl_int(const msgpack_object *o, const char *key)
 	return v;
 }
 
+/* A boolean field, 0 when missing or not a boolean. */
+int
+ctl_bool(const msgpack_object *o, const char *key)
+{
+	const msgpack_object	*v = msg_get(o, key);
+
+	return v != NULL && v->type == MSGPACK_OBJECT_BOOLEAN && v->via.boolean;
+}
+
 /* A string field copied (truncated) into buf; "" when missing. */
 const char *
 ctl_str(const msgpack_object *o, const char *key, char *buf, size_t len)
@@ -75,6 +84,40 @@ ctl_time(int64_t ms, char *out, size_t len)
 	localtime_r(&t, &tm);
 	strftime(out, len, "%Y-%m-%d %H:%M:%S", &tm);
 	return out;
+}
+
+/* How long ago ms was, as "3h20m ago", "in 5m", or "never" for 0. */
+char *
+ctl_ago(int64_t ms, int64_t now, char *out, size_t len)
+{
+	char	 d[32];
+
+	if (ms <= 0)
+		snprintf(out, len, "never");
+	else if (ms <= now)
+		snprintf(out, len, "%s ago", duration_format((now - ms) / 1000,
+		    d, sizeof d));
+	else
+		snprintf(out, len, "in %s", duration_format((ms - now + 999) /
+		    1000, d, sizeof d));
+	return out;
+}
+
+/* One line about a hold: id, scope, who, state, jobs paused, time left. */
+void
+ctl_print_hold(const msgpack_object *h)
+{
+	char	 user[USER_ID_MAX + 1], state[16], reason[160], d[32];
+
+	printf("hold %lld on %s by pid %lld: %s, %lld of %lld jobs paused, "
+	    "%s left%s%s%s\n", (long long)ctl_int(h, "id"),
+	    ctl_str(h, "user", user, sizeof user), (long long)ctl_int(h, "pid"),
+	    ctl_str(h, "state", state, sizeof state),
+	    (long long)ctl_int(h, "paused"), (long long)ctl_int(h, "jobs"),
+	    duration_format(ctl_int(h, "ttl_left_s"), d, sizeof d),
+	    ctl_bool(h, "detached") ? ", detached" : "",
+	    ctl_str(h, "reason", reason, sizeof reason)[0] != '\0' ?
+	    ": " : "", reason);
 }
 
 /* Print an object as one JSON line on stdout. */

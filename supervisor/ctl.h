@@ -40,6 +40,13 @@ struct ctl {
 	int64_t			 job;
 	int64_t			 lines;
 	int64_t			 limit;
+	int64_t			 count;		/* watch: refreshes, 0 = forever */
+	int64_t			 ttl;		/* hold, seconds */
+	const char		*reason;
+	char			**cmd;		/* hold -- CMD ... */
+	int			 password_stdin;
+	int64_t			 cache_age;	/* seconds, -1 = none */
+	const char		*event;		/* login, logout, ... */
 };
 
 typedef void (*ctl_push_fn)(struct ctl *, enum msg_type,
@@ -57,12 +64,22 @@ extern const struct ctl_cmd ctl_jobs_entry;
 extern const struct ctl_cmd ctl_sync_entry;
 extern const struct ctl_cmd ctl_cancel_entry;
 extern const struct ctl_cmd ctl_logs_entry;
+extern const struct ctl_cmd ctl_users_entry;
+extern const struct ctl_cmd ctl_event_entry;
+extern const struct ctl_cmd ctl_hold_entry;
+extern const struct ctl_cmd ctl_release_entry;
+extern const struct ctl_cmd ctl_watch_entry;
+extern const struct ctl_cmd ctl_reload_entry;
+extern const struct ctl_cmd ctl_shutdown_entry;
 
 /* ctl-cmd.c */
 const struct ctl_cmd	*ctl_cmd_find(const char *);
 void			 ctl_usage_all(void);
 int			 ctl_usage(const struct ctl_cmd *);
 int			 ctl_parse_none(struct ctl *, int, char **);
+int			 ctl_parse_duration(const char *, int64_t *);
+int			 ctl_simple(struct ctl *, const char *cmd,
+			    const msgpack_object **);
 
 /* ctl-client.c */
 int		 ctl_connect(struct ctl *);
@@ -76,9 +93,12 @@ void		 ctl_err(const char *, ...) ATTR_PRINTF(1, 2);
 
 /* ctl-print.c */
 int64_t		 ctl_int(const msgpack_object *, const char *);
+int		 ctl_bool(const msgpack_object *, const char *);
 const char	*ctl_str(const msgpack_object *, const char *, char *, size_t);
 char		*ctl_count(int64_t, char *, size_t);
 char		*ctl_time(int64_t ms, char *, size_t);
+char		*ctl_ago(int64_t ms, int64_t now, char *, size_t);
+void		 ctl_print_hold(const msgpack_object *);
 void		 ctl_print_json(const msgpack_object *);
 void		 ctl_print_log(struct ctl *, const msgpack_object *);
 void		 ctl_print_progress(struct ctl *, const msgpack_object *);

@@ -221,6 +221,18 @@ job_set_error(struct job *j, const char *class, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Append to the job's message (truncated to fit). */
+void
+job_append_message(struct job *j, const char *fmt, ...)
+{
+	va_list	 ap;
+	size_t	 len = strlen(j->message);
+
+	va_start(ap, fmt);
+	vsnprintf(j->message + len, sizeof j->message - len, fmt, ap);
+	va_end(ap);
+}
+
 /* The one place a job changes state: logs the transition, then the hook. */
 void
 job_set_state(struct job *j, enum job_state to, int64_t now)

@@ -1,6 +1,7 @@
 /*
  * main.c — erpsyncd: read the config, bind the admin socket, daemonize
- * unless -d, open state.db, requeue interrupted jobs, run the loop.
+ * unless -d, open state.db, load users, requeue interrupted jobs, start the
+ * schedule, run the loop.
  */
 #include <sys/stat.h>
 
@@ -168,7 +169,9 @@ main(int argc, char **argv)
 	if (state_open(path, err, sizeof err) == -1)
 		fatalx("state.db: %s", err);
 	queue_init(&sv.queue, state_next_job_id());
-	(void)state_prune(SV_JOBS_KEEP);
+	(void)state_prune(conf->history_keep);
+	sv.stats.last_prune_ms = now_ms();
+	sv_load_users();
 	sv_worker_path();
 	if (access(sv.worker_path, X_OK) == -1)
 		log_warn("worker %s: jobs will fail until it can be run",
@@ -176,10 +179,12 @@ main(int argc, char **argv)
 
 	control_start();
 	sv_signals();
+	sv_holds_start();
 	log_info("erpsyncd %s started: pid %d, socket %s, %zu users with "
 	    "credentials, worker %s", ERPSYNC_VERSION, (int)sv.pid,
 	    conf->socket, conf->ncreds, sv.worker_path);
 	sv_recover();
+	sv_sched_start();
 	sv_kick();
 
 	event_base_dispatch(base);

@@ -1,16 +1,78 @@
 /*
  * queue.c — the job queue's policy (design §5), pure: no I/O, no clock of
  * its own, so tests drive it with a fake one. Coalescing of requests,
- * serialization by (kind, scope) and by database file, worker and session
- * limits, and the priority order.
+ * serialization by (kind, scope) and by database file, dependencies, holds,
+ * worker and session limits, and the priority order. A hash on (kind,
+ * scope) keeps lookups constant with tens of thousands of queued jobs.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "supervisor/supervisor.h"
 
+#define ACTIVE_MAX	1024	/* active jobs looked at per decision */
+
 static const char *outcome_names[] = {
-	"queued", "merged", "attached", "follow-up"
+	"queued", "merged", "attached", "follow-up", "skipped"
 };
+
+static size_t
+queue_hash(enum kind k, const char *scope, size_t n)
+{
+	uint64_t	 h = 1469598103934665603ULL ^ (uint64_t)k;
+
+	while (*scope != '\0') {
+		h ^= (unsigned char)*scope++;
+		h *= 1099511628211ULL;
+	}
+	return (size_t)(h % n);
+}
+
+static void
+queue_index_add(struct queue *q, struct job *j)
+{
+	struct job	**b, *e, *next;
+	size_t		 i, n, h;
+
+	if (q->njobs + 1 > q->nindex * 2) {
+		n = q->nindex == 0 ? 256 : q->nindex * 4;
+		b = xcalloc(n, sizeof *b);
+		for (i = 0; i < q->nindex; i++) {
+			for (e = q->index[i]; e != NULL; e = next) {
+				next = e->hnext;
+				h = queue_hash(e->kind, e->scope, n);
+				e->hnext = b[h];
+				b[h] = e;
+			}
+		}
+		free(q->index);
+		q->index = b;
+		q->nindex = n;
+	}
+	h = queue_hash(j->kind, j->scope, q->nindex);
+	j->hnext = q->index[h];
+	q->index[h] = j;
+	q->njobs++;
+}
+
+static void
+queue_index_remove(struct queue *q, struct job *j)
+{
+	struct job	**p;
+
+	if (q->nindex == 0)
+		return;
+	for (p = &q->index[queue_hash(j->kind, j->scope, q->nindex)];
+	    *p != NULL; p = &(*p)->hnext) {
+		if (*p == j) {
+			*p = j->hnext;
+			j->hnext = NULL;
+			q->njobs--;
+			return;
+		}
+	}
+}
 
 /* Start an empty queue whose next job id is next_id. */
 void
@@ -19,6 +81,8 @@ queue_init(struct queue *q, int64_t next_id)
 	TAILQ_INIT(&q->jobs);
 	TAILQ_INIT(&q->retired);
 	q->next_id = next_id > 0 ? next_id : 1;
+	q->index = NULL;
+	q->nindex = q->njobs = 0;
 }
 
 /* Free every job, queued, active or retired. */
@@ -32,6 +96,9 @@ queue_clear(struct queue *q)
 		job_free(j);
 	}
 	queue_reap(q);
+	free(q->index);
+	q->index = NULL;
+	q->nindex = q->njobs = 0;
 }
 
 /* "queued", "merged", "attached" or "follow-up". */
@@ -55,15 +122,24 @@ queue_find(struct queue *q, int64_t id)
 	return NULL;
 }
 
-/* The queued (active = 0) or active (1) job for (kind, scope), or NULL. */
+/*
+ * The queued (active = 0) or active (1) job for (kind, scope), or NULL;
+ * active = -1 finds either.
+ */
 struct job *
 queue_find_scope(struct queue *q, enum kind k, const char *scope, int active)
 {
 	struct job	*j;
 
-	TAILQ_FOREACH(j, &q->jobs, entry) {
+	if (q->nindex == 0)
+		return NULL;
+	for (j = q->index[queue_hash(k, scope, q->nindex)]; j != NULL;
+	    j = j->hnext) {
 		if (j->kind != k || strcmp(j->scope, scope) != 0)
 			continue;
+		if (active == -1 && (j->state == JOB_QUEUED ||
+		    job_state_active(j->state)))
+			return j;
 		if (active ? job_state_active(j->state) :
 		    j->state == JOB_QUEUED)
 			return j;
@@ -103,6 +179,7 @@ queue_request(struct queue *q, const struct job_req *r, int64_t now,
 	    r->trigger, now);
 	j->sessions = r->sessions > 0 ? r->sessions : 1;
 	TAILQ_INSERT_TAIL(&q->jobs, j, entry);
+	queue_index_add(q, j);
 	return j;
 }
 
@@ -154,28 +231,83 @@ queue_active(struct queue *q)
 	return n;
 }
 
-/* May j start now beside the active jobs, within the session limits? */
-static int
-queue_may_start(struct queue *q, const struct job *j,
-    const struct queue_limits *l)
+/* The active jobs, into a (at most ACTIVE_MAX); returns how many. */
+static size_t
+queue_actives(struct queue *q, const struct job **a)
 {
-	struct job	*a;
-	int		 total = j->sessions, mine = j->sessions;
+	const struct job	*j;
+	size_t			 n = 0;
 
-	TAILQ_FOREACH(a, &q->jobs, entry) {
-		if (!job_state_active(a->state))
-			continue;
-		if (queue_conflict(a, j))
-			return 0;
-		total += a->sessions;
-		if (strcmp(a->erp_user, j->erp_user) == 0)
-			mine += a->sessions;
+	TAILQ_FOREACH(j, &q->jobs, entry)
+		if (job_state_active(j->state) && n < ACTIVE_MAX)
+			a[n++] = j;
+	return n;
+}
+
+/* Why j may not start beside the active jobs a[n]; NULL when it may. */
+static const char *
+queue_why(struct queue *q, const struct job *j, const struct queue_limits *l,
+    const struct job **a, size_t n, char *why, size_t len)
+{
+	const struct hold	*h;
+	const struct job	*d;
+	size_t			 i;
+	int			 total = j->sessions, mine = j->sessions;
+
+	if (l->holds != NULL && (h = holds_block(l->holds, j)) != NULL) {
+		snprintf(why, len, "held by hold %lld", (long long)h->id);
+		return why;
 	}
-	if (l->max_erp_sessions > 0 && total > l->max_erp_sessions)
-		return 0;
-	if (l->max_sessions_per_user > 0 && mine > l->max_sessions_per_user)
-		return 0;
-	return 1;
+	if (j->kind == KIND_ORDERS && l->users != NULL &&
+	    !users_first_done(l->users, KIND_CUSTOMERS, j->scope) &&
+	    (d = queue_find_scope(q, KIND_CUSTOMERS, j->scope, -1)) != NULL) {
+		snprintf(why, len, "waits for the first customers sync "
+		    "(job %lld)", (long long)d->id);
+		return why;
+	}
+	if (j->kind == KIND_PRICES &&
+	    (d = queue_find_scope(q, KIND_PRODUCTS, "*", -1)) != NULL) {
+		snprintf(why, len, "waits for products (job %lld)",
+		    (long long)d->id);
+		return why;
+	}
+	if ((int)n >= l->max_workers) {
+		snprintf(why, len, "max_workers (%d) running", l->max_workers);
+		return why;
+	}
+	for (i = 0; i < n; i++) {
+		if (queue_conflict(a[i], j)) {
+			snprintf(why, len, "job %lld writes the same database",
+			    (long long)a[i]->id);
+			return why;
+		}
+		total += a[i]->sessions;
+		if (strcmp(a[i]->erp_user, j->erp_user) == 0)
+			mine += a[i]->sessions;
+	}
+	if (l->max_erp_sessions > 0 && total > l->max_erp_sessions) {
+		snprintf(why, len, "max_erp_sessions (%d) in use",
+		    l->max_erp_sessions);
+		return why;
+	}
+	if (l->max_sessions_per_user > 0 && mine > l->max_sessions_per_user) {
+		snprintf(why, len, "max_sessions_per_user (%d) in use by %s",
+		    l->max_sessions_per_user, j->erp_user);
+		return why;
+	}
+	return NULL;
+}
+
+/* Why a queued job cannot start now (for `jobs`), or NULL. */
+const char *
+queue_blocked(struct queue *q, const struct job *j,
+    const struct queue_limits *l, char *why, size_t len)
+{
+	const struct job	*a[ACTIVE_MAX];
+
+	if (j->state != JOB_QUEUED)
+		return NULL;
+	return queue_why(q, j, l, a, queue_actives(q, a), why, len);
 }
 
 /*
@@ -186,10 +318,14 @@ struct job *
 queue_next(struct queue *q, const struct queue_limits *l, int64_t now,
     int64_t *wake)
 {
-	struct job	*j, *best = NULL;
+	const struct job	*a[ACTIVE_MAX];
+	struct job		*j, *best = NULL;
+	size_t			 n;
+	char			 why[128];
 
 	*wake = -1;
-	if (queue_active(q) >= l->max_workers)
+	n = queue_actives(q, a);
+	if ((int)n >= l->max_workers)
 		return NULL;
 	TAILQ_FOREACH(j, &q->jobs, entry) {
 		if (j->state != JOB_QUEUED)
@@ -199,9 +335,9 @@ queue_next(struct queue *q, const struct queue_limits *l, int64_t now,
 				*wake = j->not_before_ms;
 			continue;
 		}
-		if (!queue_may_start(q, j, l))
+		if (best != NULL && !queue_before(j, best))
 			continue;
-		if (best == NULL || queue_before(j, best))
+		if (queue_why(q, j, l, a, n, why, sizeof why) == NULL)
 			best = j;
 	}
 	return best;
@@ -211,6 +347,7 @@ queue_next(struct queue *q, const struct queue_limits *l, int64_t now,
 void
 queue_retire(struct queue *q, struct job *j)
 {
+	queue_index_remove(q, j);
 	TAILQ_REMOVE(&q->jobs, j, entry);
 	TAILQ_INSERT_TAIL(&q->retired, j, entry);
 }

@@ -1,11 +1,11 @@
 /*
- * server.c — erpsyncd's env and the glue between the pure queue and the
- * world: requests go in through sv_request(), one kick timer starts what
- * the queue allows, job state changes are saved and announced by one hook,
- * and dead objects are freed by a deferred reap, never in their callbacks.
+ * server.c — erpsyncd's env and the glue between the pure policy and the
+ * world: requests go in through the policy and are saved and logged by its
+ * hook, one kick timer starts what the queue allows, every job state change
+ * is saved and announced by one hook, a run's end goes through the retry
+ * policy, and dead objects are freed by a deferred reap, never in their
+ * callbacks.
  */
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -31,11 +31,19 @@ sv_init(struct event_base *base)
 	TAILQ_INIT(&sv.workers);
 	TAILQ_INIT(&sv.clients);
 	queue_init(&sv.queue, 1);
+	users_init(&sv.users);
+	holds_init(&sv.holds);
+	sv.pol.queue = &sv.queue;
+	sv.pol.users = &sv.users;
+	sv.pol.holds = &sv.holds;
+	sv.pol.conf = sv.conf;
+	sv.pol.requested = sv_requested;
 	sv.kick_ev = evtimer_new(base, sv_kick_cb, NULL);
 	sv.reap_ev = event_new(base, -1, 0, sv_reap_cb, NULL);
 	if (sv.kick_ev == NULL || sv.reap_ev == NULL)
 		fatalx("sv_init: event_new");
 	job_set_hook(sv_job_hook, NULL);
+	srandom((unsigned)(now_ms() ^ getpid()));
 }
 
 /* Something changed: look at the queue again soon (once per loop turn). */
@@ -46,6 +54,17 @@ sv_kick(void)
 
 	if (sv.kick_ev != NULL && !sv.stopping)
 		evtimer_add(sv.kick_ev, &tv);
+}
+
+/* The queue's limits and gates from the config, holds and users. */
+void
+sv_limits(struct queue_limits *l)
+{
+	l->max_workers = (int)sv.conf->max_workers;
+	l->max_erp_sessions = (int)sv.conf->max_erp_sessions;
+	l->max_sessions_per_user = (int)sv.conf->max_sessions_per_user;
+	l->holds = &sv.holds;
+	l->users = &sv.users;
 }
 
 /* Start every job the queue allows now; re-arm for the next wake-up. */
@@ -63,14 +82,13 @@ sv_kick_cb(evutil_socket_t fd, short ev, void *arg)
 	(void)arg;
 	if (sv.stopping)
 		return;
-	l.max_workers = (int)sv.conf->max_workers;
-	l.max_erp_sessions = (int)sv.conf->max_erp_sessions;
-	l.max_sessions_per_user = (int)sv.conf->max_sessions_per_user;
+	sv_limits(&l);
 	now = now_ms();
 	while ((j = queue_next(&sv.queue, &l, now, &wake)) != NULL) {
 		if (worker_start(j, err, sizeof err) == -1) {
-			job_set_error(j, "crashed", "%s", err);
-			job_set_state(j, JOB_FAILED, now_ms());
+			job_set_error(j, strncmp(err, "no credentials", 14) ==
+			    0 ? "auth" : "crashed", "%s", err);
+			sv_job_finish(j, JOB_FAILED);
 		}
 	}
 	if (wake != -1) {
@@ -105,6 +123,7 @@ sv_reap_cb(evutil_socket_t fd, short ev, void *arg)
 	}
 	TAILQ_FOREACH_SAFE(c, &sv.clients, entry, c1) {
 		if (c->dead) {
+			sv_holds_client_gone(c);
 			TAILQ_REMOVE(&sv.clients, c, entry);
 			client_free(c);
 		}
@@ -119,206 +138,166 @@ sv_job_hook(struct job *j, enum job_state from, void *arg)
 	(void)from;
 	(void)arg;
 	(void)state_job_save(j);
+	sv_holds_kick();
+	sv_kick();
 	if (!job_state_final(j->state))
 		return;
-	(void)state_freshness_update(j);
 	control_job_ended(j);
 	queue_retire(&sv.queue, j);
 	sv_reap_later();
-	sv_kick();
 }
 
-/*
- * Who logs in for a job of kind k for user: the agent for customers and
- * orders, system_user for products and prices. -1 with err when the kind is
- * disabled, the user is missing or invalid, or has no credentials.
- */
-int
-sv_job_erp_user(enum kind k, const char *user, const char **erp_user,
-    char *err, size_t errlen)
+/* The policy took a request: log it, save the job, start what can start. */
+void
+sv_requested(struct job *j, const struct job_req *r, enum queue_outcome o,
+    void *arg)
 {
-	const struct config	*c = sv.conf;
-
-	if (!c->kinds[k].enabled) {
-		snprintf(err, errlen, "%s is disabled in %s", kind_name(k),
-		    c->path);
-		return -1;
-	}
-	if (kind_per_user(k)) {
-		if (user == NULL || *user == '\0') {
-			snprintf(err, errlen, "%s needs a user", kind_name(k));
-			return -1;
-		}
-		if (!user_id_valid(user)) {
-			snprintf(err, errlen, "invalid user id \"%.64s\"",
-			    user);
-			return -1;
-		}
-		if (config_password(c, user) == NULL) {
-			snprintf(err, errlen, "no credentials for user %s "
-			    "in %s", user, c->credentials);
-			return -1;
-		}
-		*erp_user = user;
-		return 0;
-	}
-	if (user != NULL && *user != '\0' && strcmp(user, "*") != 0) {
-		snprintf(err, errlen, "%s are not per user", kind_name(k));
-		return -1;
-	}
-	if (c->system_user[0] == '\0') {
-		snprintf(err, errlen, "%s need [erp] system_user in %s",
-		    kind_name(k), c->path);
-		return -1;
-	}
-	*erp_user = c->system_user;
-	return 0;
-}
-
-/* Queue a request (coalescing as the queue decides); saves and kicks. */
-struct job *
-sv_request(const struct job_req *r, enum queue_outcome *outcome)
-{
-	struct job	*j;
-
-	j = queue_request(&sv.queue, r, now_ms(), outcome);
-	if (*outcome == QUEUE_ATTACHED) {
+	(void)arg;
+	if (o == QUEUE_ATTACHED) {
 		log_emit(LOG_INFO, j->id, j->scope, kind_name(j->kind),
 		    "%s request attached to running job", job_trigger_name(
 		    r->trigger));
-		return j;
+		return;
 	}
 	(void)state_job_save(j);
-	log_emit(LOG_INFO, j->id, j->scope, kind_name(j->kind),
-	    "%s %s request %s (job now %s %s)", job_trigger_name(r->trigger),
-	    job_mode_name(r->mode), queue_outcome_name(*outcome),
-	    job_mode_name(j->mode), job_trigger_name(j->trigger));
+	log_emit(r->trigger == TRIG_SCHEDULE ? LOG_DEBUG : LOG_INFO, j->id,
+	    j->scope, kind_name(j->kind), "%s %s request %s (job now %s %s)",
+	    job_trigger_name(r->trigger), job_mode_name(r->mode),
+	    queue_outcome_name(o), job_mode_name(j->mode),
+	    job_trigger_name(j->trigger));
 	sv_kick();
-	return j;
 }
 
-static void
-sv_recover_job(const struct job *old, void *arg)
+/* Queue a request through the policy. */
+struct job *
+sv_request(const struct job_req *r, enum queue_outcome *outcome)
 {
-	struct job_req		 r;
-	struct job		*j;
-	enum queue_outcome	 o;
-	const char		*erp_user;
-	char			 err[256];
-
-	(void)arg;
-	if (sv_job_erp_user(old->kind, old->scope, &erp_user, err,
-	    sizeof err) == -1) {
-		log_emit(LOG_WARN, old->id, old->scope, kind_name(old->kind),
-		    "not requeued after restart: %s", err);
-		return;
-	}
-	memset(&r, 0, sizeof r);
-	r.kind = old->kind;
-	r.scope = old->scope;
-	r.erp_user = erp_user;
-	r.mode = old->mode;
-	r.trigger = old->trigger;
-	r.sessions = (int)sv.conf->sessions_per_job;
-	j = sv_request(&r, &o);
-	log_emit(LOG_INFO, old->id, old->scope, kind_name(old->kind),
-	    "interrupted by a restart; requeued as job %lld", (long long)j->id);
+	return policy_request(&sv.pol, r, now_ms(), outcome);
 }
 
-/* At boot: requeue what the last supervisor left unfinished. */
+/*
+ * A run ended (the worker's done and exit, or a failure to start it): the
+ * retry policy decides between a retry after a backoff and the end state;
+ * freshness goes to state.db.
+ */
 void
-sv_recover(void)
+sv_job_finish(struct job *j, enum job_state end)
 {
-	if (state_recover(sv_recover_job, NULL) == -1)
-		log_warnx("state.db: cannot recover interrupted jobs");
+	enum end_action	 a;
+	int64_t		 now = now_ms(), at;
+	uint64_t	 rnd = ((uint64_t)random() << 31) ^ (uint64_t)random();
+
+	if (strcmp(j->error_class, "crashed") == 0 && end == JOB_FAILED)
+		sv.stats.crashed++;
+	if (strcmp(j->error_class, "stalled") == 0 && end == JOB_FAILED)
+		sv.stats.stalled++;
+	a = policy_job_ended(&sv.pol, j, end, now, rnd, &at);
+	state_begin();
+	(void)state_fresh_flush(&sv.users);
+	state_commit();
+	switch (a) {
+	case END_RETRY:
+		sv.stats.retries++;
+		j->not_before_ms = at;
+		sv_note(LOG_WARN, j, "%s: %s", j->error_class, j->message);
+		if (j->state == JOB_QUEUED) {	/* it never started */
+			(void)state_job_save(j);
+			sv_kick();
+		} else
+			job_set_state(j, JOB_QUEUED, now);
+		break;
+	case END_POISONED:
+		sv.stats.poisoned++;
+		sv_note(LOG_WARN, j, "%s", j->message);
+		job_set_state(j, JOB_FAILED, now);
+		break;
+	case END_FAILED:
+		if (strcmp(j->error_class, "auth") == 0) {
+			sv.stats.auth_failures++;
+			sv_note(LOG_WARN, j, "%s needs a login: %s",
+			    j->erp_user, j->message);
+		}
+		job_set_state(j, JOB_FAILED, now);
+		break;
+	case END_DONE:
+		job_set_state(j, JOB_DONE, now);
+		break;
+	case END_CANCELLED:
+		job_set_state(j, JOB_CANCELLED, now);
+		break;
+	}
 }
 
-/* Every log event: into the ring and out to `logs -f` clients. */
-int
-sv_log_sink(const struct log_event *ev, void *arg)
+/* The password for an ERP user: from its login event, else the file. */
+const char *
+sv_password(const char *erp_user)
 {
-	(void)arg;
-	if (sv.ring != NULL)
-		logring_add(sv.ring, ev);
-	control_push_log(ev);
-	return 1;
+	const struct user	*u = users_find(&sv.users, erp_user);
+
+	if (u != NULL && u->password != NULL)
+		return u->password;
+	return config_password(sv.conf, erp_user);
 }
 
-/* Re-emit a worker's log line as our own event with proc=worker. */
+/* Why a live job is not moving (queued and blocked, or paused), or NULL. */
+const char *
+sv_job_blocked(const struct job *j, char *buf, size_t len)
+{
+	struct queue_limits	 l;
+	const struct hold	*h;
+	char			 d[32];
+
+	if (j->state == JOB_PAUSED || (j->worker != NULL &&
+	    j->worker->want_pause)) {
+		h = holds_block(&sv.holds, j);
+		snprintf(buf, len, "%s by hold %lld (%d holds)",
+		    j->state == JOB_PAUSED ? "paused" : "pausing",
+		    h != NULL ? (long long)h->id : 0LL,
+		    holds_count(&sv.holds, j));
+		return buf;
+	}
+	if (j->state != JOB_QUEUED)
+		return NULL;
+	if (j->not_before_ms > now_ms()) {
+		snprintf(buf, len, "retry in %s", duration_format(
+		    (j->not_before_ms - now_ms() + 999) / 1000, d, sizeof d));
+		return buf;
+	}
+	sv_limits(&l);
+	return queue_blocked(&sv.queue, j, &l, buf, len);
+}
+
+/* A notable event: logged, and kept for `status` (the last SV_NOTES). */
 void
-sv_log_relay(struct job *j, const struct msg_log *m)
+sv_note(enum log_level level, const struct job *j, const char *fmt, ...)
 {
-	struct log_event	 ev;
-	enum log_level		 level;
+	struct sv_note	*n;
+	va_list		 ap;
+	size_t		 len, cp;
+	char		 msg[sizeof n->msg];
 
-	if (log_level_parse(m->level, &level) == -1)
-		level = LOG_INFO;
-	ev.ts_ms = now_ms();
-	ev.level = level;
-	ev.proc = "worker";
-	ev.job = j->id;
-	ev.user = j->scope;
-	ev.kind = kind_name(j->kind);
-	ev.msg = m->msg;
-	log_event_emit(&ev);
-}
-
-/* The worker to run: worker_path, or erpsync-worker beside erpsyncd. */
-void
-sv_worker_path(void)
-{
-	char	 exe[PATH_MAX - 32], *slash;
-	ssize_t	 n;
-
-	if (sv.conf->worker_path[0] != '\0') {
-		snprintf(sv.worker_path, sizeof sv.worker_path, "%s",
-		    sv.conf->worker_path);
-		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (j != NULL)
+		log_emit(level, j->id, j->scope, kind_name(j->kind), "%s", msg);
+	else
+		log_emit(level, 0, NULL, NULL, "%s", msg);
+	if (sv.nnotes == SV_NOTES) {
+		memmove(&sv.notes[0], &sv.notes[1],
+		    sizeof sv.notes[0] * (SV_NOTES - 1));
+		sv.nnotes--;
 	}
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n <= 0) {
-		log_warn("readlink /proc/self/exe");
-		snprintf(sv.worker_path, sizeof sv.worker_path,
-		    "erpsync-worker");
-		return;
-	}
-	exe[n] = '\0';
-	if ((slash = strrchr(exe, '/')) != NULL)
-		*slash = '\0';
-	snprintf(sv.worker_path, sizeof sv.worker_path, "%s/erpsync-worker",
-	    exe);
-}
-
-/* mkdir -p with mode for the directories created; -1 with errno. */
-int
-sv_mkdirs(const char *path, mode_t mode)
-{
-	char		 p[PATH_MAX], *s;
-	struct stat	 st;
-	int		 end;
-
-	if (snprintf(p, sizeof p, "%s", path) >= (int)sizeof p) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (s = p + 1; ; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		end = *s == '\0';
-		*s = '\0';
-		if (mkdir(p, mode) == -1 && errno != EEXIST)
-			return -1;
-		if (end)
-			break;
-		*s = '/';
-	}
-	if (stat(p, &st) == -1)
-		return -1;
-	if (!S_ISDIR(st.st_mode)) {
-		errno = ENOTDIR;
-		return -1;
-	}
-	return 0;
+	n = &sv.notes[sv.nnotes++];
+	n->ts_ms = now_ms();
+	n->msg[0] = '\0';
+	if (j != NULL)
+		snprintf(n->msg, sizeof n->msg, "job %lld %s %s: ",
+		    (long long)j->id, kind_name(j->kind), j->scope);
+	len = strlen(n->msg);
+	cp = strnlen(msg, sizeof n->msg - len - 1);
+	memcpy(n->msg + len, msg, cp);
+	n->msg[len + cp] = '\0';
 }
 
 /* Free the env at exit. */
@@ -331,7 +310,11 @@ sv_free(void)
 		TAILQ_REMOVE(&sv.workers, w, entry);
 		worker_free(w);
 	}
+	sv_holds_free();
+	sv_sched_free();
 	queue_clear(&sv.queue);
+	holds_clear(&sv.holds);
+	users_clear(&sv.users);
 	if (sv.kick_ev != NULL)
 		event_free(sv.kick_ev);
 	if (sv.reap_ev != NULL)

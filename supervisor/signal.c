@@ -1,7 +1,7 @@
 /*
  * signal.c — signals as libevent events (handlers do no work): SIGCHLD
  * reaps every child in a loop (we may be PID 1 and inherit orphans),
- * SIGTERM/SIGINT drain and stop, SIGHUP reloads the config.
+ * SIGTERM/SIGINT drain and stop, SIGHUP reloads the config (reload.c).
  */
 #include <sys/wait.h>
 
@@ -24,6 +24,7 @@ sv_stop_check(void)
 {
 	if (sv.stopping && worker_count() == 0) {
 		log_info("stopped");
+		(void)state_meta_set("running_pid", 0);
 		event_base_loopexit(sv.base, NULL);
 	}
 }
@@ -44,8 +45,13 @@ sv_sigchld(evutil_socket_t sig, short ev, void *arg)
 			continue;
 		if (pid <= 0)
 			break;
-		if (!worker_exited(pid, status, &ru))
-			log_debug("reaped pid %d (not a worker)", (int)pid);
+		if (!worker_exited(pid, status, &ru)) {
+			sv.stats.orphans++;
+			log_info("reaped pid %d, not a worker (an orphan we "
+			    "inherited as PID 1 or subreaper), status %d",
+			    (int)pid, WIFSIGNALED(status) ? 128 +
+			    WTERMSIG(status) : WEXITSTATUS(status));
+		}
 	}
 	sv_stop_check();
 }
@@ -82,6 +88,7 @@ sv_stop_timeout(evutil_socket_t fd, short ev, void *arg)
 		log_warnx("%d workers did not die; exiting anyway",
 		    worker_count());
 	log_info("stopped");
+	(void)state_meta_set("running_pid", 0);
 	event_base_loopexit(sv.base, NULL);
 }
 
@@ -98,6 +105,7 @@ sv_stop(void)
 	sv.stopping = 1;
 	log_info("stopping: %d workers running, %d jobs queued",
 	    worker_count(), queue_count(&sv.queue, JOB_QUEUED));
+	state_begin();
 	TAILQ_FOREACH_SAFE(j, &sv.queue.jobs, entry, j1) {
 		if (j->state != JOB_QUEUED)
 			continue;
@@ -106,11 +114,12 @@ sv_stop(void)
 		    "start");
 		job_set_state(j, JOB_CANCELLED, now_ms());
 	}
+	state_commit();
 	TAILQ_FOREACH(w, &sv.workers, entry)
 		worker_stop(w, -1);
 	sv.stop_ev = evtimer_new(sv.base, sv_stop_timeout, NULL);
-	tv.tv_sec = SV_STOP_WAIT_MS / 1000;
-	tv.tv_usec = (SV_STOP_WAIT_MS % 1000) * 1000;
+	tv.tv_sec = sv.conf->drain_timeout;
+	tv.tv_usec = 0;
 	evtimer_add(sv.stop_ev, &tv);
 	sv_stop_check();
 }
@@ -129,53 +138,6 @@ sv_sigterm(evutil_socket_t sig, short ev, void *arg)
 	sv_stop();
 }
 
-/* Keep settings that only a restart can change; say so. */
-static void
-sv_reload_keep(char **newv, char *oldv, const char *key)
-{
-	if (strcmp(*newv, oldv) == 0)
-		return;
-	log_warnx("reload: %s changed; it takes effect after a restart", key);
-	free(*newv);
-	*newv = xstrdup(oldv);
-}
-
-/* Read the config again: validate, then swap; keep the old one on error. */
-void
-sv_reload(void)
-{
-	struct config	*nc;
-	struct buf	 errs;
-	char		*line, *next;
-
-	buf_init(&errs);
-	if (config_load(sv.conf_path, &nc, &errs) == -1) {
-		for (line = errs.data; line != NULL && *line != '\0';
-		    line = next) {
-			if ((next = strchr(line, '\n')) != NULL)
-				*next++ = '\0';
-			log_warnx("reload: %s", line);
-		}
-		log_warnx("reload failed; keeping the running configuration");
-		buf_free(&errs);
-		return;
-	}
-	buf_free(&errs);
-	sv_reload_keep(&nc->socket, sv.conf->socket, "[supervisor] socket");
-	sv_reload_keep(&nc->state_dir, sv.conf->state_dir,
-	    "[supervisor] state_dir");
-	sv_reload_keep(&nc->data_dir, sv.conf->data_dir,
-	    "[supervisor] data_dir");
-	config_free(sv.conf);
-	sv.conf = nc;
-	log_set_format(nc->log_format);
-	log_set_level(sv.verbose ? LOG_DEBUG : nc->log_level);
-	sv_worker_path();
-	log_info("reloaded %s (%zu users with credentials)", nc->path,
-	    nc->ncreds);
-	sv_kick();
-}
-
 static void
 sv_sighup(evutil_socket_t sig, short ev, void *arg)
 {
@@ -183,7 +145,7 @@ sv_sighup(evutil_socket_t sig, short ev, void *arg)
 	(void)ev;
 	(void)arg;
 	log_info("SIGHUP: reloading %s", sv.conf_path);
-	sv_reload();
+	(void)sv_reload(NULL);
 }
 
 /* Install the signal events; SIGPIPE is ignored (writes fail with EPIPE). */

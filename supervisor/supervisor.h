@@ -13,6 +13,18 @@
  *    already ended is answered at once from memory or state.db.
  *  - `sync` without wait answers at once: the job object plus `outcome`
  *    (queued, merged, attached, follow-up).
+ *  - `event {type, user, ...}` answers at once with one result per kind it
+ *    concerns: {kind, outcome (queued, merged, attached, follow-up,
+ *    skipped), job, why}. Skipped and merged are never reported as done.
+ *  - `hold {user, ttl, reason, detach}` answers only when every job in its
+ *    scope has paused at a page boundary and logged out (or with an error
+ *    when its TTL ends first). A hold is released by `release {id}`, by its
+ *    TTL, or when its connection closes (once granted, a detached hold
+ *    survives its connection and ends by release or TTL only).
+ *
+ * Policy (queue.c, users.c, schedule.c, trigger.c, hold.c, backoff.c) is
+ * pure: functions of (state, now) with no I/O, driven by tests with a fake
+ * clock. The rest (server, worker, pause, tick, control, cmd-*) does I/O.
  */
 #ifndef SUPERVISOR_H
 #define SUPERVISOR_H
@@ -37,8 +49,9 @@
 
 #define SV_SOCKET_DEFAULT	"/run/erpsync/erpsyncd.sock"
 #define SV_LOGRING_LINES	2000
-#define SV_JOBS_KEEP		10000	/* rows of job history in state.db */
-#define SV_STOP_WAIT_MS		10000	/* drain on SIGTERM, then SIGKILL */
+#define SV_POISON_MAX		16	/* crash times kept per (kind, scope) */
+#define SV_NOTES		16	/* notable events kept for `status` */
+#define SV_HOLD_TTL_MAX		(24 * 3600)
 #define SV_CANCEL_GRACE_MS	10000	/* stop, then SIGTERM */
 #define SV_KILL_GRACE_MS	3000	/* SIGTERM, then SIGKILL */
 #define SV_EXIT_GRACE_MS	10000	/* done, then we expect an exit */
@@ -93,6 +106,7 @@ struct job {
 	enum job_state		 state;
 	int			 sessions;	/* ERP sessions it holds */
 	int			 resume;	/* requeue at next start */
+	int			 attempts;	/* runs started */
 
 	int64_t			 created_ms;	/* wall clock */
 	int64_t			 started_ms;
@@ -109,6 +123,7 @@ struct job {
 
 	struct worker		*worker;	/* not owned */
 	TAILQ_ENTRY(job)	 entry;
+	struct job		*hnext;		/* queue's (kind, scope) index */
 };
 TAILQ_HEAD(jobq, job);
 
@@ -137,8 +152,13 @@ void		 job_set_hook(job_hook_fn, void *);
 void		 job_set_state(struct job *, enum job_state, int64_t now);
 void		 job_set_error(struct job *, const char *class,
 		    const char *fmt, ...) ATTR_PRINTF(3, 4);
+void		 job_append_message(struct job *, const char *fmt, ...)
+		    ATTR_PRINTF(2, 3);
 
 /* queue.c: pure policy, no I/O: functions of (queue, limits, now) */
+struct users;
+struct holds;
+
 struct job_req {
 	enum kind		 kind;
 	const char		*scope;		/* user, or "*" */
@@ -153,19 +173,25 @@ enum queue_outcome {
 	QUEUE_NEW = 0,		/* a new queued job */
 	QUEUE_MERGED,		/* merged into a queued job */
 	QUEUE_ATTACHED,		/* the running job already covers it */
-	QUEUE_FOLLOWUP		/* queued to run after the running one */
+	QUEUE_FOLLOWUP,		/* queued to run after the running one */
+	QUEUE_SKIPPED		/* a trigger's rule said no (see why) */
 };
 
 struct queue_limits {
-	int	 max_workers;
-	int	 max_erp_sessions;	/* 0 = no limit */
-	int	 max_sessions_per_user;	/* 0 = no limit */
+	int		 max_workers;
+	int		 max_erp_sessions;	/* 0 = no limit */
+	int		 max_sessions_per_user;	/* 0 = no limit */
+	const struct holds *holds;		/* NULL: nothing held */
+	const struct users *users;		/* NULL: no first-sync rule */
 };
 
 struct queue {
 	struct jobq	 jobs;		/* queued and active */
 	struct jobq	 retired;	/* ended, freed by queue_reap */
 	int64_t		 next_id;
+	struct job	**index;	/* by (kind, scope) */
+	size_t		 nindex;
+	size_t		 njobs;
 };
 
 void		 queue_init(struct queue *, int64_t next_id);
@@ -175,6 +201,8 @@ struct job	*queue_request(struct queue *, const struct job_req *,
 		    int64_t now, enum queue_outcome *);
 struct job	*queue_next(struct queue *, const struct queue_limits *,
 		    int64_t now, int64_t *wake);
+const char	*queue_blocked(struct queue *, const struct job *,
+		    const struct queue_limits *, char *, size_t);
 int		 queue_conflict(const struct job *, const struct job *);
 int		 queue_before(const struct job *, const struct job *);
 struct job	*queue_find(struct queue *, int64_t id);
@@ -199,6 +227,7 @@ struct kind_conf {
 struct cred {
 	char		 user[USER_ID_MAX + 1];
 	char		*password;	/* owned, zeroed when freed */
+	int		 line;
 };
 
 struct config {
@@ -225,6 +254,15 @@ struct config {
 	int64_t		 job_timeout;		/* seconds, 0 = none */
 	char		*worker_path;		/* "" = beside erpsyncd */
 	int64_t		 worker_memory;		/* bytes, 0 = no limit */
+	int64_t		 retry_attempts;	/* runs per job */
+	int64_t		 retry_backoff;		/* seconds, first retry */
+	int64_t		 retry_backoff_max;	/* seconds, the cap */
+	int64_t		 poison_crashes;	/* 0 = no poison rule */
+	int64_t		 poison_window;		/* seconds */
+	int64_t		 check_every;		/* seconds: schedule, stale */
+	int64_t		 hold_ttl;		/* seconds, default TTL */
+	int64_t		 drain_timeout;		/* seconds, SIGTERM drain */
+	int64_t		 history_keep;		/* job rows in state.db */
 	enum log_format	 log_format;
 	enum log_level	 log_level;
 	/* [customers] ... */
@@ -247,6 +285,149 @@ int		 creds_parse(struct config *, const char *name,
 		    const char *text, struct buf *errs);
 void		 creds_free(struct config *);
 int		 parse_bytes(const char *, int64_t *);
+
+/* users.c: users and freshness per (kind, scope), in memory (pure) */
+struct fresh {
+	int64_t		 first_seen;	/* ms: anchors a never-synced scope */
+	int64_t		 last_full_ok;	/* ms, 0 = never */
+	int64_t		 last_delta_ok;
+	int64_t		 last_attempt;
+	int		 failures;	/* failed runs since the last success */
+	int		 poisoned;	/* no retries until manual or reload */
+	int		 dirty;		/* to save to state.db */
+	char		*last_error;	/* owned, NULL = none */
+	int64_t		*crashes;	/* owned ring of SV_POISON_MAX, lazily */
+	int		 ncrashes;
+	int		 crash_head;
+};
+
+struct user {
+	char		 name[USER_ID_MAX + 1];	/* "*" holds shared kinds */
+	char		*password;	/* from `event login`: owned, zeroed */
+	int		 file_creds;	/* listed in the credentials file */
+	int		 needs_login;	/* auth failed: no automatic runs */
+	int		 dirty;
+	struct fresh	 k[KIND_COUNT];
+	struct user	*hnext;
+};
+
+struct users {
+	struct user	**buckets;
+	size_t		 nbuckets;
+	struct user	**all;		/* in creation order */
+	size_t		 count;
+	size_t		 cap;
+};
+
+void		 users_init(struct users *);
+void		 users_clear(struct users *);
+struct user	*users_find(const struct users *, const char *);
+struct user	*users_get(struct users *, const char *);
+struct fresh	*users_fresh(struct users *, enum kind, const char *scope);
+const struct fresh *users_fresh_find(const struct users *, enum kind,
+		    const char *scope);
+int64_t		 fresh_last_ok(const struct fresh *);
+void		 fresh_set_error(struct fresh *, const char *);
+int		 users_first_done(const struct users *, enum kind,
+		    const char *scope);
+void		 users_set_password(struct user *, const char *);
+int		 users_has_creds(const struct user *);
+int		 users_sync_config(struct users *, const struct config *,
+		    const struct config *old);
+void		 users_job_ended(struct users *, const struct job *,
+		    enum job_state, int64_t now);
+
+/* hold.c: holds on running work, reference-counted (pure) */
+struct client;
+
+struct hold {
+	int64_t		 id;
+	char		 user[USER_ID_MAX + 1];	/* "" = everything */
+	char		 reason[128];
+	int64_t		 created_ms;
+	int64_t		 expires_ms;
+	int64_t		 granted_ms;	/* 0 while pending */
+	pid_t		 pid;		/* who holds it */
+	uid_t		 uid;
+	int		 detach;	/* survives its connection once granted */
+	struct client	*owner;		/* not owned; NULL once detached */
+	int64_t		 req_id;	/* the request answered at grant */
+	TAILQ_ENTRY(hold) entry;
+};
+TAILQ_HEAD(holdq, hold);
+
+struct holds {
+	struct holdq	 list;
+	int64_t		 next_id;
+};
+
+void		 holds_init(struct holds *);
+void		 holds_clear(struct holds *);
+struct hold	*hold_add(struct holds *, const char *user, const char *reason,
+		    int64_t ttl_ms, int64_t now);
+struct hold	*hold_find(const struct holds *, int64_t id);
+void		 hold_remove(struct holds *, struct hold *);
+int		 hold_covers(const struct hold *, const struct job *);
+const struct hold *holds_block(const struct holds *, const struct job *);
+int		 holds_count(const struct holds *, const struct job *);
+int		 hold_ready(const struct hold *, struct queue *);
+struct hold	*holds_expired(struct holds *, int64_t now, int64_t *wake);
+
+/* policy: the pure layer's context (trigger.c, schedule.c, backoff.c) */
+typedef void (*policy_req_fn)(struct job *, const struct job_req *,
+    enum queue_outcome, void *);
+
+struct policy {
+	const struct config	*conf;
+	struct queue		*queue;
+	struct users		*users;
+	struct holds		*holds;
+	policy_req_fn		 requested;	/* told of every request */
+	void			*arg;
+};
+
+/* trigger.c: events and manual requests -> requests, with outcomes */
+struct trig_result {
+	enum kind		 kind;
+	enum queue_outcome	 outcome;
+	int64_t			 job;		/* 0 when skipped */
+	char			 why[192];
+};
+
+int		 policy_scope(const struct policy *, enum kind, const char *user,
+		    const char **scope, const char **erp_user, char *, size_t);
+struct job	*policy_request(struct policy *, const struct job_req *,
+		    int64_t now, enum queue_outcome *);
+int		 trigger_event(struct policy *, enum job_trigger,
+		    const char *user, int kind /* -1 = the event's own */,
+		    int64_t cache_age_s, int64_t now, struct trig_result *);
+struct job	*trigger_manual(struct policy *, enum kind, const char *scope,
+		    const char *erp_user, enum job_mode, int force,
+		    int64_t now, enum queue_outcome *);
+
+/* schedule.c: the schedule and the stale check (pure) */
+struct due {
+	int64_t		 at;		/* ms; -1 = never */
+	enum job_trigger trigger;
+	enum job_mode	 mode;
+};
+
+int64_t		 sched_jitter(const char *scope, enum kind, int64_t base,
+		    int64_t span_ms);
+int		 sched_scope_due(const struct policy *, const struct fresh *,
+		    enum kind, const char *scope, int64_t now, struct due *);
+int		 sched_tick(struct policy *, int64_t now, int64_t *next);
+
+/* backoff.c: retries, backoff with jitter and a cap, the poison rule */
+enum end_action { END_DONE = 0, END_RETRY, END_FAILED, END_POISONED,
+    END_CANCELLED };
+
+int64_t		 backoff_ms(const struct config *, int n, uint64_t rnd);
+int		 retry_class(const char *);
+int		 poison_note(struct fresh *, const struct config *, int64_t now);
+enum end_action	 policy_job_ended(struct policy *, struct job *,
+		    enum job_state, int64_t now, uint64_t rnd,
+		    int64_t *retry_at);
 
 /* logring.c: the last N log events, for `logs` */
 struct logline {
@@ -303,7 +484,10 @@ struct worker {
 	int			 signo;
 	int			 dead;
 	int			 cancel;	/* cancel was asked */
+	int			 want_pause;	/* a hold covers its job */
 	enum worker_kill	 kill;
+	int64_t			 paused_mono;	/* when it last paused, or 0 */
+	int64_t			 paused_total_ms;	/* time spent paused */
 	int64_t			 started_mono;
 	int64_t			 last_frame_mono;
 	int64_t			 done_mono;
@@ -319,6 +503,8 @@ void		 worker_free(struct worker *);
 void		 sv_dispatch_worker(struct worker *, const msgpack_object *);
 int		 worker_exited(pid_t, int status, const struct rusage *);
 int		 worker_count(void);
+void		 worker_send(struct worker *, enum msg_type);
+int64_t		 worker_paused_ms(const struct worker *, int64_t mono);
 
 /* watchdog.c: heartbeats, job timeout, stop -> SIGTERM -> SIGKILL */
 void		 worker_watch(struct worker *);
@@ -380,6 +566,12 @@ extern const struct sv_cmd cmd_sync_entry;
 extern const struct sv_cmd cmd_wait_entry;
 extern const struct sv_cmd cmd_cancel_entry;
 extern const struct sv_cmd cmd_logs_entry;
+extern const struct sv_cmd cmd_users_entry;
+extern const struct sv_cmd cmd_event_entry;
+extern const struct sv_cmd cmd_hold_entry;
+extern const struct sv_cmd cmd_release_entry;
+extern const struct sv_cmd cmd_reload_entry;
+extern const struct sv_cmd cmd_shutdown_entry;
 
 void		 cmd_dispatch(struct client *, const struct msg_req *);
 void		 cmd_error(struct client *, const struct msg_req *,
@@ -388,22 +580,60 @@ void		 cmd_pack_job(msgpack_packer *, const struct job *,
 		    size_t extra);
 void		 cmd_reply_job(struct client *, int64_t req_id,
 		    const struct job *, int outcome);
+void		 cmd_reply_ok(struct client *, const struct msg_req *);
+void		 cmd_pack_hold(msgpack_packer *, const struct hold *,
+		    int64_t now);
+void		 cmd_pack_result(msgpack_packer *, const struct trig_result *);
 
-/* state.c: state.db (users, freshness, job history) */
+/* state.c, state-jobs.c, state-fresh.c: state.db (users, freshness, jobs) */
 typedef void (*state_job_fn)(const struct job *, void *);
+struct sqlite3_stmt;
 
 int		 state_open(const char *path, char *err, size_t errlen);
 void		 state_close(void);
+struct sqlite3_stmt *state_prepare(const char *sql);
+int		 state_step(struct sqlite3_stmt *);
+void		 state_bind_text(struct sqlite3_stmt *, int, const char *);
+void		 state_bind_time(struct sqlite3_stmt *, int, int64_t);
+void		 state_col_text(struct sqlite3_stmt *, int, char *, size_t);
+void		 state_begin(void);
+void		 state_commit(void);
+int64_t		 state_meta_get(const char *key);
+int		 state_meta_set(const char *key, int64_t);
 int64_t		 state_next_job_id(void);
 int		 state_job_save(const struct job *);
 int		 state_job_get(int64_t id, struct job *);
 int		 state_jobs_recent(int limit, state_job_fn, void *);
 int		 state_job_counts(int64_t counts[JOB_NSTATES]);
 int		 state_recover(state_job_fn, void *);
-int		 state_freshness_update(const struct job *);
-int		 state_prune(int keep);
+int		 state_prune(int64_t keep);
+int		 state_fresh_load(struct users *, int64_t creds_mtime_ms);
+int		 state_fresh_flush(struct users *);
+int		 state_user_flush(struct user *);
 
 /* server.c: the env, the kick timer, job requests and endings */
+struct sv_stats {
+	int64_t		 ticks;		/* schedule passes */
+	int64_t		 tick_us_last;	/* CPU time of the last pass */
+	int64_t		 tick_us_max;
+	int64_t		 tick_us_total;
+	int64_t		 tick_requests;	/* jobs the schedule asked for */
+	int64_t		 crashed;	/* workers that died before done */
+	int64_t		 stalled;	/* workers killed by the watchdog */
+	int64_t		 retries;
+	int64_t		 poisoned;
+	int64_t		 auth_failures;
+	int64_t		 orphans;	/* children reaped that were not ours */
+	int64_t		 requeued;	/* jobs requeued at boot */
+	int64_t		 prev_pid;	/* an erpsyncd that did not stop */
+	int64_t		 last_prune_ms;
+};
+
+struct sv_note {
+	int64_t		 ts_ms;
+	char		 msg[256];
+};
+
 struct sv {
 	struct event_base	*base;
 	struct config		*conf;		/* owned */
@@ -415,6 +645,9 @@ struct sv {
 	int64_t			 started_mono;
 	char			 worker_path[PATH_MAX];
 	struct queue		 queue;
+	struct users		 users;
+	struct holds		 holds;
+	struct policy		 pol;
 	struct logring		*ring;
 	struct workerq		 workers;
 	struct clientq		 clients;
@@ -423,29 +656,55 @@ struct sv {
 	struct event		*kick_ev;
 	struct event		*reap_ev;
 	struct event		*stop_ev;
+	struct event		*sched_ev;	/* tick.c */
+	struct event		*holds_ev;	/* pause.c */
+	struct event		*ttl_ev;	/* pause.c */
 	int			 stopping;
 	int			 exit_code;
+	struct sv_stats		 stats;
+	struct sv_note		 notes[SV_NOTES];
+	size_t			 nnotes;
 };
 extern struct sv sv;
 
 void		 sv_init(struct event_base *);
 void		 sv_kick(void);
 void		 sv_reap_later(void);
+void		 sv_limits(struct queue_limits *);
 struct job	*sv_request(const struct job_req *, enum queue_outcome *);
-int		 sv_job_erp_user(enum kind, const char *user, const char **,
-		    char *err, size_t errlen);
-void		 sv_job_ended(struct job *);
+void		 sv_requested(struct job *, const struct job_req *,
+		    enum queue_outcome, void *);
+void		 sv_job_finish(struct job *, enum job_state);
+const char	*sv_password(const char *erp_user);
+const char	*sv_job_blocked(const struct job *, char *, size_t);
+void		 sv_note(enum log_level, const struct job *, const char *, ...)
+		    ATTR_PRINTF(3, 4);
+void		 sv_free(void);
+
+/* boot.c: start-up helpers */
 int		 sv_log_sink(const struct log_event *, void *);
 void		 sv_log_relay(struct job *, const struct msg_log *);
 void		 sv_recover(void);
+void		 sv_load_users(void);
 void		 sv_worker_path(void);
 int		 sv_mkdirs(const char *, mode_t);
-void		 sv_free(void);
 
-/* signal.c */
+/* tick.c: the schedule timer */
+void		 sv_sched_start(void);
+void		 sv_sched_kick(void);
+void		 sv_sched_free(void);
+
+/* pause.c: holds applied to workers and clients */
+void		 sv_holds_start(void);
+void		 sv_holds_kick(void);
+void		 sv_hold_release(struct hold *, const char *why);
+void		 sv_holds_client_gone(struct client *);
+void		 sv_holds_free(void);
+
+/* signal.c, reload.c */
 void		 sv_signals(void);
 void		 sv_stop(void);
-void		 sv_reload(void);
+int		 sv_reload(struct buf *errs);
 void		 sv_signals_free(void);
 
 #endif /* SUPERVISOR_H */

@@ -50,6 +50,7 @@ worker_abort(struct worker *w, const char *class, const char *fmt, ...)
 	    "worker pid %d: %s: %s; terminating it", (int)w->pid, class,
 	    w->fail_msg);
 	worker_signal(w, SIGTERM);
+	worker_signal(w, SIGCONT);	/* a stopped worker must see it */
 	w->kill = WK_TERM;
 	w->next_step_mono = mono_ms() + SV_KILL_GRACE_MS;
 	worker_arm(w);
@@ -72,15 +73,20 @@ worker_kill_now(struct worker *w)
 void
 worker_stop(struct worker *w, int64_t grace_ms)
 {
-	struct frame	 f;
-
 	if (w->exited || w->kill != WK_NONE)
 		return;
-	msg_empty_pack(&f, MSG_STOP);
-	(void)chan_send(w->chan, &f);
+	worker_send(w, MSG_STOP);
 	w->kill = WK_STOPPING;
 	w->next_step_mono = grace_ms < 0 ? 0 : mono_ms() + grace_ms;
 	worker_arm(w);
+}
+
+/* When job_timeout runs out: time spent paused by holds does not count. */
+static int64_t
+worker_job_deadline(const struct worker *w)
+{
+	return w->started_mono + sv.conf->job_timeout * 1000 +
+	    worker_paused_ms(w, mono_ms());
 }
 
 /* The next moment the watchdog must look, or -1. */
@@ -108,9 +114,8 @@ worker_deadline(const struct worker *w)
 		t = w->done_mono + SV_EXIT_GRACE_MS;
 	else {
 		t = w->last_frame_mono + c->heartbeat_timeout * 1000;
-		if (c->job_timeout > 0 &&
-		    w->started_mono + c->job_timeout * 1000 < t)
-			t = w->started_mono + c->job_timeout * 1000;
+		if (c->job_timeout > 0 && worker_job_deadline(w) < t)
+			t = worker_job_deadline(w);
 	}
 	return d == -1 || t < d ? t : d;
 }
@@ -172,7 +177,7 @@ worker_timer_cb(evutil_socket_t fd, short ev, void *arg)
 			worker_abort(w, "stalled", "worker sent nothing for %s",
 			    duration_format(c->heartbeat_timeout, d, sizeof d));
 		} else if (!w->got_done && c->job_timeout > 0 &&
-		    now >= w->started_mono + c->job_timeout * 1000) {
+		    now >= worker_job_deadline(w)) {
 			worker_abort(w, "stalled", "job exceeded job_timeout "
 			    "(%s)", duration_format(c->job_timeout, d,
 			    sizeof d));

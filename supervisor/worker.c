@@ -31,6 +31,26 @@ worker_count(void)
 	return n;
 }
 
+/* Send a frame without a body (pause, resume, stop) to a worker. */
+void
+worker_send(struct worker *w, enum msg_type t)
+{
+	struct frame	 f;
+
+	if (w->exited || w->chan == NULL)
+		return;
+	msg_empty_pack(&f, t);
+	(void)chan_send(w->chan, &f);
+}
+
+/* Time the worker has spent paused, up to mono. */
+int64_t
+worker_paused_ms(const struct worker *w, int64_t mono)
+{
+	return w->paused_total_ms + (w->paused_mono != 0 ?
+	    mono - w->paused_mono : 0);
+}
+
 /* Pack hello and the job spec and write them before anything else. */
 static int
 worker_send_job(struct worker *w, int fd, const char *password, char *err,
@@ -94,7 +114,7 @@ worker_start(struct job *j, char *err, size_t errlen)
 	int		 fd;
 	pid_t		 pid;
 
-	if ((password = config_password(sv.conf, j->erp_user)) == NULL) {
+	if ((password = sv_password(j->erp_user)) == NULL) {
 		snprintf(err, errlen, "no credentials for user %s",
 		    j->erp_user);
 		return -1;
@@ -102,6 +122,7 @@ worker_start(struct job *j, char *err, size_t errlen)
 #if defined(__SANITIZE_ADDRESS__)
 	memlimit = 0;	/* ASan reserves terabytes of address space */
 #endif
+	j->attempts++;	/* a run that cannot even start counts too */
 	if (spawn_worker(sv.worker_path, memlimit, &pid, &fd, err,
 	    errlen) == -1)
 		return -1;
@@ -109,12 +130,20 @@ worker_start(struct job *j, char *err, size_t errlen)
 	w = xcalloc(1, sizeof *w);
 	w->pid = pid;
 	w->job = j;
+	j->error_class[0] = j->message[0] = '\0';
+	memset(&j->result, 0, sizeof j->result);
+	memset(&j->progress, 0, sizeof j->progress);
+	j->progress.job = j->id;
+	snprintf(j->progress.user, sizeof j->progress.user, "%s", j->scope);
+	snprintf(j->progress.kind, sizeof j->progress.kind, "%s",
+	    kind_name(j->kind));
 	w->started_mono = w->last_frame_mono = mono_ms();
 	TAILQ_INSERT_TAIL(&sv.workers, w, entry);
 	j->worker = w;
 	j->pid = pid;
 	log_emit(LOG_INFO, j->id, j->scope, kind_name(j->kind),
-	    "worker pid %d started (%s)", (int)pid, sv.worker_path);
+	    "worker pid %d started (%s, attempt %d)", (int)pid,
+	    sv.worker_path, j->attempts);
 
 	/* A failed write means the worker died: its exit will tell why. */
 	if (worker_send_job(w, fd, password, err, errlen) == -1)
@@ -242,7 +271,8 @@ sv_dispatch_worker(struct worker *w, const msgpack_object *obj)
 			w->hello = 1;
 		break;
 	case MSG_READY:
-		if (j->state == JOB_STARTING || j->state == JOB_PAUSED)
+		if (j->state == JOB_STARTING || (j->state == JOB_PAUSED &&
+		    !w->want_pause))
 			job_set_state(j, JOB_RUNNING, now_ms());
 		break;
 	case MSG_PROGRESS:
@@ -259,8 +289,15 @@ sv_dispatch_worker(struct worker *w, const msgpack_object *obj)
 		control_push_progress(j);
 		break;
 	case MSG_PAUSED:
-		if (j->state == JOB_RUNNING)
+		/* A pause answered after a resume was sent is stale. */
+		if (w->want_pause && (j->state == JOB_RUNNING ||
+		    j->state == JOB_STARTING)) {
+			w->paused_mono = mono_ms();
 			job_set_state(j, JOB_PAUSED, now_ms());
+			log_emit(LOG_INFO, j->id, j->scope, kind_name(j->kind),
+			    "paused at page %lld and logged out of the ERP",
+			    (long long)j->progress.page);
+		}
 		break;
 	case MSG_LOG:
 		if (msg_log_unpack(obj, &l, err, sizeof err) == -1)
@@ -372,6 +409,6 @@ worker_exited(pid_t pid, int status, const struct rusage *ru)
 	j->worker = NULL;
 	j->pid = 0;
 	sv_reap_later();
-	job_set_state(j, end, now_ms());
+	sv_job_finish(j, end);
 	return 1;
 }

@@ -168,6 +168,51 @@ START_TEST(test_values)
 }
 END_TEST
 
+START_TEST(test_scheduler_keys)
+{
+	struct config	*c;
+	struct buf	 errs;
+
+	ck_assert_int_eq(parse("[supervisor]\nretry_attempts = 3\n"
+	    "retry_backoff = 5s\nretry_backoff_max = 1m\npoison_crashes = 0\n"
+	    "poison_window = 2h\ncheck_every = 10s\nhold_ttl = 90s\n"
+	    "drain_timeout = 20s\nhistory_keep = 500\n"
+	    "[customers]\nfull_every = 0\ndelta_every = 0\n", &c, &errs), 0);
+	ck_assert_int_eq(c->retry_attempts, 3);
+	ck_assert_int_eq(c->retry_backoff, 5);
+	ck_assert_int_eq(c->retry_backoff_max, 60);
+	ck_assert_int_eq(c->poison_crashes, 0);
+	ck_assert_int_eq(c->poison_window, 7200);
+	ck_assert_int_eq(c->check_every, 10);
+	ck_assert_int_eq(c->hold_ttl, 90);
+	ck_assert_int_eq(c->drain_timeout, 20);
+	ck_assert_int_eq(c->history_keep, 500);
+	ck_assert_int_eq(c->kinds[KIND_CUSTOMERS].full_every, 0);
+	config_free(c);
+	buf_free(&errs);
+	/* defaults */
+	c = config_new();
+	ck_assert_int_eq(c->retry_attempts, 5);
+	ck_assert_int_eq(c->retry_backoff, 30);
+	ck_assert_int_eq(c->retry_backoff_max, 1800);
+	ck_assert_int_eq(c->poison_crashes, 3);
+	ck_assert_int_eq(c->check_every, 60);
+	ck_assert_int_eq(c->hold_ttl, 300);
+	ck_assert_int_eq(c->history_keep, 10000);
+	config_free(c);
+	expect_error("[supervisor]\nretry_backoff = 1m\nretry_backoff_max = 30s\n",
+	    at(6), "retry_backoff_max: must not be less than retry_backoff");
+	expect_error("[supervisor]\nretry_attempts = 0\n", at(5),
+	    "retry_attempts: bad value \"0\": out of range");
+	expect_error("[supervisor]\ncheck_every = 0\n", at(5),
+	    "check_every: must be at least 1s");
+	expect_error("[supervisor]\nhold_ttl = 2d\n", at(5),
+	    "hold_ttl: must be between 1s and 1d");
+	expect_error("[supervisor]\npoison_crashes = 17\n", at(5),
+	    "poison_crashes: bad value \"17\": out of range");
+}
+END_TEST
+
 START_TEST(test_unknown_key)
 {
 	/* line 1 [erp], 2 url, 3 credentials, 4 the key */
@@ -331,6 +376,7 @@ config_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_values);
+	tcase_add_test(tc, test_scheduler_keys);
 	tcase_add_test(tc, test_unknown_key);
 	tcase_add_test(tc, test_unknown_section);
 	tcase_add_test(tc, test_bad_duration);

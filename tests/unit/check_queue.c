@@ -4,6 +4,7 @@
  * and priority order (design §5).
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,13 +113,18 @@ START_TEST(test_products_prices_never_together)
 	p = req(KIND_PRODUCTS, "*", MODE_FULL, TRIG_SCHEDULE, 0, NULL);
 	pr = req(KIND_PRICES, "*", MODE_FULL, TRIG_MANUAL, 0, NULL);
 	ck_assert_int_eq(queue_conflict(p, pr), 1);
-	/* prices has the higher trigger: it goes first, products waits */
-	ck_assert_ptr_eq(start_one(), pr);
-	ck_assert_ptr_null(start_one());
-	ck_assert_int_eq(queue_active(&q), 1);
-	finish(pr);
+	/* prices waits for a queued products, whatever its trigger */
 	ck_assert_ptr_eq(start_one(), p);
 	ck_assert_ptr_null(start_one());
+	ck_assert_int_eq(queue_active(&q), 1);
+	finish(p);
+	ck_assert_ptr_eq(start_one(), pr);
+	ck_assert_ptr_null(start_one());
+	/* products asked while prices runs: never together either */
+	p = req(KIND_PRODUCTS, "*", MODE_FULL, TRIG_MANUAL, 0, NULL);
+	ck_assert_ptr_null(start_one());
+	finish(pr);
+	ck_assert_ptr_eq(start_one(), p);
 }
 END_TEST
 
@@ -316,6 +322,90 @@ START_TEST(test_names)
 }
 END_TEST
 
+/* Random requests, starts and ends: the invariants never break. */
+START_TEST(test_invariants_random)
+{
+	static const char *scopes[] = { "a", "b", "c" };
+	struct job	*j, *k;
+	unsigned	 seed = 7;
+	int		 i, kind;
+
+	lim.max_workers = 5;
+	for (i = 0; i < 20000; i++) {
+		seed = seed * 1103515245 + 12345;
+		switch ((seed >> 16) % 4) {
+		case 0:
+		case 1:
+			kind = (int)((seed >> 8) % KIND_COUNT);
+			req((enum kind)kind, kind_per_user((enum kind)kind) ?
+			    scopes[(seed >> 4) % 3] : "*",
+			    (seed >> 3) & 1 ? MODE_FULL : MODE_DELTA,
+			    (enum job_trigger)((seed >> 5) % TRIG_COUNT),
+			    (seed >> 2) & 1, NULL);
+			break;
+		case 2:
+			start_all();
+			break;
+		default:
+			TAILQ_FOREACH(j, &q.jobs, entry)
+				if (job_state_active(j->state))
+					break;
+			if (j != NULL)
+				finish(j);
+			break;
+		}
+		TAILQ_FOREACH(j, &q.jobs, entry) {
+			if (!job_state_active(j->state))
+				continue;
+			TAILQ_FOREACH(k, &q.jobs, entry) {
+				if (k == j || !job_state_active(k->state))
+					continue;
+				/* products and prices never overlap */
+				ck_assert(!queue_conflict(j, k));
+			}
+			ck_assert_ptr_eq(queue_find_scope(&q, j->kind,
+			    j->scope, 1), j);
+		}
+		ck_assert_int_le(queue_active(&q), 5);
+		/* at most one queued per (kind, scope) */
+		TAILQ_FOREACH(j, &q.jobs, entry)
+			if (j->state == JOB_QUEUED)
+				ck_assert_ptr_eq(queue_find_scope(&q, j->kind,
+				    j->scope, 0), j);
+	}
+}
+END_TEST
+
+START_TEST(test_index_many_jobs)
+{
+	char		 name[32];
+	struct job	*j;
+	int		 i;
+
+	for (i = 0; i < 20000; i++) {
+		snprintf(name, sizeof name, "agent%d", i);
+		req(KIND_CUSTOMERS, name, MODE_DELTA, TRIG_SCHEDULE, 0, NULL);
+	}
+	for (i = 0; i < 20000; i += 2) {
+		snprintf(name, sizeof name, "agent%d", i);
+		j = queue_find_scope(&q, KIND_CUSTOMERS, name, 0);
+		ck_assert_ptr_nonnull(j);
+		ck_assert_str_eq(j->scope, name);
+		ck_assert_ptr_null(queue_find_scope(&q, KIND_ORDERS, name, -1));
+		job_set_state(j, JOB_CANCELLED, now);
+		queue_retire(&q, j);
+	}
+	queue_reap(&q);
+	ck_assert_int_eq(queue_count(&q, JOB_QUEUED), 10000);
+	ck_assert_ptr_null(queue_find_scope(&q, KIND_CUSTOMERS, "agent0", -1));
+	ck_assert_ptr_nonnull(queue_find_scope(&q, KIND_CUSTOMERS, "agent1",
+	    -1));
+	/* the oldest schedule job goes first, among thousands */
+	lim.max_workers = 1;
+	ck_assert_str_eq(start_one()->scope, "agent1");
+}
+END_TEST
+
 static Suite *
 queue_suite(void)
 {
@@ -334,6 +424,8 @@ queue_suite(void)
 	tcase_add_test(tc, test_priority_order);
 	tcase_add_test(tc, test_not_before_wake);
 	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_invariants_random);
+	tcase_add_test(tc, test_index_many_jobs);
 	suite_add_tcase(s, tc);
 	return s;
 }

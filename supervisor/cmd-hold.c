@@ -1,0 +1,66 @@
+/*
+ * cmd-hold.c — `hold {user, ttl, reason, detach}`: pause the running jobs
+ * of a user (or all jobs) at their next page boundary and start none there
+ * until released. The answer (the hold) comes only once every job in scope
+ * has paused and logged out of the ERP; pause.c sends it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "supervisor/supervisor.h"
+
+static const char *cmd_hold_args[] = {
+	"user", "ttl", "reason", "detach", NULL
+};
+
+static void
+cmd_hold_exec(struct client *c, const struct msg_req *req)
+{
+	struct hold	*h;
+	int64_t		 ttl = 0;
+	char		 user[USER_ID_MAX + 2], reason[128], d[32];
+	char		 err[PROTO_ERRLEN];
+	int		 detach = 0;
+
+	if (msg_get_str(req->args, "user", user, sizeof user, 0, err,
+	    sizeof err) == -1 ||
+	    msg_get_int(req->args, "ttl", &ttl, 0, err, sizeof err) == -1 ||
+	    msg_get_str(req->args, "reason", reason, sizeof reason, 0, err,
+	    sizeof err) == -1 ||
+	    msg_get_bool(req->args, "detach", &detach, 0, err,
+	    sizeof err) == -1) {
+		cmd_error(c, req, "hold: %s", err);
+		return;
+	}
+	if (strcmp(user, "*") == 0)
+		user[0] = '\0';
+	if (user[0] != '\0' && !user_id_valid(user)) {
+		cmd_error(c, req, "hold: invalid user id");
+		return;
+	}
+	if (ttl == 0)
+		ttl = sv.conf->hold_ttl;
+	if (ttl < 1 || ttl > SV_HOLD_TTL_MAX) {
+		cmd_error(c, req, "hold: ttl must be 1s..1d");
+		return;
+	}
+	if (sv.stopping) {
+		cmd_error(c, req, "hold: erpsyncd is stopping");
+		return;
+	}
+	h = hold_add(&sv.holds, user, reason, ttl * 1000, now_ms());
+	h->pid = c->pid;
+	h->uid = c->uid;
+	h->detach = detach;
+	h->owner = c;
+	h->req_id = req->id;
+	log_info("hold %lld asked by pid %d: user %s, ttl %s%s%s%s",
+	    (long long)h->id, (int)c->pid, user[0] != '\0' ? user : "*",
+	    duration_format(ttl, d, sizeof d), detach ? ", detached" : "",
+	    reason[0] != '\0' ? ", reason: " : "", reason);
+	sv_holds_kick();
+}
+
+const struct sv_cmd cmd_hold_entry = {
+	"hold", cmd_hold_args, cmd_hold_exec
+};

@@ -1,0 +1,46 @@
+/*
+ * ctl-release.c — `erpsyncctl release ID`: end a hold.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "supervisor/ctl.h"
+
+static int
+ctl_release_parse(struct ctl *c, int argc, char **argv)
+{
+	char	*end;
+
+	if (argc != 2)
+		return CTL_USAGE;
+	c->job = strtoll(argv[1], &end, 10);
+	if (*argv[1] == '\0' || *end != '\0' || c->job <= 0)
+		return CTL_USAGE;
+	return CTL_OK;
+}
+
+static int
+ctl_release_run(struct ctl *c)
+{
+	const msgpack_object	*d;
+	struct frame		 f;
+	int64_t			 id;
+	int			 rc;
+
+	if ((rc = ctl_connect(c)) != CTL_OK)
+		return rc;
+	id = ctl_new_id(c);
+	msg_req_begin(&f, id, "release", 1);
+	pk_kv_int(&f.pk, "id", c->job);
+	if ((rc = ctl_request(c, &f, id, NULL, &d)) != CTL_OK)
+		return rc;
+	if (c->json)
+		ctl_print_json(d);
+	else
+		printf("hold %lld released\n", (long long)ctl_int(d, "id"));
+	return CTL_OK;
+}
+
+const struct ctl_cmd ctl_release_entry = {
+	"release", "ID", ctl_release_parse, ctl_release_run
+};

@@ -1,0 +1,237 @@
+/*
+ * check_backoff.c — what happens when a run ends, with a fake clock and
+ * fixed dice: backoff grows and is capped, attempts run out, which classes
+ * are retried for which triggers, and the poison rule.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "supervisor/supervisor.h"
+
+static struct config	*conf;
+static struct queue	 q;
+static struct users	 users;
+static struct holds	 holds;
+static struct policy	 pol;
+static int64_t		 now;
+
+static void
+setup(void)
+{
+	log_init("check", LOG_LOGFMT, LOG_ERROR);
+	conf = config_new();
+	queue_init(&q, 1);
+	users_init(&users);
+	holds_init(&holds);
+	users_get(&users, "alice")->file_creds = 1;
+	pol.conf = conf;
+	pol.queue = &q;
+	pol.users = &users;
+	pol.holds = &holds;
+	now = 1800000000000LL;
+}
+
+static void
+teardown(void)
+{
+	queue_clear(&q);
+	users_clear(&users);
+	holds_clear(&holds);
+	config_free(conf);
+}
+
+static struct job *
+running(enum job_trigger t)
+{
+	struct job_req		 r;
+	enum queue_outcome	 o;
+	struct job		*j;
+
+	memset(&r, 0, sizeof r);
+	r.kind = KIND_CUSTOMERS;
+	r.scope = r.erp_user = "alice";
+	r.trigger = t;
+	r.mode = MODE_FULL;
+	j = queue_request(&q, &r, now, &o);
+	job_set_state(j, JOB_RUNNING, now);
+	j->attempts++;
+	return j;
+}
+
+static enum end_action
+fail_with(struct job *j, const char *class, int64_t *at)
+{
+	job_set_error(j, class, "boom");
+	return policy_job_ended(&pol, j, JOB_FAILED, now, 12345, at);
+}
+
+START_TEST(test_backoff_grows_and_is_capped)
+{
+	int64_t	 lo, hi, prev_hi = 0, d;
+	uint64_t rnd;
+	int	 n;
+
+	/* retry_backoff 30s, cap 30m */
+	for (n = 1; n <= 12; n++) {
+		lo = INT64_MAX, hi = 0;
+		for (rnd = 0; rnd < 5000; rnd += 7) {
+			d = backoff_ms(conf, n, rnd * 2654435761u);
+			if (d < lo)
+				lo = d;
+			if (d > hi)
+				hi = d;
+		}
+		ck_assert_int_le(hi, conf->retry_backoff_max * 1000);
+		ck_assert_int_ge(lo, prev_hi / 2);
+		if (n <= 6)	/* 30s, 60s, ..., 16m: doubling */
+			ck_assert_int_gt(hi, prev_hi);
+		prev_hi = hi;
+	}
+	ck_assert_int_ge(backoff_ms(conf, 1, 0), 15000);
+	ck_assert_int_le(backoff_ms(conf, 1, UINT64_MAX), 30000);
+	ck_assert_int_eq(backoff_ms(conf, 2, 0), 30000);
+	/* capped, jittered in [cap/2, cap] */
+	ck_assert_int_le(backoff_ms(conf, 60, UINT64_MAX), 1800000);
+	ck_assert_int_ge(backoff_ms(conf, 60, 0), 900000);
+	ck_assert_int_le(backoff_ms(conf, 1000, 99), 1800000);
+}
+END_TEST
+
+START_TEST(test_retry_until_attempts_run_out)
+{
+	struct job	*j = running(TRIG_SCHEDULE);
+	int64_t		 at, prev = 0;
+	int		 i;
+
+	for (i = 1; i < conf->retry_attempts; i++) {
+		ck_assert_int_eq(fail_with(j, "erp", &at), END_RETRY);
+		ck_assert_int_gt(at, now);
+		ck_assert_int_gt(at - now, prev);
+		prev = at - now;
+		ck_assert_ptr_nonnull(strstr(j->message, "retry"));
+		job_set_state(j, JOB_QUEUED, now);
+		job_set_state(j, JOB_RUNNING, now);
+		j->attempts++;
+	}
+	ck_assert_int_eq(fail_with(j, "erp", &at), END_FAILED);
+	ck_assert_int_eq(users_fresh(&users, KIND_CUSTOMERS, "alice")->failures,
+	    (int)conf->retry_attempts);
+}
+END_TEST
+
+START_TEST(test_classes)
+{
+	int64_t	 at;
+
+	ck_assert_int_eq(fail_with(running(TRIG_LOGIN), "auth", &at),
+	    END_FAILED);
+	queue_clear(&q), queue_init(&q, 10);
+	ck_assert_int_eq(fail_with(running(TRIG_LOGIN), "contract", &at),
+	    END_FAILED);
+	queue_clear(&q), queue_init(&q, 20);
+	ck_assert_int_eq(fail_with(running(TRIG_LOGIN), "protocol", &at),
+	    END_FAILED);
+	queue_clear(&q), queue_init(&q, 30);
+	ck_assert_int_eq(fail_with(running(TRIG_LOGIN), "busy", &at),
+	    END_RETRY);
+	queue_clear(&q), queue_init(&q, 40);
+	/* a manual sync's caller hears of ERP trouble at once */
+	ck_assert_int_eq(fail_with(running(TRIG_MANUAL), "erp", &at),
+	    END_FAILED);
+	queue_clear(&q), queue_init(&q, 50);
+	/* but a worker that died is retried whoever asked */
+	ck_assert_int_eq(fail_with(running(TRIG_MANUAL), "crashed", &at),
+	    END_RETRY);
+	ck_assert_int_eq(retry_class("stalled"), 2);
+	ck_assert_int_eq(retry_class("storage"), 1);
+	ck_assert_int_eq(retry_class("auth"), 0);
+}
+END_TEST
+
+START_TEST(test_success_and_cancel)
+{
+	struct job	*j = running(TRIG_SCHEDULE);
+	struct fresh	*f = users_fresh(&users, KIND_CUSTOMERS, "alice");
+	int64_t		 at;
+
+	f->failures = 3;
+	fresh_set_error(f, "old");
+	ck_assert_int_eq(policy_job_ended(&pol, j, JOB_CANCELLED, now, 0, &at),
+	    END_CANCELLED);
+	ck_assert_int_eq(f->failures, 3);
+	ck_assert_int_eq(policy_job_ended(&pol, j, JOB_DONE, now, 0, &at),
+	    END_DONE);
+	ck_assert_int_eq(f->failures, 0);
+	ck_assert_ptr_null(f->last_error);
+	ck_assert_int_eq(f->last_full_ok, now);
+	ck_assert_int_eq(f->last_delta_ok, 0);
+	ck_assert_int_eq(f->dirty, 1);
+}
+END_TEST
+
+START_TEST(test_poison)
+{
+	struct fresh	*f = users_fresh(&users, KIND_CUSTOMERS, "alice");
+	struct job	*j;
+	int64_t		 at;
+
+	/* 3 crashes within 1h: the third fails it for good */
+	j = running(TRIG_SCHEDULE);
+	ck_assert_int_eq(fail_with(j, "crashed", &at), END_RETRY);
+	now += 10 * 60 * 1000;
+	job_set_state(j, JOB_QUEUED, now);
+	job_set_state(j, JOB_RUNNING, now);
+	j->attempts++;
+	ck_assert_int_eq(fail_with(j, "stalled", &at), END_RETRY);
+	now += 10 * 60 * 1000;
+	job_set_state(j, JOB_QUEUED, now);
+	job_set_state(j, JOB_RUNNING, now);
+	j->attempts++;
+	ck_assert_int_eq(fail_with(j, "crashed", &at), END_POISONED);
+	ck_assert_int_eq(f->poisoned, 1);
+	ck_assert_ptr_nonnull(strstr(j->message, "poisoned"));
+
+	/* crashes further apart than the window do not add up */
+	f->poisoned = 0;
+	free(f->crashes);
+	f->crashes = NULL;
+	f->ncrashes = f->crash_head = 0;
+	ck_assert_int_eq(poison_note(f, conf, now), 0);
+	ck_assert_int_eq(poison_note(f, conf, now + 40 * 60 * 1000), 0);
+	ck_assert_int_eq(poison_note(f, conf, now + 80 * 60 * 1000), 0);
+	ck_assert_int_eq(poison_note(f, conf, now + 90 * 60 * 1000), 1);
+	/* off when poison_crashes is 0 */
+	conf->poison_crashes = 0;
+	f->poisoned = 0;
+	ck_assert_int_eq(poison_note(f, conf, now + 91 * 60 * 1000), 0);
+}
+END_TEST
+
+static Suite *
+backoff_suite(void)
+{
+	Suite	*s = suite_create("backoff");
+	TCase	*tc = tcase_create("retries");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_backoff_grows_and_is_capped);
+	tcase_add_test(tc, test_retry_until_attempts_run_out);
+	tcase_add_test(tc, test_classes);
+	tcase_add_test(tc, test_success_and_cancel);
+	tcase_add_test(tc, test_poison);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(backoff_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

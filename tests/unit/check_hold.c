@@ -1,0 +1,205 @@
+/*
+ * check_hold.c — holds with a fake clock: what a hold covers, when it may
+ * be granted, reference counting, that nothing in scope starts while held,
+ * and expiry by TTL.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "supervisor/supervisor.h"
+
+static struct queue		 q;
+static struct holds		 holds;
+static struct queue_limits	 lim;
+static int64_t			 now;
+
+static void
+setup(void)
+{
+	log_init("check", LOG_LOGFMT, LOG_ERROR);
+	queue_init(&q, 1);
+	holds_init(&holds);
+	memset(&lim, 0, sizeof lim);
+	lim.max_workers = 8;
+	lim.holds = &holds;
+	now = 1800000000000LL;
+}
+
+static void
+teardown(void)
+{
+	queue_clear(&q);
+	holds_clear(&holds);
+}
+
+static struct job *
+req(enum kind k, const char *scope)
+{
+	struct job_req		 r;
+	enum queue_outcome	 o;
+
+	memset(&r, 0, sizeof r);
+	r.kind = k;
+	r.scope = scope;
+	r.erp_user = kind_per_user(k) ? scope : "sys";
+	r.mode = MODE_FULL;
+	r.trigger = TRIG_MANUAL;
+	return queue_request(&q, &r, now, &o);
+}
+
+static int
+start_all(void)
+{
+	struct job	*j;
+	int64_t		 wake;
+	int		 n = 0;
+
+	while ((j = queue_next(&q, &lim, now, &wake)) != NULL) {
+		job_set_state(j, JOB_RUNNING, now);
+		n++;
+	}
+	return n;
+}
+
+START_TEST(test_covers)
+{
+	struct hold	*all, *alice, *sys;
+	struct job	*ca, *cb, *p;
+
+	ca = req(KIND_CUSTOMERS, "alice");
+	cb = req(KIND_CUSTOMERS, "bob");
+	p = req(KIND_PRODUCTS, "*");
+	all = hold_add(&holds, NULL, "", 1000, now);
+	alice = hold_add(&holds, "alice", "order", 1000, now);
+	sys = hold_add(&holds, "sys", "", 1000, now);
+	ck_assert(hold_covers(all, ca) && hold_covers(all, cb) &&
+	    hold_covers(all, p));
+	ck_assert(hold_covers(alice, ca) && !hold_covers(alice, cb) &&
+	    !hold_covers(alice, p));
+	/* a hold on the system user covers what logs in as it */
+	ck_assert(hold_covers(sys, p) && !hold_covers(sys, ca));
+	ck_assert_int_eq(holds_count(&holds, ca), 2);
+	ck_assert_int_eq(holds_count(&holds, p), 2);
+	ck_assert_ptr_eq(hold_find(&holds, alice->id), alice);
+	ck_assert_str_eq(alice->reason, "order");
+}
+END_TEST
+
+START_TEST(test_nothing_starts_while_held)
+{
+	struct hold	*h;
+	struct job	*ca, *cb;
+	char		 why[128];
+
+	ca = req(KIND_CUSTOMERS, "alice");
+	cb = req(KIND_CUSTOMERS, "bob");
+	h = hold_add(&holds, "alice", NULL, 1000, now);
+	ck_assert_int_eq(start_all(), 1);
+	ck_assert_int_eq(cb->state, JOB_RUNNING);
+	ck_assert_int_eq(ca->state, JOB_QUEUED);
+	ck_assert_ptr_nonnull(queue_blocked(&q, ca, &lim, why, sizeof why));
+	ck_assert_ptr_nonnull(strstr(why, "held by hold"));
+	/* nothing of alice's runs: granted at once */
+	ck_assert_int_eq(hold_ready(h, &q), 1);
+	hold_remove(&holds, h);
+	ck_assert_int_eq(start_all(), 1);
+	ck_assert_int_eq(ca->state, JOB_RUNNING);
+}
+END_TEST
+
+START_TEST(test_granted_when_all_paused)
+{
+	struct hold	*h;
+	struct job	*ca, *oa, *cb;
+
+	ca = req(KIND_CUSTOMERS, "alice");
+	oa = req(KIND_ORDERS, "alice");
+	cb = req(KIND_CUSTOMERS, "bob");
+	ck_assert_int_eq(start_all(), 3);
+	h = hold_add(&holds, "alice", NULL, 1000, now);
+	ck_assert_ptr_eq(holds_block(&holds, ca), h);
+	ck_assert_ptr_null(holds_block(&holds, cb));
+	ck_assert_int_eq(hold_ready(h, &q), 0);
+	job_set_state(ca, JOB_PAUSED, now);
+	ck_assert_int_eq(hold_ready(h, &q), 0);
+	/* a job that ends instead of pausing is fine too */
+	job_set_state(oa, JOB_DONE, now);
+	queue_retire(&q, oa);
+	ck_assert_int_eq(hold_ready(h, &q), 1);
+	/* bob runs on */
+	ck_assert_int_eq(cb->state, JOB_RUNNING);
+}
+END_TEST
+
+START_TEST(test_reference_counted)
+{
+	struct hold	*h1, *h2, *g;
+	struct job	*ca;
+
+	ca = req(KIND_CUSTOMERS, "alice");
+	start_all();
+	h1 = hold_add(&holds, "alice", NULL, 1000, now);
+	h2 = hold_add(&holds, "alice", NULL, 5000, now);
+	g = hold_add(&holds, NULL, NULL, 9000, now);
+	job_set_state(ca, JOB_PAUSED, now);
+	ck_assert_int_eq(holds_count(&holds, ca), 3);
+	hold_remove(&holds, h1);
+	ck_assert_ptr_nonnull(holds_block(&holds, ca));
+	hold_remove(&holds, g);
+	ck_assert_ptr_eq(holds_block(&holds, ca), h2);
+	hold_remove(&holds, h2);
+	/* the last one gone: the job may run again */
+	ck_assert_ptr_null(holds_block(&holds, ca));
+}
+END_TEST
+
+START_TEST(test_expiry)
+{
+	struct hold	*a, *b, *x;
+	int64_t		 wake;
+
+	a = hold_add(&holds, "alice", NULL, 2000, now);
+	b = hold_add(&holds, "bob", NULL, 5000, now);
+	ck_assert_ptr_null(holds_expired(&holds, now + 1000, &wake));
+	ck_assert_int_eq(wake, now + 2000);
+	x = holds_expired(&holds, now + 2000, &wake);
+	ck_assert_ptr_eq(x, a);
+	hold_remove(&holds, x);
+	ck_assert_ptr_null(holds_expired(&holds, now + 2000, &wake));
+	ck_assert_int_eq(wake, now + 5000);
+	ck_assert_ptr_eq(holds_expired(&holds, now + 9000, &wake), b);
+	hold_remove(&holds, b);
+	ck_assert_ptr_null(holds_expired(&holds, now + 9000, &wake));
+	ck_assert_int_eq(wake, -1);
+	ck_assert_int_eq(hold_add(&holds, NULL, NULL, 1, now)->id, 3);
+}
+END_TEST
+
+static Suite *
+hold_suite(void)
+{
+	Suite	*s = suite_create("hold");
+	TCase	*tc = tcase_create("holds");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_covers);
+	tcase_add_test(tc, test_nothing_starts_while_held);
+	tcase_add_test(tc, test_granted_when_all_paused);
+	tcase_add_test(tc, test_reference_counted);
+	tcase_add_test(tc, test_expiry);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(hold_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,386 @@
+/*
+ * check_trigger.c — the event and manual triggers of design §5 with a fake
+ * clock: thresholds per kind, what is skipped and why, coalescing outcomes,
+ * a trigger storm, the first-customers dependency and needs-login.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "supervisor/supervisor.h"
+
+#define H	(3600 * 1000LL)
+#define M	(60 * 1000LL)
+
+static struct config		*conf;
+static struct queue		 q;
+static struct users		 users;
+static struct holds		 holds;
+static struct policy		 pol;
+static struct queue_limits	 lim;
+static int64_t			 now;
+static int			 nrequests;
+
+static void
+count_requests(struct job *j, const struct job_req *r, enum queue_outcome o,
+    void *arg)
+{
+	(void)j;
+	(void)r;
+	(void)o;
+	(void)arg;
+	nrequests++;
+}
+
+static void
+setup(void)
+{
+	log_init("check", LOG_LOGFMT, LOG_ERROR);
+	conf = config_new();
+	free(conf->system_user);
+	conf->system_user = xstrdup("sys");
+	queue_init(&q, 1);
+	users_init(&users);
+	holds_init(&holds);
+	users_get(&users, "alice")->file_creds = 1;
+	users_get(&users, "bob")->file_creds = 1;
+	users_get(&users, "sys")->file_creds = 1;
+	pol.conf = conf;
+	pol.queue = &q;
+	pol.users = &users;
+	pol.holds = &holds;
+	pol.requested = count_requests;
+	lim.max_workers = 4;
+	lim.holds = &holds;
+	lim.users = &users;
+	now = 1800000000000LL;
+	nrequests = 0;
+}
+
+static void
+teardown(void)
+{
+	queue_clear(&q);
+	users_clear(&users);
+	holds_clear(&holds);
+	config_free(conf);
+}
+
+/* Mark (kind, scope) synced ago ms before now (full and delta). */
+static void
+synced(enum kind k, const char *scope, int64_t full_ago, int64_t delta_ago)
+{
+	struct fresh	*f = users_fresh(&users, k, scope);
+
+	f->first_seen = now - 30 * 24 * H;
+	f->last_full_ok = full_ago >= 0 ? now - full_ago : 0;
+	f->last_delta_ok = delta_ago >= 0 ? now - delta_ago : 0;
+}
+
+static int
+running_of(enum kind k, const char *scope)
+{
+	struct job	*j;
+	int		 n = 0;
+
+	TAILQ_FOREACH(j, &q.jobs, entry)
+		n += j->kind == k && strcmp(j->scope, scope) == 0 &&
+		    job_state_active(j->state);
+	return n;
+}
+
+static int
+queued_of(enum kind k, const char *scope)
+{
+	struct job	*j;
+	int		 n = 0;
+
+	TAILQ_FOREACH(j, &q.jobs, entry)
+		n += j->kind == k && strcmp(j->scope, scope) == 0 &&
+		    j->state == JOB_QUEUED;
+	return n;
+}
+
+static struct job *
+start_one(void)
+{
+	struct job	*j;
+	int64_t		 wake;
+
+	if ((j = queue_next(&q, &lim, now, &wake)) != NULL)
+		job_set_state(j, JOB_RUNNING, now);
+	return j;
+}
+
+/* End a running job (done or failed with class) through the policy. */
+static void
+finish(struct job *j, const char *class)
+{
+	enum job_state	 end = class == NULL ? JOB_DONE : JOB_FAILED;
+	int64_t		 at;
+
+	if (class != NULL)
+		job_set_error(j, class, "test failure");
+	if (policy_job_ended(&pol, j, end, now, 0, &at) == END_RETRY) {
+		j->not_before_ms = at;
+		job_set_state(j, JOB_QUEUED, now);
+		return;
+	}
+	job_set_state(j, end, now);
+	queue_retire(&q, j);
+	queue_reap(&q);
+}
+
+START_TEST(test_login_thresholds)
+{
+	struct trig_result	 r[KIND_COUNT];
+	int			 n;
+
+	/* last synced 3h ago > login_after 2h: both kinds queued */
+	synced(KIND_CUSTOMERS, "alice", 3 * H, 3 * H);
+	synced(KIND_ORDERS, "alice", 3 * H, 3 * H);
+	n = trigger_event(&pol, TRIG_LOGIN, "alice", -1, 0, now, r);
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(r[0].kind, KIND_CUSTOMERS);
+	ck_assert_int_eq(r[0].outcome, QUEUE_NEW);
+	ck_assert_int_eq(r[1].outcome, QUEUE_NEW);
+	ck_assert_ptr_nonnull(strstr(r[0].why, "3h ago > login_after 2h"));
+	/* within full_every: a delta run */
+	ck_assert_int_eq(queue_find(&q, r[0].job)->mode, MODE_DELTA);
+	ck_assert_int_eq(queue_find(&q, r[0].job)->trigger, TRIG_LOGIN);
+	/* customers starts first */
+	ck_assert_int_eq(start_one()->kind, KIND_CUSTOMERS);
+	ck_assert_int_eq(start_one()->kind, KIND_ORDERS);
+
+	/* synced 1h ago: nothing, and it says why */
+	synced(KIND_CUSTOMERS, "bob", 1 * H, 1 * H);
+	synced(KIND_ORDERS, "bob", 1 * H, -1);
+	n = trigger_event(&pol, TRIG_LOGIN, "bob", -1, 0, now, r);
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(r[0].outcome, QUEUE_SKIPPED);
+	ck_assert_int_eq(r[1].outcome, QUEUE_SKIPPED);
+	ck_assert_int_eq(r[0].job, 0);
+	ck_assert_ptr_nonnull(strstr(r[0].why, "fresh"));
+	ck_assert_int_eq(queue_count(&q, JOB_QUEUED), 0);
+}
+END_TEST
+
+START_TEST(test_reconnect_and_access)
+{
+	struct trig_result	 r[KIND_COUNT];
+
+	synced(KIND_CUSTOMERS, "alice", 1 * H, 1 * H);
+	synced(KIND_ORDERS, "alice", 1 * H, 20 * M);
+	/* fresh, but the client's cache is 3h old */
+	trigger_event(&pol, TRIG_RECONNECT, "alice", -1, 3 * 3600, now, r);
+	ck_assert_int_eq(r[0].outcome, QUEUE_NEW);
+	ck_assert_ptr_nonnull(strstr(r[0].why, "cache age 3h"));
+	queue_clear(&q);
+	queue_init(&q, 100);
+	trigger_event(&pol, TRIG_RECONNECT, "alice", -1, 60, now, r);
+	ck_assert_int_eq(r[0].outcome, QUEUE_SKIPPED);
+	/* orders: access_after is 10m; customers 1h */
+	trigger_event(&pol, TRIG_ACCESS, "alice", KIND_ORDERS, 0, now, r);
+	ck_assert_int_eq(r[0].outcome, QUEUE_NEW);
+	trigger_event(&pol, TRIG_ACCESS, "alice", KIND_CUSTOMERS, 0, now, r);
+	ck_assert_int_eq(r[0].outcome, QUEUE_SKIPPED);
+	/* shared kinds run as system_user, scope "*" */
+	trigger_event(&pol, TRIG_ACCESS, "alice", KIND_PRODUCTS, 0, now, r);
+	ck_assert_int_eq(r[0].outcome, QUEUE_NEW);
+	ck_assert_str_eq(queue_find(&q, r[0].job)->scope, "*");
+	ck_assert_str_eq(queue_find(&q, r[0].job)->erp_user, "sys");
+	ck_assert_int_eq(queue_find(&q, r[0].job)->mode, MODE_FULL);
+}
+END_TEST
+
+START_TEST(test_skips_say_why)
+{
+	struct trig_result	 r[KIND_COUNT];
+
+	trigger_event(&pol, TRIG_LOGIN, "carol", -1, 0, now, r);
+	ck_assert_int_eq(r[0].outcome, QUEUE_SKIPPED);
+	ck_assert_ptr_nonnull(strstr(r[0].why, "no credentials"));
+	/* a password from the login event is enough */
+	users_set_password(users_get(&users, "carol"), "pw");
+	trigger_event(&pol, TRIG_LOGIN, "carol", -1, 0, now, r);
+	ck_assert_int_eq(r[0].outcome, QUEUE_NEW);
+	ck_assert_ptr_nonnull(strstr(r[0].why, "never synced"));
+
+	users_get(&users, "bob")->needs_login = 1;
+	trigger_event(&pol, TRIG_LOGIN, "bob", -1, 0, now, r);
+	ck_assert_int_eq(r[0].outcome, QUEUE_SKIPPED);
+	ck_assert_ptr_nonnull(strstr(r[0].why, "needs a login"));
+
+	conf->kinds[KIND_ORDERS].enabled = 0;
+	trigger_event(&pol, TRIG_LOGIN, "alice", -1, 0, now, r);
+	ck_assert_int_eq(r[1].outcome, QUEUE_SKIPPED);
+	ck_assert_ptr_nonnull(strstr(r[1].why, "disabled"));
+}
+END_TEST
+
+/*
+ * Login, reconnect, the stale check, a forced manual sync and the schedule
+ * for one agent within a second: one running job per (kind, scope) and at
+ * most one follow-up.
+ */
+START_TEST(test_trigger_storm)
+{
+	struct trig_result	 r[KIND_COUNT];
+	enum queue_outcome	 o;
+	int64_t			 next;
+	struct job		*run, *f;
+
+	synced(KIND_CUSTOMERS, "alice", 4 * 24 * H, 4 * 24 * H);
+	synced(KIND_ORDERS, "alice", 4 * 24 * H, 4 * 24 * H);
+	trigger_event(&pol, TRIG_LOGIN, "alice", -1, 0, now, r);
+	ck_assert_ptr_nonnull(run = start_one());
+	now += 100;
+	trigger_event(&pol, TRIG_RECONNECT, "alice", -1, 0, now, r);
+	ck_assert_int_eq(r[0].outcome, QUEUE_ATTACHED);
+	now += 100;
+	ck_assert_int_eq(sched_tick(&pol, now, &next), 0);	/* stale too */
+	now += 100;
+	f = trigger_manual(&pol, KIND_CUSTOMERS, "alice", "alice", MODE_FULL,
+	    1, now, &o);
+	ck_assert_int_eq(o, QUEUE_FOLLOWUP);
+	now += 100;
+	trigger_manual(&pol, KIND_CUSTOMERS, "alice", "alice", MODE_FULL, 1,
+	    now, &o);
+	ck_assert_int_eq(o, QUEUE_MERGED);
+	trigger_event(&pol, TRIG_ACCESS, "alice", KIND_CUSTOMERS, 0, now, r);
+	ck_assert_int_eq(r[0].outcome, QUEUE_MERGED);
+	ck_assert_int_eq(sched_tick(&pol, now, &next), 0);
+	start_one();	/* orders starts; customers' follow-up may not */
+	ck_assert_int_eq(running_of(KIND_CUSTOMERS, "alice"), 1);
+	ck_assert_int_le(queued_of(KIND_CUSTOMERS, "alice"), 1);
+	ck_assert_int_eq(running_of(KIND_ORDERS, "alice"), 1);
+	ck_assert_int_eq(queued_of(KIND_ORDERS, "alice"), 0);
+	ck_assert_int_eq(f->trigger, TRIG_MANUAL);
+	/* the follow-up runs only after the running one ends */
+	ck_assert_ptr_null(start_one());
+	finish(run, NULL);
+	ck_assert_ptr_eq(start_one(), f);
+	ck_assert_int_eq(running_of(KIND_CUSTOMERS, "alice"), 1);
+	ck_assert_int_eq(queued_of(KIND_CUSTOMERS, "alice"), 0);
+}
+END_TEST
+
+START_TEST(test_orders_wait_first_customers)
+{
+	struct trig_result	 r[KIND_COUNT];
+	enum queue_outcome	 out;
+	struct job		*c, *o;
+
+	trigger_event(&pol, TRIG_LOGIN, "alice", -1, 0, now, r);
+	c = queue_find(&q, r[0].job);
+	o = queue_find(&q, r[1].job);
+	ck_assert_int_eq(c->mode, MODE_FULL);
+	ck_assert_ptr_eq(start_one(), c);
+	/* room to run, but orders waits for the first customers sync */
+	ck_assert_ptr_null(start_one());
+	finish(c, NULL);
+	ck_assert_ptr_eq(start_one(), o);
+
+	/* once customers succeeded, the two run together */
+	finish(o, NULL);
+	synced(KIND_CUSTOMERS, "bob", 1, 1);
+	trigger_manual(&pol, KIND_CUSTOMERS, "bob", "bob", MODE_FULL, 0, now,
+	    &out);
+	trigger_manual(&pol, KIND_ORDERS, "bob", "bob", MODE_FULL, 0, now,
+	    &out);
+	ck_assert_ptr_nonnull(start_one());
+	ck_assert_ptr_nonnull(start_one());
+}
+END_TEST
+
+START_TEST(test_delta_upgraded_when_never_full)
+{
+	enum queue_outcome	 o;
+	struct job		*j;
+
+	j = trigger_manual(&pol, KIND_CUSTOMERS, "alice", "alice", MODE_DELTA,
+	    0, now, &o);
+	ck_assert_int_eq(j->mode, MODE_FULL);
+	finish(start_one(), NULL);
+	j = trigger_manual(&pol, KIND_CUSTOMERS, "alice", "alice", MODE_DELTA,
+	    0, now, &o);
+	ck_assert_int_eq(j->mode, MODE_DELTA);
+	ck_assert_int_eq(nrequests, 2);
+}
+END_TEST
+
+START_TEST(test_auth_marks_needs_login)
+{
+	struct trig_result	 r[KIND_COUNT];
+	enum queue_outcome	 out;
+	struct config		*c1 = config_new(), *c2 = config_new();
+	struct buf		 errs;
+	struct job		*j;
+
+	synced(KIND_CUSTOMERS, "alice", 5 * H, 5 * H);
+	synced(KIND_ORDERS, "alice", 5 * H, 5 * H);
+	trigger_event(&pol, TRIG_LOGIN, "alice", -1, 0, now, r);
+	j = start_one();
+	finish(j, "auth");
+	ck_assert_int_eq(users_find(&users, "alice")->needs_login, 1);
+	ck_assert_int_eq(users_fresh(&users, KIND_CUSTOMERS, "alice")->failures,
+	    1);
+	/* no retry: the job ended */
+	ck_assert_int_eq(queued_of(KIND_CUSTOMERS, "alice"), 0);
+	queue_clear(&q);
+	queue_init(&q, 50);
+	trigger_event(&pol, TRIG_LOGIN, "alice", -1, 0, now, r);
+	ck_assert_int_eq(r[0].outcome, QUEUE_SKIPPED);
+	/* a manual sync bypasses it; its success clears it */
+	j = trigger_manual(&pol, KIND_CUSTOMERS, "alice", "alice", MODE_FULL, 0,
+	    now, &out);
+	ck_assert_ptr_eq(start_one(), j);
+	finish(j, NULL);
+	ck_assert_int_eq(users_find(&users, "alice")->needs_login, 0);
+	/* a reload clears it only when the user's password changed */
+	buf_init(&errs);
+	ck_assert_int_eq(creds_parse(c1, "a", "bob:pw1\ncarol:x\n", &errs), 0);
+	ck_assert_int_eq(creds_parse(c2, "b", "bob:pw2\ncarol:x\n", &errs), 0);
+	users_find(&users, "bob")->needs_login = 1;
+	users_get(&users, "carol")->needs_login = 1;
+	users_sync_config(&users, c1, c1);
+	ck_assert_int_eq(users_find(&users, "bob")->needs_login, 1);
+	users_sync_config(&users, c2, c1);
+	ck_assert_int_eq(users_find(&users, "bob")->needs_login, 0);
+	ck_assert_int_eq(users_find(&users, "carol")->needs_login, 1);
+	ck_assert_int_eq(users_find(&users, "alice")->file_creds, 0);
+	buf_free(&errs);
+	config_free(c1);
+	config_free(c2);
+}
+END_TEST
+
+static Suite *
+trigger_suite(void)
+{
+	Suite	*s = suite_create("trigger");
+	TCase	*tc = tcase_create("rules");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_login_thresholds);
+	tcase_add_test(tc, test_reconnect_and_access);
+	tcase_add_test(tc, test_skips_say_why);
+	tcase_add_test(tc, test_trigger_storm);
+	tcase_add_test(tc, test_orders_wait_first_customers);
+	tcase_add_test(tc, test_delta_upgraded_when_never_full);
+	tcase_add_test(tc, test_auth_marks_needs_login);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(trigger_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
