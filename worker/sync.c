@@ -892,7 +892,7 @@ static int
 sync_pages(struct sync *s)
 {
 	struct pages	*pg = s->pg;
-	int		 k, rc = 0, written, busy;
+	int		 k, rc = 0, written = 1, busy;
 	enum ctl_event	 ev;
 	char		 why[256];
 
@@ -912,6 +912,16 @@ sync_pages(struct sync *s)
 			rc = -1;
 			break;
 		}
+		/* At a page boundary (or before the first page): pause? */
+		if (written > 0) {
+			ev = report_poll(0);
+			if (ev == CTL_PAUSE && (rc = pages_pause(s, pg)) != 0)
+				break;
+			if (ev == CTL_STOP) {
+				rc = 1;
+				break;
+			}
+		}
 		pages_assign(pg);
 		busy = 0;
 		for (k = 0; k < pg->nslots; k++)
@@ -927,15 +937,6 @@ sync_pages(struct sync *s)
 		if (s->err.class != NULL ||
 		    (rc = pages_flush(s, pg, &written)) != 0) {
 			rc = -1;
-			break;
-		}
-		if (written == 0 || pg->next_write >= pg->npages)
-			continue;
-		ev = report_poll(0);
-		if (ev == CTL_PAUSE && (rc = pages_pause(s, pg)) != 0)
-			break;
-		if (ev == CTL_STOP) {
-			rc = 1;
 			break;
 		}
 	}
