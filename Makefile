@@ -88,7 +88,7 @@ $(BIN)/erpsim: $(call objs,$(SIM_SRC)) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Unit tests link the real objects of every role (archives pull only what is used).
-$(B)/tests/check_%: $(B)/tests/unit/check_%.o $(LIBWORKER) $(LIBSUPERVISOR) $(LIBCTL) $(LIBPROTO) $(LIBCOMMON)
+$(B)/tests/check_%: $(B)/tests/unit/check_%.o $(B)/tests/unit/testutil.o $(LIBWORKER) $(LIBSUPERVISOR) $(LIBCTL) $(LIBPROTO) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 

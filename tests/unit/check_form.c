@@ -9,31 +9,11 @@
 #include <string.h>
 
 #include "worker/worker.h"
+#include "tests/unit/testutil.h"
 
 #define HAND	"tests/unit/golden/hand/"
 
 /* Read a golden file whole (NUL-terminated); fails the test if missing. */
-static char *
-slurp(const char *path, size_t *lenp)
-{
-	FILE	*fp;
-	char	*data;
-	long	 len;
-
-	fp = fopen(path, "rb");
-	ck_assert_msg(fp != NULL, "cannot open %s (run from the repo root)",
-	    path);
-	ck_assert_int_eq(fseek(fp, 0, SEEK_END), 0);
-	len = ftell(fp);
-	ck_assert(len >= 0);
-	rewind(fp);
-	data = xmalloc((size_t)len + 1);
-	ck_assert_uint_eq(fread(data, 1, (size_t)len, fp), (size_t)len);
-	data[len] = '\0';
-	fclose(fp);
-	*lenp = (size_t)len;
-	return data;
-}
 
 static void
 parse_file(const char *path, struct form *f)
@@ -42,7 +22,7 @@ parse_file(const char *path, struct form *f)
 	char	*html;
 	size_t	 len;
 
-	html = slurp(path, &len);
+	html = test_slurp(path, &len);
 	ck_assert_msg(form_parse(html, len, f, err, sizeof(err)) == 0,
 	    "%s: %s", path, err);
 	free(html);
@@ -293,7 +273,7 @@ START_TEST(test_truncated)
 	char		*html;
 	size_t		 len, cut;
 
-	html = slurp(HAND "login_wrong.html", &len);
+	html = test_slurp(HAND "login_wrong.html", &len);
 	for (cut = 1; cut < len; cut += 5)
 		if (form_parse(html, cut, &f, err, sizeof(err)) == 0)
 			form_free(&f);

@@ -14,33 +14,13 @@
 #include <libxml/xmlstring.h>
 
 #include "worker/worker.h"
+#include "tests/unit/testutil.h"
 
 #define HAND	"tests/unit/golden/hand/"
 #define NBSP	"\xc2\xa0"
 #define EURO	"\xe2\x82\xac"
 
 /* Read a golden file whole (NUL-terminated); fails the test if missing. */
-static char *
-slurp(const char *path, size_t *lenp)
-{
-	FILE	*fp;
-	char	*data;
-	long	 len;
-
-	fp = fopen(path, "rb");
-	ck_assert_msg(fp != NULL, "cannot open %s (run from the repo root)",
-	    path);
-	ck_assert_int_eq(fseek(fp, 0, SEEK_END), 0);
-	len = ftell(fp);
-	ck_assert(len >= 0);
-	rewind(fp);
-	data = xmalloc((size_t)len + 1);
-	ck_assert_uint_eq(fread(data, 1, (size_t)len, fp), (size_t)len);
-	data[len] = '\0';
-	fclose(fp);
-	*lenp = (size_t)len;
-	return data;
-}
 
 /* Parse a golden file; fails the test unless it parses. */
 static void
@@ -50,7 +30,7 @@ parse_file(const char *path, struct grid *g)
 	char	*html;
 	size_t	 len;
 
-	html = slurp(path, &len);
+	html = test_slurp(path, &len);
 	ck_assert_msg(grid_parse(html, len, g, err, sizeof(err)) == 0,
 	    "%s: %s", path, err);
 	free(html);
@@ -64,7 +44,7 @@ parse_file_fails(const char *path, char *err, size_t errlen)
 	char		*html;
 	size_t		 len;
 
-	html = slurp(path, &len);
+	html = test_slurp(path, &len);
 	ck_assert_msg(grid_parse(html, len, &g, err, errlen) == -1,
 	    "%s parsed", path);
 	free(html);
@@ -691,7 +671,7 @@ START_TEST(test_truncated)
 	char		*html;
 	size_t		 len, cut, ok = 0;
 
-	html = slurp(HAND "customers_a.html", &len);
+	html = test_slurp(HAND "customers_a.html", &len);
 	for (cut = 1; cut < len; cut += 7) {
 		if (grid_parse(html, cut, &g, err, sizeof(err)) == 0) {
 			ck_assert_uint_le(g.nrows, 4);

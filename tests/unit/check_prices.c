@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "worker/worker.h"
+#include "tests/unit/testutil.h"
 
 #define NBSP	"\xc2\xa0"
 
@@ -25,28 +26,14 @@ static void
 setup(void)
 {
 	log_init("check", LOG_LOGFMT, LOG_ERROR);
-	snprintf(dir, sizeof dir, "/tmp/check_prices.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	test_tmpdir(dir, sizeof dir, "check_prices");
 	snprintf(db, sizeof db, "%s/products.db", dir);
 }
 
 static void
 teardown(void)
 {
-	char		 path[PATH_MAX + 256];
-	struct dirent	*de;
-	DIR		*d;
-
-	if ((d = opendir(dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
+	test_rmdir(dir);
 }
 
 /* Rows of a view: nrows * ncols values, all NULL to start with. */

@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "worker/worker.h"
+#include "tests/unit/testutil.h"
 
 /* delta_since */
 
@@ -135,27 +136,13 @@ static void
 setup(void)
 {
 	log_init("check", LOG_LOGFMT, LOG_ERROR);
-	snprintf(dir, sizeof dir, "/tmp/check_watermark.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	test_tmpdir(dir, sizeof dir, "check_watermark");
 }
 
 static void
 teardown(void)
 {
-	char		 path[PATH_MAX + 256];
-	struct dirent	*de;
-	DIR		*d;
-
-	if ((d = opendir(dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
+	test_rmdir(dir);
 }
 
 static char *

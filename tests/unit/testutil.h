@@ -1,0 +1,13 @@
+/*
+ * testutil.h — helpers shared by the Check suites (linked into each).
+ */
+#ifndef TESTUTIL_H
+#define TESTUTIL_H
+
+#include <stddef.h>
+
+char	*test_slurp(const char *path, size_t *lenp);
+void	 test_tmpdir(char *dir, size_t len, const char *name);
+void	 test_rmdir(const char *dir);
+
+#endif /* TESTUTIL_H */
