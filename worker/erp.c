@@ -74,6 +74,7 @@ struct erp {
 	const char	*password;	/* borrowed from the job; never logged */
 	char		*debug_dir;
 	struct buf	 body;		/* last response body */
+	struct grid_stream *gs;		/* parses a grid as it arrives */
 	long		 status;
 	char		 location[1024];
 	struct buf	 hidden;	/* view page's hidden inputs, urlencoded */
@@ -91,6 +92,8 @@ erp_write_cb(char *p, size_t size, size_t n, void *arg)
 	struct erp	*e = arg;
 
 	buf_add(&e->body, p, size * n);
+	if (e->gs != NULL)
+		grid_stream_feed(e->gs, p, size * n);
 	return size * n;
 }
 
@@ -214,6 +217,7 @@ erp_free(struct erp *e)
 			break;
 		}
 	curl_easy_cleanup(e->h);
+	grid_stream_free(e->gs);
 	buf_free(&e->body);
 	buf_free(&e->hidden);
 	if (e->post.data != NULL)
@@ -301,6 +305,10 @@ erp_send(struct erp *e)
 	int	 running;
 
 	buf_reset(&e->body);
+	/* Grids are parsed while they arrive (design.md §6), afresh per try. */
+	grid_stream_free(e->gs);
+	e->gs = e->flow == FLOW_VIEW || e->flow == FLOW_CALLBACK ?
+	    grid_stream_new() : NULL;
 	e->location[0] = '\0';
 	e->status = 0;
 	e->ebuf[0] = '\0';
@@ -498,9 +506,12 @@ static int
 erp_parse_grid(struct erp *e, const char *what)
 {
 	char	 perr[256];
+	int	 rc;
 
-	if (grid_parse(e->body.data, e->body.len, e->grid, perr,
-	    sizeof perr) == -1) {
+	rc = grid_stream_end(e->gs, e->grid, perr, sizeof perr);
+	grid_stream_free(e->gs);
+	e->gs = NULL;
+	if (rc == -1) {
 		erp_fail(e, "contract", "%s of %s: %s", what, e->view, perr);
 		return -1;
 	}

@@ -90,6 +90,16 @@ int		 grid_parse(const char *html, size_t len, struct grid *,
 void		 grid_free(struct grid *);
 const struct grid_column *grid_column(const struct grid *, const char *caption);
 
+/* gridsax.c: the grid, parsed as bytes arrive */
+struct grid_stream;
+struct grid_stream *grid_stream_new(void);
+void		 grid_stream_feed(struct grid_stream *, const char *, size_t);
+int		 grid_stream_end(struct grid_stream *, struct grid *,
+		    char *err, size_t errlen);
+void		 grid_stream_free(struct grid_stream *);
+int		 grid_parse_sax(const char *html, size_t len, struct grid *,
+		    char *err, size_t errlen);
+
 /* form.c: the login form and a page's hidden inputs */
 struct form_field {
 	char	*name;
