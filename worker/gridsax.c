@@ -2,23 +2,33 @@
  * gridsax.c — the grid control of contract §4, read as the page arrives.
  *
  * grid.c is the reference: it has libxml2 build the tree of the whole page
- * and walks it, and on a realistic page building and freeing that tree is
- * most of the worker's CPU. Here the same HTML parser runs in push mode:
- * bytes go in as libcurl hands them over and SAX callbacks keep only what
- * struct grid needs. No tree: the depths at which the grid control, the
- * part being read (header row, data row, pager) and the cell being read
- * were opened stand in for the ancestors grid.c looks at, and one buffer
- * holds the text of the cell being read. Memory is the output grid plus
- * the bytes since the last '<' (held back, see hold_add()).
+ * and walks it. Here the same HTML parser runs in push mode: bytes go in
+ * as libcurl hands them over and SAX callbacks keep only what struct grid
+ * needs. No tree: the depths at which the grid control, the part being
+ * read (header row, data row, pager) and the cell being read were opened
+ * stand in for the ancestors grid.c looks at, and one buffer holds the
+ * text of the cell being read. Memory is the output grid, libxml2's
+ * context and the bytes held back since the last place a chunk may end
+ * (hold_add()); it does not grow with the page.
  *
- * The output must be grid.c's exactly, and grid.c sees the tree libxml2's
- * tree builder makes from the pull parser's events. The push parser gives
- * the same events except in a few corners, each handled where it arises:
- * chunk boundaries inside a token, the encoding switch after invalid
- * UTF-8, a byte order mark, NUL bytes, content after </html>. The tree
- * builder adds its own rules: a depth limit, elements after the root, text
- * nodes cut at NUL. Each of these is checked against grid.c by
- * tests/unit/check_gridsax.c.
+ * The output is grid.c's, byte for byte, and grid.c reads the tree that
+ * libxml2's tree builder makes from the pull parser's events. The push
+ * parser gives the same events but for a few corners, each handled where
+ * it arises: chunk boundaries inside a token or a script (hold_add()), a
+ * comment "<!-->" (comment_cut()), a tag cut inside a quoted value and
+ * the encoding switch after invalid UTF-8 (parse()), content after
+ * </html> (gave_up()), a byte order mark (head_done()), NUL bytes
+ * (nul_ends_page()), a lone '<' or '&' at the end (last_bytes()). The tree
+ * builder adds rules of its own: a depth limit and where elements after
+ * the root go (sax_start()).
+ *
+ * Left as they are, because the two parsers read them differently
+ * whatever the chunking: a quote in a tag that quotes no attribute value
+ * (<td "class="x">: the push parser looks for the tag's end by quotes), a
+ * script or style whose text starts with an end tag or <body>
+ * (<script></td>), or holds "</script" and more letters, then "</"; a
+ * DOCTYPE in mid-page followed by "</" or "<!". tests/unit/check_gridsax.c
+ * compares the two parsers on everything else.
  */
 #include <limits.h>
 #include <stdint.h>
@@ -71,23 +81,23 @@ enum col {
 struct grid_stream {
 	htmlParserCtxtPtr	 ctx;
 	xmlCharEncodingHandlerPtr utf8;
-	struct buf		 hold;		/* bytes not yet given to libxml2 */
-	unsigned char		 head[7];	/* the first bytes, for the BOM */
+	struct buf		 hold;		/* not given to libxml2 yet */
+	unsigned char		 head[7];	/* first bytes: BOM? */
 	size_t			 nhead;
 	size_t			 total;		/* bytes fed */
 	int			 head_done;
 	int			 stopped;	/* libxml2 has seen the end */
-	int			 ended;		/* grid_stream_end() was called */
-	char			 last;		/* the last byte given to libxml2 */
+	int			 ended;		/* grid_stream_end() done */
+	char			 last;		/* last byte given libxml2 */
 
 	/* Where the events are in the tree grid.c would walk. */
 	size_t			 depth;		/* open elements */
-	size_t			 shift;		/* 1: top level hangs under root */
+	size_t			 shift;		/* 1: later tops under root */
 	int			 have_root;
-	int			 doc_other;	/* comment, PI or DTD before root */
-	int			 invisible;	/* events no longer under root */
+	int			 doc_other;	/* comment, PI, DTD first */
+	int			 invisible;	/* past the root's tree */
 	int			 halted;	/* the tree builder stopped */
-	int			 script_start;	/* last event: <script>/<style> */
+	int			 script_start;	/* last: <script>, <style> */
 
 	/* The grid control and its parts. */
 	size_t			 ngrids;
@@ -110,7 +120,7 @@ struct grid_stream {
 	char			*summary;	/* its text, once read */
 	int			 have_next;
 	int			 next_disabled;
-	size_t			 disabled;	/* outermost open dxp-disabled */
+	size_t			 disabled;	/* outer open dxp-disabled */
 
 	/* The text being read: cell_read() of grid.c, one event at a time. */
 	enum col		 col;
@@ -584,6 +594,7 @@ tree_depth(struct grid_stream *s, int nr)
 	return (size_t)nr + s->shift;
 }
 
+/* An element starts (libxml2 has pushed its name already). */
 static void
 sax_start(void *ud, const xmlChar *xname, const xmlChar **atts)
 {
@@ -617,6 +628,10 @@ sax_start(void *ud, const xmlChar *xname, const xmlChar **atts)
 		s->script_start = 1;
 }
 
+/*
+ * An element ends (libxml2 pops its name after), with any below it that
+ * libxml2 popped without a word (a start tag cut short).
+ */
 static void
 sax_end(void *ud, const xmlChar *xname)
 {
@@ -638,6 +653,7 @@ sax_end(void *ud, const xmlChar *xname)
 	close_to(s, d - 1);
 }
 
+/* Text, or the text of a script or style; none outside the root. */
 static void
 sax_text(void *ud, const xmlChar *p, int n)
 {
@@ -652,7 +668,7 @@ sax_text(void *ud, const xmlChar *p, int n)
 		text_add(s, (const char *)p, (size_t)n);
 }
 
-/* A comment or PI: a node of its own, at the top before the root. */
+/* A comment or PI: a node of its own, a document child before the root. */
 static void
 other_node(struct grid_stream *s)
 {
@@ -685,8 +701,8 @@ sax_pi(void *ud, const xmlChar *target, const xmlChar *data)
 }
 
 /*
- * A DOCTYPE, anywhere: the tree builder puts the document's DTD first,
- * before the root. It is no node in the element, so text runs go on.
+ * A DOCTYPE, anywhere: the tree builder makes the first one the
+ * document's first child, before the root.
  */
 static void
 sax_doctype(void *ud, const xmlChar *name, const xmlChar *eid,
@@ -730,8 +746,8 @@ parser_new(struct grid_stream *s)
 {
 	htmlParserCtxtPtr	 ctx;
 
-	ctx = htmlCreatePushParserCtxt((htmlSAXHandlerPtr)&sax, s, NULL, 0, NULL,
-	    XML_CHAR_ENCODING_NONE);
+	ctx = htmlCreatePushParserCtxt((htmlSAXHandlerPtr)&sax, s, NULL, 0,
+	    NULL, XML_CHAR_ENCODING_NONE);
 	if (ctx == NULL)
 		fatalx("%s: htmlCreatePushParserCtxt failed", __func__);
 	htmlCtxtUseOptions(ctx, HTML_OPTIONS);
@@ -925,7 +941,8 @@ hold_add(struct grid_stream *s, const char *p, size_t n)
 	from = s->hold.len > 8 ? s->hold.len - 8 : 0;
 	buf_add(&s->hold, p, n);
 	for (end = s->hold.len; end > from; end = at) {
-		if ((lt = memrchr(s->hold.data + from, '<', end - from)) == NULL)
+		lt = memrchr(s->hold.data + from, '<', end - from);
+		if (lt == NULL)
 			return;
 		at = (size_t)(lt - s->hold.data);
 		if (cut_ok(lt, s->hold.len - at) == 1)
@@ -1099,7 +1116,7 @@ static void
 input(struct grid_stream *s, const char *p, size_t n)
 {
 	const char	*z;
-	size_t		 k;
+	size_t		 k, c;
 
 	while (n > 0 && !s->stopped) {
 		if ((z = memchr(p, '\0', n)) == NULL) {
@@ -1108,12 +1125,19 @@ input(struct grid_stream *s, const char *p, size_t n)
 		}
 		k = (size_t)(z - p);
 		hold_add(s, p, k);
-		hold_flush(s);
-		if (s->stopped)
-			return;
-		if (nul_ends_page(s)) {
-			finish(s);
-			return;
+		/* Inside a "<!-->" comment not closed yet: a space. */
+		if ((c = comment_cut(s->hold.data, s->hold.len,
+		    s->hold.len)) < s->hold.len) {
+			parse(s, s->hold.data, c, 0);
+			buf_consume(&s->hold, c);
+		} else {
+			hold_flush(s);
+			if (s->stopped)
+				return;
+			if (nul_ends_page(s)) {
+				finish(s);
+				return;
+			}
 		}
 		buf_addc(&s->hold, '\0');
 		p = z + 1;

@@ -1,6 +1,7 @@
 #!/bin/sh
-# golden_200.sh — capture the 200-row golden pages of tests/unit/golden/erpsim/
-# (customers_l{7,11,17}_200.html, customers_l11_200_cb.html) from a running
+# golden_200.sh — capture the 200-row golden pages of
+# tests/unit/golden/erpsim/ (customers_l{7,11,17}_200.html,
+# customers_l11_200_cb.html) from a running
 # erpsim, with curl, the way tests/erpsim/golden.sh captures the small ones.
 # erpsim's randomness is seeded, so the same erpsim gives the same bytes.
 # check_gridsax compares both grid parsers on them.

@@ -50,7 +50,8 @@ golden_files(const char *dir, size_t *np)
 	size_t		 n = 0, len;
 
 	d = opendir(dir);
-	ck_assert_msg(d != NULL, "cannot open %s (run from the repo root)", dir);
+	ck_assert_msg(d != NULL, "cannot open %s (run from the repo root)",
+	    dir);
 	while ((e = readdir(d)) != NULL) {
 		len = strlen(e->d_name);
 		if (len < 5 || strcmp(e->d_name + len - 5, ".html") != 0)
@@ -452,9 +453,14 @@ START_TEST(test_nul)
 		P("\0" GRID "</table></div>"),
 		P("  \0" GRID "</table></div>"),
 		P(GRID "</table></div>\0<div class=dxgvControl_XafTheme id=H>"),
-		/* After a tag cut inside a quoted value holding '<'. */
-		P(GRID "<tr id=G_DXDataRow0><td title=\"a<b\">x</td><td>y\0z</td>"
+		/* In a comment that looks closed at once, and is not. */
+		P(GRID "<tr id=G_DXDataRow0><td></td><td>a<!--> b \0 c --> d"
+		    "</td><td>c</td></tr></table></div>"),
+		P(GRID "<tr id=G_DXDataRow0><td></td><td>a<!--> b \0 c</td>"
 		    "<td>c</td></tr></table></div>"),
+		/* After a tag cut inside a quoted value holding '<'. */
+		P(GRID "<tr id=G_DXDataRow0><td title=\"a<b\">x</td>"
+		    "<td>y\0z</td><td>c</td></tr></table></div>"),
 #undef P
 	};
 	static const size_t	 sizes[] = { 1, 3, 7, 64, 0 };
@@ -569,14 +575,14 @@ START_TEST(test_huge)
 
 	buf_init(&b);
 	buf_adds(&b, "<form><input type=hidden name=__VIEWSTATE value=\"");
-	for (i = 0; i < 2000000; i++)
+	for (i = 0; i < 1000000; i++)
 		buf_addc(&b, "ABCDEFGHabcdefgh0123456789+/"[i % 28]);
 	buf_adds(&b, "\"><div id=G class=\"");
 	for (i = 0; i < 100000; i++)
 		buf_adds(&b, "dxgv ");
 	buf_adds(&b, "dxgvControl_XafTheme\"><table><tr id=G_DXHeadersRow0>"
 	    "<td fieldname=A>A</td></tr><tr id=G_DXDataRow0><td>");
-	for (i = 0; i < 200000; i++)
+	for (i = 0; i < 100000; i++)
 		buf_adds(&b, "molto ");
 	buf_adds(&b, "</td></tr><tr id=\"G_DXDataRow");
 	for (i = 0; i < 300000; i++)
@@ -586,7 +592,7 @@ START_TEST(test_huge)
 		buf_addc(&b, 'x');
 	buf_adds(&b, "\"></td></tr></table></div></form>");
 	check_page(b.data, b.len, "huge", (const size_t[]){ 16384, 100000,
-	    0 }, 2, 9);
+	    0 }, 1, 9);
 	buf_free(&b);
 }
 END_TEST
@@ -604,9 +610,11 @@ START_TEST(test_corners)
 		"<tr id='G_DXHeadersRow0'>"
 		"<td class='dxgvHeader_XafTheme' fieldname=''>EMPTY</td>"
 		"<td class='dxgvHeader_XafTheme' fieldname='A'></td>"
-		"<td fieldname='B'>  B  <br> b <script>var x='<td>';</script></td>"
+		"<td fieldname='B'>  B  <br> b <script>var x='<td>';</script>"
+		"</td>"
 		"<th fieldname='C'>C</th></tr>"
-		"<tr id='G_DXDataRowX'><td>1<script>document.write('2')</script>"
+		"<tr id='G_DXDataRowX'><td>1<script>document.write('2')"
+		"</script>"
 		"<style>td{}</style></td>"
 		"<td><span class='CheckBoxChecked'>a</span>"
 		"<span class='CheckBoxUnchecked'>b</span></td>"
@@ -696,45 +704,52 @@ START_TEST(test_corners)
 }
 END_TEST
 
+/* Can c go on a tag name? */
+static int
+name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == ':' || c == '_' || c == '.' ||
+	    c == '-';
+}
+
 /*
  * Known differences between the push and pull parsers, whatever the
- * chunking (see the top of this file): the cases gridsax.c leaves.
+ * chunking (see the top of this file): a script or style whose text
+ * starts with "</" (not its own end), <body>, <frameset> or <noscript>;
+ * "</script" or "</style" and more letters. Mutants are made without
+ * quotes, so no stray ones.
  */
 static int
 known_difference(const char *p, size_t n)
 {
-	const char	*q, *name;
-	size_t		 k, i;
+	static const char	*raw[] = { "script", "style" };
+	const char		*q, *gt, *end = p + n;
+	size_t			 i, k;
 
-	for (i = 0; i + 2 < n; i++) {
-		if (p[i] != '<')
-			continue;
-		q = p + i + 1;
-		name = strncasecmp(q, "script", 6) == 0 ? "script" :
-		    strncasecmp(q, "style", 5) == 0 ? "style" : NULL;
-		if (name == NULL)
-			continue;
-		k = strlen(name);
-		if ((q = memchr(q, '>', n - i - 1)) == NULL)
-			continue;
-		q++;
-		if (q + 1 < p + n && q[0] == '<' && (q[1] == '/' ||
-		    strncasecmp(q + 1, "body", 4) == 0 ||
-		    strncasecmp(q + 1, "frameset", 8) == 0 ||
-		    strncasecmp(q + 1, "noscript", 8) == 0) &&
-		    strncasecmp(q + 2, name, k) != 0)
-			return 1;
+	for (q = p; q < end && (q = memchr(q, '<', (size_t)(end - q))) != NULL;
+	    q++) {
+		for (i = 0; i < nitems(raw); i++) {
+			k = strlen(raw[i]);
+			if ((size_t)(end - q) < k + 3)
+				continue;
+			/* "</script" and a letter more. */
+			if (q[1] == '/' && strncasecmp(q + 2, raw[i], k) == 0 &&
+			    name_char(q[k + 2]))
+				return 1;
+			if (strncasecmp(q + 1, raw[i], k) != 0 ||
+			    (gt = memchr(q, '>', (size_t)(end - q))) == NULL ||
+			    end - gt < 3 || gt[1] != '<')
+				continue;
+			/* A script or style whose text starts with markup. */
+			if ((gt[2] == '/' && ((size_t)(end - gt) < k + 3 ||
+			    strncasecmp(gt + 3, raw[i], k) != 0)) ||
+			    strncasecmp(gt + 2, "body", 4) == 0 ||
+			    strncasecmp(gt + 2, "frameset", 8) == 0 ||
+			    strncasecmp(gt + 2, "noscript", 8) == 0)
+				return 1;
+		}
 	}
-	for (q = p; (q = memmem(q, n - (size_t)(q - p), "</", 2)) != NULL;
-	    q++)
-		if ((strncasecmp(q + 2, "script", 6) == 0 &&
-		    (size_t)(q - p) + 8 < n && strchr("abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:_.-", q[8]) &&
-		    q[8] != '\0') || (strncasecmp(q + 2, "style", 5) == 0 &&
-		    (size_t)(q - p) + 7 < n && q[7] != '\0' && strchr("abcdefghij"
-		    "klmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:_.-",
-		    q[7])))
-			return 1;
 	return 0;
 }
 
@@ -757,7 +772,8 @@ START_TEST(test_mutations)
 		"</html>", "<html>", "<body>", "</body>", "<div>", "</div>",
 		"<SCRIPT>", "</SCRIPT", "</scr", "<img src=x>", "<input>",
 		"<li>", "<tr id=G_DXDataRow7>", "<td fieldname=Z>",
-		"<div class=dxgvControl_XafTheme id=Q>", "<b class=dxp-summary>",
+		"<div class=dxgvControl_XafTheme id=Q>",
+		"<b class=dxp-summary>",
 		"<span class=dxp-disabled>", "<img alt=Next>", "<!-- x -->",
 		"<!-->", "</html><!-- c --><div>", "\r\n",
 	};
@@ -803,7 +819,8 @@ START_TEST(test_mutations)
 			if (b.len == 0 || known_difference(b.data, b.len))
 				continue;
 			tried++;
-			snprintf(name, sizeof(name), "%s mutant %d", pages[i], m);
+			snprintf(name, sizeof(name), "%s mutant %d", pages[i],
+			    m);
 			check_page(b.data, b.len, name,
 			    (const size_t[]){ 5, 0 }, 2, seed);
 		}
@@ -1000,6 +1017,9 @@ START_TEST(test_speed)
 	int		 runs = 4;
 	void		*doc;
 
+#ifdef __SANITIZE_ADDRESS__
+	runs = 1;		/* no figure worth printing, only the checks */
+#endif
 	buf_init(&b);
 	big_page(&b, 200);
 	ck_assert_uint_gt(b.len, 400000);
