@@ -1171,6 +1171,7 @@ grid_stream_new(void)
 {
 	struct grid_stream	*s;
 
+	xmlInitParser();		/* as htmlReadMemory() does; once */
 	s = xcalloc(1, sizeof(*s));
 	buf_init(&s->hold);
 	buf_init(&s->text);

@@ -444,6 +444,8 @@ START_TEST(test_nul)
 		    "</td><td>c</td></tr></table></div>"),
 		P(GRID "<tr id=G_DXDataRow0><td></td><td>a<script>x\0</script>"
 		    "b</td><td>c</td></tr></table></div>"),
+		P(GRID "<tr id=G_DXDataRow0><td></td><td>a<script>x='</b>';\0"
+		    "</script>b</td><td>c</td></tr></table></div>"),
 		P(GRID "<tr id=G_DXDataRow0><td></td><td>a<\0/td><td>c</td>"
 		    "</tr></table></div>"),
 		P(GRID "<tr id=G_DXDataRow0><td></td><td>a</\0td><td>c</td>"
@@ -681,8 +683,8 @@ START_TEST(test_corners)
 		GRID "<tr id=G_DXDataRow0><td></td><td>a</td><td>b&",
 		GRID "<tr id=G_DXDataRow0><td></td><td>a</td><td>b</&",
 		GRID "<tr id=G_DXDataRow0><td></td><td>a</td><td title=\"b<",
-		"<!DOC",
-		"<!DOCTYPE html><!DOC",
+		"<!", "<!D", "<!DOC", "<!DOCTYP", "<!DOCTYPE html><!",
+		"<!DOCTYPE html><!DOC", "<p></p></html><!D",
 		"<", "&", "<<<>>>", "</div></table></tr>",
 		"<!-- <div class=dxgvControl_XafTheme id=G> -->",
 		"<![CDATA[<div class=dxgvControl_XafTheme id=G>]]>",
