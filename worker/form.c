@@ -39,14 +39,6 @@ attr(const xmlNode *n, const char *name)
 	return NULL;
 }
 
-static int
-ends_with(const char *s, const char *suffix)
-{
-	size_t	 n = strlen(s), m = strlen(suffix);
-
-	return n >= m && memcmp(s + n - m, suffix, m) == 0;
-}
-
 /* The next node of a depth-first walk of root's subtree. */
 static xmlNode *
 walk_next(xmlNode *n, const xmlNode *root)

@@ -100,7 +100,8 @@ class_contains(const xmlNode *n, const char *sub)
 	return (c = attr(n, "class")) != NULL && strstr(c, sub) != NULL;
 }
 
-static int
+/* Whether s ends with suffix. */
+int
 ends_with(const char *s, const char *suffix)
 {
 	size_t	 n = strlen(s), m = strlen(suffix);
@@ -159,7 +160,7 @@ text_add(struct buf *b, const char *s, int nbsp, int *pending)
 }
 
 /* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
-static size_t
+size_t
 utf8_len(const unsigned char *s, size_t n)
 {
 	size_t		 len, i;
@@ -465,7 +466,7 @@ summary_num(const char *s, int64_t *out)
 }
 
 /* "Pagina {p} di {P} ({N} elementi)" into page, pages, total. */
-static int
+int
 parse_summary(const char *s, struct grid *g)
 {
 	if (strncmp(s, "Pagina ", 7) != 0 ||

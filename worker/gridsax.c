@@ -167,13 +167,6 @@ class_contains(const char *c, const char *sub)
 	return c != NULL && strstr(c, sub) != NULL;
 }
 
-static int
-ends_with(const char *s, const char *suffix)
-{
-	size_t	 n = strlen(s), m = strlen(suffix);
-
-	return n >= m && memcmp(s + n - m, suffix, m) == 0;
-}
 
 /*
  * An attribute's value, "" for a bare one, NULL when absent. The parser
@@ -190,38 +183,6 @@ att(const xmlChar **atts, const char *name)
 	return NULL;
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t		 len, i;
-	uint32_t	 cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
 
 /* A copy of n bytes of page text, bytes that are not UTF-8 as U+FFFD. */
 static char *
@@ -1217,38 +1178,7 @@ grid_stream_feed(struct grid_stream *s, const char *data, size_t len)
 	}
 }
 
-/* "Pagina {p} di {P} ({N} elementi)" as grid.c reads it. */
-static const char *
-summary_num(const char *s, int64_t *out)
-{
-	char		 tok[32];
-	size_t		 n;
 
-	n = strcspn(s, " ");
-	if (n == 0 || n >= sizeof(tok))
-		return NULL;
-	memcpy(tok, s, n);
-	tok[n] = '\0';
-	if (parse_it_int(tok, out) == -1 || *out < 0)
-		return NULL;
-	return s + n;
-}
-
-static int
-parse_summary(const char *s, struct grid *g)
-{
-	if (strncmp(s, "Pagina ", 7) != 0 ||
-	    (s = summary_num(s + 7, &g->page)) == NULL ||
-	    strncmp(s, " di ", 4) != 0 ||
-	    (s = summary_num(s + 4, &g->pages)) == NULL ||
-	    strncmp(s, " (", 2) != 0 ||
-	    (s = summary_num(s + 2, &g->total)) == NULL ||
-	    (strcmp(s, " elementi)") != 0 && strcmp(s, " elemento)") != 0))
-		return -1;
-	if (g->total > 0 && (g->page < 1 || g->page > g->pages))
-		return -1;
-	return 0;
-}
 
 /*
  * What was read, checked in grid_parse()'s order so that a bad page gets

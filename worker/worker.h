@@ -89,6 +89,10 @@ int		 grid_parse(const char *html, size_t len, struct grid *,
 		    char *err, size_t errlen);
 void		 grid_free(struct grid *);
 const struct grid_column *grid_column(const struct grid *, const char *caption);
+/* grid.c helpers gridsax.c shares */
+size_t		 utf8_len(const unsigned char *, size_t);
+int		 ends_with(const char *, const char *suffix);
+int		 parse_summary(const char *, struct grid *);
 
 /* gridsax.c: the grid, parsed as bytes arrive */
 struct grid_stream;
