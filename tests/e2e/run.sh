@@ -16,16 +16,17 @@ for t in $tests; do
 	[ -f "$t" ] || continue
 	name=$(basename "$t" .sh)
 	start=$(date +%s)
-	if BIN="$bin" timeout 300 sh "$t" >"/tmp/e2e-$name.out" 2>&1; then
+	out=$(mktemp /tmp/e2e-$name.XXXXXX)
+	if BIN="$bin" timeout 300 sh "$t" >"$out" 2>&1; then
 		pass=$((pass + 1))
 		echo "ok   $name ($(( $(date +%s) - start ))s)"
 	else
 		fail=$((fail + 1))
 		failed="$failed $name"
 		echo "FAIL $name ($(( $(date +%s) - start ))s)"
-		sed 's/^/    /' "/tmp/e2e-$name.out" | tail -n 60
+		sed 's/^/    /' "$out" | tail -n 60
 	fi
-	rm -f "/tmp/e2e-$name.out"
+	rm -f "$out"
 done
 echo "e2e ($bin): $pass passed, $fail failed"
 [ "$fail" -eq 0 ] || { echo "failed:$failed"; exit 1; }
