@@ -6,10 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
 #include "worker/worker.h"
+
+/* How long a writer waits for another one (pages are short transactions). */
+#define STORE_BUSY_MS	30000
 
 struct store {
 	sqlite3			*db;
@@ -61,68 +66,104 @@ sql_type(enum col_type t)
 	}
 }
 
-/* Create a view's table (and what goes with it) unless it exists. */
-static int
-store_create_table(struct store *s, const struct view *v, struct wk_error *err)
+/* CREATE TABLE IF NOT EXISTS for a view's table, and what goes with it. */
+static void
+store_table_sql(struct buf *sql, const struct view *v)
 {
-	struct buf	 sql;
-	sqlite3_stmt	*st;
 	size_t		 i, key = view_key_index(v);
-	int		 rc, exists;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE "
-	    "type = 'table' AND name = ?", -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, err, "checking the schema");
-	sqlite3_bind_text(st, 1, v->table, -1, SQLITE_STATIC);
-	exists = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	if (exists)
-		return 0;
-
-	buf_init(&sql);
-	buf_addf(&sql, "CREATE TABLE %s (", v->table);
+	buf_addf(sql, "CREATE TABLE IF NOT EXISTS %s (", v->table);
 	if (v->per_user)
-		buf_adds(&sql, "user_id TEXT NOT NULL, ");
+		buf_adds(sql, "user_id TEXT NOT NULL, ");
 	for (i = 0; i < v->ncols; i++)
-		buf_addf(&sql, "%s %s%s, ", v->cols[i].column,
+		buf_addf(sql, "%s %s%s, ", v->cols[i].column,
 		    sql_type(v->cols[i].type), i == key ? " NOT NULL" : "");
 	if (v->extra_cols != NULL)
-		buf_adds(&sql, v->extra_cols);
-	buf_addf(&sql, "seen_run INTEGER NOT NULL DEFAULT 0, synced_at TEXT, "
+		buf_adds(sql, v->extra_cols);
+	buf_addf(sql, "seen_run INTEGER NOT NULL DEFAULT 0, synced_at TEXT, "
 	    "PRIMARY KEY (%s%s));", v->per_user ? "user_id, " : "", v->key);
 	if (v->extra_ddl != NULL)
-		buf_adds(&sql, v->extra_ddl);
-	rc = store_exec(s, "BEGIN", err) == -1 ||
-	    store_exec(s, sql.data, err) == -1 ||
-	    store_exec(s, "COMMIT", err) == -1 ? -1 : 0;
-	buf_free(&sql);
-	if (rc == -1)
-		(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
+		buf_adds(sql, v->extra_ddl);
 }
 
-/* _sync, and the tables of every view that lives in this database file. */
+/*
+ * _sync and the tables of every view that lives in this database file, in
+ * one write transaction of statements that are all IF NOT EXISTS: any
+ * number of workers may create a brand-new database at the same instant,
+ * and the first to get the write lock creates everything at once.
+ */
 static int
 store_schema(struct store *s, struct wk_error *err)
 {
 	const struct view	*v;
+	struct buf		 sql;
 	size_t			 i;
+	int			 rc;
 
-	if (store_exec(s,
+	buf_init(&sql);
+	buf_adds(&sql, "BEGIN IMMEDIATE;"
 	    "CREATE TABLE IF NOT EXISTS _sync ("
 	    " kind TEXT NOT NULL, user TEXT NOT NULL, run_id INTEGER NOT NULL,"
 	    " mode TEXT NOT NULL, state TEXT NOT NULL,"
 	    " next_page INTEGER NOT NULL DEFAULT 0, pages INTEGER,"
 	    " rows INTEGER NOT NULL DEFAULT 0, total INTEGER,"
 	    " started_at TEXT, finished_at TEXT, watermark TEXT, probe TEXT,"
-	    " PRIMARY KEY (kind, user));"
-	    "CREATE TEMP TABLE IF NOT EXISTS _page (k);", err) == -1)
-		return -1;
+	    " PRIMARY KEY (kind, user));");
 	for (i = 0; (v = view_at(i)) != NULL; i++)
-		if (strcmp(v->db_name, s->v->db_name) == 0 &&
-		    store_create_table(s, v, err) == -1)
+		if (strcmp(v->db_name, s->v->db_name) == 0)
+			store_table_sql(&sql, v);
+	buf_adds(&sql, "COMMIT;");
+	rc = store_exec(s, sql.data, err);
+	buf_free(&sql);
+	if (rc == -1) {
+		(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS _page (k);", err);
+}
+
+/*
+ * Switch to WAL. Changing the journal mode needs the database to itself,
+ * and SQLite may answer SQLITE_BUSY at once rather than through the busy
+ * handler when another connection is opening it too: wait and try again,
+ * for as long as the busy timeout.
+ */
+static int
+store_wal(struct store *s, struct wk_error *err)
+{
+	sqlite3_stmt	*st;
+	struct timespec	 nap;
+	const char	*mode;
+	int64_t		 deadline = mono_ms() + STORE_BUSY_MS, pause = 5;
+	int		 rc;
+
+	for (;;) {
+		if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1,
+		    &st, NULL) != SQLITE_OK)
+			return store_fail(s, err, "switching to WAL");
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			mode = (const char *)sqlite3_column_text(st, 0);
+			rc = mode != NULL && strcasecmp(mode, "wal") == 0;
+			sqlite3_finalize(st);
+			if (rc)
+				return 0;
+			wk_error_set(err, "storage", "%s: cannot switch to WAL "
+			    "(journal mode stays \"%s\"): is it on a network "
+			    "file system?", s->path, mode ? mode : "?");
 			return -1;
-	return 0;
+		}
+		sqlite3_finalize(st);
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			return store_fail(s, err, "switching to WAL");
+		if (mono_ms() >= deadline)
+			return store_fail(s, err, "switching to WAL (busy for "
+			    "too long)");
+		nap.tv_sec = 0;
+		nap.tv_nsec = (long)pause * 1000000L;
+		(void)nanosleep(&nap, NULL);
+		pause = pause * 2 > 200 ? 200 : pause * 2;
+	}
 }
 
 /* The "WHERE key = ? [AND user_id = ?]" shared by lookups. */
@@ -216,13 +257,13 @@ store_open(const char *path, const struct view *v, const char *user,
 		store_close(s);
 		return NULL;
 	}
-	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
 	if (match_register(s->db) == -1) {
 		store_fail(s, err, "registering erp_norm");
 		store_close(s);
 		return NULL;
 	}
-	if (store_exec(s, "PRAGMA journal_mode = WAL", err) == -1 ||
+	if (store_wal(s, err) == -1 ||
 	    store_exec(s, "PRAGMA synchronous = NORMAL", err) == -1 ||
 	    store_schema(s, err) == -1 || store_prepare(s, err) == -1) {
 		store_close(s);
@@ -270,11 +311,14 @@ store_begin_run(struct store *s, const char *mode, struct checkpoint *c,
 
 	memset(c, 0, sizeof c[0]);
 	snprintf(c->mode, sizeof c->mode, "%s", mode);
+	/* Read and write the checkpoint in one write transaction. */
+	if (store_exec(s, "BEGIN IMMEDIATE", err) == -1)
+		return -1;
 	if (sqlite3_prepare_v2(s->db, "SELECT run_id, mode, state, next_page,"
 	    " pages, total, watermark, probe FROM _sync WHERE kind = ?1 AND"
 	    " user = ?2",
 	    -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, err, "reading the checkpoint");
+		goto fail;
 	sqlite3_bind_text(st, 1, s->v->kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, s->user, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -298,16 +342,12 @@ store_begin_run(struct store *s, const char *mode, struct checkpoint *c,
 	}
 	sqlite3_finalize(st);
 	if (c->resumed) {
-		if (store_exec(s, "BEGIN", err) == -1)
-			return -1;
 		if (sqlite3_prepare_v2(s->db, "UPDATE _sync SET state = 'running'"
 		    " WHERE kind = ?1 AND user = ?2", -1, &st, NULL) != SQLITE_OK)
 			goto fail;
 	} else {
 		c->run_id++;
 		now_text(ts, sizeof ts);
-		if (store_exec(s, "BEGIN", err) == -1)
-			return -1;
 		if (sqlite3_prepare_v2(s->db, found ?
 		    "UPDATE _sync SET run_id = ?3, mode = ?4, state = 'running',"
 		    " next_page = 0, pages = NULL, rows = 0, total = NULL,"
@@ -329,8 +369,10 @@ store_begin_run(struct store *s, const char *mode, struct checkpoint *c,
 		goto fail;
 	}
 	sqlite3_finalize(st);
-	if (store_exec(s, "COMMIT", err) == -1)
+	if (store_exec(s, "COMMIT", err) == -1) {
+		(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
+	}
 	return s->v->run_sql ? store_exec(s, s->v->run_sql, err) : 0;
 fail:
 	store_fail(s, err, "writing the checkpoint");
