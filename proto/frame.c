@@ -27,6 +27,19 @@ frame_reader_free(struct frame_reader *fr)
 	msgpack_unpacked_destroy(&fr->un);
 }
 
+/*
+ * Overwrite the frames taken so far (one held a secret) before any later
+ * read can compact them away and leave copies behind.
+ */
+void
+frame_reader_wipe(struct frame_reader *fr)
+{
+	if (fr->off > 0)
+		explicit_bzero(fr->in.data, fr->off);
+	msgpack_unpacked_destroy(&fr->un);
+	msgpack_unpacked_init(&fr->un);
+}
+
 /* Compact consumed bytes away, keeping at most one partial frame. */
 static void
 frame_reader_compact(struct frame_reader *fr)

@@ -48,6 +48,7 @@ struct frame_reader {
 };
 void	 frame_reader_init(struct frame_reader *);
 void	 frame_reader_free(struct frame_reader *);
+void	 frame_reader_wipe(struct frame_reader *);
 void	 frame_reader_feed(struct frame_reader *, const void *, size_t);
 ssize_t	 frame_reader_read(struct frame_reader *, int fd);
 int	 frame_reader_next(struct frame_reader *, const msgpack_object **,

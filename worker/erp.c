@@ -67,6 +67,7 @@ struct erp {
 	int64_t		 retry_at;	/* mono ms; 0 = not waiting */
 	int		 in_multi;
 	char		 ebuf[CURL_ERROR_SIZE];
+	char		 bad[320];	/* how the last whole answer was malformed */
 
 	char		*base;		/* ERP base URL, no trailing slash */
 	char		 origin[512];
@@ -184,6 +185,9 @@ erp_new(struct erp_pool *p, const struct erp_config *c)
 	curl_easy_setopt(e->h, CURLOPT_HEADERDATA, e);
 	curl_easy_setopt(e->h, CURLOPT_ERRORBUFFER, e->ebuf);
 	curl_easy_setopt(e->h, CURLOPT_FOLLOWLOCATION, 0L);
+	/* Only the ERP's web server: never file://, ftp:// and the like. */
+	curl_easy_setopt(e->h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e->h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e->h, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e->h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e->h, CURLOPT_TCP_KEEPALIVE, 1L);
@@ -396,6 +400,69 @@ form_add(CURL *h, struct buf *b, const char *name, const char *value)
 	curl_free(v);
 }
 
+/*
+ * The request failed the way a network does (5xx, drop, timeout, cut
+ * answer): send it again after a backoff, within the request's budget.
+ */
+static void
+erp_retry(struct erp *e, const char *why)
+{
+	if (e->attempt >= ERP_TRIES) {
+		erp_fail(e, "erp", "the ERP at %s failed %d times (%s %s): %s",
+		    e->base, ERP_TRIES, e->is_post ? "POST" : "GET", e->url, why);
+		return;
+	}
+	log_debug("%s %s: %s; retry %d in %lld ms", e->is_post ? "POST" : "GET",
+	    e->url, why, e->attempt, (long long)e->backoff);
+	e->attempt++;
+	e->retry_at = mono_ms() + e->backoff + random() % (e->backoff / 2 + 1);
+	e->backoff = e->backoff * 2 > ERP_BACKOFF_MAX_MS ? ERP_BACKOFF_MAX_MS :
+	    e->backoff * 2;
+}
+
+/* A cut answer is a transport fault (design.md §5): retry the request. */
+static int
+erp_cut(struct erp *e)
+{
+	char	 why[128];
+
+	if (body_complete(e->body.data, e->body.len))
+		return 0;
+	snprintf(why, sizeof why, "the answer ended early (%zu bytes)",
+	    e->body.len);
+	e->bad[0] = '\0';
+	erp_retry(e, why);
+	return 1;
+}
+
+/*
+ * A whole answer that is not what the contract says. Retried once like
+ * any fault; the markup changed only when the same request fails the same
+ * way twice in a row: then class contract, and the page is saved.
+ */
+static void
+erp_malformed(struct erp *e, const char *what, const char *fmt, ...)
+    ATTR_PRINTF(3, 4);
+
+static void
+erp_malformed(struct erp *e, const char *what, const char *fmt, ...)
+{
+	char	 msg[sizeof e->bad];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (strcmp(msg, e->bad) == 0) {
+		erp_save_debug(e, what);
+		erp_fail(e, "contract", "%s", msg);
+		return;
+	}
+	log_warnx("%s; asking again", msg);
+	snprintf(e->bad, sizeof e->bad, "%s", msg);
+	erp_retry(e, msg);
+}
+
 /* A 302 to the login page: the session expired or was dropped. */
 static int
 erp_is_login_redirect(const struct erp *e)
@@ -424,17 +491,18 @@ erp_on_login_page(struct erp *e)
 		    "page", e->url, e->status);
 		return;
 	}
+	if (erp_cut(e))
+		return;
 	if (form_parse(e->body.data, e->body.len, &f, perr, sizeof perr) == -1) {
-		erp_save_debug(e, "login");
-		erp_fail(e, "contract", "the login page at %s: %s", e->url, perr);
+		erp_malformed(e, "login", "the login page at %s: %s", e->url,
+		    perr);
 		return;
 	}
 	if (f.user_field == NULL || f.password_field == NULL ||
 	    f.submit_field == NULL) {
-		erp_save_debug(e, "login");
-		erp_fail(e, "contract", "the login page at %s has no user name, "
-		    "password or logon button field", e->url);
 		form_free(&f);
+		erp_malformed(e, "login", "the login page at %s has no user "
+		    "name, password or logon button field", e->url);
 		return;
 	}
 	buf_reset(&e->post);
@@ -449,22 +517,49 @@ erp_on_login_page(struct erp *e)
 	erp_request(e, 1, HTTP_NO_RETRY_5XX, "%s/Login.aspx", e->base);
 }
 
+/*
+ * The login answer was no use (a 5xx for stale hidden fields, or cut):
+ * start over from GET, which brings fresh hidden fields, a few times.
+ */
+static void
+erp_login_again(struct erp *e, const char *why)
+{
+	if (++e->login_tries < ERP_LOGIN_TRIES) {
+		log_debug("login for %s: %s; starting over", e->user, why);
+		erp_login_page(e);
+		return;
+	}
+	erp_fail(e, "erp", "login for %s failed %d times: %s", e->user,
+	    ERP_LOGIN_TRIES, why);
+}
+
+/* The LogonErrorText of a login answer: why the ERP refused. */
+static void
+erp_login_refused(struct erp *e, const char *text)
+{
+	if (strstr(text, "sessioni") != NULL)
+		erp_fail(e, "busy", "login refused for %s: too many ERP "
+		    "sessions (\"%s\"); try again later", e->user, text);
+	else if (strstr(text, "non validi") != NULL)
+		erp_fail(e, "auth", "login refused for %s: wrong user name or "
+		    "password (\"%s\")", e->user, text);
+	else
+		erp_fail(e, "auth", "login refused for %s: \"%s\"", e->user,
+		    text);
+}
+
 /* The answer to the login form. */
 static void
 erp_on_login_post(struct erp *e)
 {
 	struct form	 f;
-	char		 perr[256];
+	char		 perr[256], why[300];
 
 	explicit_bzero(e->post.data, e->post.len);
 	if (e->status >= 500) {
-		/* Stale hidden fields or a passing 5xx: start over from GET. */
-		if (++e->login_tries < ERP_LOGIN_TRIES) {
-			erp_login_page(e);
-			return;
-		}
-		erp_fail(e, "erp", "login for %s: the ERP answered HTTP %ld %d "
-		    "times", e->user, e->status, ERP_LOGIN_TRIES);
+		snprintf(why, sizeof why, "the ERP answered HTTP %ld",
+		    e->status);
+		erp_login_again(e, why);
 	} else if (e->status >= 300 && e->status < 400) {
 		if (strstr(e->location, "Login.aspx") != NULL)
 			erp_fail(e, "erp", "login for %s bounced back to the "
@@ -474,34 +569,34 @@ erp_on_login_post(struct erp *e)
 			log_debug("logged in to %s as %s", e->base, e->user);
 			erp_end(e, ERP_OK);
 		}
-	} else if (e->status == 200) {
-		if (form_parse(e->body.data, e->body.len, &f, perr,
-		    sizeof perr) == 0 && f.error_text != NULL) {
-			if (strstr(f.error_text, "sessioni") != NULL)
-				erp_fail(e, "busy", "login refused for %s: too "
-				    "many ERP sessions (\"%s\"); try again later",
-				    e->user, f.error_text);
-			else if (strstr(f.error_text, "non validi") != NULL)
-				erp_fail(e, "auth", "login refused for %s: wrong "
-				    "user name or password (\"%s\")", e->user,
-				    f.error_text);
-			else
-				erp_fail(e, "auth", "login refused for %s: "
-				    "\"%s\"", e->user, f.error_text);
-			form_free(&f);
-		} else {
-			if (form_parse(e->body.data, e->body.len, &f, perr,
-			    sizeof perr) == 0)
-				form_free(&f);
-			erp_save_debug(e, "login-answer");
-			erp_fail(e, "contract", "login for %s: HTTP 200 without "
-			    "an error message or a redirect", e->user);
-		}
-	} else
+	} else if (e->status != 200) {
 		erp_fail(e, "erp", "login for %s: unexpected HTTP %ld", e->user,
 		    e->status);
+	} else if (!body_complete(e->body.data, e->body.len)) {
+		snprintf(why, sizeof why, "the answer ended early (%zu bytes)",
+		    e->body.len);
+		erp_login_again(e, why);
+	} else if (form_parse(e->body.data, e->body.len, &f, perr,
+	    sizeof perr) == -1 || f.error_text == NULL) {
+		if (perr[0] == '\0')
+			snprintf(perr, sizeof perr, "HTTP 200 without an error "
+			    "message or a redirect");
+		form_free(&f);
+		snprintf(why, sizeof why, "login for %s: %s", e->user, perr);
+		if (strcmp(why, e->bad) == 0) {
+			erp_save_debug(e, "login-answer");
+			erp_fail(e, "contract", "%s", why);
+			return;
+		}
+		snprintf(e->bad, sizeof e->bad, "%s", why);
+		erp_login_again(e, why);
+	} else {
+		erp_login_refused(e, f.error_text);
+		form_free(&f);
+	}
 }
 
+/* Parse the grid that arrived; -1 when it is malformed (being retried). */
 static int
 erp_parse_grid(struct erp *e, const char *what)
 {
@@ -512,7 +607,7 @@ erp_parse_grid(struct erp *e, const char *what)
 	grid_stream_free(e->gs);
 	e->gs = NULL;
 	if (rc == -1) {
-		erp_fail(e, "contract", "%s of %s: %s", what, e->view, perr);
+		erp_malformed(e, e->view, "%s of %s: %s", what, e->view, perr);
 		return -1;
 	}
 	e->fetched++;
@@ -535,9 +630,10 @@ erp_on_view(struct erp *e)
 		erp_fail(e, "erp", "GET %s answered HTTP %ld", e->url, e->status);
 		return;
 	}
+	if (erp_cut(e))
+		return;
 	if (form_parse(e->body.data, e->body.len, &f, perr, sizeof perr) == -1) {
-		erp_save_debug(e, e->view);
-		erp_fail(e, "contract", "page %s: %s", e->url, perr);
+		erp_malformed(e, e->view, "page %s: %s", e->url, perr);
 		return;
 	}
 	buf_reset(&e->hidden);
@@ -548,10 +644,8 @@ erp_on_view(struct erp *e)
 		form_add(e->h, &e->hidden, f.fields[i].name, f.fields[i].value);
 	}
 	form_free(&f);
-	if (erp_parse_grid(e, "page") == -1) {
-		erp_save_debug(e, e->view);
+	if (erp_parse_grid(e, "page") == -1)
 		return;
-	}
 	free(e->grid_id);
 	e->grid_id = xstrdup(e->grid->grid_id);
 	erp_end(e, ERP_OK);
@@ -572,9 +666,37 @@ erp_on_callback(struct erp *e)
 		    e->view, e->status);
 		return;
 	}
+	if (erp_cut(e))
+		return;
 	snprintf(what, sizeof what, "answer to %s", e->cmd);
 	if (erp_parse_grid(e, what) == 0)
 		erp_end(e, ERP_OK);
+}
+
+/*
+ * Failures only the operator can fix: retrying cannot help, so the job
+ * fails at once with class config and the key to change (design.md §5).
+ */
+static int
+erp_config_error(struct erp *e, CURLcode rc, const char *why)
+{
+	switch (rc) {
+	case CURLE_PEER_FAILED_VERIFICATION:
+		erp_fail(e, "config", "the TLS certificate of %s is not trusted "
+		    "(%s): set ca_file to the certificate (or its CA) in [erp], "
+		    "or tls_verify = no", e->origin, why);
+		return 1;
+	case CURLE_SSL_CACERT_BADFILE:
+		erp_fail(e, "config", "ca_file cannot be used to check %s (%s): "
+		    "fix ca_file in [erp]", e->origin, why);
+		return 1;
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		erp_fail(e, "config", "url %s: %s; the ERP's url in [erp] must "
+		    "be http:// or https://", e->base, why);
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 /* A request finished at the transport level: retry, or hand to the flow. */
@@ -593,23 +715,15 @@ erp_done(struct erp *e, CURLcode rc)
 	} else
 		snprintf(why, sizeof why, "%s", e->ebuf[0] ? e->ebuf :
 		    curl_easy_strerror(rc));
+	if (erp_config_error(e, rc, why))
+		return;
 	if (e->flow == FLOW_LOGOUT) {
 		log_debug("logout: %s", why);
 		e->logged_in = 0;
 		erp_end(e, ERP_OK);
 		return;
 	}
-	if (e->attempt >= ERP_TRIES) {
-		erp_fail(e, "erp", "the ERP at %s failed %d times (%s %s): %s",
-		    e->base, ERP_TRIES, e->is_post ? "POST" : "GET", e->url, why);
-		return;
-	}
-	log_debug("%s %s: %s; retry %d in %lld ms", e->is_post ? "POST" : "GET",
-	    e->url, why, e->attempt, (long long)e->backoff);
-	e->attempt++;
-	e->retry_at = mono_ms() + e->backoff + random() % (e->backoff / 2 + 1);
-	e->backoff = e->backoff * 2 > ERP_BACKOFF_MAX_MS ? ERP_BACKOFF_MAX_MS :
-	    e->backoff * 2;
+	erp_retry(e, why);
 	return;
 answer:
 	switch (e->flow) {
@@ -702,6 +816,7 @@ erp_start_login(struct erp *e)
 		e->relogins++;
 	e->logged_in = 0;
 	e->login_tries = 0;
+	e->bad[0] = '\0';
 	memset(&e->err, 0, sizeof e->err);
 	curl_easy_setopt(e->h, CURLOPT_COOKIELIST, "ALL");
 	erp_login_page(e);
@@ -713,6 +828,7 @@ erp_start_view(struct erp *e, const char *view, struct grid *g)
 {
 	free(e->view);
 	e->view = xstrdup(view);
+	e->bad[0] = '\0';
 	memset(&e->err, 0, sizeof e->err);
 	grid_free(g);
 	memset(g, 0, sizeof *g);
@@ -728,6 +844,7 @@ erp_start_callback(struct erp *e, const char *cmd, struct grid *g)
 	if (e->grid_id == NULL)
 		fatalx("erp_start_callback before the view was opened");
 	snprintf(e->cmd, sizeof e->cmd, "%s", cmd);
+	e->bad[0] = '\0';
 	memset(&e->err, 0, sizeof e->err);
 	grid_free(g);
 	memset(g, 0, sizeof *g);

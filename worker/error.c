@@ -25,7 +25,8 @@ wk_error_set(struct wk_error *e, const char *class, const char *fmt, ...)
 int
 wk_error_permanent(const struct wk_error *e)
 {
-	static const char *permanent[] = { "auth", "contract", "protocol" };
+	static const char *permanent[] = { "auth", "config", "contract",
+	    "protocol" };
 	size_t	 i;
 
 	if (e->class == NULL)

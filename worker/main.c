@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -29,6 +30,21 @@ usage(void)
 	exit(2);
 }
 
+/*
+ * The job frame brings the ERP password: no core dump, and no ptrace or
+ * /proc/PID/mem by other processes of our uid, may ever see it.
+ */
+static void
+no_core_dumps(void)
+{
+	struct rlimit	 rl = { 0, 0 };
+
+	if (setrlimit(RLIMIT_CORE, &rl) == -1)
+		fatal("setrlimit RLIMIT_CORE");
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		fatal("prctl PR_SET_DUMPABLE");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -48,6 +64,7 @@ main(int argc, char **argv)
 		usage();
 	}
 	signal(SIGPIPE, SIG_IGN);
+	no_core_dumps();
 	if (report_init(CHANNEL_FD, &job, err, sizeof err) == -1) {
 		log_warnx("cannot read the job: %s", err);
 		return WK_EXIT_PERMANENT;

@@ -134,7 +134,9 @@ report_init(int fd, struct msg_job *job, char *err, size_t errlen)
 			snprintf(err, errlen, "no job from the supervisor");
 		return -1;
 	}
-	if (msg_job_unpack(o, job, err, errlen) == -1)
+	rc = msg_job_unpack(o, job, err, errlen);
+	frame_reader_wipe(&rp.rd);	/* the frame's copy of the password */
+	if (rc == -1)
 		return -1;
 	if (job->heartbeat_ms > 0)
 		rp.heartbeat_ms = job->heartbeat_ms;

@@ -104,6 +104,9 @@ void		 grid_stream_free(struct grid_stream *);
 int		 grid_parse_sax(const char *html, size_t len, struct grid *,
 		    char *err, size_t errlen);
 
+/* cut.c: whether an answer arrived whole */
+int		 body_complete(const char *, size_t);
+
 /* form.c: the login form and a page's hidden inputs */
 struct form_field {
 	char	*name;

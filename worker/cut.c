@@ -1,0 +1,108 @@
+/*
+ * cut.c — did an answer arrive whole? A proxy that gives up sends a body
+ * cut anywhere, with a Content-Length that matches the cut, so HTTP looks
+ * fine (erp-contract.md §1). A document is whole when its root element (the
+ * first start tag: html for pages, the grid control for callbacks) is
+ * closed by an explicit end tag; what follows the end tag does not matter.
+ * Comments and the insides of script and style elements are skipped, so a
+ * "<div" in a script string does not count.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "worker/worker.h"
+
+#define TAG_MAX	16
+
+static int
+is_name_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == ':';
+}
+
+/* Whether p[0..n) starts with word (any case) followed by a non-name byte. */
+static int
+starts_word(const char *p, size_t n, const char *word)
+{
+	size_t	 w = strlen(word);
+
+	return n > w && strncasecmp(p, word, w) == 0 && !is_name_char(p[w]);
+}
+
+/* Skip past the first occurrence of what (any case), or to the end. */
+static size_t
+skip_past(const char *p, size_t n, size_t i, const char *what)
+{
+	size_t	 w = strlen(what);
+
+	for (; i + w <= n; i++)
+		if (strncasecmp(p + i, what, w) == 0)
+			return i + w;
+	return n;
+}
+
+/* Whether the end tag whose name ends at i has its '>' within the body. */
+static int
+end_tag_closed(const char *p, size_t n, size_t i)
+{
+	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
+	    p[i] == '\n'))
+		i++;
+	return i < n && p[i] == '>';
+}
+
+/*
+ * Whether the document in p[0..n) is whole: its root element was closed.
+ * An empty body, or one with no element at all, is not.
+ */
+int
+body_complete(const char *p, size_t n)
+{
+	char	 root[TAG_MAX + 1];
+	size_t	 i = 0, len, depth = 0;
+	int	 close;
+
+	root[0] = '\0';
+	while (i < n) {
+		if (p[i] != '<') {
+			i++;
+			continue;
+		}
+		if (n - i >= 4 && memcmp(p + i, "<!--", 4) == 0) {
+			i = skip_past(p, n, i + 4, "-->");
+			continue;
+		}
+		if (i + 1 < n && (p[i + 1] == '!' || p[i + 1] == '?')) {
+			i = skip_past(p, n, i + 2, ">");	/* doctype, pi */
+			continue;
+		}
+		close = i + 1 < n && p[i + 1] == '/';
+		i += close ? 2 : 1;
+		for (len = 0; i + len < n && is_name_char(p[i + len]); len++)
+			;
+		if (len == 0)
+			continue;		/* a stray '<' in text */
+		if (root[0] == '\0' && !close) {
+			if (len > TAG_MAX)
+				return 0;
+			memcpy(root, p + i, len);
+			root[len] = '\0';
+		}
+		if (!close && (starts_word(p + i, n - i, "script") ||
+		    starts_word(p + i, n - i, "style"))) {
+			i = skip_past(p, n, i, starts_word(p + i, n - i,
+			    "script") ? "</script" : "</style");
+			continue;
+		}
+		if (root[0] != '\0' && len == strlen(root) &&
+		    strncasecmp(p + i, root, len) == 0) {
+			if (!close)
+				depth++;
+			else if (depth > 0 && --depth == 0)
+				return end_tag_closed(p, n, i + len);
+		}
+		i += len;
+	}
+	return 0;
+}
