@@ -24,6 +24,7 @@ static const char *msg_names[MSG_COUNT] = {
 	[MSG_DONE] = "done",
 	[MSG_REQ] = "req",
 	[MSG_RESP] = "resp",
+	[MSG_SESSION] = "session",
 };
 
 /* The wire name of a message type. */
@@ -313,6 +314,7 @@ static const struct field job_fields[] = {
 	FBOOL(struct msg_job, tls_verify, 0),
 	FSTR(struct msg_job, ca_file, 0),
 	FSTR(struct msg_job, user_agent, 0),
+	FSTR(struct msg_job, stale, 0),
 };
 MSG_CODEC(job, MSG_JOB, struct msg_job, job_fields)
 
@@ -359,6 +361,13 @@ static const struct field done_fields[] = {
 	FSTR(struct msg_done, sweep, 0),
 };
 MSG_CODEC(done, MSG_DONE, struct msg_done, done_fields)
+
+static const struct field session_fields[] = {
+	FINT(struct msg_session, slot, 1),
+	FSTR(struct msg_session, op, 1),
+	FSTR(struct msg_session, cookies, 0),
+};
+MSG_CODEC(session, MSG_SESSION, struct msg_session, session_fields)
 
 /* Pack a message with no body: pause, resume, stop, ready, paused, heartbeat. */
 void

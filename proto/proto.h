@@ -36,6 +36,7 @@ enum msg_type {
 	MSG_DONE,
 	MSG_REQ,	/* admin client -> supervisor */
 	MSG_RESP,	/* supervisor -> admin client */
+	MSG_SESSION,	/* worker -> supervisor: an ERP session opened/closed */
 	MSG_COUNT
 };
 
@@ -113,6 +114,9 @@ struct msg_job {
 	int		 tls_verify;
 	char		 ca_file[PATH_MAX];
 	char		 user_agent[256];
+	char		 stale[16384];	/* sessions a dead worker left: cookie
+					   lines, sessions separated by an
+					   empty line; never logged */
 };
 
 struct msg_progress {
@@ -156,6 +160,17 @@ struct msg_done {
 	char		 sweep[256];	/* why nothing was deleted, or "" */
 };
 
+/*
+ * An ERP session of a worker: open (logged in; cookies as libcurl's
+ * cookie lines) or closed. The supervisor keeps them in memory only, to
+ * hand them to the next worker of that ERP user if this one dies.
+ */
+struct msg_session {
+	int64_t		 slot;		/* the worker's session number */
+	char		 op[8];		/* open close */
+	char		 cookies[4096];	/* open only; never logged */
+};
+
 struct msg_req {
 	int64_t			 id;
 	char			 cmd[32];
@@ -176,6 +191,8 @@ void	 msg_log_pack(struct frame *, const struct msg_log *);
 int	 msg_log_unpack(const msgpack_object *, struct msg_log *, char *, size_t);
 void	 msg_done_pack(struct frame *, const struct msg_done *);
 int	 msg_done_unpack(const msgpack_object *, struct msg_done *, char *, size_t);
+void	 msg_session_pack(struct frame *, const struct msg_session *);
+int	 msg_session_unpack(const msgpack_object *, struct msg_session *, char *, size_t);
 void	 msg_req_begin(struct frame *, int64_t id, const char *cmd, size_t nargs);
 int	 msg_req_unpack(const msgpack_object *, struct msg_req *, char *, size_t);
 void	 msg_resp_begin(struct frame *, int64_t id, int ok);

@@ -472,6 +472,15 @@ int		 spawn_worker(const char *path, int64_t memlimit, pid_t *,
 /* worker.c: one running job's process and channel */
 enum worker_kill { WK_NONE = 0, WK_STOPPING, WK_TERM, WK_KILL };
 
+/* sessions.c: the ERP sessions workers hold (cookies in memory only) */
+struct erp_sess {
+	int64_t			 slot;
+	char			 erp_user[USER_ID_MAX + 1];
+	char			*cookies;	/* owned; a secret */
+	TAILQ_ENTRY(erp_sess)	 entry;
+};
+TAILQ_HEAD(erp_sessq, erp_sess);
+
 struct worker {
 	pid_t			 pid;
 	struct job		*job;		/* not owned */
@@ -494,9 +503,16 @@ struct worker {
 	int64_t			 next_step_mono;	/* stop->TERM->KILL */
 	char			 fail_class[16];	/* we killed it */
 	char			 fail_msg[512];
+	struct erp_sessq	 sessions;	/* logged in, not yet out */
 	TAILQ_ENTRY(worker)	 entry;
 };
 TAILQ_HEAD(workerq, worker);
+
+int		 sessions_update(struct worker *, const struct msg_session *,
+		    char *err, size_t errlen);
+void		 sessions_orphan(struct worker *);
+size_t		 sessions_take(const char *erp_user, char *, size_t);
+void		 sessions_clear(struct erp_sessq *);
 
 int		 worker_start(struct job *, char *err, size_t errlen);
 void		 worker_free(struct worker *);

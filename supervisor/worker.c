@@ -61,6 +61,7 @@ worker_send_job(struct worker *w, int fd, const char *password, char *err,
 	struct msg_hello	 h;
 	struct msg_job		 m;
 	struct frame		 f;
+	size_t			 n;
 	int			 rc;
 
 	memset(&h, 0, sizeof h);
@@ -93,8 +94,14 @@ worker_send_job(struct worker *w, int fd, const char *password, char *err,
 	m.tls_verify = c->tls_verify;
 	snprintf(m.ca_file, sizeof m.ca_file, "%s", c->ca_file);
 	snprintf(m.user_agent, sizeof m.user_agent, "%s", c->user_agent);
+	if ((n = sessions_take(j->erp_user, m.stale, sizeof m.stale)) > 0)
+		log_emit(LOG_INFO, j->id, j->scope, kind_name(j->kind),
+		    "handing %zu ERP session%s of %s left by a dead worker to "
+		    "pid %d to log out", n, n == 1 ? "" : "s", j->erp_user,
+		    (int)w->pid);
 	msg_job_pack(&f, &m);
 	explicit_bzero(m.password, sizeof m.password);
+	explicit_bzero(m.stale, sizeof m.stale);
 	rc = frame_end(&f, err, errlen);
 	/* Written directly, so no copy of the password sits in a buffer. */
 	if (rc == 0 && (rc = write_all(fd, f.sb.data, f.sb.size)) == -1)
@@ -128,6 +135,7 @@ worker_start(struct job *j, char *err, size_t errlen)
 		return -1;
 
 	w = xcalloc(1, sizeof *w);
+	TAILQ_INIT(&w->sessions);
 	w->pid = pid;
 	w->job = j;
 	j->error_class[0] = j->message[0] = '\0';
@@ -160,6 +168,7 @@ void
 worker_free(struct worker *w)
 {
 	chan_free(w->chan);
+	sessions_clear(&w->sessions);
 	if (w->timer != NULL)
 		event_free(w->timer);
 	free(w);
@@ -242,6 +251,7 @@ sv_dispatch_worker(struct worker *w, const msgpack_object *obj)
 	struct job		*j = w->job;
 	struct msg_progress	 p;
 	struct msg_log		 l;
+	struct msg_session	 sess;
 	enum msg_type		 t;
 	char			 err[PROTO_ERRLEN];
 
@@ -306,6 +316,12 @@ sv_dispatch_worker(struct worker *w, const msgpack_object *obj)
 			sv_log_relay(j, &l);
 		break;
 	case MSG_HEARTBEAT:
+		break;
+	case MSG_SESSION:
+		if (msg_session_unpack(obj, &sess, err, sizeof err) == -1 ||
+		    sessions_update(w, &sess, err, sizeof err) == -1)
+			worker_protocol(w, "bad session: %s", err);
+		explicit_bzero(&sess, sizeof sess);
 		break;
 	case MSG_DONE:
 		if (msg_done_unpack(obj, &j->result, err, sizeof err) == -1)
@@ -403,6 +419,7 @@ worker_exited(pid_t pid, int status, const struct rusage *ru)
 	    w->signo != 0 ? "signal" : "code", w->signo != 0 ? w->signo :
 	    w->status);
 	end = worker_outcome(w);
+	sessions_orphan(w);
 	chan_close(w->chan);
 	evtimer_del(w->timer);
 	w->dead = 1;

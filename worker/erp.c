@@ -43,11 +43,13 @@ struct erp_pool {
 	CURLM		*m;
 	struct erp	**sess;
 	size_t		 n;
+	int		 next_id;
 };
 
 struct erp {
 	CURL		*h;
 	struct erp_pool	*pool;
+	int		 id;		/* the session's number in this worker */
 	erp_done_fn	 on_done;	/* called when a flow ends, or NULL */
 	void		*on_done_arg;
 	enum erp_flow	 flow;
@@ -160,6 +162,7 @@ erp_new(struct erp_pool *p, const struct erp_config *c)
 
 	e = xcalloc(1, sizeof *e);
 	e->pool = p;
+	e->id = p->next_id++;
 	p->sess = xreallocarray(p->sess, p->n + 1, sizeof *p->sess);
 	p->sess[p->n++] = e;
 	e->result = ERP_OK;
@@ -300,6 +303,64 @@ erp_save_debug(struct erp *e, const char *what)
 		log_warn("writing %s", path);
 	close(fd);
 	log_warnx("the page is saved in %s", path);
+}
+
+/*
+ * Tell the supervisor this session is open (with its cookies) or closed,
+ * so that the sessions of a worker that dies without logging out can be
+ * logged out by the next one (design.md §5). Copies are wiped.
+ */
+static void
+erp_tell_session(struct erp *e)
+{
+	struct msg_session	 m;
+	struct curl_slist	*cl = NULL, *i;
+	size_t			 len = 0, n;
+
+	memset(&m, 0, sizeof m);
+	m.slot = e->id;
+	snprintf(m.op, sizeof m.op, "%s", e->logged_in ? "open" : "close");
+	if (e->logged_in &&
+	    curl_easy_getinfo(e->h, CURLINFO_COOKIELIST, &cl) == CURLE_OK) {
+		for (i = cl; i != NULL; i = i->next) {
+			n = strlen(i->data);
+			if (len + n + 2 > sizeof m.cookies) {
+				log_warnx("session %d: cookies too long to hand "
+				    "over", e->id);
+				break;
+			}
+			memcpy(m.cookies + len, i->data, n);
+			len += n;
+			m.cookies[len++] = '\n';
+			explicit_bzero(i->data, n);
+		}
+		m.cookies[len] = '\0';
+		curl_slist_free_all(cl);
+	}
+	report_session(&m);
+	explicit_bzero(&m, sizeof m);
+}
+
+/*
+ * Take over a session a dead worker left logged in (its cookie lines), so
+ * that erp_start_logout can end it. It counts as ours from now on.
+ */
+void
+erp_adopt(struct erp *e, const char *cookies)
+{
+	char	*copy, *line, *next;
+
+	copy = xstrdup(cookies);
+	for (line = copy; line != NULL && *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (*line != '\0')
+			curl_easy_setopt(e->h, CURLOPT_COOKIELIST, line);
+	}
+	explicit_bzero(copy, strlen(cookies));
+	free(copy);
+	e->logged_in = 1;
+	erp_tell_session(e);
 }
 
 /* Hand the current request to the multi handle. */
@@ -567,6 +628,7 @@ erp_on_login_post(struct erp *e)
 		else {
 			e->logged_in = 1;
 			log_debug("logged in to %s as %s", e->base, e->user);
+			erp_tell_session(e);
 			erp_end(e, ERP_OK);
 		}
 	} else if (e->status != 200) {
@@ -720,6 +782,7 @@ erp_done(struct erp *e, CURLcode rc)
 	if (e->flow == FLOW_LOGOUT) {
 		log_debug("logout: %s", why);
 		e->logged_in = 0;
+		erp_tell_session(e);
 		erp_end(e, ERP_OK);
 		return;
 	}
@@ -735,6 +798,7 @@ answer:
 		break;
 	case FLOW_LOGOUT:
 		e->logged_in = 0;
+		erp_tell_session(e);
 		curl_easy_setopt(e->h, CURLOPT_COOKIELIST, "ALL");
 		erp_end(e, ERP_OK);
 		break;

@@ -235,3 +235,19 @@ report_done(const struct msg_done *d)
 	report_send(&f);
 	log_set_sink(NULL, NULL);
 }
+
+/* An ERP session opened or closed (its cookies: a secret, wiped here). */
+void
+report_session(const struct msg_session *m)
+{
+	struct frame	 f;
+
+	msg_session_pack(&f, m);
+	if (frame_end(&f, NULL, 0) == 0 && rp.fd != -1 && !rp.broken) {
+		if (write_all(rp.fd, f.sb.data, f.sb.size) == -1)
+			rp.broken = 1;
+		rp.last_sent = mono_ms();
+	}
+	explicit_bzero(f.sb.data, f.sb.size);
+	frame_free(&f);
+}

@@ -377,13 +377,8 @@ sync_probe(struct sync *s, char *out, size_t len, int64_t *total)
 				return -1;
 			continue;
 		}
-		if (rc == -1) {
-			if (strcmp(s->err.class, "contract") != 0)
-				return -1;
-			snprintf(why, sizeof why, "%.200s", s->err.msg);
-			memset(&s->err, 0, sizeof s->err);
-			continue;
-		}
+		if (rc == -1)
+			return -1;	/* cut answers were retried in erp.c */
 		if (sync_need_field(s, s->erp, &s->g, "MODIFIEDDATETIME") == -1)
 			return -1;
 		if (sync_check_filter(s, &s->g, why, sizeof why) != NULL) {
@@ -619,14 +614,6 @@ slot_advance(struct sync *s, struct pages *pg, struct slot *sl)
 			log_warnx("session %d: %s; going on with fewer sessions",
 			    (int)(sl - pg->slot), err.msg);
 			sl->state = SL_OFF;
-			return 0;
-		}
-		if (sl->state == SL_FETCH && strcmp(err.class, "contract") == 0 &&
-		    ++sl->tries <= PAGE_RETRIES) {
-			/* Maybe a cut response: read the page again. */
-			log_warnx("page %lld: %s; reading it again",
-			    (long long)sl->page + 1, err.msg);
-			slot_fetch(sl, sl->page);
 			return 0;
 		}
 		wk_error_set(&s->err, err.class, "%s", err.msg);
@@ -1018,6 +1005,47 @@ sync_free(struct sync *s)
 	erp_pool_free(s->pool);
 }
 
+/*
+ * Log out the sessions a dead worker of this ERP user left behind (the
+ * supervisor hands over their cookies), all at once, before logging in:
+ * on an ERP with a session limit they would otherwise lock us out.
+ */
+static void
+sync_logout_stale(struct sync *s)
+{
+	struct erp	*e[16];
+	char		*copy, *block, *next;
+	size_t		 n = 0, i;
+	int		 busy;
+
+	if (s->job->stale[0] == '\0')
+		return;
+	copy = xstrdup(s->job->stale);
+	for (block = copy; block != NULL && *block != '\0' && n < nitems(e);
+	    block = next) {
+		if ((next = strstr(block, "\n\n")) != NULL) {
+			*next = '\0';
+			next += 2;
+		}
+		e[n] = erp_new(s->pool, &s->ec);
+		erp_adopt(e[n], block);
+		erp_start_logout(e[n]);
+		n++;
+	}
+	explicit_bzero(copy, strlen(s->job->stale));
+	free(copy);
+	log_info("logging out %zu ERP session%s a dead worker left", n,
+	    n == 1 ? "" : "s");
+	do {
+		for (i = 0, busy = 0; i < n; i++)
+			busy += erp_busy(e[i]);
+		if (busy > 0)
+			(void)erp_pool_run(s->pool, 1000);
+	} while (busy > 0);
+	for (i = 0; i < n; i++)
+		erp_free(e[i]);
+}
+
 /* Run the job; fills d. Returns the worker's exit code. */
 int
 sync_run(const struct msg_job *job, struct msg_done *d)
@@ -1074,6 +1102,7 @@ sync_run(const struct msg_job *job, struct msg_done *d)
 	s.erp = erp_new(s.pool, &s.ec);
 	s.max_relogins = 20;
 	s.nsessions = job->sessions > 1 ? (int)job->sessions : 1;
+	sync_logout_stale(&s);
 	if (sync_connect(&s) == -1)
 		goto out;
 	if (s.full && sync_probe_start(&s) == -1)

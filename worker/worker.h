@@ -189,6 +189,7 @@ enum ctl_event	 report_poll(int timeout_ms);
 void		 report_done(const struct msg_done *);
 void		 report_paused(void);
 void		 report_ready(void);
+void		 report_session(const struct msg_session *);
 
 /* erp.c: ERP sessions (libcurl), K of them driven by one pool */
 struct erp;
@@ -210,6 +211,7 @@ void		 erp_pool_free(struct erp_pool *);
 int		 erp_pool_run(struct erp_pool *, int timeout_ms);
 struct erp	*erp_new(struct erp_pool *, const struct erp_config *);
 void		 erp_free(struct erp *);
+void		 erp_adopt(struct erp *, const char *cookies);
 void		 erp_set_done(struct erp *, erp_done_fn, void *);
 int		 erp_busy(const struct erp *);
 int		 erp_result(const struct erp *, struct wk_error *);

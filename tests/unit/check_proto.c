@@ -192,6 +192,7 @@ union anymsg {
 	struct msg_log		 log;
 	struct msg_done		 done;
 	struct msg_req		 req;
+	struct msg_session	 session;
 };
 
 /* Unpack o as type t; -2 for types that have no unpack function. */
@@ -214,13 +215,16 @@ unpack_as(enum msg_type t, const msgpack_object *o, union anymsg *m,
 		return msg_done_unpack(o, &m->done, err, errlen);
 	case MSG_REQ:
 		return msg_req_unpack(o, &m->req, err, errlen);
+	case MSG_SESSION:
+		return msg_session_unpack(o, &m->session, err, errlen);
 	default:
 		return -2;
 	}
 }
 
 static const enum msg_type unpackable[] = {
-	MSG_HELLO, MSG_ERROR, MSG_JOB, MSG_PROGRESS, MSG_LOG, MSG_DONE, MSG_REQ
+	MSG_HELLO, MSG_ERROR, MSG_JOB, MSG_PROGRESS, MSG_LOG, MSG_DONE, MSG_REQ,
+	MSG_SESSION
 };
 
 static const enum msg_type empty_types[] = {
@@ -322,6 +326,17 @@ sample_done(struct msg_done *m)
 	strcpy(m->sweep, "run was partial");
 }
 
+static void
+sample_session(struct msg_session *m)
+{
+	memset(m, 0, sizeof *m);
+	m->slot = 2;
+	strcpy(m->op, "open");
+	strcpy(m->cookies, "127.0.0.1\tFALSE\t/\tFALSE\t0\t"
+	    "ASP.NET_SessionId\tabc\n#HttpOnly_127.0.0.1\tFALSE\t/\t"
+	    "FALSE\t0\t.ASPXAUTH\tDEF0");
+}
+
 /* Pack a valid frame of any type. */
 static void
 pack_sample(enum msg_type t, struct frame *f)
@@ -352,6 +367,10 @@ pack_sample(enum msg_type t, struct frame *f)
 	case MSG_DONE:
 		sample_done(&m.done);
 		msg_done_pack(f, &m.done);
+		break;
+	case MSG_SESSION:
+		sample_session(&m.session);
+		msg_session_pack(f, &m.session);
 		break;
 	case MSG_REQ:
 		msg_req_begin(f, 9, "status", 2);
@@ -392,6 +411,9 @@ pack_as(enum msg_type t, struct frame *f, const union anymsg *m)
 		break;
 	case MSG_DONE:
 		msg_done_pack(f, &m->done);
+		break;
+	case MSG_SESSION:
+		msg_session_pack(f, &m->session);
 		break;
 	case MSG_REQ:
 		msg_req_begin(f, m->req.id, m->req.cmd,

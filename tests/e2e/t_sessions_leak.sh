@@ -1,0 +1,63 @@
+#!/bin/sh
+# Killed workers must not leak ERP sessions (regression: on an ERP allowing
+# 2 sessions per user, after 3 workers were SIGKILLed mid-sync the next sync
+# failed at once with "login refused for agent1: too many ERP sessions").
+# Each worker tells erpsyncd its sessions; when one dies without logging
+# out, the next job of that ERP user logs those sessions out first.
+. "$(dirname "$0")/lib.sh"
+
+# Sessions never expire by themselves here, as on a real ERP within its
+# 20 minutes: only a logout frees them.
+start_sim --customers 3000 --seed 17 --latency 20 --max-sessions 2 --session-idle 0
+PAGE_SIZE=20 write_conf "retry_backoff = 1s
+retry_backoff_max = 1s
+retry_attempts = 10
+poison_crashes = 0"
+for k in customers orders; do
+	printf '[%s]\nfull_every = 0\ndelta_every = 0\nstale_after = 0\n' "$k"
+done >>"$T/erpsync.conf"
+printf '[products]\nenabled = no\n[prices]\nenabled = no\n' >>"$T/erpsync.conf"
+start_daemon
+
+jf() {
+	ctl --json jobs -n 100 | python3 -c 'import json,sys
+d=json.load(sys.stdin); j=[x for x in d["jobs"] if x["id"]==int(sys.argv[1])]
+print(j[0].get(sys.argv[2],"") if j else "")' "$1" "$2"
+}
+state_is() { [ "$(jf "$1" state)" = "$2" ]; }
+running_past() { [ "$(jf "$1" state)" = running ] && [ "$(jf "$1" page)" -ge "$2" ]; }
+
+ctl --json sync customers --user agent1 >"$T/s.json" || fail "sync"
+job=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$T/s.json")
+# Three workers of the same job, each killed mid-sync: every attempt is a
+# new worker (the job is retried after a crash) with the page it reached
+# checkpointed, so each kill waits for a page further on.
+page=3
+for round in 1 2 3; do
+	wait_for 60 running_past "$job" "$page" ||
+		fail "round $round: job $job not running past page $page: $(jf "$job" state) $(jf "$job" message)"
+	pid=$(jf "$job" pid)
+	[ "${pid:-0}" -gt 1 ] || fail "round $round: no worker pid"
+	kill -KILL "$pid"
+	wait_for 10 sh -c "! kill -0 $pid 2>/dev/null" || fail "worker $pid survived SIGKILL"
+	note "round $round: worker $pid killed past page $page"
+	page=$((page + 3))
+done
+wait_for 120 state_is "$job" done ||
+	fail "job $job did not end done after 3 killed workers: $(jf "$job" state): $(jf "$job" message)"
+compare customers "$T/data/customers-agent1.db" agent1 || fail "agent1 differs"
+
+# A fresh sync logs in at once, and ends exact.
+ctl sync customers --user agent1 --full --wait >"$T/final.out" 2>&1 ||
+	fail "the sync after 3 killed workers failed: $(tail -n 3 "$T/final.out")"
+compare customers "$T/data/customers-agent1.db" agent1 || fail "agent1 differs after the final sync"
+
+# The schedule of the test says why: 3 workers died logged in, and the ERP
+# allows 2 sessions, so only handing their sessions over can explain it.
+handed=$(grep -c 'handing 1 ERP session of agent1 left by a dead worker' "$T/erpsyncd.log")
+[ "$handed" -eq 3 ] || fail "erpsyncd handed over $handed leaked sessions, want 3"
+busy=$(sim_stat logins_busy)
+[ "$busy" -eq 0 ] || fail "the ERP refused $busy logins as too many sessions"
+[ "$(sim_stat sessions.agent1)" -le 1 ] || fail "agent1 still has $(sim_stat sessions.agent1) ERP sessions after the last sync logged out"
+grep -qE 'ASP.NET_SessionId|ASPXAUTH' "$T"/*.log && fail "a session cookie appears in a log"
+note "ok: 3 leaked sessions handed over and logged out; $(sim_stat logouts) logouts"
