@@ -359,6 +359,7 @@ static const struct field done_fields[] = {
 	FINT(struct msg_done, fetched, 0),
 	FSTR(struct msg_done, watermark, 0),
 	FSTR(struct msg_done, sweep, 0),
+	FINT(struct msg_done, resumed_from, 0),
 };
 MSG_CODEC(done, MSG_DONE, struct msg_done, done_fields)
 

@@ -87,6 +87,45 @@ store_table_sql(struct buf *sql, const struct view *v)
 }
 
 /*
+ * Columns _sync gained after databases were first made: a run's counts
+ * across its attempts (a resumed run reports the whole run). Added inside
+ * the schema transaction, so no two workers add one twice.
+ */
+static const char *const sync_counts[] = {
+	"inserted", "updated", "unchanged", "skipped", "resumed_from"
+};
+
+static int
+store_migrate(struct store *s, struct wk_error *err)
+{
+	sqlite3_stmt	*st;
+	struct buf	 sql;
+	size_t		 i;
+	int		 have[nitems(sync_counts)] = { 0 }, rc = 0;
+	const char	*name;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA table_info(_sync)", -1, &st,
+	    NULL) != SQLITE_OK)
+		return store_fail(s, err, "reading the _sync columns");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(st, 1);
+		for (i = 0; name != NULL && i < nitems(sync_counts); i++)
+			if (strcmp(name, sync_counts[i]) == 0)
+				have[i] = 1;
+	}
+	sqlite3_finalize(st);
+	buf_init(&sql);
+	for (i = 0; i < nitems(sync_counts); i++)
+		if (!have[i])
+			buf_addf(&sql, "ALTER TABLE _sync ADD COLUMN %s INTEGER "
+			    "NOT NULL DEFAULT 0;", sync_counts[i]);
+	if (sql.len > 0)
+		rc = store_exec(s, sql.data, err);
+	buf_free(&sql);
+	return rc;
+}
+
+/*
  * _sync and the tables of every view that lives in this database file, in
  * one write transaction of statements that are all IF NOT EXISTS: any
  * number of workers may create a brand-new database at the same instant,
@@ -101,8 +140,7 @@ store_schema(struct store *s, struct wk_error *err)
 	int			 rc;
 
 	buf_init(&sql);
-	buf_adds(&sql, "BEGIN IMMEDIATE;"
-	    "CREATE TABLE IF NOT EXISTS _sync ("
+	buf_adds(&sql, "CREATE TABLE IF NOT EXISTS _sync ("
 	    " kind TEXT NOT NULL, user TEXT NOT NULL, run_id INTEGER NOT NULL,"
 	    " mode TEXT NOT NULL, state TEXT NOT NULL,"
 	    " next_page INTEGER NOT NULL DEFAULT 0, pages INTEGER,"
@@ -112,8 +150,10 @@ store_schema(struct store *s, struct wk_error *err)
 	for (i = 0; (v = view_at(i)) != NULL; i++)
 		if (strcmp(v->db_name, s->v->db_name) == 0)
 			store_table_sql(&sql, v);
-	buf_adds(&sql, "COMMIT;");
-	rc = store_exec(s, sql.data, err);
+	rc = store_exec(s, "BEGIN IMMEDIATE", err) == -1 ||
+	    store_exec(s, sql.data, err) == -1 ||
+	    store_migrate(s, err) == -1 ||
+	    store_exec(s, "COMMIT", err) == -1 ? -1 : 0;
 	buf_free(&sql);
 	if (rc == -1) {
 		(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -230,7 +270,9 @@ store_prepare(struct store *s, struct wk_error *err)
 	    " VALUES (?1)", -1, &s->pagekey, NULL) != SQLITE_OK)
 		rc = -1;
 	if (rc == 0 && sqlite3_prepare_v2(s->db,
-	    "UPDATE _sync SET next_page = ?1, pages = ?2, rows = rows + ?3"
+	    "UPDATE _sync SET next_page = ?1, pages = ?2, rows = rows + ?3,"
+	    " inserted = inserted + ?6, updated = updated + ?7,"
+	    " unchanged = unchanged + ?8, skipped = skipped + ?9"
 	    " WHERE kind = ?4 AND user = ?5", -1, &s->ckpt, NULL) != SQLITE_OK)
 		rc = -1;
 	buf_free(&b);
@@ -315,8 +357,8 @@ store_begin_run(struct store *s, const char *mode, struct checkpoint *c,
 	if (store_exec(s, "BEGIN IMMEDIATE", err) == -1)
 		return -1;
 	if (sqlite3_prepare_v2(s->db, "SELECT run_id, mode, state, next_page,"
-	    " pages, total, watermark, probe FROM _sync WHERE kind = ?1 AND"
-	    " user = ?2",
+	    " pages, total, watermark, probe, rows, inserted, updated,"
+	    " unchanged, skipped FROM _sync WHERE kind = ?1 AND user = ?2",
 	    -1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_text(st, 1, s->v->kind, -1, SQLITE_STATIC);
@@ -335,6 +377,11 @@ store_begin_run(struct store *s, const char *mode, struct checkpoint *c,
 			if (sqlite3_column_text(st, 7) != NULL)
 				snprintf(c->probe, sizeof c->probe, "%s",
 				    (const char *)sqlite3_column_text(st, 7));
+			c->base.seen = sqlite3_column_int64(st, 8);
+			c->base.inserted = sqlite3_column_int64(st, 9);
+			c->base.updated = sqlite3_column_int64(st, 10);
+			c->base.unchanged = sqlite3_column_int64(st, 11);
+			c->base.skipped = sqlite3_column_int64(st, 12);
 		}
 		if (sqlite3_column_text(st, 6) != NULL)
 			snprintf(c->watermark, sizeof c->watermark, "%s",
@@ -342,8 +389,9 @@ store_begin_run(struct store *s, const char *mode, struct checkpoint *c,
 	}
 	sqlite3_finalize(st);
 	if (c->resumed) {
-		if (sqlite3_prepare_v2(s->db, "UPDATE _sync SET state = 'running'"
-		    " WHERE kind = ?1 AND user = ?2", -1, &st, NULL) != SQLITE_OK)
+		if (sqlite3_prepare_v2(s->db, "UPDATE _sync SET state = 'running',"
+		    " resumed_from = next_page WHERE kind = ?1 AND user = ?2", -1,
+		    &st, NULL) != SQLITE_OK)
 			goto fail;
 	} else {
 		c->run_id++;
@@ -351,7 +399,8 @@ store_begin_run(struct store *s, const char *mode, struct checkpoint *c,
 		if (sqlite3_prepare_v2(s->db, found ?
 		    "UPDATE _sync SET run_id = ?3, mode = ?4, state = 'running',"
 		    " next_page = 0, pages = NULL, rows = 0, total = NULL,"
-		    " probe = NULL,"
+		    " probe = NULL, inserted = 0, updated = 0, unchanged = 0,"
+		    " skipped = 0, resumed_from = 0,"
 		    " started_at = ?5, finished_at = NULL"
 		    " WHERE kind = ?1 AND user = ?2" :
 		    "INSERT INTO _sync (kind, user, run_id, mode, state,"
@@ -556,6 +605,10 @@ store_write_page(struct store *s, const struct checkpoint *c,
 	sqlite3_bind_int64(s->ckpt, 3, (int64_t)nrows);
 	sqlite3_bind_text(s->ckpt, 4, s->v->kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s->ckpt, 5, s->user, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s->ckpt, 6, add.inserted);
+	sqlite3_bind_int64(s->ckpt, 7, add.updated);
+	sqlite3_bind_int64(s->ckpt, 8, add.unchanged);
+	sqlite3_bind_int64(s->ckpt, 9, add.skipped);
 	if (step_done(s->ckpt) == -1)
 		goto fail;
 	if (store_exec(s, "COMMIT", err) == -1)

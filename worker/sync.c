@@ -1085,10 +1085,14 @@ sync_run(const struct msg_job *job, struct msg_done *d)
 	if (store_begin_run(s.st, s.full ? "full" : "delta", &s.ck, &s.err) == -1)
 		goto out;
 	sync_plan(&s);
-	if (s.ck.resumed)
-		log_info("resuming run %lld at page %lld of %lld",
-		    (long long)s.ck.run_id, (long long)s.ck.next_page + 1,
-		    (long long)s.ck.pages);
+	s.pc = s.ck.base;	/* counts are the whole run's, across attempts */
+	if (s.ck.resumed) {
+		d->resumed_from = s.ck.next_page + 1;
+		log_info("resuming run %lld at page %lld of %lld (%lld rows "
+		    "read before)", (long long)s.ck.run_id,
+		    (long long)s.ck.next_page + 1, (long long)s.ck.pages,
+		    (long long)s.ck.base.seen);
+	}
 
 	s.ec.url = job->url;
 	s.ec.user = job->erp_user;

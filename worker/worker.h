@@ -233,6 +233,13 @@ void		 erp_save_debug(struct erp *, const char *what);
 
 /* store.c: one SQLite database, one page per transaction */
 struct store;
+struct page_counts {
+	int64_t		 seen;
+	int64_t		 inserted;
+	int64_t		 updated;
+	int64_t		 unchanged;
+	int64_t		 skipped;
+};
 struct checkpoint {
 	int64_t		 run_id;
 	char		 mode[8];
@@ -242,13 +249,7 @@ struct checkpoint {
 	int		 resumed;
 	char		 watermark[32];	/* of the last successful delta or full */
 	char		 probe[80];	/* newest records at run start (sync.c) */
-};
-struct page_counts {
-	int64_t		 seen;
-	int64_t		 inserted;
-	int64_t		 updated;
-	int64_t		 unchanged;
-	int64_t		 skipped;
+	struct page_counts base;	/* the run's counts before this attempt */
 };
 struct store	*store_open(const char *path, const struct view *,
 		    const char *user, struct wk_error *);

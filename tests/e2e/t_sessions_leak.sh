@@ -46,6 +46,11 @@ done
 wait_for 120 state_is "$job" done ||
 	fail "job $job did not end done after 3 killed workers: $(jf "$job" state): $(jf "$job" message)"
 compare customers "$T/data/customers-agent1.db" agent1 || fail "agent1 differs"
+# The run's rows are the whole run's, across its 4 attempts (regression:
+# sync --wait and jobs reported only the last attempt's rows).
+want=$(sim_stat rows.customers.agent1)
+[ "$(jf "$job" rows)" = "$want" ] || fail "job $job reports $(jf "$job" rows) rows, the run read $want"
+[ "$(jf "$job" inserted)" = "$want" ] || fail "job $job reports $(jf "$job" inserted) inserted, want $want"
 
 # A fresh sync logs in at once, and ends exact.
 ctl sync customers --user agent1 --full --wait >"$T/final.out" 2>&1 ||
