@@ -87,7 +87,10 @@ route_erp(struct ctx *c)
 	c->akind = answer_kind(c, &view);
 	c->fault = fault_roll(c->akind, &c->draw);
 	reply_fault(c->rep, c->akind, c->draw);
-	/* A cut reply shows the new state, so it always happened. */
+	/*
+	 * A truncated or cut reply shows the new state, so it happened; a
+	 * drop or a fail happened or not as the schedule's hash says.
+	 */
 	c->apply = c->fault == F_NONE || c->fault == F_TRUNC ||
 	    c->fault == F_CUT || (c->draw >> 63) != 0;
 	switch (c->akind) {
