@@ -12,6 +12,9 @@ CC      ?= cc
 PKGS     = libevent sqlite3 libcurl msgpack libxml-2.0 inih zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Only erpsim speaks TLS (--tls-cert); nothing else links OpenSSL.
+SIM_TLS_CFLAGS := $(shell pkg-config --cflags libevent_openssl openssl 2>/dev/null)
+SIM_TLS_LIBS   := $(shell pkg-config --libs libevent_openssl openssl 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 
@@ -83,9 +86,10 @@ $(BIN)/erpsyncctl: $(B)/supervisor/ctl-main.o $(LIBCTL) $(LIBPROTO) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(call objs,$(SIM_SRC)): CFLAGS += $(SIM_TLS_CFLAGS)
 $(BIN)/erpsim: $(call objs,$(SIM_SRC)) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SIM_TLS_LIBS) $(LDLIBS)
 
 # Unit tests link the real objects of every role (archives pull only what is used).
 $(B)/tests/check_%: $(B)/tests/unit/check_%.o $(B)/tests/unit/testutil.o $(LIBWORKER) $(LIBSUPERVISOR) $(LIBCTL) $(LIBPROTO) $(LIBCOMMON)

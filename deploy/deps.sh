@@ -4,7 +4,8 @@
 set -eu
 
 pkgs="build-essential pkg-config libevent-dev libsqlite3-dev libcurl4-openssl-dev
-libmsgpack-dev libxml2-dev libinih-dev check sqlite3 curl python3 procps util-linux"
+libmsgpack-dev libxml2-dev libinih-dev libssl-dev check sqlite3 curl python3 procps
+util-linux openssl"
 
 missing=""
 for p in $pkgs; do

@@ -7,7 +7,7 @@ BIN=${BIN:-bin}
 REPO=${REPO:-$(cd "$(dirname "$0")/../.." && pwd)}
 case "$BIN" in /*) ;; *) BIN="$REPO/$BIN" ;; esac
 T=$(mktemp -d /tmp/erpsync-e2e.XXXXXX)
-SIM_PID="" DAEMON_PID=""
+SIM_PID="" DAEMON_PID="" SIM_CA=""
 TEST_NAME=$(basename "$0" .sh)
 
 note() { printf '%s: %s\n' "$TEST_NAME" "$*"; }
@@ -112,13 +112,47 @@ ctl() { "$BIN/erpsyncctl" -s "$T/sock" "$@"; }
 
 # compare KIND DB [USER]: the database equals erpsim's dump.
 compare() {
-	python3 "$REPO/tests/e2e/compare.py" "$ORIGIN" "$@"
+	env ${SIM_CA:+SSL_CERT_FILE="$SIM_CA"} \
+	    python3 "$REPO/tests/e2e/compare.py" "$ORIGIN" "$@"
 }
 
-# sim_stat KEY: a number from /_sim/stats (dotted path into the JSON).
+# sim_stat KEY: a number from /_sim/stats (dotted path into the JSON; a
+# key that itself holds dots, such as faults' "cut.login_page", is found
+# too: faults.cut.login_page).
 sim_stat() {
-	python3 -c 'import json,sys,urllib.request
+	env ${SIM_CA:+SSL_CERT_FILE="$SIM_CA"} python3 -c 'import json,sys,urllib.request
 d=json.load(urllib.request.urlopen(sys.argv[1]+"/_sim/stats"))
-for k in sys.argv[2].split("."): d=d.get(k,0) if isinstance(d,dict) else 0
+ks=sys.argv[2].split(".")
+while ks:
+    if not isinstance(d,dict): d=0; break
+    for n in range(len(ks),0,-1):
+        k=".".join(ks[:n])
+        if k in d: d=d[k]; ks=ks[n:]; break
+    else: d=0; break
 print(d)' "$ORIGIN" "$1"
+}
+
+# sim_curl ARGS...: curl that trusts erpsim's certificate under start_sim_tls.
+sim_curl() { curl ${SIM_CA:+--cacert "$SIM_CA"} "$@"; }
+
+# make_cert DIR: a self-signed certificate for 127.0.0.1 (DIR/cert.pem,
+# DIR/key.pem), for erpsim --tls-cert and the worker's ca_file.
+make_cert() {
+	mkdir -p "$1"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+	    -nodes -days 2 -subj "/CN=127.0.0.1" \
+	    -addext "subjectAltName=IP:127.0.0.1" \
+	    -keyout "$1/key.pem" -out "$1/cert.pem" >>"$T/openssl.log" 2>&1 ||
+		fail "openssl could not make a certificate in $1"
+}
+
+# start_sim_tls [ERPSIM FLAGS...]: start_sim serving HTTPS with a fresh
+# self-signed certificate; ORIGIN and URL are https://127.0.0.1:PORT...,
+# SIM_CA the certificate (sim_stat, compare and sim_curl trust it).
+start_sim_tls() {
+	[ -s "$T/tls/cert.pem" ] || make_cert "$T/tls"
+	start_sim --tls-cert "$T/tls/cert.pem" --tls-key "$T/tls/key.pem" "$@"
+	SIM_CA=$T/tls/cert.pem
+	ORIGIN="https://127.0.0.1:$PORT"
+	URL="$ORIGIN/Archibald"
 }

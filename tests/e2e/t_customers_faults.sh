@@ -16,6 +16,23 @@ for f in fail drop truncate expire reset; do
 	n=$(sim_stat "faults.$f")
 	note "faults.$f = $n"
 done
-[ "$(sim_stat faults.reset)" -gt 0 ] || fail "erpsim injected no filter reset: the test proves nothing"
-[ "$(sim_stat faults.fail)" -gt 0 ] || fail "erpsim injected no 5xx: the test proves nothing"
+# Every fault fired because the schedule says so (tests/erpsim/README.md):
+# of the first n requests a fault is offered, floor(n*rate + phase) are
+# faulted, the first at i < ceil(1/rate). The sync reads 57 pages of 100,
+# the 56 after the first through a callback that navigates (GB|PN) and was
+# carried out with "Tutti i clienti" on; retries only add requests.
+# drop-rate 0.03 is offered every callback: the first among the first 34.
+[ "$(sim_stat faults.drop.callback)" -ge 1 ] || fail "erpsim dropped no callback: the schedule says it must"
+# fail-rate 0.05 is offered the callbacks not dropped: at most 2 of the
+# first 56 (floor(56*0.03 + phase)), so 54 or more, and the first fail is
+# among the first 20.
+[ "$(sim_stat faults.fail.callback)" -ge 1 ] || fail "erpsim injected no 5xx: the schedule says it must"
+# truncate-rate 0.03 is offered the callbacks neither dropped nor failed:
+# at least 54 - 3 (floor(54*0.05 + phase)) = 51; the first among 34.
+[ "$(sim_stat faults.truncate.callback)" -ge 1 ] || fail "erpsim truncated no callback: the schedule says it must"
+# reset-rate 0.1 is offered the 56 navigations or more: floor(56*0.1) = 5.
+[ "$(sim_stat faults.reset)" -ge 5 ] || fail "only $(sim_stat faults.reset) filter resets: the schedule says at least 5"
+# expire-every 25: the worker logs in again only when the ERP ends its
+# session, and the job makes more than 57 authenticated requests.
+[ "$(sim_stat faults.expire)" -ge 1 ] || fail "no session expired: the job's session made 26 requests"
 note "ok"

@@ -16,6 +16,21 @@ compare customers "$T/data/customers-agent1.db" agent1 || fail "not exact with 3
 sessions=$(sim_stat logins_ok)
 note "erpsim saw $sessions logins"
 [ "$sessions" -ge 3 ] || fail "only $sessions ERP sessions: the job did not use 3"
+# The faults fired because the schedule says so (tests/erpsim/README.md):
+# of the first n requests a fault is offered, floor(n*rate + phase) are
+# faulted, the first at i < ceil(1/rate). The job navigates (GB|PN, carried
+# out, "Tutti i clienti" on) to the 56 pages after the first, or more.
+# drop-rate 0.02 is offered every callback: the first among 50.
+[ "$(sim_stat faults.drop.callback)" -ge 1 ] || fail "erpsim dropped no callback: the schedule says it must"
+# fail-rate 0.03 is offered the callbacks not dropped (54 or more): the
+# first among 34.
+[ "$(sim_stat faults.fail.callback)" -ge 1 ] || fail "erpsim failed no callback: the schedule says it must"
+# reset-rate 0.05 is offered the 56 navigations: floor(56*0.05) = 2.
+[ "$(sim_stat faults.reset)" -ge 2 ] || fail "only $(sim_stat faults.reset) filter resets: the schedule says at least 2"
+# expire-every 15: the worker opens a session again only when the ERP ends
+# one; 3 sessions that never expire serve at most 45 requests, fewer than
+# the 57 pages.
+[ "$(sim_stat faults.expire)" -ge 1 ] || fail "no session expired in 57 pages over 3 sessions"
 
 # The ERP allows 2 sessions per user: the job goes on with 2.
 curl -sf "$ORIGIN/_sim/faults?max-sessions=2&fail-rate=0&drop-rate=0&expire-every=0&reset-rate=0" >/dev/null || fail "faults"

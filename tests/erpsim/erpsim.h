@@ -191,21 +191,30 @@ struct user {
 
 struct faultconf {
 	int64_t		 latency_ms;
-	double		 fail, drop, trunc, reset;
+	double		 fail, drop, trunc, cut, reset;
 	unsigned	 expire_every;
 	unsigned	 max_sessions;
 	char		 drop_col[SIM_FIELDMAX]; /* fieldname grids omit, "" = none */
 };
 
-enum fault { F_NONE, F_FAIL, F_DROP, F_TRUNC };
+/*
+ * Faults of the schedule (fault.c). The numbers are part of the schedule's
+ * hash, documented in README.md: do not renumber.
+ */
+enum fault { F_NONE, F_DROP, F_FAIL, F_TRUNC, F_CUT, F_RESET, F_COUNT };
+
+/* Kinds of ERP answer, each with its own fault counters (numbers hashed). */
+enum akind { A_LOGIN_PAGE, A_LOGIN_POST, A_LOGOUT, A_DEFAULT, A_PAGE,
+    A_CALLBACK, A_OTHER, A_COUNT };
 
 struct stats {
 	uint64_t	 requests, erp_requests, sim_requests;
 	uint64_t	 logins_ok, logins_failed, logins_busy, logins_stale;
 	uint64_t	 logouts, redirects, bad_commands, not_found;
 	uint64_t	 pages, callbacks;
-	uint64_t	 f_fail, f_drop, f_trunc, f_reset, f_expire, f_idle;
+	uint64_t	 f_fail, f_drop, f_trunc, f_cut, f_reset, f_expire, f_idle;
 	uint64_t	 f_delayed;
+	uint64_t	 f_kind[F_COUNT][A_COUNT];	/* faults suffered */
 	uint64_t	 churns, m_insert, m_update, m_delete;
 };
 
@@ -220,6 +229,8 @@ struct simconf {
 	unsigned	 churn;
 	size_t		 viewstate_bytes;
 	char		*port_file;
+	char		*tls_cert;	/* both set: serve HTTPS */
+	char		*tls_key;
 	int		 verbose;
 };
 
@@ -234,7 +245,8 @@ struct sim {
 	int			 sysuser;
 	struct table		*tables[K_COUNT][SIM_MAXUSERS];
 	struct layout		 layout;
-	struct rng		 rt;		/* faults, session ids, salts */
+	struct rng		 rt;		/* session ids, salts */
+	uint64_t		 fsched[F_COUNT][A_COUNT]; /* schedule counters */
 	struct rng		 mut;		/* mutations */
 	struct stats		 stats;
 	int64_t			 next_custid, next_account, next_order;
@@ -269,6 +281,8 @@ struct ctx {
 	struct form		 query;
 	struct form		 body;
 	enum fault		 fault;
+	enum akind		 akind;
+	uint64_t		 draw;		/* the fault's per-request hash */
 	int			 apply;		/* carry out the request's effect */
 	struct session		*sess;
 };
@@ -431,16 +445,21 @@ void		 gzip_free(void);
 struct reply	*reply_new(struct evhttp_request *, int);
 void		 reply_header(struct reply *, const char *, const char *);
 struct buf	*reply_body(struct reply *);
+void		 reply_fault(struct reply *, enum akind, uint64_t);
 void		 reply_send(struct reply *, int, enum fault);
 void		 reply_redirect(struct ctx *, const char *);
 void		 reply_json(struct ctx *, int);
 void		 reply_error(struct ctx *, int, const char *);
 void		 reply_cancel_all(void);
 
-/* fault.c */
-enum fault	 fault_roll(void);
+/* schedule.c */
+enum fault	 fault_roll(enum akind, uint64_t *);
 int		 fault_reset_roll(void);
+void		 fault_restart(enum fault);
 const char	*fault_name(enum fault);
+const char	*akind_name(enum akind);
+
+/* fault.c */
 int		 fault_set_drop_col(struct faultconf *, const char *);
 int		 fault_col_dropped(const struct lcol *);
 void		 sim_faults(struct ctx *);
@@ -466,6 +485,11 @@ void		 sim_dump(struct ctx *, const char *);
 void		 sim_mutate(struct ctx *);
 void		 mutate_churn(void);
 void		 mutate_kind(enum kind, int, int, int, int, struct buf *);
+
+/* tls.c */
+int		 tls_init(const char *, const char *);
+void		 tls_attach(struct evhttp *);
+void		 tls_free(void);
 
 /* http.c */
 int		 http_start(void);

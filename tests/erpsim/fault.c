@@ -1,7 +1,7 @@
 /*
- * fault.c — the dice of --fail-rate, --drop-rate, --truncate-rate and
- * --reset-rate, the contract-breaking --drop-column, and POST /_sim/faults,
- * which changes any fault setting while the server runs.
+ * fault.c — the contract-breaking --drop-column, and POST /_sim/faults,
+ * which changes any fault setting while the server runs (the schedule of
+ * the rates is in schedule.c).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -9,42 +9,6 @@
 #include <string.h>
 
 #include "tests/erpsim/erpsim.h"
-
-/* The fault this ERP request will suffer, if any. */
-enum fault
-fault_roll(void)
-{
-	if (rng_chance(&sim.rt, sim.faults.drop))
-		return F_DROP;
-	if (rng_chance(&sim.rt, sim.faults.fail))
-		return F_FAIL;
-	if (rng_chance(&sim.rt, sim.faults.trunc))
-		return F_TRUNC;
-	return F_NONE;
-}
-
-/* Does this page navigation fall back to the default filter? */
-int
-fault_reset_roll(void)
-{
-	return rng_chance(&sim.rt, sim.faults.reset);
-}
-
-/* Name of a fault for logs. */
-const char *
-fault_name(enum fault f)
-{
-	switch (f) {
-	case F_FAIL:
-		return "fail";
-	case F_DROP:
-		return "drop";
-	case F_TRUNC:
-		return "truncate";
-	default:
-		return "none";
-	}
-}
 
 /*
  * Set the fieldname every grid leaves out ("" = none), as an ERP upgrade
@@ -77,11 +41,11 @@ void
 faults_json(struct buf *b)
 {
 	buf_addf(b, "{\"latency\":%lld,\"fail-rate\":%g,\"drop-rate\":%g,"
-	    "\"truncate-rate\":%g,\"reset-rate\":%g,\"expire-every\":%u,"
-	    "\"max-sessions\":%u,\"session-idle\":%d,\"churn\":%u,"
-	    "\"drop-column\":",
+	    "\"truncate-rate\":%g,\"cut-rate\":%g,\"reset-rate\":%g,"
+	    "\"expire-every\":%u,\"max-sessions\":%u,\"session-idle\":%d,"
+	    "\"churn\":%u,\"drop-column\":",
 	    (long long)sim.faults.latency_ms, sim.faults.fail, sim.faults.drop,
-	    sim.faults.trunc, sim.faults.reset, sim.faults.expire_every,
+	    sim.faults.trunc, sim.faults.cut, sim.faults.reset, sim.faults.expire_every,
 	    sim.faults.max_sessions, sim.conf.session_idle, sim.conf.churn);
 	json_str(b, sim.faults.drop_col);
 	buf_adds(b, "}\n");
@@ -115,20 +79,30 @@ get_uint(const char *s, long max, long *out)
 	return 0;
 }
 
+/* A rate setting: its fault's schedule restarts (bit in *named). */
+static int
+set_rate(const char *v, double *out, enum fault which, unsigned *named)
+{
+	*named |= 1U << which;
+	return get_rate(v, out);
+}
+
 static int
 apply_one(struct faultconf *f, struct simconf *sc, const char *k,
-    const char *v)
+    const char *v, unsigned *named)
 {
 	long	 n;
 
 	if (strcmp(k, "fail-rate") == 0)
-		return get_rate(v, &f->fail);
+		return set_rate(v, &f->fail, F_FAIL, named);
 	if (strcmp(k, "drop-rate") == 0)
-		return get_rate(v, &f->drop);
+		return set_rate(v, &f->drop, F_DROP, named);
 	if (strcmp(k, "truncate-rate") == 0)
-		return get_rate(v, &f->trunc);
+		return set_rate(v, &f->trunc, F_TRUNC, named);
+	if (strcmp(k, "cut-rate") == 0)
+		return set_rate(v, &f->cut, F_CUT, named);
 	if (strcmp(k, "reset-rate") == 0)
-		return get_rate(v, &f->reset);
+		return set_rate(v, &f->reset, F_RESET, named);
 	if (strcmp(k, "drop-column") == 0)
 		return fault_set_drop_col(f, v);
 	if (get_uint(v, 100000000L, &n) == -1)
@@ -150,7 +124,8 @@ apply_one(struct faultconf *f, struct simconf *sc, const char *k,
 
 /*
  * GET or POST /_sim/faults?fail-rate=..&latency=..: change the named
- * settings (all or none) and answer with the settings now in force.
+ * settings (all or none) and answer with the settings now in force. The
+ * schedule of every rate named starts over, as if erpsim had just started.
  */
 void
 sim_faults(struct ctx *c)
@@ -160,23 +135,28 @@ sim_faults(struct ctx *c)
 	const struct form	*forms[] = { &c->query, &c->body };
 	struct buf		*b = reply_body(c->rep);
 	size_t			 i;
+	unsigned		 named = 0;
 	int			 j;
 
 	for (i = 0; i < nitems(forms); i++)
 		for (j = 0; j < forms[i]->n; j++)
 			if (apply_one(&f, &sc, forms[i]->k[j],
-			    forms[i]->v[j]) == -1) {
+			    forms[i]->v[j], &named) == -1) {
 				reply_error(c, 400, "bad fault setting");
 				return;
 			}
 	sim.faults = f;
 	sim.conf.session_idle = sc.session_idle;
 	sim.conf.churn = sc.churn;
+	for (j = 0; j < F_COUNT; j++)
+		if (named & (1U << j))
+			fault_restart((enum fault)j);
 	if (c->query.n + c->body.n > 0)
 		log_info("faults changed: latency=%lld fail=%g drop=%g "
-		    "truncate=%g reset=%g expire-every=%u max-sessions=%u "
-		    "drop-column=%s", (long long)f.latency_ms, f.fail, f.drop,
-		    f.trunc, f.reset, f.expire_every, f.max_sessions,
+		    "truncate=%g cut=%g reset=%g expire-every=%u "
+		    "max-sessions=%u drop-column=%s", (long long)f.latency_ms,
+		    f.fail, f.drop, f.trunc, f.cut, f.reset, f.expire_every,
+		    f.max_sessions,
 		    f.drop_col[0] != '\0' ? f.drop_col : "-");
 	faults_json(b);
 	reply_json(c, 200);

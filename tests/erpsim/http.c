@@ -1,7 +1,8 @@
 /*
- * http.c — the evhttp server: binding, and routing each request either to
- * the ERP pages under --base or to the /_sim/ test endpoints. ERP requests
- * get their fault rolled here, before any handler decides what to do.
+ * http.c — the evhttp server: binding (HTTPS with --tls-cert, see tls.c),
+ * and routing each request either to the ERP pages under --base or to the
+ * /_sim/ test endpoints. ERP requests get their kind of answer and their
+ * fault from the schedule here, before any handler decides what to do.
  */
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -50,40 +51,67 @@ route_sim(struct ctx *c, const char *p)
 	}
 }
 
-static void
-route_erp(struct ctx *c)
+/* The kind of answer a request under the base gets; *view for list views. */
+static enum akind
+answer_kind(struct ctx *c, int *view)
 {
 	char	 seg[128];
 	size_t	 n;
-	int	 k;
+
+	*view = -1;
+	if (strcasecmp(c->path, "/Login.aspx") == 0)
+		return c->post ? A_LOGIN_POST : A_LOGIN_PAGE;
+	if (strcasecmp(c->path, "/Logout.aspx") == 0)
+		return A_LOGOUT;
+	if (strcasecmp(c->path, "/Default.aspx") == 0 ||
+	    strcmp(c->path, "/") == 0 || c->path[0] == '\0')
+		return A_DEFAULT;
+	n = strlen(c->path + 1);
+	if (n > 0 && c->path[n] == '/')
+		n--;
+	if (n > 0 && n < sizeof(seg) && c->path[0] == '/') {
+		memcpy(seg, c->path + 1, n);
+		seg[n] = '\0';
+		if (strchr(seg, '/') == NULL && (*view = view_by_path(seg)) >= 0)
+			return c->post ? A_CALLBACK : A_PAGE;
+	}
+	return A_OTHER;
+}
+
+static void
+route_erp(struct ctx *c)
+{
+	int	 view;
 
 	sim.stats.erp_requests++;
-	c->fault = fault_roll();
-	/* A cut reply shows the new state, so it always happened. */
+	c->akind = answer_kind(c, &view);
+	c->fault = fault_roll(c->akind, &c->draw);
+	reply_fault(c->rep, c->akind, c->draw);
+	/*
+	 * A truncated or cut reply shows the new state, so it happened; a
+	 * drop or a fail happened or not as the schedule's hash says.
+	 */
 	c->apply = c->fault == F_NONE || c->fault == F_TRUNC ||
-	    rng_chance(&sim.rt, 0.5);
-	if (strcasecmp(c->path, "/Login.aspx") == 0)
+	    c->fault == F_CUT || (c->draw >> 63) != 0;
+	switch (c->akind) {
+	case A_LOGIN_PAGE:
+	case A_LOGIN_POST:
 		erp_login(c);
-	else if (strcasecmp(c->path, "/Logout.aspx") == 0)
+		break;
+	case A_LOGOUT:
 		erp_logout(c);
-	else if (strcasecmp(c->path, "/Default.aspx") == 0 ||
-	    strcmp(c->path, "/") == 0 || c->path[0] == '\0')
+		break;
+	case A_DEFAULT:
 		erp_default(c);
-	else {
-		n = strlen(c->path + 1);
-		if (n > 0 && c->path[n] == '/')
-			n--;
-		if (n > 0 && n < sizeof(seg) && c->path[0] == '/') {
-			memcpy(seg, c->path + 1, n);
-			seg[n] = '\0';
-			if (strchr(seg, '/') == NULL &&
-			    (k = view_by_path(seg)) >= 0) {
-				erp_listview(c, (enum kind)k);
-				return;
-			}
-		}
+		break;
+	case A_PAGE:
+	case A_CALLBACK:
+		erp_listview(c, (enum kind)view);
+		break;
+	default:
 		sim.stats.not_found++;
 		reply_error(c, 404, "Impossibile trovare la risorsa.");
+		break;
 	}
 }
 
@@ -165,6 +193,7 @@ http_start(void)
 	evhttp_set_max_body_size(sim.http, 16 * 1024 * 1024);
 	evhttp_set_timeout(sim.http, 120);
 	evhttp_set_gencb(sim.http, handle, NULL);
+	tls_attach(sim.http);
 	bs = evhttp_bind_socket_with_handle(sim.http, sim.conf.bind,
 	    (ev_uint16_t)sim.conf.port);
 	if (bs == NULL)

@@ -55,6 +55,7 @@ callback(struct ctx *c, struct session *s, enum kind k)
 		g->filter = views[k].deffilter;
 		g->dirty = 1;
 		sim.stats.f_reset++;
+		sim.stats.f_kind[F_RESET][A_CALLBACK]++;
 	}
 	render_grid(reply_body(c->rep), s, k);
 	served(c, s);

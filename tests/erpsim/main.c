@@ -19,7 +19,7 @@ enum {
 	O_BIND = 256, O_BASE, O_SEED, O_USERS, O_SYSTEM, O_CUSTOMERS,
 	O_ORDERS, O_PRODUCTS, O_PRICES, O_LAYOUT, O_LATENCY, O_FAIL, O_DROP,
 	O_TRUNC, O_EXPIRE, O_RESET, O_MAXSESS, O_IDLE, O_CHURN, O_VSBYTES,
-	O_PORTFILE, O_DROPCOL
+	O_PORTFILE, O_DROPCOL, O_CUT, O_TLSCERT, O_TLSKEY
 };
 
 static const struct option longopts[] = {
@@ -38,6 +38,7 @@ static const struct option longopts[] = {
 	{ "fail-rate", required_argument, NULL, O_FAIL },
 	{ "drop-rate", required_argument, NULL, O_DROP },
 	{ "truncate-rate", required_argument, NULL, O_TRUNC },
+	{ "cut-rate", required_argument, NULL, O_CUT },
 	{ "expire-every", required_argument, NULL, O_EXPIRE },
 	{ "reset-rate", required_argument, NULL, O_RESET },
 	{ "max-sessions", required_argument, NULL, O_MAXSESS },
@@ -46,6 +47,8 @@ static const struct option longopts[] = {
 	{ "viewstate-bytes", required_argument, NULL, O_VSBYTES },
 	{ "port-file", required_argument, NULL, O_PORTFILE },
 	{ "drop-column", required_argument, NULL, O_DROPCOL },
+	{ "tls-cert", required_argument, NULL, O_TLSCERT },
+	{ "tls-key", required_argument, NULL, O_TLSKEY },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -64,12 +67,13 @@ usage(const char *why)
 	    "[--prices N]\n"
 	    "              [--layout N] [--latency MS] [--fail-rate P] "
 	    "[--drop-rate P]\n"
-	    "              [--truncate-rate P] [--expire-every N] "
-	    "[--reset-rate P]\n"
+	    "              [--truncate-rate P] [--cut-rate P] "
+	    "[--expire-every N] [--reset-rate P]\n"
 	    "              [--max-sessions N] [--session-idle SECONDS] "
 	    "[--churn N]\n"
 	    "              [--viewstate-bytes N] [--port-file FILE] "
-	    "[--drop-column FIELD] [-v]\n");
+	    "[--drop-column FIELD]\n"
+	    "              [--tls-cert FILE --tls-key FILE] [-v]\n");
 	exit(2);
 }
 
@@ -236,6 +240,9 @@ parse_args(int argc, char **argv, const char **users, const char **sys)
 		case O_TRUNC:
 			sim.faults.trunc = rate_arg("--truncate-rate", optarg);
 			break;
+		case O_CUT:
+			sim.faults.cut = rate_arg("--cut-rate", optarg);
+			break;
 		case O_RESET:
 			sim.faults.reset = rate_arg("--reset-rate", optarg);
 			break;
@@ -270,6 +277,14 @@ parse_args(int argc, char **argv, const char **users, const char **sys)
 				exit(2);
 			}
 			break;
+		case O_TLSCERT:
+			free(sim.conf.tls_cert);
+			sim.conf.tls_cert = xstrdup(optarg);
+			break;
+		case O_TLSKEY:
+			free(sim.conf.tls_key);
+			sim.conf.tls_key = xstrdup(optarg);
+			break;
 		case 'v':
 			sim.conf.verbose = 1;
 			break;
@@ -281,6 +296,8 @@ parse_args(int argc, char **argv, const char **users, const char **sys)
 	}
 	if (optind != argc)
 		usage("unexpected arguments");
+	if ((sim.conf.tls_cert == NULL) != (sim.conf.tls_key == NULL))
+		usage("--tls-cert and --tls-key go together");
 }
 
 /* Parse flags, generate the data, serve until SIGTERM or SIGINT. */
@@ -314,6 +331,12 @@ main(int argc, char **argv)
 	tzset();
 	signal(SIGPIPE, SIG_IGN);
 
+	if (sim.conf.tls_cert != NULL &&
+	    tls_init(sim.conf.tls_cert, sim.conf.tls_key) == -1) {
+		fprintf(stderr, "erpsim: cannot use --tls-cert %s --tls-key "
+		    "%s\n", sim.conf.tls_cert, sim.conf.tls_key);
+		exit(2);
+	}
 	t0 = mono_ms();
 	layout_init(sim.conf.layout);
 	data_init();
@@ -331,8 +354,9 @@ main(int argc, char **argv)
 		    sim.conf.port);
 	if (sim.conf.port_file != NULL)
 		write_port_file(sim.conf.port_file);
-	log_info("listening on http://%s:%d%s/ (layout %d, seed %llu, data "
-	    "in %lld ms)", sim.conf.bind, sim.bound_port, sim.conf.base,
+	log_info("listening on %s://%s:%d%s/ (layout %d, seed %llu, data "
+	    "in %lld ms)", sim.conf.tls_cert != NULL ? "https" : "http",
+	    sim.conf.bind, sim.bound_port, sim.conf.base,
 	    sim.conf.layout, (unsigned long long)sim.conf.seed,
 	    (long long)(mono_ms() - t0));
 

@@ -2,8 +2,10 @@
  * reply.c — sending answers, and where faults happen: --latency holds a
  * reply back, a fail turns it into a 500, a drop closes the connection
  * without a word, a truncation sends part of it (Content-Length larger than
- * what comes, or a chunked reply abandoned) and closes. Faults and latency
- * apply to ERP endpoints only, never to /_sim/.
+ * what comes, or a chunked reply abandoned) and closes, a cut sends part of
+ * it as if it were all (Content-Length = the bytes sent), as a proxy that
+ * gives up does. Faults and latency apply to ERP endpoints only, never to
+ * /_sim/. Which request suffers what is decided by schedule.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,8 @@ struct reply {
 	int			 erp;
 	int			 code;
 	enum fault		 fault;
+	enum akind		 akind;
+	uint64_t		 draw;		/* the schedule's hash */
 	int			 gzip;
 	struct buf		 body;
 	struct event		*ev;
@@ -86,6 +90,14 @@ reply_new(struct evhttp_request *req, int erp)
 	    "GET", evhttp_request_get_uri(req));
 	std_headers(r);
 	return r;
+}
+
+/* The kind of answer and the schedule's hash of this request's fault. */
+void
+reply_fault(struct reply *r, enum akind k, uint64_t draw)
+{
+	r->akind = k;
+	r->draw = draw;
 }
 
 /* Set header k (replacing an earlier one of the same name). */
@@ -184,12 +196,12 @@ truncate_reply(struct reply *r)
 
 	buf_init(&z);
 	p = payload(r, &z);
-	cut = p->len > 2 ? p->len / 3 + rng_below(&sim.rt,
-	    (uint32_t)(p->len / 3)) : 0;
+	cut = p->len > 2 ? p->len / 3 + (size_t)((r->draw & 0xffffffffU) %
+	    (p->len / 3)) : 0;
 	if (cut > 0)
 		evbuffer_add(evb, p->data, cut);
 	logline(r, cut);
-	if (rng_chance(&sim.rt, 0.5) ||
+	if ((r->draw >> 62 & 1) == 0 ||
 	    evhttp_request_get_connection(r->req) == NULL) {
 		/* Promise everything, send a part, close. */
 		snprintf(len, sizeof(len), "%zu", p->len);
@@ -207,6 +219,33 @@ truncate_reply(struct reply *r)
 	buf_free(&z);
 }
 
+/*
+ * A proxy that gives up: the first bytes of what would have gone on the
+ * wire (compressed, if it is), announced as the whole answer.
+ */
+static void
+cut_reply(struct reply *r)
+{
+	struct evbuffer	*evb = evbuffer_new();
+	const struct buf *p;
+	struct buf	 z;
+	size_t		 cut;
+	char		 len[32];
+
+	buf_init(&z);
+	p = payload(r, &z);
+	cut = p->len > 0 ? (size_t)(r->draw % p->len) : 0;
+	if (cut > 0)
+		evbuffer_add(evb, p->data, cut);
+	logline(r, cut);
+	snprintf(len, sizeof(len), "%zu", cut);
+	reply_header(r, "Content-Length", len);
+	evhttp_send_reply(r->req, r->code, reason(r->code), evb);
+	reply_free(r);
+	evbuffer_free(evb);
+	buf_free(&z);
+}
+
 static void
 finish(struct reply *r)
 {
@@ -214,6 +253,8 @@ finish(struct reply *r)
 	const struct buf *p;
 	struct buf	 z;
 
+	if (r->fault > F_NONE && r->fault < F_COUNT)
+		sim.stats.f_kind[r->fault][r->akind]++;
 	switch (r->fault) {
 	case F_DROP:
 		sim.stats.f_drop++;
@@ -223,6 +264,10 @@ finish(struct reply *r)
 	case F_TRUNC:
 		sim.stats.f_trunc++;
 		truncate_reply(r);
+		return;
+	case F_CUT:
+		sim.stats.f_cut++;
+		cut_reply(r);
 		return;
 	case F_FAIL:
 		sim.stats.f_fail++;

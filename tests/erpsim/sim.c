@@ -68,6 +68,7 @@ sim_free(void)
 
 	session_free_all();
 	gzip_free();
+	tls_free();
 	data_free();
 	arena_free();
 	for (i = 0; i < sim.nusers; i++) {
@@ -78,5 +79,8 @@ sim_free(void)
 	free(sim.conf.bind);
 	free(sim.conf.base);
 	free(sim.conf.port_file);
+	free(sim.conf.tls_cert);
+	free(sim.conf.tls_key);
 	sim.conf.bind = sim.conf.base = sim.conf.port_file = NULL;
+	sim.conf.tls_cert = sim.conf.tls_key = NULL;
 }

@@ -1,8 +1,9 @@
 /*
  * stats.c — GET /_sim/stats (what the simulator saw: requests, logins,
- * sessions and pages per user, faults injected, mutations) and POST
- * /_sim/stats/reset.
+ * sessions and pages per user, faults injected in total and per kind of
+ * answer, mutations) and POST /_sim/stats/reset.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "tests/erpsim/erpsim.h"
@@ -50,6 +51,29 @@ per_user(struct buf *b, const char *name, int which)
 	buf_addc(b, ',');
 }
 
+/*
+ * Scheduled faults by kind of answer, as flat keys beside the totals:
+ * "cut.login_page", "fail.callback", ... (resets happen on callbacks only).
+ */
+static void
+per_kind(struct buf *b, const struct stats *st)
+{
+	static const enum fault	 fs[] = { F_DROP, F_FAIL, F_TRUNC, F_CUT };
+	char			 k[64];
+	size_t			 j;
+	int			 a;
+
+	for (j = 0; j < nitems(fs); j++)
+		for (a = 0; a < A_COUNT; a++) {
+			snprintf(k, sizeof(k), "%s.%s", fault_name(fs[j]),
+			    akind_name((enum akind)a));
+			num(b, k, st->f_kind[fs[j]][a]);
+		}
+	snprintf(k, sizeof(k), "%s.%s", fault_name(F_RESET),
+	    akind_name(A_CALLBACK));
+	num(b, k, st->f_kind[F_RESET][A_CALLBACK]);
+}
+
 /* One JSON object with every counter. */
 void
 sim_stats(struct ctx *c)
@@ -80,10 +104,12 @@ sim_stats(struct ctx *c)
 	num(b, "fail", st->f_fail);
 	num(b, "drop", st->f_drop);
 	num(b, "truncate", st->f_trunc);
+	num(b, "cut", st->f_cut);
 	num(b, "reset", st->f_reset);
 	num(b, "expire", st->f_expire);
 	num(b, "idle", st->f_idle);
 	num(b, "delayed", st->f_delayed);
+	per_kind(b, st);
 	close_obj(b);
 	buf_adds(b, ",\"mutations\":{");
 	num(b, "churns", st->churns);
