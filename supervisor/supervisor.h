@@ -104,7 +104,9 @@ struct job {
 	enum job_mode		 mode;
 	enum job_trigger	 trigger;
 	enum job_state		 state;
-	int			 sessions;	/* ERP sessions it holds */
+	int			 want_sessions;	/* asked for: sessions_per_job */
+	int			 sessions;	/* granted when it started: held
+						   while active, 0 before */
 	int			 resume;	/* requeue at next start */
 	int			 attempts;	/* runs started */
 
