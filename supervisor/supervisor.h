@@ -265,6 +265,8 @@ struct config {
 	int64_t		 hold_ttl;		/* seconds, default TTL */
 	int64_t		 drain_timeout;		/* seconds, SIGTERM drain */
 	int64_t		 history_keep;		/* job rows in state.db */
+	int64_t		 max_clients;		/* admin connections */
+	int64_t		 admin_idle_timeout;	/* seconds */
 	enum log_format	 log_format;
 	enum log_level	 log_level;
 	/* [customers] ... */
@@ -272,6 +274,8 @@ struct config {
 	/* the credentials file */
 	struct cred	*creds;
 	size_t		 ncreds;
+	/* "FILE:LINE: key: message" lines, or NULL: valid, but worth a word */
+	char		*warnings;
 };
 
 struct config	*config_new(void);
@@ -281,6 +285,7 @@ int		 config_load(const char *path, struct config **,
 int		 config_parse_string(const char *name, const char *text,
 		    struct config **, struct buf *errs);
 const char	*config_password(const struct config *, const char *user);
+void		 config_log_warnings(const struct config *);
 int		 creds_load(struct config *, const char *path,
 		    struct buf *errs);
 int		 creds_parse(struct config *, const char *name,
