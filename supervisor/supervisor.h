@@ -542,6 +542,8 @@ struct client {
 	char			 user[USER_ID_MAX + 1];
 	int64_t			 job;
 	struct waiterq		 waits;
+	int64_t			 last_mono;	/* last frame in or answer out */
+	struct event		*idle_ev;	/* admin_idle_timeout */
 	TAILQ_ENTRY(client)	 entry;
 };
 TAILQ_HEAD(clientq, client);
