@@ -116,4 +116,17 @@ for p in "$@"; do
 	kill "$p"; wait "$p" 2>/dev/null
 done
 grep -q "released by pid" "$T/follow2.out" || fail "logs -f missed the release"
+
+# Text from peers reaches the terminal without its control characters.
+esc=$(printf 'x\033[2Jy')
+ctl hold --ttl 60s --reason "$esc" >"$T/hold2.out" 2>&1 || fail "hold: $(cat "$T/hold2.out")"
+grep -qF 'x\x1b[2Jy' "$T/hold2.out" || fail "reason not escaped: $(cat -v "$T/hold2.out")"
+ctl --json status >"$T/status4.json" 2>&1 || fail "status --json failed"
+ctl status >"$T/status4.out" 2>&1 || fail "status failed"
+if grep -q "$(printf '\033')" "$T/hold2.out" "$T/status4.out" "$T/status4.json"; then
+	fail "a raw ESC reached the output"
+fi
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+assert any(h["reason"] == "x\x1b[2Jy" for h in d["holds"]), d["holds"]' \
+    "$T/status4.json" || fail "status --json is not valid JSON carrying the reason"
 note "ok"
