@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "supervisor/supervisor.h"
@@ -20,7 +21,7 @@
 #define CONF_LINE_MAX	4096
 
 enum ctype { C_STR, C_INT, C_DUR, C_BOOL, C_MODE, C_BYTES, C_LOGFMT, C_LOGLVL,
-    C_USER };
+    C_USER, C_URL };
 
 struct ckey {
 	const char	*name;
@@ -36,7 +37,7 @@ struct ckey {
 #define KF(n, t, f)	{ n, t, offsetof(struct kind_conf, f), 0, 0, 0 }
 
 static const struct ckey erp_keys[] = {
-	CF("url", C_STR, url),
+	CF("url", C_URL, url),
 	CP("credentials", credentials),
 	CF("system_user", C_USER, system_user),
 	CI("page_size", page_size, 1, 10000),
@@ -70,6 +71,8 @@ static const struct ckey sv_keys[] = {
 	CI("history_keep", history_keep, 100, 10000000),
 	CF("log_format", C_LOGFMT, log_format),
 	CF("log_level", C_LOGLVL, log_level),
+	CI("max_clients", max_clients, 1, 4096),
+	CF("admin_idle_timeout", C_DUR, admin_idle_timeout),
 };
 
 static const struct ckey kind_keys[] = {
@@ -93,6 +96,7 @@ struct cparse {
 	int		 line;		/* lines handed to inih so far */
 	int		 bad_section;	/* current section unknown (reported) */
 	int		 seen[NSECT][32];	/* line each key was set on */
+	int		 bad[NSECT][32];	/* its value was refused */
 };
 
 /* Defaults of design §5 and §7. */
@@ -139,6 +143,8 @@ config_new(void)
 	c->hold_ttl = 5 * 60;
 	c->drain_timeout = 10;
 	c->history_keep = 10000;
+	c->max_clients = 64;
+	c->admin_idle_timeout = 60;
 	c->log_format = LOG_LOGFMT;
 	c->log_level = LOG_INFO;
 	memcpy(c->kinds, kind_defaults, sizeof c->kinds);
@@ -162,6 +168,7 @@ config_free(struct config *c)
 	free(c->data_dir);
 	free(c->socket);
 	free(c->worker_path);
+	free(c->warnings);
 	free(c);
 }
 
@@ -211,6 +218,58 @@ parse_bytes(const char *s, int64_t *out)
 	return 0;
 }
 
+/*
+ * Is url an http:// or https:// URL with a host (and at most a port)? The
+ * worker would hand anything else to libcurl, which also reads file://,
+ * ftp:// and more. NULL when it is, else why not.
+ */
+static const char *
+curl_check(const char *url)
+{
+	const char	*p, *host, *end;
+	size_t		 n;
+	long		 port;
+
+	for (p = url; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p == 0x7f)
+			return "spaces and control characters are not allowed";
+	if (strncasecmp(url, "http://", 7) == 0)
+		host = url + 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		host = url + 8;
+	else
+		return "not an http:// or https:// URL (such as "
+		    "https://erp.example.com/Archibald)";
+	end = host + strcspn(host, "/?#");
+	if (memchr(host, '@', (size_t)(end - host)) != NULL)
+		return "no user or password in the URL: they belong in the "
+		    "credentials file";
+	if (*host == '[') {		/* an IPv6 literal */
+		n = strspn(host + 1, "0123456789abcdefABCDEF:.");
+		if (n == 0 || host[1 + n] != ']')
+			return "bad IPv6 host (such as http://[::1]:8080/)";
+		p = host + 2 + n;
+	} else {
+		n = strspn(host, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_");
+		if (n == 0)
+			return "no host after the scheme";
+		p = host + n;
+	}
+	if (p == end)
+		return NULL;
+	if (*p != ':')
+		return "bad character in the host name";
+	p++;
+	n = strspn(p, "0123456789");
+	if (n == 0 || n > 5 || p + n != end)
+		return "the port must be a number";
+	port = strtol(p, NULL, 10);
+	if (port < 1 || port > 65535)
+		return "the port must be 1-65535";
+	return NULL;
+}
+
 static void ATTR_PRINTF(4, 5)
 cerror(struct cparse *cp, int line, const char *key, const char *fmt, ...)
 {
@@ -256,6 +315,13 @@ cset(void *base, const struct ckey *k, const char *v)
 	long long	  n;
 
 	switch (k->type) {
+	case C_URL:
+		/* "" is left to the check for a missing url. */
+		if (*v != '\0' && (errstr = curl_check(v)) != NULL)
+			return errstr;
+		free(*sp);
+		*sp = xstrdup(v);
+		return NULL;
 	case C_USER:
 		if (*v != '\0' && !user_id_valid(v))
 			return "not a valid user id ([A-Za-z0-9._-], 1-64)";
@@ -351,8 +417,10 @@ chandler(void *arg, const char *section, const char *name, const char *value)
 		return 1;
 	}
 	cp->seen[s][i] = cp->line;
-	if ((err = cset(base, &keys[i], value)) != NULL)
+	if ((err = cset(base, &keys[i], value)) != NULL) {
 		cerror(cp, cp->line, key, "bad value \"%s\": %s", value, err);
+		cp->bad[s][i] = 1;
+	}
 	return 1;
 }
 
@@ -408,6 +476,54 @@ cline(struct cparse *cp, int s, const struct ckey *keys, size_t n,
 #define ERP_LINE(cp, k)	cline(cp, 0, erp_keys, nitems(erp_keys), k)
 #define SV_LINE(cp, k)	cline(cp, 1, sv_keys, nitems(sv_keys), k)
 
+/* A warning: the config is used, but the operator should know. */
+static void ATTR_PRINTF(4, 5)
+cwarn(struct cparse *cp, int line, const char *key, const char *fmt, ...)
+{
+	struct buf	 b;
+	va_list		 ap;
+	char		 msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	buf_init(&b);
+	if (cp->conf->warnings != NULL)
+		buf_adds(&b, cp->conf->warnings);
+	if (line > 0)
+		buf_addf(&b, "%s:%d: ", cp->name, line);
+	else
+		buf_addf(&b, "%s: ", cp->name);
+	buf_addf(&b, "%s: %s\n", key, msg);
+	free(cp->conf->warnings);
+	cp->conf->warnings = buf_steal(&b);
+}
+
+/* sessions_per_job above a session limit: jobs get fewer (design §5). */
+static void
+csessions(struct cparse *cp)
+{
+	struct config	*c = cp->conf;
+	int		 line = ERP_LINE(cp, "sessions_per_job");
+
+	if (c->max_sessions_per_user > 0 &&
+	    c->sessions_per_job > c->max_sessions_per_user)
+		cwarn(cp, line, "[erp] sessions_per_job", "%lld is more than "
+		    "[supervisor] max_sessions_per_user (%lld): jobs will run "
+		    "with at most %lld sessions; raise max_sessions_per_user "
+		    "or lower sessions_per_job", (long long)c->sessions_per_job,
+		    (long long)c->max_sessions_per_user,
+		    (long long)c->max_sessions_per_user);
+	if (c->max_erp_sessions > 0 &&
+	    c->sessions_per_job > c->max_erp_sessions)
+		cwarn(cp, line, "[erp] sessions_per_job", "%lld is more than "
+		    "[supervisor] max_erp_sessions (%lld): jobs will run with "
+		    "at most %lld sessions; raise max_erp_sessions or lower "
+		    "sessions_per_job", (long long)c->sessions_per_job,
+		    (long long)c->max_erp_sessions,
+		    (long long)c->max_erp_sessions);
+}
+
 /* Make a relative path absolute, against dir. */
 static void
 cresolve(char **p, const char *dir)
@@ -434,7 +550,10 @@ cvalidate(struct cparse *cp, const char *dir)
 	for (i = 0; i < nitems(sv_keys); i++)
 		if (sv_keys[i].path)
 			cresolve((char **)((char *)c + sv_keys[i].off), dir);
-	if (c->url[0] == '\0')
+	for (i = 0; i < nitems(erp_keys); i++)
+		if (strcmp(erp_keys[i].name, "url") == 0)
+			break;
+	if (c->url[0] == '\0' && !cp->bad[0][i])	/* not said twice */
 		cerror(cp, 0, "[erp] url", "missing (required)");
 	if (c->heartbeat_timeout < 3)
 		cerror(cp, SV_LINE(cp, "heartbeat_timeout"),
@@ -459,6 +578,10 @@ cvalidate(struct cparse *cp, const char *dir)
 	if (c->drain_timeout < 1)
 		cerror(cp, SV_LINE(cp, "drain_timeout"),
 		    "[supervisor] drain_timeout", "must be at least 1s");
+	if (c->admin_idle_timeout < 1)
+		cerror(cp, SV_LINE(cp, "admin_idle_timeout"),
+		    "[supervisor] admin_idle_timeout", "must be at least 1s");
+	csessions(cp);
 	if (strlen(c->socket) >= sizeof(((struct sockaddr_un *)0)->sun_path))
 		cerror(cp, SV_LINE(cp, "socket"), "[supervisor] socket",
 		    "path too long (max %zu bytes)",
@@ -532,7 +655,20 @@ config_parse_string(const char *name, const char *text, struct config **out,
 	return 0;
 }
 
-/* Read and parse the config file at path. */
+/* Log each warning of a config (erpsyncd -n, start-up, reload). */
+void
+config_log_warnings(const struct config *c)
+{
+	const char	*p, *nl;
+
+	for (p = c->warnings; p != NULL && *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p) - 1;
+		log_warnx("%.*s", (int)(nl - p), p);
+	}
+}
+
+/* Read and parse the config file at path; its warnings are logged. */
 int
 config_load(const char *path, struct config **out, struct buf *errs)
 {
@@ -563,5 +699,7 @@ config_load(const char *path, struct config **out, struct buf *errs)
 	buf_addc(&text, '\0');
 	rc = config_parse_string(path, text.data, out, errs);
 	buf_free(&text);
+	if (rc == 0)
+		config_log_warnings(*out);
 	return rc;
 }

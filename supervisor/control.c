@@ -3,6 +3,12 @@
  * the hello exchange, sv_dispatch_ctl for requests, and the pushes: `log`
  * frames to `logs -f` clients, `progress` frames and final answers to
  * clients waiting on a job.
+ *
+ * A local peer must not be able to wear the daemon out: at most
+ * max_clients connections (one more gets an error frame and is closed),
+ * idle ones are closed after admin_idle_timeout, running out of fds pauses
+ * accepting instead of spinning, and warnings about refused peers are
+ * rate-limited.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -18,9 +24,34 @@
 
 #include "supervisor/supervisor.h"
 
-static char	*control_path;
+#define ACCEPT_PAUSE_MS	1000	/* no fds left: stop accepting this long */
+#define WARN_EVERY_MS	10000	/* refusals: one warning per this long */
+
+/*
+ * At most one log line per WARN_EVERY_MS; the rest are counted, and the
+ * count is logged when the window ends (or with the next line).
+ */
+struct ratelim {
+	const char	*what;		/* "admin clients refused", ... */
+	enum log_level	 level;
+	int64_t		 last_ms;	/* mono, of the last line logged */
+	int64_t		 suppressed;	/* since then */
+	struct event	*ev;		/* logs the count at the window's end */
+};
+
+static char		*control_path;
+static struct event	*resume_ev;	/* re-enables accepting */
+static struct ratelim	 refused_rl = { "admin clients refused", LOG_WARN,
+    0, 0, NULL };
+static struct ratelim	 idle_rl = { "idle admin clients closed", LOG_INFO,
+    0, 0, NULL };
+static struct ratelim	 pause_rl = { "pauses in accepting admin clients "
+    "(no fds left)", LOG_WARN, 0, 0, NULL };
 
 static void	control_accept_cb(evutil_socket_t, short, void *);
+static void	control_resume_cb(evutil_socket_t, short, void *);
+static void	client_idle_cb(evutil_socket_t, short, void *);
+static void	ratelim_cb(evutil_socket_t, short, void *);
 static void	client_chan_cb(struct chan *, const msgpack_object *,
 		    const char *, void *);
 
@@ -89,9 +120,79 @@ control_start(void)
 {
 	sv.listen_ev = event_new(sv.base, sv.listen_fd, EV_READ | EV_PERSIST,
 	    control_accept_cb, NULL);
-	if (sv.listen_ev == NULL)
+	resume_ev = evtimer_new(sv.base, control_resume_cb, NULL);
+	refused_rl.ev = evtimer_new(sv.base, ratelim_cb, &refused_rl);
+	idle_rl.ev = evtimer_new(sv.base, ratelim_cb, &idle_rl);
+	pause_rl.ev = evtimer_new(sv.base, ratelim_cb, &pause_rl);
+	if (sv.listen_ev == NULL || resume_ev == NULL || refused_rl.ev ==
+	    NULL || idle_rl.ev == NULL || pause_rl.ev == NULL)
 		fatalx("control_start: event_new");
 	event_add(sv.listen_ev, NULL);
+}
+
+/*
+ * May a rate-limited line be logged now? When it may, *suppressed is how
+ * many were held back since the last one; when not, this one is counted
+ * and the window's end will say how many.
+ */
+static int
+ratelim_ok(struct ratelim *r, int64_t *suppressed)
+{
+	struct timeval	 tv;
+	int64_t		 now = mono_ms(), left;
+
+	if (r->last_ms != 0 && now - r->last_ms < WARN_EVERY_MS) {
+		r->suppressed++;
+		if (r->ev != NULL && !evtimer_pending(r->ev, NULL)) {
+			left = WARN_EVERY_MS - (now - r->last_ms);
+			tv.tv_sec = left / 1000;
+			tv.tv_usec = (left % 1000) * 1000;
+			evtimer_add(r->ev, &tv);
+		}
+		return 0;
+	}
+	r->last_ms = now;
+	*suppressed = r->suppressed;
+	r->suppressed = 0;
+	return 1;
+}
+
+/* " (12 more in the last 10s)", or "" when none were held back. */
+static const char *
+ratelim_more(int64_t n, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (n > 0)
+		snprintf(buf, len, " (%lld more in the last %ds)", (long long)n,
+		    WARN_EVERY_MS / 1000);
+	return buf;
+}
+
+/* A window ended with lines held back: say how many, as one line. */
+static void
+ratelim_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct ratelim	*r = arg;
+
+	(void)fd;
+	(void)ev;
+	if (r->suppressed == 0)
+		return;
+	log_emit(r->level, 0, NULL, NULL, "control: %lld more %s in the last "
+	    "%ds (rate-limited)", (long long)r->suppressed, r->what,
+	    WARN_EVERY_MS / 1000);
+	r->last_ms = mono_ms();
+	r->suppressed = 0;
+}
+
+/* Free a rate limiter's timer (its count is dropped). */
+static void
+ratelim_free(struct ratelim *r)
+{
+	if (r->ev != NULL)
+		event_free(r->ev);
+	r->ev = NULL;
+	r->last_ms = r->suppressed = 0;
 }
 
 /* Stop listening and remove the socket file; drop every client. */
@@ -104,6 +205,13 @@ control_close(void)
 		event_free(sv.listen_ev);
 		sv.listen_ev = NULL;
 	}
+	if (resume_ev != NULL) {
+		event_free(resume_ev);
+		resume_ev = NULL;
+	}
+	ratelim_free(&refused_rl);
+	ratelim_free(&idle_rl);
+	ratelim_free(&pause_rl);
 	if (sv.listen_fd != -1) {
 		close(sv.listen_fd);
 		sv.listen_fd = -1;
@@ -119,21 +227,83 @@ control_close(void)
 	}
 }
 
-/* Tell a client it may not connect (best effort), and close it. */
+/* Send one error frame on a fresh socket (best effort), and close it. */
 static void
-control_refuse(int fd, uid_t uid)
+control_refuse(int fd, const char *fmt, ...)
 {
 	struct msg_error	 e;
 	struct frame		 f;
+	va_list			 ap;
 	char			 err[PROTO_ERRLEN];
 
-	snprintf(e.message, sizeof e.message, "permission denied: uid %d is "
-	    "neither root nor erpsyncd's (uid %d)", (int)uid, (int)geteuid());
+	va_start(ap, fmt);
+	vsnprintf(e.message, sizeof e.message, fmt, ap);
+	va_end(ap);
 	msg_error_pack(&f, &e);
+	/* The socket is new and non-blocking: the frame fits its buffer. */
 	if (frame_end(&f, err, sizeof err) == 0)
 		(void)write(fd, f.sb.data, f.sb.size);
 	frame_free(&f);
 	close(fd);
+}
+
+/* Live admin connections. */
+static int
+control_nclients(void)
+{
+	struct client	*c;
+	int		 n = 0;
+
+	TAILQ_FOREACH(c, &sv.clients, entry)
+		n += !c->dead;
+	return n;
+}
+
+/*
+ * accept() failed for want of fds (EMFILE, ENFILE) or memory: stop
+ * accepting for ACCEPT_PAUSE_MS instead of spinning on a listener that
+ * stays readable. No reserve fd is kept to refuse the waiting peers:
+ * they stay in the listen backlog and are served as soon as fds come
+ * back (an idle client closed, a worker gone), which is what `status`
+ * wants; refusing them would turn a short shortage into errors.
+ */
+static void
+control_pause(int err)
+{
+	struct timeval	 tv = { ACCEPT_PAUSE_MS / 1000,
+	    (ACCEPT_PAUSE_MS % 1000) * 1000 };
+	int64_t		 more;
+	char		 m[64];
+
+	event_del(sv.listen_ev);
+	evtimer_add(resume_ev, &tv);
+	if (ratelim_ok(&pause_rl, &more))
+		log_warnx("control: accept: %s; not accepting admin "
+		    "connections for %dms (%d open; raise the open-files "
+		    "limit or lower max_clients)%s", strerror(err),
+		    ACCEPT_PAUSE_MS, control_nclients(),
+		    ratelim_more(more, m, sizeof m));
+}
+
+static void
+control_resume_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	if (sv.listen_ev != NULL)
+		event_add(sv.listen_ev, NULL);
+}
+
+/* (Re-)arm a client's idle timer for ms. */
+static void
+client_idle_arm(struct client *c, int64_t ms)
+{
+	struct timeval	 tv;
+
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(c->idle_ev, &tv);
 }
 
 static void
@@ -141,42 +311,136 @@ control_accept_cb(evutil_socket_t lfd, short ev, void *arg)
 {
 	struct client	*c;
 	struct ucred	 cred;
-	socklen_t	 len = sizeof cred;
-	int		 fd;
+	socklen_t	 len;
+	int64_t		 more;
+	int		 fd, max;
+	char		 m[64];
 
 	(void)ev;
 	(void)arg;
 	for (;;) {
 		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd == -1) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK &&
-			    errno != EINTR)
-				log_warn("control: accept");
-			return;
+			switch (errno) {
+			case EAGAIN:
+#if EAGAIN != EWOULDBLOCK
+			case EWOULDBLOCK:
+#endif
+				return;
+			case EINTR:
+			case ECONNABORTED:
+				continue;
+			default:
+				/* EMFILE, ENFILE, ENOBUFS, ENOMEM, ... */
+				control_pause(errno);
+				return;
+			}
 		}
+		len = sizeof cred;
 		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred,
 		    &len) == -1) {
-			log_warn("control: SO_PEERCRED");
+			if (ratelim_ok(&refused_rl, &more))
+				log_warn("control: SO_PEERCRED%s",
+				    ratelim_more(more, m, sizeof m));
 			close(fd);
 			continue;
 		}
 		if (cred.uid != 0 && cred.uid != geteuid()) {
-			log_warnx("control: refused client pid %d: uid %d is "
-			    "neither root nor ours", (int)cred.pid,
-			    (int)cred.uid);
-			control_refuse(fd, cred.uid);
+			if (ratelim_ok(&refused_rl, &more))
+				log_warnx("control: refused client pid %d: "
+				    "uid %d is neither root nor ours%s",
+				    (int)cred.pid, (int)cred.uid,
+				    ratelim_more(more, m, sizeof m));
+			control_refuse(fd, "permission denied: uid %d is "
+			    "neither root nor erpsyncd's (uid %d)",
+			    (int)cred.uid, (int)geteuid());
+			continue;
+		}
+		max = (int)sv.conf->max_clients;
+		if (control_nclients() >= max) {
+			if (ratelim_ok(&refused_rl, &more))
+				log_warnx("control: refused client pid %d: "
+				    "%d admin clients already connected "
+				    "(max_clients)%s", (int)cred.pid, max,
+				    ratelim_more(more, m, sizeof m));
+			control_refuse(fd, "too many admin clients "
+			    "(max_clients = %d); try again later", max);
 			continue;
 		}
 		c = xcalloc(1, sizeof *c);
 		c->uid = cred.uid;
 		c->pid = cred.pid;
 		c->level = LOG_INFO;
+		c->last_mono = mono_ms();
 		TAILQ_INIT(&c->waits);
 		/* The channel takes ownership of fd. */
 		c->chan = chan_new(sv.base, fd, client_chan_cb, c);
+		if ((c->idle_ev = evtimer_new(sv.base, client_idle_cb,
+		    c)) == NULL)
+			fatalx("control: evtimer_new");
+		client_idle_arm(c, sv.conf->admin_idle_timeout * 1000);
 		TAILQ_INSERT_TAIL(&sv.clients, c, entry);
 		log_debug("control: client pid %d connected", (int)c->pid);
 	}
+}
+
+/*
+ * Is the client busy? A request in flight (a wait, a hold not yet
+ * granted), a subscription (logs -f, watch, sync --wait) or a hold it
+ * owns (`hold -- CMD` keeps its connection for as long as CMD runs) keep
+ * a connection however quiet it is.
+ */
+static int
+client_busy(const struct client *c)
+{
+	const struct hold	*h;
+
+	if (c->follow || !TAILQ_EMPTY(&c->waits))
+		return 1;
+	TAILQ_FOREACH(h, &sv.holds.list, entry)
+		if (h->owner == c)
+			return 1;
+	return 0;
+}
+
+/* The idle timer: close a client quiet for admin_idle_timeout. */
+static void
+client_idle_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct client	*c = arg;
+	struct msg_error e;
+	struct frame	 f;
+	int64_t		 timeout, idle, more;
+	char		 m[64], d[32];
+
+	(void)fd;
+	(void)ev;
+	if (c->dead)
+		return;
+	timeout = sv.conf->admin_idle_timeout * 1000;
+	idle = mono_ms() - c->last_mono;
+	if (client_busy(c)) {
+		client_idle_arm(c, timeout);
+		return;
+	}
+	if (idle < timeout) {
+		client_idle_arm(c, timeout - idle);
+		return;
+	}
+	duration_format(sv.conf->admin_idle_timeout, d, sizeof d);
+	if (ratelim_ok(&idle_rl, &more))
+		log_info("control: client pid %d idle for %s (no request, "
+		    "wait, subscription or hold): closing it "
+		    "(admin_idle_timeout)%s", (int)c->pid, d,
+		    ratelim_more(more, m, sizeof m));
+	snprintf(e.message, sizeof e.message, "closing an idle connection: "
+	    "no request for %s (admin_idle_timeout)", d);
+	msg_error_pack(&f, &e);
+	/* Best effort: written now unless earlier answers lie unread. */
+	(void)client_send(c, &f);
+	c->dead = 1;
+	chan_close(c->chan);
+	sv_reap_later();
 }
 
 /* Free a client, its channel and its waits. */
@@ -189,6 +453,8 @@ client_free(struct client *c)
 		TAILQ_REMOVE(&c->waits, w, entry);
 		free(w);
 	}
+	if (c->idle_ev != NULL)
+		event_free(c->idle_ev);
 	chan_free(c->chan);
 	free(c);
 }
@@ -201,6 +467,7 @@ client_send(struct client *c, struct frame *f)
 		frame_free(f);
 		return -1;
 	}
+	c->last_mono = mono_ms();	/* an answer: not idle */
 	return chan_send(c->chan, f);
 }
 
@@ -283,6 +550,7 @@ sv_dispatch_ctl(struct client *c, const msgpack_object *obj)
 
 	if (c->dead)
 		return;
+	c->last_mono = mono_ms();
 	if (msg_type_of(obj, &t, err, sizeof err) == -1) {
 		client_drop(c, "bad frame: %s", err);
 		return;

@@ -94,7 +94,7 @@ ctl_connect(struct ctl *c)
 	struct frame		 f;
 	const msgpack_object	*obj;
 	enum msg_type		 t;
-	char			 err[PROTO_ERRLEN];
+	char			 err[PROTO_ERRLEN], safe[4 * sizeof e.message];
 	int			 rc;
 
 	memset(&sun, 0, sizeof sun);
@@ -128,7 +128,9 @@ ctl_connect(struct ctl *c)
 	if (ctl_read(c, &obj, &t) != CTL_OK)
 		return CTL_UNREACHABLE;
 	if (t == MSG_ERROR && msg_error_unpack(obj, &e, err, sizeof err) == 0) {
-		ctl_err("erpsyncd at %s refused us: %s", c->socket, e.message);
+		ctl_err("erpsyncd at %s refused us: %s", c->socket,
+		    ctl_sanitize(e.message, strlen(e.message), safe,
+		    sizeof safe));
 		return CTL_UNREACHABLE;
 	}
 	if (rc != CTL_OK) {

@@ -2,7 +2,13 @@
  * ctl-print.c — erpsyncctl's output: field getters tolerant of missing
  * keys, counts with thousands separators, times, JSON, log lines, the live
  * progress line and a job's result.
+ *
+ * Strings from the supervisor carry text from the ERP and from peers (job
+ * messages, log lines, user ids): every one is made safe for a terminal
+ * here, in ctl_str(), ctl_print_log() and ctl_print_json(), so no command
+ * prints a control sequence it did not write itself.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -32,17 +38,141 @@ ctl_bool(const msgpack_object *o, const char *key)
 	return v != NULL && v->type == MSGPACK_OBJECT_BOOLEAN && v->via.boolean;
 }
 
-/* A string field copied (truncated) into buf; "" when missing. */
+/*
+ * The length of the well-formed UTF-8 character at p (n bytes left), with
+ * its code point in *cp; 0 when p does not start one (a stray, overlong,
+ * surrogate or out-of-range sequence).
+ */
+static size_t
+utf8_char(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	size_t	 len, i;
+	uint32_t c;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2;
+		c = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		c = p[0] & 0x0f;
+		if (p[0] == 0xe0)
+			lo = 0xa0;	/* overlong */
+		if (p[0] == 0xed)
+			hi = 0x9f;	/* surrogates */
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		c = p[0] & 0x07;
+		if (p[0] == 0xf0)
+			lo = 0x90;	/* overlong */
+		if (p[0] == 0xf4)
+			hi = 0x8f;	/* above U+10FFFF */
+	} else
+		return 0;
+	if (n < len || p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	*cp = c;
+	return len;
+}
+
+/*
+ * Copy n bytes of s into out (len > 0) for a terminal: C0 controls and
+ * DEL become \xNN, C1 controls (U+0080..U+009F) \u00NN, bytes that are not
+ * UTF-8 \xNN; the rest of UTF-8 is kept. Truncated at a whole character
+ * or escape. A backslash stays as it is. Returns out.
+ */
+char *
+ctl_sanitize(const char *s, size_t n, char *out, size_t len)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 i = 0, o = 0, cl;
+	uint32_t		 cp;
+	char			 esc[8];
+	const char		*add;
+	size_t			 addlen;
+
+	while (i < n) {
+		cl = utf8_char(u + i, n - i, &cp);
+		if (cl == 0 || cp < 0x20 || cp == 0x7f) {
+			snprintf(esc, sizeof esc, "\\x%02x", u[i]);
+			add = esc, addlen = 4, cl = 1;
+		} else if (cp >= 0x80 && cp <= 0x9f) {
+			snprintf(esc, sizeof esc, "\\u%04x", (unsigned)cp);
+			add = esc, addlen = 6;
+		} else
+			add = s + i, addlen = cl;
+		if (o + addlen > len - 1)
+			break;
+		memcpy(out + o, add, addlen);
+		o += addlen;
+		i += cl;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/*
+ * Append n bytes of JSON text (msgpack_to_json's, whose C0 controls are
+ * escaped already) to b with DEL and C1 controls escaped as \u00NN and
+ * bytes that are not UTF-8 replaced by \ufffd: still valid JSON, and safe
+ * on a terminal. Outside strings JSON text is ASCII, so this only ever
+ * rewrites the inside of strings.
+ */
+void
+ctl_json_sanitize(const char *s, size_t n, struct buf *b)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 i = 0, cl;
+	uint32_t		 cp;
+
+	while (i < n) {
+		cl = utf8_char(u + i, n - i, &cp);
+		if (cl == 0) {
+			buf_adds(b, "\\ufffd");
+			cl = 1;
+		} else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
+			buf_addf(b, "\\u%04x", (unsigned)cp);
+		else
+			buf_add(b, s + i, cl);
+		i += cl;
+	}
+}
+
+/* A string field, made safe for a terminal, into buf; "" when missing. */
 const char *
 ctl_str(const msgpack_object *o, const char *key, char *buf, size_t len)
 {
 	const msgpack_object	*v = msg_get(o, key);
+
+	buf[0] = '\0';
+	if (v == NULL || v->type != MSGPACK_OBJECT_STR)
+		return buf;
+	return ctl_sanitize(v->via.str.ptr, v->via.str.size, buf, len);
+}
+
+/* A string field as sent (up to a NUL), for formatters that escape. */
+static const char *
+ctl_str_raw(const msgpack_object *o, const char *key, char *buf, size_t len)
+{
+	const msgpack_object	*v = msg_get(o, key);
+	const char		*nul;
 	size_t			 n;
 
 	buf[0] = '\0';
 	if (v == NULL || v->type != MSGPACK_OBJECT_STR)
 		return buf;
 	n = v->via.str.size < len - 1 ? v->via.str.size : len - 1;
+	if ((nul = memchr(v->via.str.ptr, '\0', n)) != NULL)
+		n = (size_t)(nul - v->via.str.ptr);
 	memcpy(buf, v->via.str.ptr, n);
 	buf[n] = '\0';
 	return buf;
@@ -124,14 +254,17 @@ ctl_print_hold(const msgpack_object *h)
 void
 ctl_print_json(const msgpack_object *o)
 {
-	struct buf	 b;
+	struct buf	 b, safe;
 
 	buf_init(&b);
+	buf_init(&safe);
 	msgpack_to_json(&b, o);
-	buf_addc(&b, '\n');
-	fwrite(b.data, 1, b.len, stdout);
+	ctl_json_sanitize(b.data, b.len, &safe);
+	buf_addc(&safe, '\n');
+	fwrite(safe.data, 1, safe.len, stdout);
 	fflush(stdout);
 	buf_free(&b);
+	buf_free(&safe);
 }
 
 /* Print a pushed log frame: logfmt line, or JSON. */
@@ -142,6 +275,7 @@ ctl_print_log(struct ctl *c, const msgpack_object *o)
 	enum log_level		 level = LOG_INFO;
 	char			 lv[16], proc[16], user[USER_ID_MAX + 1];
 	char			 kind[16], msg[2048], line[4096];
+	char			 safe[4 * sizeof line];
 
 	if (c->json) {
 		ctl_print_json(o);
@@ -150,13 +284,14 @@ ctl_print_log(struct ctl *c, const msgpack_object *o)
 	(void)log_level_parse(ctl_str(o, "level", lv, sizeof lv), &level);
 	ev.ts_ms = ctl_int(o, "ts_ms");
 	ev.level = level;
-	ev.proc = ctl_str(o, "proc", proc, sizeof proc);
+	/* logfmt quotes and escapes C0 itself; the line is sanitized after. */
+	ev.proc = ctl_str_raw(o, "proc", proc, sizeof proc);
 	ev.job = ctl_int(o, "job");
-	ev.user = ctl_str(o, "user", user, sizeof user);
-	ev.kind = ctl_str(o, "kind", kind, sizeof kind);
-	ev.msg = ctl_str(o, "msg", msg, sizeof msg);
+	ev.user = ctl_str_raw(o, "user", user, sizeof user);
+	ev.kind = ctl_str_raw(o, "kind", kind, sizeof kind);
+	ev.msg = ctl_str_raw(o, "msg", msg, sizeof msg);
 	log_event_format(&ev, LOG_LOGFMT, line, sizeof line);
-	printf("%s\n", line);
+	printf("%s\n", ctl_sanitize(line, strlen(line), safe, sizeof safe));
 	fflush(stdout);
 }
 

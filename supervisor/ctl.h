@@ -95,6 +95,8 @@ void		 ctl_err(const char *, ...) ATTR_PRINTF(1, 2);
 int64_t		 ctl_int(const msgpack_object *, const char *);
 int		 ctl_bool(const msgpack_object *, const char *);
 const char	*ctl_str(const msgpack_object *, const char *, char *, size_t);
+char		*ctl_sanitize(const char *, size_t, char *, size_t);
+void		 ctl_json_sanitize(const char *, size_t, struct buf *);
 char		*ctl_count(int64_t, char *, size_t);
 char		*ctl_time(int64_t ms, char *, size_t);
 char		*ctl_ago(int64_t ms, int64_t now, char *, size_t);

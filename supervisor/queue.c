@@ -177,7 +177,8 @@ queue_request(struct queue *q, const struct job_req *r, int64_t now,
 	*outcome = j != NULL ? QUEUE_FOLLOWUP : QUEUE_NEW;
 	j = job_new(q->next_id++, r->kind, r->scope, r->erp_user, r->mode,
 	    r->trigger, now);
-	j->sessions = r->sessions > 0 ? r->sessions : 1;
+	j->want_sessions = r->sessions > 0 ? r->sessions : 1;
+	j->sessions = 0;	/* granted when it starts (queue_next) */
 	TAILQ_INSERT_TAIL(&q->jobs, j, entry);
 	queue_index_add(q, j);
 	return j;
@@ -244,16 +245,53 @@ queue_actives(struct queue *q, const struct job **a)
 	return n;
 }
 
-/* Why j may not start beside the active jobs a[n]; NULL when it may. */
+/* Append " (jobs 3, 4)": the active jobs among a[n] that match. */
+static void
+queue_why_jobs(char *why, size_t len, const struct job **a, size_t n,
+    const char *erp_user)
+{
+	size_t	 i, off = strlen(why), shown = 0, more = 0;
+	int	 w;
+
+	for (i = 0; i < n; i++) {
+		if (a[i]->sessions <= 0 || (erp_user != NULL &&
+		    strcmp(a[i]->erp_user, erp_user) != 0))
+			continue;
+		if (shown == 4) {
+			more++;
+			continue;
+		}
+		w = snprintf(why + off, off < len ? len - off : 0, "%s%lld",
+		    shown == 0 ? " (job " : ", ", (long long)a[i]->id);
+		if (w < 0 || off + (size_t)w >= len)
+			return;
+		off += (size_t)w;
+		shown++;
+	}
+	if (shown == 0)
+		return;
+	if (more > 0)
+		snprintf(why + off, len - off, " and %zu more)", more);
+	else
+		snprintf(why + off, len - off, ")");
+}
+
+/*
+ * Why j may not start beside the active jobs a[n]; NULL when it may, with
+ * *grant the ERP sessions it gets: min(what it asks for, what
+ * max_erp_sessions and max_sessions_per_user leave free). Session limits
+ * block it only when they leave it none (design §5).
+ */
 static const char *
 queue_why(struct queue *q, const struct job *j, const struct queue_limits *l,
-    const struct job **a, size_t n, char *why, size_t len)
+    const struct job **a, size_t n, int *grant, char *why, size_t len)
 {
 	const struct hold	*h;
 	const struct job	*d;
 	size_t			 i;
-	int			 total = j->sessions, mine = j->sessions;
+	int			 total = 0, mine = 0, g;
 
+	*grant = 0;
 	if (l->holds != NULL && (h = holds_block(l->holds, j)) != NULL) {
 		snprintf(why, len, "held by hold %lld", (long long)h->id);
 		return why;
@@ -272,7 +310,7 @@ queue_why(struct queue *q, const struct job *j, const struct queue_limits *l,
 		return why;
 	}
 	if ((int)n >= l->max_workers) {
-		snprintf(why, len, "max_workers (%d) running", l->max_workers);
+		snprintf(why, len, "max_workers (%d) all busy", l->max_workers);
 		return why;
 	}
 	for (i = 0; i < n; i++) {
@@ -285,16 +323,28 @@ queue_why(struct queue *q, const struct job *j, const struct queue_limits *l,
 		if (strcmp(a[i]->erp_user, j->erp_user) == 0)
 			mine += a[i]->sessions;
 	}
-	if (l->max_erp_sessions > 0 && total > l->max_erp_sessions) {
-		snprintf(why, len, "max_erp_sessions (%d) in use",
-		    l->max_erp_sessions);
-		return why;
+	g = j->want_sessions > 0 ? j->want_sessions : 1;
+	if (l->max_erp_sessions > 0) {
+		if (total >= l->max_erp_sessions) {
+			snprintf(why, len, "max_erp_sessions (%d) all in use",
+			    l->max_erp_sessions);
+			queue_why_jobs(why, len, a, n, NULL);
+			return why;
+		}
+		if (g > l->max_erp_sessions - total)
+			g = l->max_erp_sessions - total;
 	}
-	if (l->max_sessions_per_user > 0 && mine > l->max_sessions_per_user) {
-		snprintf(why, len, "max_sessions_per_user (%d) in use by %s",
-		    l->max_sessions_per_user, j->erp_user);
-		return why;
+	if (l->max_sessions_per_user > 0) {
+		if (mine >= l->max_sessions_per_user) {
+			snprintf(why, len, "max_sessions_per_user (%d) all in "
+			    "use by %s", l->max_sessions_per_user, j->erp_user);
+			queue_why_jobs(why, len, a, n, j->erp_user);
+			return why;
+		}
+		if (g > l->max_sessions_per_user - mine)
+			g = l->max_sessions_per_user - mine;
 	}
+	*grant = g;
 	return NULL;
 }
 
@@ -304,15 +354,18 @@ queue_blocked(struct queue *q, const struct job *j,
     const struct queue_limits *l, char *why, size_t len)
 {
 	const struct job	*a[ACTIVE_MAX];
+	int			 grant;
 
 	if (j->state != JOB_QUEUED)
 		return NULL;
-	return queue_why(q, j, l, a, queue_actives(q, a), why, len);
+	return queue_why(q, j, l, a, queue_actives(q, a), &grant, why, len);
 }
 
 /*
- * The best queued job that may start now, or NULL. *wake is set to the
- * earliest time a job held back by not_before becomes eligible, or -1.
+ * The best queued job that may start now, or NULL; its sessions are set to
+ * the number it is granted, so the caller starts it with those. *wake is
+ * set to the earliest time a job held back by not_before becomes
+ * eligible, or -1.
  */
 struct job *
 queue_next(struct queue *q, const struct queue_limits *l, int64_t now,
@@ -321,6 +374,7 @@ queue_next(struct queue *q, const struct queue_limits *l, int64_t now,
 	const struct job	*a[ACTIVE_MAX];
 	struct job		*j, *best = NULL;
 	size_t			 n;
+	int			 grant, best_grant = 0;
 	char			 why[128];
 
 	*wake = -1;
@@ -337,9 +391,14 @@ queue_next(struct queue *q, const struct queue_limits *l, int64_t now,
 		}
 		if (best != NULL && !queue_before(j, best))
 			continue;
-		if (queue_why(q, j, l, a, n, why, sizeof why) == NULL)
+		if (queue_why(q, j, l, a, n, &grant, why,
+		    sizeof why) == NULL) {
 			best = j;
+			best_grant = grant;
+		}
 	}
+	if (best != NULL)
+		best->sessions = best_grant;
 	return best;
 }
 

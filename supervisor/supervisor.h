@@ -104,7 +104,9 @@ struct job {
 	enum job_mode		 mode;
 	enum job_trigger	 trigger;
 	enum job_state		 state;
-	int			 sessions;	/* ERP sessions it holds */
+	int			 want_sessions;	/* asked for: sessions_per_job */
+	int			 sessions;	/* granted when it started: held
+						   while active, 0 before */
 	int			 resume;	/* requeue at next start */
 	int			 attempts;	/* runs started */
 
@@ -263,6 +265,8 @@ struct config {
 	int64_t		 hold_ttl;		/* seconds, default TTL */
 	int64_t		 drain_timeout;		/* seconds, SIGTERM drain */
 	int64_t		 history_keep;		/* job rows in state.db */
+	int64_t		 max_clients;		/* admin connections */
+	int64_t		 admin_idle_timeout;	/* seconds */
 	enum log_format	 log_format;
 	enum log_level	 log_level;
 	/* [customers] ... */
@@ -270,6 +274,8 @@ struct config {
 	/* the credentials file */
 	struct cred	*creds;
 	size_t		 ncreds;
+	/* "FILE:LINE: key: message" lines, or NULL: valid, but worth a word */
+	char		*warnings;
 };
 
 struct config	*config_new(void);
@@ -279,6 +285,7 @@ int		 config_load(const char *path, struct config **,
 int		 config_parse_string(const char *name, const char *text,
 		    struct config **, struct buf *errs);
 const char	*config_password(const struct config *, const char *user);
+void		 config_log_warnings(const struct config *);
 int		 creds_load(struct config *, const char *path,
 		    struct buf *errs);
 int		 creds_parse(struct config *, const char *name,
@@ -551,6 +558,8 @@ struct client {
 	char			 user[USER_ID_MAX + 1];
 	int64_t			 job;
 	struct waiterq		 waits;
+	int64_t			 last_mono;	/* last frame in or answer out */
+	struct event		*idle_ev;	/* admin_idle_timeout */
 	TAILQ_ENTRY(client)	 entry;
 };
 TAILQ_HEAD(clientq, client);

@@ -87,7 +87,7 @@ worker_send_job(struct worker *w, int fd, const char *password, char *err,
 	kind_db_path(j->kind, j->scope, c->data_dir, m.db, sizeof m.db);
 	snprintf(m.debug_dir, sizeof m.debug_dir, "%s/debug", c->state_dir);
 	m.page_size = c->page_size;
-	m.sessions = c->sessions_per_job;
+	m.sessions = j->sessions;
 	m.request_timeout_ms = c->request_timeout * 1000;
 	m.heartbeat_ms = c->heartbeat_timeout * 1000 / 3;
 	m.delta_margin_s = SV_DELTA_MARGIN_S;

@@ -367,6 +367,134 @@ START_TEST(test_parse_bytes)
 }
 END_TEST
 
+/* Parse a config whose [erp] url is url; rc, with errs filled. */
+static int
+parse_url(const char *url, struct config **c, struct buf *errs)
+{
+	char	*full;
+	int	 rc;
+
+	xasprintf(&full, "[erp]\ncredentials = %s\nurl = %s\n", creds, url);
+	buf_init(errs);
+	rc = config_parse_string(name, full, c, errs);
+	free(full);
+	return rc;
+}
+
+/* Only http(s) URLs with a host reach libcurl (file:// would read files). */
+START_TEST(test_url_scheme)
+{
+	static const char *good[] = {
+		"http://erp.example/Archibald", "https://erp.example.com",
+		"HTTPS://ERP.example.com:8443/x?y=1#z", "http://127.0.0.1:80/",
+		"http://[::1]:8080/Archibald", "http://erp_1.local",
+	};
+	static const char *bad[] = {
+		"file:///etc/passwd", "ftp://erp.example/", "erp.example/x",
+		"http://", "http:///x", "https://:443/", "http://erp.example:/",
+		"http://erp.example:99999/", "http://erp.example:8x/",
+		"http://user:pw@erp.example/", "http://erp example/",
+		"http://erp.example/\x1b[31m", "gopher://erp.example",
+		"http://[::1/", "http://erp.exa$mple/", "javascript:alert(1)",
+	};
+	struct config	*c;
+	struct buf	 errs;
+	char		 want[PATH_MAX + 64];
+	size_t		 i;
+
+	for (i = 0; i < nitems(good); i++) {
+		ck_assert_msg(parse_url(good[i], &c, &errs) == 0,
+		    "%s refused: %s", good[i], errs.data);
+		ck_assert_str_eq(c->url, good[i]);
+		config_free(c);
+		buf_free(&errs);
+	}
+	snprintf(want, sizeof want, "%s:3: [erp] url: bad value \"", name);
+	for (i = 0; i < nitems(bad); i++) {
+		ck_assert_msg(parse_url(bad[i], &c, &errs) == -1,
+		    "%s accepted", bad[i]);
+		ck_assert_ptr_null(c);
+		ck_assert_msg(strstr(errs.data, want) != NULL,
+		    "%s: want \"%s\" in \"%s\"", bad[i], want, errs.data);
+		buf_free(&errs);
+	}
+	ck_assert_int_eq(parse_url("file:///etc/passwd", &c, &errs), -1);
+	ck_assert_ptr_nonnull(strstr(errs.data, "not an http:// or https:// "
+	    "URL"));
+	/* one error for one mistake: not also "missing" */
+	ck_assert_ptr_null(strstr(errs.data, "missing"));
+	buf_free(&errs);
+}
+END_TEST
+
+/* sessions_per_job above a session limit: valid, with a warning. */
+START_TEST(test_sessions_warning)
+{
+	struct config	*c;
+	struct buf	 errs;
+
+	ck_assert_int_eq(parse("sessions_per_job = 2\n", &c, &errs), 0);
+	ck_assert_ptr_null(c->warnings);
+	config_free(c);
+	buf_free(&errs);
+
+	/* the default max_sessions_per_user is 2 */
+	ck_assert_int_eq(parse("sessions_per_job = 4\n", &c, &errs), 0);
+	ck_assert_int_eq(c->sessions_per_job, 4);
+	ck_assert_ptr_nonnull(c->warnings);
+	ck_assert_ptr_nonnull(strstr(c->warnings, at(4)));
+	ck_assert_ptr_nonnull(strstr(c->warnings, "[erp] sessions_per_job: "
+	    "4 is more than [supervisor] max_sessions_per_user (2): jobs will "
+	    "run with at most 2 sessions"));
+	ck_assert_ptr_null(strstr(c->warnings, "max_erp_sessions"));
+	config_free(c);
+	buf_free(&errs);
+
+	ck_assert_int_eq(parse("sessions_per_job = 10\n[supervisor]\n"
+	    "max_sessions_per_user = 0\nmax_erp_sessions = 6\n", &c, &errs),
+	    0);
+	ck_assert_ptr_nonnull(strstr(c->warnings, "max_erp_sessions (6): "
+	    "jobs will run with at most 6 sessions"));
+	ck_assert_ptr_null(strstr(c->warnings, "max_sessions_per_user"));
+	config_free(c);
+	buf_free(&errs);
+
+	/* 0 is no limit: nothing to warn about */
+	ck_assert_int_eq(parse("sessions_per_job = 64\n[supervisor]\n"
+	    "max_sessions_per_user = 0\nmax_erp_sessions = 0\n", &c, &errs),
+	    0);
+	ck_assert_ptr_null(c->warnings);
+	config_free(c);
+	buf_free(&errs);
+}
+END_TEST
+
+/* The admin socket's keys: defaults, values, bounds. */
+START_TEST(test_admin_keys)
+{
+	struct config	*c;
+	struct buf	 errs;
+
+	ck_assert_int_eq(parse("", &c, &errs), 0);
+	ck_assert_int_eq(c->max_clients, 64);
+	ck_assert_int_eq(c->admin_idle_timeout, 60);
+	config_free(c);
+	buf_free(&errs);
+	ck_assert_int_eq(parse("[supervisor]\nmax_clients = 5\n"
+	    "admin_idle_timeout = 2m\n", &c, &errs), 0);
+	ck_assert_int_eq(c->max_clients, 5);
+	ck_assert_int_eq(c->admin_idle_timeout, 120);
+	config_free(c);
+	buf_free(&errs);
+	expect_error("[supervisor]\nmax_clients = 0\n", at(5),
+	    "[supervisor] max_clients: bad value \"0\": out of range");
+	expect_error("[supervisor]\nadmin_idle_timeout = 0s\n", at(5),
+	    "[supervisor] admin_idle_timeout: must be at least 1s");
+	expect_error("[supervisor]\nadmin_idle_timeout = 60\n", at(5),
+	    "[supervisor] admin_idle_timeout: bad value \"60\"");
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -388,6 +516,9 @@ config_suite(void)
 	tcase_add_test(tc, test_credentials_mode);
 	tcase_add_test(tc, test_credentials_bad_lines);
 	tcase_add_test(tc, test_parse_bytes);
+	tcase_add_test(tc, test_url_scheme);
+	tcase_add_test(tc, test_sessions_warning);
+	tcase_add_test(tc, test_admin_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }

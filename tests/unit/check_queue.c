@@ -13,6 +13,7 @@
 static struct queue		 q;
 static struct queue_limits	 lim;
 static int64_t			 now;
+static int			 want;	/* sessions_per_job of requests */
 
 static void
 setup(void)
@@ -22,6 +23,7 @@ setup(void)
 	lim.max_workers = 4;
 	lim.max_erp_sessions = 0;
 	lim.max_sessions_per_user = 0;
+	want = 1;
 	now = 1000000;
 }
 
@@ -45,7 +47,7 @@ req(enum kind k, const char *scope, enum job_mode mode, enum job_trigger t,
 	r.mode = mode;
 	r.trigger = t;
 	r.force = force;
-	r.sessions = 1;
+	r.sessions = want;
 	now += 10;
 	return queue_request(&q, &r, now, o != NULL ? o : &dummy);
 }
@@ -406,6 +408,190 @@ START_TEST(test_index_many_jobs)
 }
 END_TEST
 
+/* The queue's answer for a queued job, "" when it may start. */
+static const char *
+blocked(const struct job *j)
+{
+	static char	 why[256];
+	const char	*w;
+
+	w = queue_blocked(&q, j, &lim, why, sizeof why);
+	return w != NULL ? w : "";
+}
+
+/* Regression: sessions_per_job 4 with 2 per user left every job queued. */
+START_TEST(test_sessions_more_than_user_limit)
+{
+	struct job	*a;
+
+	want = 4;
+	lim.max_sessions_per_user = 2;
+	lim.max_erp_sessions = 8;
+	a = req(KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_MANUAL, 0, NULL);
+	ck_assert_str_eq(blocked(a), "");
+	ck_assert_ptr_eq(start_one(), a);
+	ck_assert_int_eq(a->want_sessions, 4);
+	ck_assert_int_eq(a->sessions, 2);
+}
+END_TEST
+
+/* A second job of the same user waits, for a true reason, then gets 2. */
+START_TEST(test_sessions_same_user_waits)
+{
+	struct job	*a, *b;
+
+	want = 4;
+	lim.max_sessions_per_user = 2;
+	a = req(KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_MANUAL, 0, NULL);
+	b = req(KIND_ORDERS, "alice", MODE_FULL, TRIG_MANUAL, 0, NULL);
+	ck_assert_int_eq(start_all(), 1);
+	ck_assert_int_eq(a->sessions, 2);
+	ck_assert_int_eq(b->state, JOB_QUEUED);
+	ck_assert_str_eq(blocked(b), "max_sessions_per_user (2) all in use "
+	    "by alice (job 1)");
+	/* bob is not alice: he runs beside her */
+	ck_assert_ptr_nonnull(req(KIND_CUSTOMERS, "bob", MODE_FULL,
+	    TRIG_MANUAL, 0, NULL));
+	ck_assert_int_eq(start_all(), 1);
+	finish(a);
+	ck_assert_str_eq(blocked(b), "");
+	ck_assert_ptr_eq(start_one(), b);
+	ck_assert_int_eq(b->sessions, 2);
+}
+END_TEST
+
+/* max_erp_sessions is shared across users; each job gets what is left. */
+START_TEST(test_sessions_shared_total)
+{
+	struct job	*a, *b, *c, *d;
+
+	want = 4;
+	lim.max_erp_sessions = 5;
+	a = req(KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_MANUAL, 0, NULL);
+	b = req(KIND_CUSTOMERS, "bob", MODE_FULL, TRIG_MANUAL, 0, NULL);
+	c = req(KIND_CUSTOMERS, "carol", MODE_FULL, TRIG_MANUAL, 0, NULL);
+	ck_assert_int_eq(start_all(), 2);
+	ck_assert_int_eq(a->sessions, 4);
+	ck_assert_int_eq(b->sessions, 1);
+	ck_assert_int_eq(c->state, JOB_QUEUED);
+	ck_assert_str_eq(blocked(c), "max_erp_sessions (5) all in use "
+	    "(job 1, 2)");
+	/* bob's one session coming back lets carol start with one */
+	finish(b);
+	ck_assert_ptr_eq(start_one(), c);
+	ck_assert_int_eq(c->sessions, 1);
+	/* both limits at once: the smaller share wins */
+	finish(a);
+	lim.max_sessions_per_user = 3;
+	d = req(KIND_ORDERS, "carol", MODE_FULL, TRIG_MANUAL, 0, NULL);
+	ck_assert_ptr_eq(start_one(), d);
+	ck_assert_int_eq(d->sessions, 2);	/* carol has 1 of her 3 */
+}
+END_TEST
+
+/* A limit of 0 is no limit: every job gets all it asks for. */
+START_TEST(test_sessions_unlimited)
+{
+	struct job	*j;
+	const char	*users[] = { "a", "b", "c" };
+	size_t		 i;
+
+	want = 6;
+	for (i = 0; i < nitems(users); i++)
+		req(KIND_CUSTOMERS, users[i], MODE_FULL, TRIG_MANUAL, 0, NULL);
+	req(KIND_ORDERS, "a", MODE_FULL, TRIG_MANUAL, 0, NULL);
+	ck_assert_int_eq(start_all(), 4);
+	TAILQ_FOREACH(j, &q.jobs, entry)
+		ck_assert_int_eq(j->sessions, 6);
+}
+END_TEST
+
+/*
+ * Random requests, limits, starts and ends: the sessions of active jobs
+ * never exceed a limit, every job starts with 1..its ask, and every reason
+ * `jobs` would show is true at that moment; no job that may start is left.
+ */
+START_TEST(test_sessions_random_reasons)
+{
+	static const char *scopes[] = { "a", "b", "c", "d" };
+	struct job	*j, *k;
+	unsigned	 seed = 12345;
+	int		 i, kind, total, mine, n;
+	const char	*w;
+	char		 exp[160];
+
+	lim.max_workers = 6;
+	for (i = 0; i < 20000; i++) {
+		seed = seed * 1103515245 + 12345;
+		switch ((seed >> 16) % 5) {
+		case 0:
+		case 1:
+			want = 1 + (int)((seed >> 9) % 5);
+			kind = (int)((seed >> 8) % KIND_COUNT);
+			req((enum kind)kind, kind_per_user((enum kind)kind) ?
+			    scopes[(seed >> 4) % 4] : "*", MODE_FULL,
+			    TRIG_MANUAL, 0, NULL);
+			break;
+		case 2:
+			start_all();
+			break;
+		case 3:
+			lim.max_erp_sessions = (int)((seed >> 5) % 9);
+			lim.max_sessions_per_user = (int)((seed >> 11) % 4);
+			start_all();
+			break;
+		default:
+			TAILQ_FOREACH(j, &q.jobs, entry)
+				if (job_state_active(j->state))
+					break;
+			if (j != NULL)
+				finish(j);
+			break;
+		}
+		n = 0;
+		TAILQ_FOREACH(j, &q.jobs, entry) {
+			if (!job_state_active(j->state))
+				continue;
+			n++;
+			ck_assert_int_ge(j->sessions, 1);
+			ck_assert_int_le(j->sessions, j->want_sessions);
+		}
+		TAILQ_FOREACH(j, &q.jobs, entry) {
+			if (j->state != JOB_QUEUED)
+				continue;
+			total = mine = 0;
+			TAILQ_FOREACH(k, &q.jobs, entry) {
+				if (!job_state_active(k->state))
+					continue;
+				total += k->sessions;
+				if (strcmp(k->erp_user, j->erp_user) == 0)
+					mine += k->sessions;
+			}
+			w = blocked(j);
+			/* after start_all, a job nothing blocks is a lie */
+			if ((seed >> 16) % 5 >= 2 && (seed >> 16) % 5 <= 3)
+				ck_assert_str_ne(w, "");
+			snprintf(exp, sizeof exp, "max_erp_sessions (%d) all in "
+			    "use", lim.max_erp_sessions);
+			if (strncmp(w, exp, strlen(exp)) == 0)
+				ck_assert_int_ge(total, lim.max_erp_sessions);
+			snprintf(exp, sizeof exp, "max_sessions_per_user (%d) "
+			    "all in use by %s", lim.max_sessions_per_user,
+			    j->erp_user);
+			if (strncmp(w, exp, strlen(exp)) == 0)
+				ck_assert_int_ge(mine,
+				    lim.max_sessions_per_user);
+			if (strncmp(w, "max_workers", 11) == 0)
+				ck_assert_int_ge(n, lim.max_workers);
+			/* a session reason names a limit that is set */
+			if (strstr(w, "sessions") != NULL)
+				ck_assert(lim.max_erp_sessions > 0 ||
+				    lim.max_sessions_per_user > 0);
+		}
+	}
+}
+END_TEST
+
 static Suite *
 queue_suite(void)
 {
@@ -421,6 +607,11 @@ queue_suite(void)
 	tcase_add_test(tc, test_running_delta_does_not_cover_full);
 	tcase_add_test(tc, test_max_workers);
 	tcase_add_test(tc, test_session_limits);
+	tcase_add_test(tc, test_sessions_more_than_user_limit);
+	tcase_add_test(tc, test_sessions_same_user_waits);
+	tcase_add_test(tc, test_sessions_shared_total);
+	tcase_add_test(tc, test_sessions_unlimited);
+	tcase_add_test(tc, test_sessions_random_reasons);
 	tcase_add_test(tc, test_priority_order);
 	tcase_add_test(tc, test_not_before_wake);
 	tcase_add_test(tc, test_names);
