@@ -111,6 +111,15 @@ check: deps
 	sh tests/e2e/run.sh bin
 	sh tests/e2e/run.sh bin-asan t_customers_sync t_customers_resume t_sessions t_delta
 
+# The concurrency- and fault-sensitive end-to-end scripts, N times in a row.
+STRESS_N ?= 20
+STRESS_TESTS = t_new_db_race t_cut_answers t_all_kinds t_sessions \
+	t_sessions_leak t_sessions_limits t_customers_faults t_filter_reset \
+	t_churn t_erpsim_faults t_recovery_worker t_admin_limits
+stress: deps
+	$(MAKE) all
+	sh tests/e2e/stress.sh bin $(STRESS_N) $(STRESS_TESTS)
+
 demo: deps
 	$(MAKE) all
 	sh deploy/demo.sh bin
@@ -130,7 +139,7 @@ install: all
 clean:
 	rm -rf build build-asan bin bin-asan
 
-.PHONY: all units deps check demo bench install clean
+.PHONY: all units deps check stress demo bench install clean
 .DELETE_ON_ERROR:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
