@@ -18,76 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
 #include "worker/worker.h"
-
-#define ERP_TRIES		8	/* attempts per request */
-#define ERP_BACKOFF_MS		100
-#define ERP_BACKOFF_MAX_MS	3000
-#define ERP_LOGIN_TRIES		4
-
-#define HTTP_NO_RETRY_5XX	0x1
-
-/* What a session is doing; each flow is one or more HTTP requests. */
-enum erp_flow {
-	FLOW_NONE = 0,
-	FLOW_LOGIN_PAGE,	/* GET Login.aspx */
-	FLOW_LOGIN_POST,	/* POST the form */
-	FLOW_LOGOUT,
-	FLOW_VIEW,		/* GET the list view */
-	FLOW_CALLBACK		/* POST a grid command */
-};
-
-struct erp_pool {
-	CURLM		*m;
-	struct erp	**sess;
-	size_t		 n;
-	int		 next_id;
-};
-
-struct erp {
-	CURL		*h;
-	struct erp_pool	*pool;
-	int		 id;		/* the session's number in this worker */
-	erp_done_fn	 on_done;	/* called when a flow ends, or NULL */
-	void		*on_done_arg;
-	enum erp_flow	 flow;
-	int		 result;	/* ERP_PENDING, ERP_OK, ERP_EXPIRED, ERP_FAIL */
-	struct wk_error	 err;		/* why ERP_FAIL */
-	struct grid	*grid;		/* where FLOW_VIEW/CALLBACK parse to */
-	char		 cmd[256];	/* the grid command in flight */
-	int		 login_tries;
-
-	/* The request in flight, retried here on transport trouble. */
-	char		 url[2048];
-	struct buf	 post;
-	int		 is_post;
-	int		 flags;
-	int		 attempt;
-	int64_t		 backoff;
-	int64_t		 retry_at;	/* mono ms; 0 = not waiting */
-	int		 in_multi;
-	char		 ebuf[CURL_ERROR_SIZE];
-	char		 bad[320];	/* how the last whole answer was malformed */
-
-	char		*base;		/* ERP base URL, no trailing slash */
-	char		 origin[512];
-	char		*user;
-	const char	*password;	/* borrowed from the job; never logged */
-	char		*debug_dir;
-	struct buf	 body;		/* last response body */
-	struct grid_stream *gs;		/* parses a grid as it arrives */
-	long		 status;
-	char		 location[1024];
-	struct buf	 hidden;	/* view page's hidden inputs, urlencoded */
-	char		*view;
-	char		*grid_id;
-	int		 logged_in;
-	int64_t		 fetched;	/* grid pages received */
-	int64_t		 relogins;
-	int64_t		 requests;
-};
 
 static size_t
 erp_write_cb(char *p, size_t size, size_t n, void *arg)
@@ -305,64 +236,6 @@ erp_save_debug(struct erp *e, const char *what)
 	log_warnx("the page is saved in %s", path);
 }
 
-/*
- * Tell the supervisor this session is open (with its cookies) or closed,
- * so that the sessions of a worker that dies without logging out can be
- * logged out by the next one (design.md §5). Copies are wiped.
- */
-static void
-erp_tell_session(struct erp *e)
-{
-	struct msg_session	 m;
-	struct curl_slist	*cl = NULL, *i;
-	size_t			 len = 0, n;
-
-	memset(&m, 0, sizeof m);
-	m.slot = e->id;
-	snprintf(m.op, sizeof m.op, "%s", e->logged_in ? "open" : "close");
-	if (e->logged_in &&
-	    curl_easy_getinfo(e->h, CURLINFO_COOKIELIST, &cl) == CURLE_OK) {
-		for (i = cl; i != NULL; i = i->next) {
-			n = strlen(i->data);
-			if (len + n + 2 > sizeof m.cookies) {
-				log_warnx("session %d: cookies too long to hand "
-				    "over", e->id);
-				break;
-			}
-			memcpy(m.cookies + len, i->data, n);
-			len += n;
-			m.cookies[len++] = '\n';
-			explicit_bzero(i->data, n);
-		}
-		m.cookies[len] = '\0';
-		curl_slist_free_all(cl);
-	}
-	report_session(&m);
-	explicit_bzero(&m, sizeof m);
-}
-
-/*
- * Take over a session a dead worker left logged in (its cookie lines), so
- * that erp_start_logout can end it. It counts as ours from now on.
- */
-void
-erp_adopt(struct erp *e, const char *cookies)
-{
-	char	*copy, *line, *next;
-
-	copy = xstrdup(cookies);
-	for (line = copy; line != NULL && *line != '\0'; line = next) {
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		if (*line != '\0')
-			curl_easy_setopt(e->h, CURLOPT_COOKIELIST, line);
-	}
-	explicit_bzero(copy, strlen(cookies));
-	free(copy);
-	e->logged_in = 1;
-	erp_tell_session(e);
-}
-
 /* Hand the current request to the multi handle. */
 static void
 erp_send(struct erp *e)
@@ -395,11 +268,11 @@ erp_send(struct erp *e)
 }
 
 /* Start a request of the current flow (the body, if any, is in e->post). */
-static void
+void
 erp_request(struct erp *e, int is_post, int flags, const char *fmt, ...)
     ATTR_PRINTF(4, 5);
 
-static void
+void
 erp_request(struct erp *e, int is_post, int flags, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -415,7 +288,7 @@ erp_request(struct erp *e, int is_post, int flags, const char *fmt, ...)
 	erp_send(e);
 }
 
-static void
+void
 erp_end(struct erp *e, int result)
 {
 	if (e->flow == FLOW_LOGIN_POST)
@@ -425,11 +298,11 @@ erp_end(struct erp *e, int result)
 	e->result = result;
 }
 
-static void
+void
 erp_fail(struct erp *e, const char *class, const char *fmt, ...)
     ATTR_PRINTF(3, 4);
 
-static void
+void
 erp_fail(struct erp *e, const char *class, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -442,7 +315,7 @@ erp_fail(struct erp *e, const char *class, const char *fmt, ...)
 }
 
 /* Append name=value, urlencoded, to b. */
-static void
+void
 form_add(CURL *h, struct buf *b, const char *name, const char *value)
 {
 	char	*n, *v;
@@ -482,7 +355,7 @@ erp_retry(struct erp *e, const char *why)
 }
 
 /* A cut answer is a transport fault (design.md §5): retry the request. */
-static int
+int
 erp_cut(struct erp *e)
 {
 	char	 why[128];
@@ -501,11 +374,11 @@ erp_cut(struct erp *e)
  * any fault; the markup changed only when the same request fails the same
  * way twice in a row: then class contract, and the page is saved.
  */
-static void
+void
 erp_malformed(struct erp *e, const char *what, const char *fmt, ...)
     ATTR_PRINTF(3, 4);
 
-static void
+void
 erp_malformed(struct erp *e, const char *what, const char *fmt, ...)
 {
 	char	 msg[sizeof e->bad];
@@ -530,132 +403,6 @@ erp_is_login_redirect(const struct erp *e)
 {
 	return e->status >= 300 && e->status < 400 &&
 	    strstr(e->location, "Login.aspx") != NULL;
-}
-
-static void
-erp_login_page(struct erp *e)
-{
-	e->flow = FLOW_LOGIN_PAGE;
-	erp_request(e, 0, 0, "%s/Login.aspx", e->base);
-}
-
-/* Got the login page: post the form with every hidden field. */
-static void
-erp_on_login_page(struct erp *e)
-{
-	struct form	 f;
-	char		 perr[256];
-	size_t		 i;
-
-	if (e->status != 200) {
-		erp_fail(e, "erp", "GET %s answered HTTP %ld, expected the login "
-		    "page", e->url, e->status);
-		return;
-	}
-	if (erp_cut(e))
-		return;
-	if (form_parse(e->body.data, e->body.len, &f, perr, sizeof perr) == -1) {
-		erp_malformed(e, "login", "the login page at %s: %s", e->url,
-		    perr);
-		return;
-	}
-	if (f.user_field == NULL || f.password_field == NULL ||
-	    f.submit_field == NULL) {
-		form_free(&f);
-		erp_malformed(e, "login", "the login page at %s has no user "
-		    "name, password or logon button field", e->url);
-		return;
-	}
-	buf_reset(&e->post);
-	for (i = 0; i < f.nfields; i++)
-		form_add(e->h, &e->post, f.fields[i].name, f.fields[i].value);
-	form_add(e->h, &e->post, f.user_field, e->user);
-	form_add(e->h, &e->post, f.password_field, e->password);
-	form_add(e->h, &e->post, f.submit_field,
-	    f.submit_value ? f.submit_value : "");
-	form_free(&f);
-	e->flow = FLOW_LOGIN_POST;
-	erp_request(e, 1, HTTP_NO_RETRY_5XX, "%s/Login.aspx", e->base);
-}
-
-/*
- * The login answer was no use (a 5xx for stale hidden fields, or cut):
- * start over from GET, which brings fresh hidden fields, a few times.
- */
-static void
-erp_login_again(struct erp *e, const char *why)
-{
-	if (++e->login_tries < ERP_LOGIN_TRIES) {
-		log_debug("login for %s: %s; starting over", e->user, why);
-		erp_login_page(e);
-		return;
-	}
-	erp_fail(e, "erp", "login for %s failed %d times: %s", e->user,
-	    ERP_LOGIN_TRIES, why);
-}
-
-/* The LogonErrorText of a login answer: why the ERP refused. */
-static void
-erp_login_refused(struct erp *e, const char *text)
-{
-	if (strstr(text, "sessioni") != NULL)
-		erp_fail(e, "busy", "login refused for %s: too many ERP "
-		    "sessions (\"%s\"); try again later", e->user, text);
-	else if (strstr(text, "non validi") != NULL)
-		erp_fail(e, "auth", "login refused for %s: wrong user name or "
-		    "password (\"%s\")", e->user, text);
-	else
-		erp_fail(e, "auth", "login refused for %s: \"%s\"", e->user,
-		    text);
-}
-
-/* The answer to the login form. */
-static void
-erp_on_login_post(struct erp *e)
-{
-	struct form	 f;
-	char		 perr[256], why[300];
-
-	explicit_bzero(e->post.data, e->post.len);
-	if (e->status >= 500) {
-		snprintf(why, sizeof why, "the ERP answered HTTP %ld",
-		    e->status);
-		erp_login_again(e, why);
-	} else if (e->status >= 300 && e->status < 400) {
-		if (strstr(e->location, "Login.aspx") != NULL)
-			erp_fail(e, "erp", "login for %s bounced back to the "
-			    "login page", e->user);
-		else {
-			e->logged_in = 1;
-			log_debug("logged in to %s as %s", e->base, e->user);
-			erp_tell_session(e);
-			erp_end(e, ERP_OK);
-		}
-	} else if (e->status != 200) {
-		erp_fail(e, "erp", "login for %s: unexpected HTTP %ld", e->user,
-		    e->status);
-	} else if (!body_complete(e->body.data, e->body.len)) {
-		snprintf(why, sizeof why, "the answer ended early (%zu bytes)",
-		    e->body.len);
-		erp_login_again(e, why);
-	} else if (form_parse(e->body.data, e->body.len, &f, perr,
-	    sizeof perr) == -1 || f.error_text == NULL) {
-		if (perr[0] == '\0')
-			snprintf(perr, sizeof perr, "HTTP 200 without an error "
-			    "message or a redirect");
-		form_free(&f);
-		snprintf(why, sizeof why, "login for %s: %s", e->user, perr);
-		if (strcmp(why, e->bad) == 0) {
-			erp_save_debug(e, "login-answer");
-			erp_fail(e, "contract", "%s", why);
-			return;
-		}
-		snprintf(e->bad, sizeof e->bad, "%s", why);
-		erp_login_again(e, why);
-	} else {
-		erp_login_refused(e, f.error_text);
-		form_free(&f);
-	}
 }
 
 /* Parse the grid that arrived; -1 when it is malformed (being retried). */
@@ -872,20 +619,6 @@ erp_wait(struct erp *e, struct wk_error *err)
 	return erp_result(e, err);
 }
 
-/* Start logging in (again): a fresh session, cookies and all. */
-void
-erp_start_login(struct erp *e)
-{
-	if (e->logged_in)
-		e->relogins++;
-	e->logged_in = 0;
-	e->login_tries = 0;
-	e->bad[0] = '\0';
-	memset(&e->err, 0, sizeof e->err);
-	curl_easy_setopt(e->h, CURLOPT_COOKIELIST, "ALL");
-	erp_login_page(e);
-}
-
 /* Start opening a list view; its grid is parsed into g. */
 void
 erp_start_view(struct erp *e, const char *view, struct grid *g)
@@ -922,43 +655,6 @@ erp_start_callback(struct erp *e, const char *cmd, struct grid *g)
 	}
 	e->flow = FLOW_CALLBACK;
 	erp_request(e, 1, 0, "%s/%s/", e->base, e->view);
-}
-
-/* Log in; blocking. 0 ok, -1 with err set. */
-int
-erp_login(struct erp *e, struct wk_error *err)
-{
-	erp_start_login(e);
-	return erp_wait(e, err) == ERP_OK ? 0 : -1;
-}
-
-/*
- * Start ending the session (the ERP limits sessions per user), cancelling
- * whatever the session was doing. Errors are ignored.
- */
-void
-erp_start_logout(struct erp *e)
-{
-	if (erp_busy(e)) {
-		curl_multi_remove_handle(e->pool->m, e->h);
-		e->in_multi = 0;
-		e->retry_at = 0;
-		erp_end(e, ERP_FAIL);
-	}
-	if (!e->logged_in)
-		return;
-	e->flow = FLOW_LOGOUT;
-	erp_request(e, 0, HTTP_NO_RETRY_5XX, "%s/Logout.aspx", e->base);
-}
-
-/* End the session; blocking. */
-void
-erp_logout(struct erp *e)
-{
-	erp_start_logout(e);
-	(void)erp_wait(e, NULL);
-	e->logged_in = 0;
-	curl_easy_setopt(e->h, CURLOPT_COOKIELIST, "ALL");
 }
 
 /* Open a list view; blocking. 0 ok, 1 session expired, -1 error. */

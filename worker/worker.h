@@ -231,6 +231,93 @@ const char	*erp_origin(const struct erp *);
 int64_t		 erp_fetched(const struct erp *);
 void		 erp_save_debug(struct erp *, const char *what);
 
+/*
+ * erp.c and login.c: a session's insides, for these two files only (the
+ * rest of the worker goes through the erp_* functions above).
+ */
+#include <curl/curl.h>
+
+#define ERP_TRIES		8	/* attempts per request */
+#define ERP_BACKOFF_MS		100
+#define ERP_BACKOFF_MAX_MS	3000
+#define ERP_LOGIN_TRIES		4
+
+#define HTTP_NO_RETRY_5XX	0x1
+
+/* What a session is doing; each flow is one or more HTTP requests. */
+enum erp_flow {
+	FLOW_NONE = 0,
+	FLOW_LOGIN_PAGE,	/* GET Login.aspx */
+	FLOW_LOGIN_POST,	/* POST the form */
+	FLOW_LOGOUT,
+	FLOW_VIEW,		/* GET the list view */
+	FLOW_CALLBACK		/* POST a grid command */
+};
+
+struct erp_pool {
+	CURLM		*m;
+	struct erp	**sess;
+	size_t		 n;
+	int		 next_id;
+};
+
+struct erp {
+	CURL		*h;
+	struct erp_pool	*pool;
+	int		 id;		/* the session's number in this worker */
+	erp_done_fn	 on_done;	/* called when a flow ends, or NULL */
+	void		*on_done_arg;
+	enum erp_flow	 flow;
+	int		 result;	/* ERP_PENDING, ERP_OK, ERP_EXPIRED, ERP_FAIL */
+	struct wk_error	 err;		/* why ERP_FAIL */
+	struct grid	*grid;		/* where FLOW_VIEW/CALLBACK parse to */
+	char		 cmd[256];	/* the grid command in flight */
+	int		 login_tries;
+
+	/* The request in flight, retried here on transport trouble. */
+	char		 url[2048];
+	struct buf	 post;
+	int		 is_post;
+	int		 flags;
+	int		 attempt;
+	int64_t		 backoff;
+	int64_t		 retry_at;	/* mono ms; 0 = not waiting */
+	int		 in_multi;
+	char		 ebuf[CURL_ERROR_SIZE];
+	char		 bad[320];	/* how the last whole answer was malformed */
+
+	char		*base;		/* ERP base URL, no trailing slash */
+	char		 origin[512];
+	char		*user;
+	const char	*password;	/* borrowed from the job; never logged */
+	char		*debug_dir;
+	struct buf	 body;		/* last response body */
+	struct grid_stream *gs;		/* parses a grid as it arrives */
+	long		 status;
+	char		 location[1024];
+	struct buf	 hidden;	/* view page's hidden inputs, urlencoded */
+	char		*view;
+	char		*grid_id;
+	int		 logged_in;
+	int64_t		 fetched;	/* grid pages received */
+	int64_t		 relogins;
+	int64_t		 requests;
+};
+
+void		 erp_request(struct erp *, int is_post, int flags,
+		    const char *fmt, ...) ATTR_PRINTF(4, 5);
+void		 erp_end(struct erp *, int result);
+void		 erp_fail(struct erp *, const char *class, const char *fmt, ...)
+		    ATTR_PRINTF(3, 4);
+void		 erp_malformed(struct erp *, const char *what,
+		    const char *fmt, ...) ATTR_PRINTF(3, 4);
+int		 erp_cut(struct erp *);
+void		 form_add(CURL *, struct buf *, const char *name,
+		    const char *value);
+void		 erp_on_login_page(struct erp *);
+void		 erp_on_login_post(struct erp *);
+void		 erp_tell_session(struct erp *);
+
 /* store.c: one SQLite database, one page per transaction */
 struct store;
 struct page_counts {

@@ -1,0 +1,251 @@
+/*
+ * login.c — an ERP session's way in and out (erp-contract.md §2): GET
+ * Login.aspx, POST the form with every hidden field, read the answer (a
+ * redirect, or LogonErrorText saying why not), GET Logout.aspx. Each
+ * session opened or closed is told to the supervisor with its cookies, so
+ * that the next worker can log out what a dead one left (design.md §5).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "worker/worker.h"
+
+/*
+ * Tell the supervisor this session is open (with its cookies) or closed,
+ * so that the sessions of a worker that dies without logging out can be
+ * logged out by the next one (design.md §5). Copies are wiped.
+ */
+void
+erp_tell_session(struct erp *e)
+{
+	struct msg_session	 m;
+	struct curl_slist	*cl = NULL, *i;
+	size_t			 len = 0, n;
+
+	memset(&m, 0, sizeof m);
+	m.slot = e->id;
+	snprintf(m.op, sizeof m.op, "%s", e->logged_in ? "open" : "close");
+	if (e->logged_in &&
+	    curl_easy_getinfo(e->h, CURLINFO_COOKIELIST, &cl) == CURLE_OK) {
+		for (i = cl; i != NULL; i = i->next) {
+			n = strlen(i->data);
+			if (len + n + 2 > sizeof m.cookies) {
+				log_warnx("session %d: cookies too long to hand "
+				    "over", e->id);
+				break;
+			}
+			memcpy(m.cookies + len, i->data, n);
+			len += n;
+			m.cookies[len++] = '\n';
+			explicit_bzero(i->data, n);
+		}
+		m.cookies[len] = '\0';
+		curl_slist_free_all(cl);
+	}
+	report_session(&m);
+	explicit_bzero(&m, sizeof m);
+}
+
+/*
+ * Take over a session a dead worker left logged in (its cookie lines), so
+ * that erp_start_logout can end it. It counts as ours from now on.
+ */
+void
+erp_adopt(struct erp *e, const char *cookies)
+{
+	char	*copy, *line, *next;
+
+	copy = xstrdup(cookies);
+	for (line = copy; line != NULL && *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (*line != '\0')
+			curl_easy_setopt(e->h, CURLOPT_COOKIELIST, line);
+	}
+	explicit_bzero(copy, strlen(cookies));
+	free(copy);
+	e->logged_in = 1;
+	erp_tell_session(e);
+}
+
+/* Ask for the login page (its hidden fields change on every GET). */
+static void
+erp_login_page(struct erp *e)
+{
+	e->flow = FLOW_LOGIN_PAGE;
+	erp_request(e, 0, 0, "%s/Login.aspx", e->base);
+}
+
+/* Got the login page: post the form with every hidden field. */
+void
+erp_on_login_page(struct erp *e)
+{
+	struct form	 f;
+	char		 perr[256];
+	size_t		 i;
+
+	if (e->status != 200) {
+		erp_fail(e, "erp", "GET %s answered HTTP %ld, expected the login "
+		    "page", e->url, e->status);
+		return;
+	}
+	if (erp_cut(e))
+		return;
+	if (form_parse(e->body.data, e->body.len, &f, perr, sizeof perr) == -1) {
+		erp_malformed(e, "login", "the login page at %s: %s", e->url,
+		    perr);
+		return;
+	}
+	if (f.user_field == NULL || f.password_field == NULL ||
+	    f.submit_field == NULL) {
+		form_free(&f);
+		erp_malformed(e, "login", "the login page at %s has no user "
+		    "name, password or logon button field", e->url);
+		return;
+	}
+	buf_reset(&e->post);
+	for (i = 0; i < f.nfields; i++)
+		form_add(e->h, &e->post, f.fields[i].name, f.fields[i].value);
+	form_add(e->h, &e->post, f.user_field, e->user);
+	form_add(e->h, &e->post, f.password_field, e->password);
+	form_add(e->h, &e->post, f.submit_field,
+	    f.submit_value ? f.submit_value : "");
+	form_free(&f);
+	e->flow = FLOW_LOGIN_POST;
+	erp_request(e, 1, HTTP_NO_RETRY_5XX, "%s/Login.aspx", e->base);
+}
+
+/*
+ * The login answer was no use (a 5xx for stale hidden fields, or cut):
+ * start over from GET, which brings fresh hidden fields, a few times.
+ */
+static void
+erp_login_again(struct erp *e, const char *why)
+{
+	if (++e->login_tries < ERP_LOGIN_TRIES) {
+		log_debug("login for %s: %s; starting over", e->user, why);
+		erp_login_page(e);
+		return;
+	}
+	erp_fail(e, "erp", "login for %s failed %d times: %s", e->user,
+	    ERP_LOGIN_TRIES, why);
+}
+
+/* The LogonErrorText of a login answer: why the ERP refused. */
+static void
+erp_login_refused(struct erp *e, const char *text)
+{
+	if (strstr(text, "sessioni") != NULL)
+		erp_fail(e, "busy", "login refused for %s: too many ERP "
+		    "sessions (\"%s\"); try again later", e->user, text);
+	else if (strstr(text, "non validi") != NULL)
+		erp_fail(e, "auth", "login refused for %s: wrong user name or "
+		    "password (\"%s\")", e->user, text);
+	else
+		erp_fail(e, "auth", "login refused for %s: \"%s\"", e->user,
+		    text);
+}
+
+/* The answer to the login form. */
+void
+erp_on_login_post(struct erp *e)
+{
+	struct form	 f;
+	char		 perr[256], why[300];
+
+	explicit_bzero(e->post.data, e->post.len);
+	if (e->status >= 500) {
+		snprintf(why, sizeof why, "the ERP answered HTTP %ld",
+		    e->status);
+		erp_login_again(e, why);
+	} else if (e->status >= 300 && e->status < 400) {
+		if (strstr(e->location, "Login.aspx") != NULL)
+			erp_fail(e, "erp", "login for %s bounced back to the "
+			    "login page", e->user);
+		else {
+			e->logged_in = 1;
+			log_debug("logged in to %s as %s", e->base, e->user);
+			erp_tell_session(e);
+			erp_end(e, ERP_OK);
+		}
+	} else if (e->status != 200) {
+		erp_fail(e, "erp", "login for %s: unexpected HTTP %ld", e->user,
+		    e->status);
+	} else if (!body_complete(e->body.data, e->body.len)) {
+		snprintf(why, sizeof why, "the answer ended early (%zu bytes)",
+		    e->body.len);
+		erp_login_again(e, why);
+	} else if (form_parse(e->body.data, e->body.len, &f, perr,
+	    sizeof perr) == -1 || f.error_text == NULL) {
+		if (perr[0] == '\0')
+			snprintf(perr, sizeof perr, "HTTP 200 without an error "
+			    "message or a redirect");
+		form_free(&f);
+		snprintf(why, sizeof why, "login for %s: %s", e->user, perr);
+		if (strcmp(why, e->bad) == 0) {
+			erp_save_debug(e, "login-answer");
+			erp_fail(e, "contract", "%s", why);
+			return;
+		}
+		snprintf(e->bad, sizeof e->bad, "%s", why);
+		erp_login_again(e, why);
+	} else {
+		erp_login_refused(e, f.error_text);
+		form_free(&f);
+	}
+}
+
+
+/* Start logging in (again): a fresh session, cookies and all. */
+void
+erp_start_login(struct erp *e)
+{
+	if (e->logged_in)
+		e->relogins++;
+	e->logged_in = 0;
+	e->login_tries = 0;
+	e->bad[0] = '\0';
+	memset(&e->err, 0, sizeof e->err);
+	curl_easy_setopt(e->h, CURLOPT_COOKIELIST, "ALL");
+	erp_login_page(e);
+}
+
+
+/* Log in; blocking. 0 ok, -1 with err set. */
+int
+erp_login(struct erp *e, struct wk_error *err)
+{
+	erp_start_login(e);
+	return erp_wait(e, err) == ERP_OK ? 0 : -1;
+}
+
+/*
+ * Start ending the session (the ERP limits sessions per user), cancelling
+ * whatever the session was doing. Errors are ignored.
+ */
+void
+erp_start_logout(struct erp *e)
+{
+	if (erp_busy(e)) {
+		curl_multi_remove_handle(e->pool->m, e->h);
+		e->in_multi = 0;
+		e->retry_at = 0;
+		erp_end(e, ERP_FAIL);
+	}
+	if (!e->logged_in)
+		return;
+	e->flow = FLOW_LOGOUT;
+	erp_request(e, 0, HTTP_NO_RETRY_5XX, "%s/Logout.aspx", e->base);
+}
+
+/* End the session; blocking. */
+void
+erp_logout(struct erp *e)
+{
+	erp_start_logout(e);
+	(void)erp_wait(e, NULL);
+	e->logged_in = 0;
+	curl_easy_setopt(e->h, CURLOPT_COOKIELIST, "ALL");
+}
+
