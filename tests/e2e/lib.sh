@@ -156,3 +156,25 @@ start_sim_tls() {
 	ORIGIN="https://127.0.0.1:$PORT"
 	URL="$ORIGIN/Archibald"
 }
+
+# no_schedules [KIND...]: append to the config sections that turn off the
+# schedule and the stale check of KINDs (default customers and orders)
+# and disable products and prices, so only the test's own syncs run.
+no_schedules() {
+	for _k in ${*:-customers orders}; do
+		printf '[%s]\nfull_every = 0\ndelta_every = 0\nstale_after = 0\n' "$_k"
+	done >>"$T/erpsync.conf"
+	[ $# -gt 0 ] || printf '[products]\nenabled = no\n[prices]\nenabled = no\n' >>"$T/erpsync.conf"
+}
+
+# job_field JOB KEY: one field of job JOB from `jobs --json` ("" if none).
+job_field() {
+	ctl --json jobs -n 200 | python3 -c 'import json,sys
+d=json.load(sys.stdin); j=[x for x in d["jobs"] if x["id"]==int(sys.argv[1])]
+print(j[0].get(sys.argv[2],"") if j else "")' "$1" "$2"
+}
+
+# job_id FILE: the id in a `sync --json` answer.
+job_id() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$1"
+}

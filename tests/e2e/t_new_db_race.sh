@@ -9,9 +9,7 @@
 
 start_sim --seed 71 --customers 40 --orders 300 --products 400 --prices 600
 PAGE_SIZE=50 write_conf
-for k in customers orders products prices; do
-	printf '[%s]\nfull_every = 0\ndelta_every = 0\nstale_after = 0\n' "$k"
-done >>"$T/erpsync.conf"
+no_schedules customers orders products prices
 
 round=1
 while [ "$round" -le 8 ]; do

@@ -21,23 +21,16 @@ rm -f "$T"/cwd/core*
 
 start_sim --customers 3000 --seed 3 --latency 40
 PAGE_SIZE=20 write_conf
-for k in customers orders; do
-	printf '[%s]\nfull_every = 0\ndelta_every = 0\nstale_after = 0\n' "$k"
-done >>"$T/erpsync.conf"
-printf '[products]\nenabled = no\n[prices]\nenabled = no\n' >>"$T/erpsync.conf"
+no_schedules
 (cd "$T/cwd" && ulimit -c unlimited && exec "$BIN/erpsyncd" -f "$T/erpsync.conf" -d) >>"$T/erpsyncd.log" 2>&1 &
 DAEMON_PID=$!
 wait_for 10 "$BIN/erpsyncctl" -s "$T/sock" status || fail "erpsyncd did not answer"
 
-jf() {
-	ctl --json jobs -n 100 | python3 -c 'import json,sys
-d=json.load(sys.stdin); j=[x for x in d["jobs"] if x["id"]==int(sys.argv[1])]
-print(j[0].get(sys.argv[2],"") if j else "")' "$1" "$2"
-}
+jf() { job_field "$1" "$2"; }
 running_past() { [ "$(jf "$1" state)" = running ] && [ "$(jf "$1" page)" -ge "$2" ]; }
 
 ctl --json sync customers --user agent1 >"$T/s.json" || fail "sync"
-job=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$T/s.json")
+job=$(job_id "$T/s.json")
 wait_for 30 running_past "$job" 3 || fail "the sync did not get going: $(jf "$job" state)"
 pid=$(jf "$job" pid)
 [ "${pid:-0}" -gt 1 ] || fail "no worker pid"

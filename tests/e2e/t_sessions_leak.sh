@@ -13,22 +13,15 @@ PAGE_SIZE=20 write_conf "retry_backoff = 1s
 retry_backoff_max = 1s
 retry_attempts = 10
 poison_crashes = 0"
-for k in customers orders; do
-	printf '[%s]\nfull_every = 0\ndelta_every = 0\nstale_after = 0\n' "$k"
-done >>"$T/erpsync.conf"
-printf '[products]\nenabled = no\n[prices]\nenabled = no\n' >>"$T/erpsync.conf"
+no_schedules
 start_daemon
 
-jf() {
-	ctl --json jobs -n 100 | python3 -c 'import json,sys
-d=json.load(sys.stdin); j=[x for x in d["jobs"] if x["id"]==int(sys.argv[1])]
-print(j[0].get(sys.argv[2],"") if j else "")' "$1" "$2"
-}
+jf() { job_field "$1" "$2"; }
 state_is() { [ "$(jf "$1" state)" = "$2" ]; }
 running_past() { [ "$(jf "$1" state)" = running ] && [ "$(jf "$1" page)" -ge "$2" ]; }
 
 ctl --json sync customers --user agent1 >"$T/s.json" || fail "sync"
-job=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$T/s.json")
+job=$(job_id "$T/s.json")
 # Three workers of the same job, each killed mid-sync: every attempt is a
 # new worker (the job is retried after a crash) with the page it reached
 # checkpointed, so each kill waits for a page further on.
