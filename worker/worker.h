@@ -357,6 +357,26 @@ int		 store_sweep(struct store *, int64_t run_id, int64_t *deleted,
 int		 store_finish(struct store *, const struct checkpoint *,
 		    const char *state, const char *watermark, struct wk_error *);
 
+/* store.c and schema.c: a store's insides, for these two files only */
+#define STORE_BUSY_MS	30000	/* how long a writer waits for another */
+struct store {
+	struct sqlite3		*db;
+	const struct view	*v;
+	char			*user;		/* "*" for shared kinds */
+	char			*path;
+	size_t			 key;		/* index of the key column */
+	struct sqlite3_stmt	*sel;		/* current values by key */
+	struct sqlite3_stmt	*ins;
+	struct sqlite3_stmt	*upd;		/* new values, seen_run, synced_at */
+	struct sqlite3_stmt	*touch;		/* seen_run only */
+	struct sqlite3_stmt	*ckpt;		/* advance _sync */
+	struct sqlite3_stmt	*pagekey;	/* remember a key of this page */
+};
+int		 store_fail(struct store *, struct wk_error *, const char *what);
+int		 store_exec(struct store *, const char *sql, struct wk_error *);
+int		 store_schema(struct store *, struct wk_error *);
+int		 store_wal(struct store *, struct wk_error *);
+
 /* sync.c: the sync algorithms of design.md §6 */
 int		 sync_run(const struct msg_job *, struct msg_done *);
 int		 delta_since(const char *watermark, int64_t margin_s, char *,
