@@ -25,6 +25,8 @@ static const char *msg_names[MSG_COUNT] = {
 	[MSG_REQ] = "req",
 	[MSG_RESP] = "resp",
 	[MSG_SESSION] = "session",
+	[MSG_CRED_REQ] = "cred_req",
+	[MSG_CRED] = "cred",
 };
 
 /* The wire name of a message type. */
@@ -369,6 +371,11 @@ static const struct field session_fields[] = {
 	FSTR(struct msg_session, cookies, 0),
 };
 MSG_CODEC(session, MSG_SESSION, struct msg_session, session_fields)
+
+static const struct field cred_fields[] = {
+	FSTR(struct msg_cred, password, 1),
+};
+MSG_CODEC(cred, MSG_CRED, struct msg_cred, cred_fields)
 
 /* Pack a message with no body: pause, resume, stop, ready, paused, heartbeat. */
 void

@@ -37,6 +37,8 @@ enum msg_type {
 	MSG_REQ,	/* admin client -> supervisor */
 	MSG_RESP,	/* supervisor -> admin client */
 	MSG_SESSION,	/* worker -> supervisor: an ERP session opened/closed */
+	MSG_CRED_REQ,	/* worker -> supervisor: the password, to log in again */
+	MSG_CRED,	/* supervisor -> worker: the answer */
 	MSG_COUNT
 };
 
@@ -172,6 +174,11 @@ struct msg_session {
 	char		 cookies[4096];	/* open only; never logged */
 };
 
+/* The ERP password, sent again for each later login (never logged). */
+struct msg_cred {
+	char		 password[256];
+};
+
 struct msg_req {
 	int64_t			 id;
 	char			 cmd[32];
@@ -194,6 +201,8 @@ void	 msg_done_pack(struct frame *, const struct msg_done *);
 int	 msg_done_unpack(const msgpack_object *, struct msg_done *, char *, size_t);
 void	 msg_session_pack(struct frame *, const struct msg_session *);
 int	 msg_session_unpack(const msgpack_object *, struct msg_session *, char *, size_t);
+void	 msg_cred_pack(struct frame *, const struct msg_cred *);
+int	 msg_cred_unpack(const msgpack_object *, struct msg_cred *, char *, size_t);
 void	 msg_req_begin(struct frame *, int64_t id, const char *cmd, size_t nargs);
 int	 msg_req_unpack(const msgpack_object *, struct msg_req *, char *, size_t);
 void	 msg_resp_begin(struct frame *, int64_t id, int ok);

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -231,6 +232,42 @@ chan_send(struct chan *c, struct frame *f)
 		log_warnx("chan_send: %s", err);
 	else
 		rc = chan_write(c, f->sb.data, f->sb.size);
+	frame_free(f);
+	return rc;
+}
+
+static void
+chan_secret_done(const void *data, size_t len, void *arg)
+{
+	(void)arg;
+	explicit_bzero((void *)(uintptr_t)data, len);
+	free((void *)(uintptr_t)data);
+}
+
+/*
+ * Like chan_send for a frame that holds a secret: its bytes are queued by
+ * reference, not copied into libevent's buffers, and wiped once written
+ * (or dropped). The frame is wiped and freed either way.
+ */
+int
+chan_send_secret(struct chan *c, struct frame *f)
+{
+	char	 err[PROTO_ERRLEN];
+	char	*copy;
+	int	 rc = -1;
+
+	if (frame_end(f, err, sizeof err) == -1)
+		log_warnx("chan_send_secret: %s", err);
+	else if (!c->closed && !c->flush_close) {
+		copy = xmalloc(f->sb.size);
+		memcpy(copy, f->sb.data, f->sb.size);
+		if (evbuffer_add_reference(c->out, copy, f->sb.size,
+		    chan_secret_done, NULL) == -1)
+			fatalx("chan_send_secret: evbuffer_add_reference");
+		chan_flush(c);
+		rc = c->closed ? -1 : 0;
+	}
+	explicit_bzero(f->sb.data, f->sb.size);
 	frame_free(f);
 	return rc;
 }

@@ -466,6 +466,7 @@ typedef void (*chan_cb)(struct chan *, const msgpack_object *, const char *,
 struct chan	*chan_new(struct event_base *, int fd, chan_cb, void *);
 void		 chan_free(struct chan *);
 int		 chan_send(struct chan *, struct frame *);
+int		 chan_send_secret(struct chan *, struct frame *);
 int		 chan_write(struct chan *, const void *, size_t);
 void		 chan_close(struct chan *);
 void		 chan_close_after_flush(struct chan *);

@@ -43,6 +43,26 @@ worker_send(struct worker *w, enum msg_type t)
 	(void)chan_send(w->chan, &f);
 }
 
+/*
+ * A worker logs in again (another session, or one the ERP expired) and
+ * asks for the password: it keeps none between logins. An ERP user with
+ * no password any more gets an empty one, and the worker says so.
+ */
+static void
+worker_send_cred(struct worker *w)
+{
+	const char	*password = sv_password(w->job->erp_user);
+	struct msg_cred	 m;
+	struct frame	 f;
+
+	memset(&m, 0, sizeof m);
+	if (password != NULL)
+		snprintf(m.password, sizeof m.password, "%s", password);
+	msg_cred_pack(&f, &m);
+	explicit_bzero(&m, sizeof m);
+	(void)chan_send_secret(w->chan, &f);
+}
+
 /* Time the worker has spent paused, up to mono. */
 int64_t
 worker_paused_ms(const struct worker *w, int64_t mono)
@@ -316,6 +336,9 @@ sv_dispatch_worker(struct worker *w, const msgpack_object *obj)
 			sv_log_relay(j, &l);
 		break;
 	case MSG_HEARTBEAT:
+		break;
+	case MSG_CRED_REQ:
+		worker_send_cred(w);
 		break;
 	case MSG_SESSION:
 		if (msg_session_unpack(obj, &sess, err, sizeof err) == -1 ||

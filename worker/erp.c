@@ -104,7 +104,6 @@ erp_new(struct erp_pool *p, const struct erp_config *c)
 	if (url_origin(e->base, e->origin, sizeof e->origin) == -1)
 		snprintf(e->origin, sizeof e->origin, "%s", e->base);
 	e->user = xstrdup(c->user);
-	e->password = c->password;
 	e->debug_dir = c->debug_dir && *c->debug_dir ? xstrdup(c->debug_dir) : NULL;
 	buf_init(&e->body);
 	buf_init(&e->hidden);

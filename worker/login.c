@@ -82,8 +82,8 @@ void
 erp_on_login_page(struct erp *e)
 {
 	struct form	 f;
-	char		 perr[256];
-	size_t		 i;
+	char		 perr[256], pw[256];
+	size_t		 i, need;
 
 	if (e->status != 200) {
 		erp_fail(e, "erp", "GET %s answered HTTP %ld, expected the login "
@@ -104,11 +104,28 @@ erp_on_login_page(struct erp *e)
 		    "name, password or logon button field", e->url);
 		return;
 	}
+	if (report_password(pw, sizeof pw, perr, sizeof perr) == -1) {
+		form_free(&f);
+		erp_fail(e, "protocol", "login for %s: %s", e->user, perr);
+		return;
+	}
+	/*
+	 * Room for the whole body at once (escaping at most triples a byte),
+	 * so no realloc leaves a copy of the password behind.
+	 */
+	need = strlen(e->user) + strlen(pw) + 256 +
+	    strlen(f.user_field) + strlen(f.password_field) +
+	    strlen(f.submit_field) +
+	    (f.submit_value ? strlen(f.submit_value) : 0);
+	for (i = 0; i < f.nfields; i++)
+		need += strlen(f.fields[i].name) + strlen(f.fields[i].value) + 2;
 	buf_reset(&e->post);
+	buf_reserve(&e->post, 3 * need);
 	for (i = 0; i < f.nfields; i++)
 		form_add(e->h, &e->post, f.fields[i].name, f.fields[i].value);
 	form_add(e->h, &e->post, f.user_field, e->user);
-	form_add(e->h, &e->post, f.password_field, e->password);
+	form_add(e->h, &e->post, f.password_field, pw);
+	explicit_bzero(pw, sizeof pw);
 	form_add(e->h, &e->post, f.submit_field,
 	    f.submit_value ? f.submit_value : "");
 	form_free(&f);

@@ -19,6 +19,7 @@ static struct {
 	int64_t			 last_sent;
 	struct frame_reader	 rd;
 	enum ctl_event		 pending;
+	char			 password[256];	/* the job's, until first used */
 } rp = { .fd = -1, .heartbeat_ms = 5000 };
 
 /* Send one frame (consumed); a broken channel is remembered, not fatal. */
@@ -136,6 +137,9 @@ report_init(int fd, struct msg_job *job, char *err, size_t errlen)
 	}
 	rc = msg_job_unpack(o, job, err, errlen);
 	frame_reader_wipe(&rp.rd);	/* the frame's copy of the password */
+	/* Only report_password hands it out, once; the job keeps none. */
+	memcpy(rp.password, job->password, sizeof rp.password);
+	explicit_bzero(job->password, sizeof job->password);
 	if (rc == -1)
 		return -1;
 	if (job->heartbeat_ms > 0)
@@ -250,4 +254,72 @@ report_session(const struct msg_session *m)
 	}
 	explicit_bzero(f.sb.data, f.sb.size);
 	frame_free(&f);
+}
+
+/* A control frame that arrived while waiting for something else. */
+static void
+report_defer(enum msg_type t)
+{
+	enum ctl_event	 ev = t == MSG_STOP ? CTL_STOP : t == MSG_PAUSE ?
+	    CTL_PAUSE : CTL_RESUME;
+
+	if (rp.pending == CTL_PAUSE && ev == CTL_RESUME)
+		rp.pending = CTL_NONE;	/* they cancel out */
+	else if (rp.pending != CTL_STOP)
+		rp.pending = ev;
+}
+
+/*
+ * The ERP password, for one login: into out (len bytes), to be wiped by
+ * the caller as soon as the form is built. The job's copy serves the
+ * first login and is wiped; later logins (another session, a session the
+ * ERP expired) ask the supervisor again, so no password stays in the
+ * worker's memory between logins. 0, or -1 with err set.
+ */
+int
+report_password(char *out, size_t len, char *err, size_t errlen)
+{
+	const msgpack_object	*o;
+	struct msg_cred		 c;
+	struct frame		 f;
+	enum msg_type		 t;
+	int			 rc;
+
+	if (rp.password[0] != '\0') {
+		snprintf(out, len, "%s", rp.password);
+		explicit_bzero(rp.password, sizeof rp.password);
+		return 0;
+	}
+	msg_empty_pack(&f, MSG_CRED_REQ);
+	report_send(&f);
+	for (;;) {
+		if ((rc = report_wait_frame(&o, 10000, err, errlen)) != 1) {
+			if (rc == 0)
+				snprintf(err, errlen, "the supervisor did not "
+				    "send the password within 10 s");
+			return -1;
+		}
+		if (msg_type_of(o, &t, err, errlen) == -1)
+			return -1;
+		if (t == MSG_PAUSE || t == MSG_RESUME || t == MSG_STOP) {
+			report_defer(t);
+			continue;
+		}
+		if (t != MSG_CRED) {
+			snprintf(err, errlen, "expected the password, got %s",
+			    msg_name(t));
+			return -1;
+		}
+		rc = msg_cred_unpack(o, &c, err, errlen);
+		frame_reader_wipe(&rp.rd);
+		if (rc == 0 && c.password[0] == '\0') {
+			snprintf(err, errlen, "the supervisor has no password "
+			    "any more");
+			rc = -1;
+		}
+		if (rc == 0)
+			snprintf(out, len, "%s", c.password);
+		explicit_bzero(&c, sizeof c);
+		return rc;
+	}
 }

@@ -1096,7 +1096,6 @@ sync_run(const struct msg_job *job, struct msg_done *d)
 
 	s.ec.url = job->url;
 	s.ec.user = job->erp_user;
-	s.ec.password = job->password;
 	s.ec.timeout_ms = job->request_timeout_ms;
 	s.ec.tls_verify = job->tls_verify;
 	s.ec.ca_file = job->ca_file;

@@ -190,6 +190,7 @@ void		 report_done(const struct msg_done *);
 void		 report_paused(void);
 void		 report_ready(void);
 void		 report_session(const struct msg_session *);
+int		 report_password(char *, size_t, char *err, size_t errlen);
 
 /* erp.c: ERP sessions (libcurl), K of them driven by one pool */
 struct erp;
@@ -199,7 +200,6 @@ typedef void (*erp_done_fn)(struct erp *, void *);
 struct erp_config {
 	const char	*url;
 	const char	*user;
-	const char	*password;	/* borrowed; never logged */
 	long		 timeout_ms;
 	int		 tls_verify;
 	const char	*ca_file;
@@ -289,7 +289,6 @@ struct erp {
 	char		*base;		/* ERP base URL, no trailing slash */
 	char		 origin[512];
 	char		*user;
-	const char	*password;	/* borrowed from the job; never logged */
 	char		*debug_dir;
 	struct buf	 body;		/* last response body */
 	struct grid_stream *gs;		/* parses a grid as it arrives */

@@ -193,6 +193,7 @@ union anymsg {
 	struct msg_done		 done;
 	struct msg_req		 req;
 	struct msg_session	 session;
+	struct msg_cred		 cred;
 };
 
 /* Unpack o as type t; -2 for types that have no unpack function. */
@@ -217,6 +218,8 @@ unpack_as(enum msg_type t, const msgpack_object *o, union anymsg *m,
 		return msg_req_unpack(o, &m->req, err, errlen);
 	case MSG_SESSION:
 		return msg_session_unpack(o, &m->session, err, errlen);
+	case MSG_CRED:
+		return msg_cred_unpack(o, &m->cred, err, errlen);
 	default:
 		return -2;
 	}
@@ -224,11 +227,12 @@ unpack_as(enum msg_type t, const msgpack_object *o, union anymsg *m,
 
 static const enum msg_type unpackable[] = {
 	MSG_HELLO, MSG_ERROR, MSG_JOB, MSG_PROGRESS, MSG_LOG, MSG_DONE, MSG_REQ,
-	MSG_SESSION
+	MSG_SESSION, MSG_CRED
 };
 
 static const enum msg_type empty_types[] = {
-	MSG_PAUSE, MSG_RESUME, MSG_STOP, MSG_READY, MSG_PAUSED, MSG_HEARTBEAT
+	MSG_PAUSE, MSG_RESUME, MSG_STOP, MSG_READY, MSG_PAUSED, MSG_HEARTBEAT,
+	MSG_CRED_REQ
 };
 
 static void
@@ -372,6 +376,11 @@ pack_sample(enum msg_type t, struct frame *f)
 		sample_session(&m.session);
 		msg_session_pack(f, &m.session);
 		break;
+	case MSG_CRED:
+		memset(&m.cred, 0, sizeof m.cred);
+		strcpy(m.cred.password, "p\xc3\xa0ss:w\x01rd");
+		msg_cred_pack(f, &m.cred);
+		break;
 	case MSG_REQ:
 		msg_req_begin(f, 9, "status", 2);
 		pk_kv_str(&f->pk, "user", "alice");
@@ -414,6 +423,9 @@ pack_as(enum msg_type t, struct frame *f, const union anymsg *m)
 		break;
 	case MSG_SESSION:
 		msg_session_pack(f, &m->session);
+		break;
+	case MSG_CRED:
+		msg_cred_pack(f, &m->cred);
 		break;
 	case MSG_REQ:
 		msg_req_begin(f, m->req.id, m->req.cmd,
