@@ -11,6 +11,7 @@ start_sim --seed 71 --customers 40 --orders 300 --products 400 --prices 600
 PAGE_SIZE=50 write_conf
 no_schedules customers orders products prices
 
+held() { [ "$(ctl jobs | grep -c 'held by hold')" -ge 3 ]; }
 round=1
 while [ "$round" -le 8 ]; do
 	rm -rf "$T/data" "$T/state"
@@ -26,7 +27,7 @@ while [ "$round" -le 8 ]; do
 		pids="$pids $!"
 	done
 	# All four are queued (and held) before the release.
-	wait_for 10 sh -c "[ \$(\"$BIN/erpsyncctl\" -s \"$T/sock\" jobs | grep -c 'held by hold') -ge 3 ]" ||
+	wait_for 10 held ||
 		fail "round $round: the jobs were not all queued behind the hold: $(ctl jobs)"
 	ctl release "$hold" >/dev/null || fail "release"
 	for p in $pids; do
