@@ -55,7 +55,13 @@ LIBCTL        = $(B)/libctl.a
 PROGS = $(BIN)/erpsyncd $(BIN)/erpsync-worker $(BIN)/erpsyncctl $(BIN)/erpsim
 UNITS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
-all: $(PROGS)
+all: pkgcheck $(PROGS)
+
+# The flags above are read quietly (make check installs the packages first);
+# a build without them stops here and says what is missing.
+pkgcheck:
+	@pkg-config --version >/dev/null 2>&1 || { echo "pkg-config is missing: run sh deploy/deps.sh" >&2; exit 1; }
+	@pkg-config --print-errors --exists $(PKGS) check || { echo "libraries are missing: run sh deploy/deps.sh" >&2; exit 1; }
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -96,7 +102,7 @@ $(B)/tests/check_%: $(B)/tests/unit/check_%.o $(B)/tests/unit/testutil.o $(LIBWO
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
-units: $(UNITS)
+units: pkgcheck $(UNITS)
 
 deps:
 	@sh deploy/deps.sh
@@ -140,7 +146,7 @@ install: all
 clean:
 	rm -rf build build-asan bin bin-asan
 
-.PHONY: all units deps check stress demo bench install clean
+.PHONY: all pkgcheck units deps check stress demo bench install clean
 .DELETE_ON_ERROR:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
