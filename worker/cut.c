@@ -83,17 +83,17 @@ body_complete(const char *p, size_t n)
 			;
 		if (len == 0)
 			continue;		/* a stray '<' in text */
-		if (root[0] == '\0' && !close) {
-			if (len > TAG_MAX)
-				return 0;
-			memcpy(root, p + i, len);
-			root[len] = '\0';
-		}
 		if (!close && (starts_word(p + i, n - i, "script") ||
 		    starts_word(p + i, n - i, "style"))) {
 			i = skip_past(p, n, i, starts_word(p + i, n - i,
 			    "script") ? "</script" : "</style");
 			continue;
+		}
+		if (root[0] == '\0' && !close) {
+			if (len > TAG_MAX)
+				return 0;
+			memcpy(root, p + i, len);
+			root[len] = '\0';
 		}
 		if (root[0] != '\0' && len == strlen(root) &&
 		    strncasecmp(p + i, root, len) == 0) {

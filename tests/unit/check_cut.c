@@ -73,6 +73,9 @@ static const struct {
 	{ "<divx><div></div></divx>", 1 },
 	{ "<table><tr><td>a < b</td></tr></table>", 1 },
 	{ "<table><tr><td>a < b</td></tr>", 0 },
+	{ "<script>var a = 1;</script><div><p>x</p></div>", 1 },
+	{ "<script>var a = 1;</script><div><p>x</p>", 0 },
+	{ "<style>div{}</style>\n<html><body></body></html>", 1 },
 };
 
 START_TEST(test_cut_cases)
