@@ -94,7 +94,7 @@ cmd_error(struct client *c, const struct msg_req *req, const char *fmt, ...)
 	(void)client_send(c, &f);
 }
 
-#define JOB_FIELDS	30
+#define JOB_FIELDS	32
 
 /* Pack a job as a map of JOB_FIELDS + extra pairs (the caller adds extra). */
 void
@@ -137,6 +137,8 @@ cmd_pack_job(msgpack_packer *pk, const struct job *j, size_t extra)
 	pk_kv_int(pk, "attempts", j->attempts);
 	pk_kv_int(pk, "not_before", j->not_before_ms);
 	pk_kv_str(pk, "blocked", blocked != NULL ? blocked : "");
+	pk_kv_int(pk, "sessions", j->sessions);
+	pk_kv_int(pk, "resumed_from", j->result.resumed_from);
 }
 
 /* Answer req_id with a job (and the request's outcome when >= 0). */
