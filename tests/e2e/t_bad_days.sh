@@ -94,35 +94,9 @@ good_sync busy
 faults "max-sessions=1"
 curl -sf -c "$T/jar" -b "$T/jar" "$URL/Login.aspx" >"$T/login.html" ||
 	fail "busy: GET Login.aspx"
-cat >"$T/form.py" <<'EOF'
-# The login form of contract §2, filled in: hidden inputs as they are, the
-# user, the password (read from stdin, never printed), the button.
-import html.parser, sys, urllib.parse
-password = sys.stdin.readline().rstrip("\n")
-class Form(html.parser.HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.fields = []
-    def handle_starttag(self, tag, attrs):
-        if tag != "input":
-            return
-        a = dict(attrs)
-        name, kind = a.get("name") or "", (a.get("type") or "").lower()
-        if kind == "hidden":
-            self.fields.append((name, a.get("value") or ""))
-        elif name.endswith("UserName_Edit"):
-            self.fields.append((name, sys.argv[2]))
-        elif name.endswith("Password_Edit"):
-            self.fields.append((name, password))
-        elif name.endswith("LogonButton"):
-            self.fields.append((name, a.get("value") or ""))
-f = Form()
-f.feed(open(sys.argv[1], encoding="utf-8").read())
-sys.stdout.write(urllib.parse.urlencode(f.fields))
-EOF
 # The form goes from python to curl through a pipe: the password is never
 # on a command line or in a file.
-code=$(sed -n 's/^agent1://p' "$T/credentials" | python3 "$T/form.py" "$T/login.html" agent1 |
+code=$(sed -n 's/^agent1://p' "$T/credentials" | python3 "$REPO/tests/e2e/login_form.py" "$T/login.html" agent1 |
     curl -s -o /dev/null -w '%{http_code}' -c "$T/jar" -b "$T/jar" \
     -H 'Content-Type: application/x-www-form-urlencoded' --data-binary @- "$URL/Login.aspx")
 [ "$code" = 302 ] || fail "busy: the test's own login got HTTP $code"

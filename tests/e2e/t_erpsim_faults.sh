@@ -117,35 +117,11 @@ faults() { sim_curl -sf "$ORIGIN/_sim/faults?$1" >/dev/null || fail "erpsim refu
 J=$T/jar
 get login "$URL/Login.aspx" -c "$J" -b "$J"
 [ "$(classify login)" = none ] || fail "the login page without faults is not whole"
-cat >"$T/form.py" <<'EOF'
-# The login form filled in: hidden inputs as they are, user, password
-# (from stdin), the button.
-import html.parser, sys, urllib.parse
-pw = sys.stdin.readline().rstrip("\n")
-class Form(html.parser.HTMLParser):
-    fields = []
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        name = a.get("name") or ""
-        if tag != "input":
-            return
-        if (a.get("type") or "").lower() == "hidden":
-            self.fields.append((name, a.get("value") or ""))
-        elif name.endswith("UserName_Edit"):
-            self.fields.append((name, sys.argv[2]))
-        elif name.endswith("Password_Edit"):
-            self.fields.append((name, pw))
-        elif name.endswith("LogonButton"):
-            self.fields.append((name, a.get("value") or ""))
-f = Form()
-f.feed(open(sys.argv[1], encoding="utf-8").read())
-sys.stdout.write(urllib.parse.urlencode(f.fields))
-EOF
 faults "cut-rate=1"
 # Another session's login page (this one's hidden values must stay valid).
 get lp "$URL/Login.aspx"
 [ "$(classify lp)" = cut ] || fail "login page: not cut"
-echo pw1 | python3 "$T/form.py" "$T/login.body" u1 >"$T/form"
+echo pw1 | python3 "$REPO/tests/e2e/login_form.py" "$T/login.body" u1 >"$T/form"
 get post "$URL/Login.aspx" -c "$J" -b "$J" -H 'Content-Type: application/x-www-form-urlencoded' --data-binary @"$T/form"
 [ "$(cat "$T/post.code")" = 302 ] || fail "login POST: HTTP $(cat "$T/post.code"), want 302"
 [ "$(classify post)" = cut ] || fail "login POST: the 302 is not cut"
