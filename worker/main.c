@@ -75,7 +75,6 @@ main(int argc, char **argv)
 	log_info("%s sync of %s for %s: %s", job.mode, job.kind, job.user,
 	    job.db);
 	code = sync_run(&job, &done);
-	explicit_bzero(job.password, sizeof job.password);
 	if (strcmp(done.status, "ok") == 0)
 		log_info("done: %lld pages, %lld rows (+%lld ~%lld =%lld, "
 		    "%lld skipped, %lld deleted), %lld grid requests",

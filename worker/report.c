@@ -238,6 +238,7 @@ report_done(const struct msg_done *d)
 	msg_done_pack(&f, d);
 	report_send(&f);
 	log_set_sink(NULL, NULL);
+	explicit_bzero(rp.password, sizeof rp.password);	/* never used */
 }
 
 /* An ERP session opened or closed (its cookies: a secret, wiped here). */
