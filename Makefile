@@ -129,4 +129,6 @@ clean:
 .PHONY: all units deps check demo bench install clean
 .DELETE_ON_ERROR:
 
+include tests/fuzz/fuzz.mk
+
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
