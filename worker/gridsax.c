@@ -1087,9 +1087,12 @@ input(struct grid_stream *s, const char *p, size_t n)
 		}
 		k = (size_t)(z - p);
 		hold_add(s, p, k);
-		/* Inside a "<!-->" comment not closed yet: a space. */
-		if ((c = comment_cut(s->hold.data, s->hold.len,
-		    s->hold.len)) < s->hold.len) {
+		/*
+		 * Inside a "<!-->" comment not closed yet: a space. (Nothing
+		 * held, as when the page starts with a NUL: no hold.data.)
+		 */
+		if (s->hold.len > 0 && (c = comment_cut(s->hold.data,
+		    s->hold.len, s->hold.len)) < s->hold.len) {
 			parse(s, s->hold.data, c, 0);
 			buf_consume(&s->hold, c);
 		} else {
