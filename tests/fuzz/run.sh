@@ -71,13 +71,13 @@ if have_libfuzzer; then
 	    >"$log" 2>&1
 	rc=$?
 	set -e
-	grep -E '^(stat::|Done|INFO: Running with|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written|.*ERROR)' \
+	grep -a -E '^(stat::|Done|INFO: Running with|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written|.*ERROR)' \
 	    "$log" || true
-	grep -E '^#[0-9]+' "$log" | tail -n 1
+	grep -a -E '^#[0-9]+' "$log" | tail -n 1
 	echo "fuzz: corpus $(ls "$corpus" | wc -l) files in $corpus"
 	if [ $rc -ne 0 ]; then
 		echo "fuzz: $target CRASH (exit $rc); report:" >&2
-		grep -A40 -m1 -E 'ERROR|==[0-9]+==|runtime error|invariant broken|deadly signal' \
+		grep -a -A40 -m1 -E 'ERROR|==[0-9]+==|runtime error|invariant broken|deadly signal' \
 		    "$log" >&2 || tail -n 60 "$log" >&2
 		echo "fuzz: replay with: $out/fuzz_$target $crashes/<file>" >&2
 		exit 1
