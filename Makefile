@@ -149,4 +149,6 @@ clean:
 .PHONY: all pkgcheck units deps check stress demo bench install clean
 .DELETE_ON_ERROR:
 
+include tests/fuzz/fuzz.mk
+
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,11 +1,19 @@
 #!/bin/sh
 # Install the Debian packages erpsync needs to build and test, when missing.
-# Usage: deploy/deps.sh   (as root, or with sudo available)
+# Usage: deploy/deps.sh         (as root, or with sudo available)
+#        deploy/deps.sh fuzz    also clang and its libFuzzer runtime, for
+#                               `make fuzz` (never needed by `make check`)
 set -eu
 
 pkgs="build-essential pkg-config libevent-dev libsqlite3-dev libcurl4-openssl-dev
 libmsgpack-dev libxml2-dev libinih-dev libssl-dev zlib1g-dev check sqlite3 curl python3 procps
 util-linux openssl"
+case ${1:-} in
+'') ;;
+# The runtime is only a Recommends of clang: name it.
+fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
+*) echo "usage: deploy/deps.sh [fuzz]" >&2; exit 2 ;;
+esac
 
 missing=""
 for p in $pkgs; do

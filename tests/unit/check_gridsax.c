@@ -482,6 +482,24 @@ START_TEST(test_nul)
 END_TEST
 
 /*
+ * A page (or a stream's first bytes, after a byte order mark) starting
+ * with a NUL: nothing was held yet, and input() looked for a comment in
+ * the NULL hold buffer (NULL + 0: undefined behaviour, which clang's UBSan
+ * reports; found by tests/fuzz/fuzz_gridsax).
+ */
+START_TEST(test_gridsax_leading_nul_null_hold_bug)
+{
+	static const char	 page[] = "\0" GRID "</table></div>";
+	static const char	 bom[] = "\xef\xbb\xbf\0" GRID "</table></div>";
+	static const size_t	 sizes[] = { 1, 2, 3, 0 };
+
+	check_page(page, sizeof(page) - 1, "leading NUL", sizes, 4, 11);
+	check_page(bom, sizeof(bom) - 1, "BOM, then NUL", sizes, 4, 12);
+	check_page("\0", 1, "a NUL alone", sizes, 0, 13);
+}
+END_TEST
+
+/*
  * Bytes that are not UTF-8 become U+FFFD, in both parsers the same way:
  * libxml2 lets them through (and would switch to Latin-1 for what comes
  * later in a stream, but for gridsax.c putting UTF-8 back).
@@ -1084,6 +1102,7 @@ gridsax_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_truncated);
 	tcase_add_test(tc, test_nul);
+	tcase_add_test(tc, test_gridsax_leading_nul_null_hold_bug);
 	tcase_add_test(tc, test_invalid_utf8);
 	tcase_add_test(tc, test_deep);
 	tcase_add_test(tc, test_huge);

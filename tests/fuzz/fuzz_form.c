@@ -1,0 +1,116 @@
+/*
+ * fuzz_form.c — worker/form.c's form_parse() on arbitrary pages (the login
+ * page and every view page go through it for their hidden inputs).
+ *
+ * Invariants: 0, or -1 with error text and an empty form; every field has
+ * a non-empty name and a value; the login fields, when found, end with
+ * their contract suffixes; form_get() finds the first field of each name;
+ * the same bytes parse to the same form again (no hidden state); the page
+ * in a heap block of exactly its size is never read past (ASan);
+ * form_free() frees everything (LeakSanitizer) and leaves the form empty.
+ */
+#include <string.h>
+
+#include "tests/fuzz/fuzz.h"
+#include "worker/worker.h"
+
+static void
+str_same(const char *a, const char *b, const char *what)
+{
+	if (a == NULL || b == NULL)
+		FZ_CHECK(a == b, "%s: '%s' vs '%s'", what, a ? a : "(null)",
+		    b ? b : "(null)");
+	else
+		FZ_CHECK(strcmp(a, b) == 0, "%s: '%.200s' vs '%.200s'", what,
+		    a, b);
+}
+
+static void
+form_sane(const struct form *f)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < f->nfields; i++) {
+		FZ_CHECK(f->fields[i].name != NULL &&
+		    f->fields[i].name[0] != '\0', "field %zu name", i);
+		FZ_CHECK(f->fields[i].value != NULL, "field %zu value", i);
+		/* form_get() gives the first of a name. */
+		for (j = 0; j < i; j++)
+			if (strcmp(f->fields[j].name, f->fields[i].name) == 0)
+				break;
+		FZ_CHECK(form_get(f, f->fields[i].name) == f->fields[j].value,
+		    "form_get('%s')", f->fields[i].name);
+	}
+	FZ_CHECK(f->user_field == NULL ||
+	    ends_with(f->user_field, "UserName_Edit"), "user field");
+	FZ_CHECK(f->password_field == NULL ||
+	    ends_with(f->password_field, "Password_Edit"), "password field");
+	FZ_CHECK(f->submit_field == NULL ||
+	    (ends_with(f->submit_field, "LogonButton") &&
+	    f->submit_value != NULL), "submit field");
+	FZ_CHECK(f->submit_field != NULL || f->submit_value == NULL,
+	    "submit value without a field");
+	FZ_CHECK(f->error_text == NULL || (f->error_text[0] != '\0' &&
+	    f->error_text[0] != ' ' &&
+	    f->error_text[strlen(f->error_text) - 1] != ' '),
+	    "error text not trimmed: '%s'", f->error_text);
+}
+
+static void
+form_same(const struct form *a, const struct form *b)
+{
+	size_t	 i;
+
+	FZ_CHECK(a->nfields == b->nfields, "nfields %zu vs %zu", a->nfields,
+	    b->nfields);
+	for (i = 0; i < a->nfields; i++) {
+		str_same(a->fields[i].name, b->fields[i].name, "name");
+		str_same(a->fields[i].value, b->fields[i].value, "value");
+	}
+	str_same(a->user_field, b->user_field, "user_field");
+	str_same(a->password_field, b->password_field, "password_field");
+	str_same(a->submit_field, b->submit_field, "submit_field");
+	str_same(a->submit_value, b->submit_value, "submit_value");
+	str_same(a->error_text, b->error_text, "error_text");
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
+{
+	static const struct form	 zero;
+	struct form			 f, g;
+	char				 err[256], err2[256], *copy;
+	int				 rc, rc2;
+
+	memset(err, 'x', sizeof(err));
+	rc = form_parse((const char *)d, n, &f, err, sizeof(err));
+	FZ_CHECK(rc == 0 || rc == -1, "rc %d", rc);
+	FZ_CHECK(memchr(err, '\0', sizeof(err)) != NULL, "err");
+	if (rc == -1) {
+		FZ_CHECK(err[0] != '\0', "a failure without error text");
+		FZ_CHECK(memcmp(&f, &zero, sizeof(f)) == 0,
+		    "a failure left the form filled");
+	} else
+		form_sane(&f);
+
+	/* Again, from a copy of exactly n bytes: the same form. */
+	copy = xmalloc(n > 0 ? n : 1);
+	memcpy(copy, d, n);
+	rc2 = form_parse(copy, n, &g, err2, sizeof(err2));
+	free(copy);
+	FZ_CHECK(rc2 == rc, "rc %d then %d", rc, rc2);
+	if (rc == 0) {
+		form_same(&f, &g);
+		form_free(&g);
+		form_free(&f);
+		FZ_CHECK(memcmp(&f, &zero, sizeof(f)) == 0, "form_free");
+	} else
+		str_same(err, err2, "error");
+
+	/* No room for an error: still no crash. */
+	rc2 = form_parse((const char *)d, n, &g, NULL, 0);
+	FZ_CHECK(rc2 == rc, "rc without err");
+	if (rc2 == 0)
+		form_free(&g);
+	return 0;
+}
