@@ -8,7 +8,7 @@
 FUZZ_CC      ?= clang
 FUZZ_SECS    ?= 20
 FZ            = build/fuzz
-FUZZ_TARGETS  = frame gridsax value form config ctl
+FUZZ_TARGETS  = frame gridsax value form config ctl cut
 
 # The real code is compiled again, instrumented for coverage and sanitized.
 # No -Werror: clang's warnings are not gcc's, and the real build has those.
@@ -77,7 +77,7 @@ $(FZ)/seeds/frame/.done: $(FZ)/fuzz_frame_standalone
 	$(FZ)/fuzz_frame_standalone -w $(dir $@)
 	@touch $@
 
-$(FZ)/seeds/gridsax/.done $(FZ)/seeds/form/.done: $(FZ_PAGES)
+$(FZ)/seeds/gridsax/.done $(FZ)/seeds/form/.done $(FZ)/seeds/cut/.done: $(FZ_PAGES)
 	@mkdir -p $(dir $@)
 	for f in $(FZ_PAGES); do \
 		d=$${f%/*}; cp $$f $(dir $@)$${d##*/}_$${f##*/} || exit 1; \

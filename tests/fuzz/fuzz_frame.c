@@ -35,10 +35,13 @@ union anymsg {
 	struct msg_log		 log;
 	struct msg_done		 done;
 	struct msg_req		 req;
+	struct msg_session	 session;
+	struct msg_cred		 cred;
 };
 
 static const enum msg_type unpackable[] = {
-	MSG_HELLO, MSG_ERROR, MSG_JOB, MSG_PROGRESS, MSG_LOG, MSG_DONE, MSG_REQ
+	MSG_HELLO, MSG_ERROR, MSG_JOB, MSG_PROGRESS, MSG_LOG, MSG_DONE, MSG_REQ,
+	MSG_SESSION, MSG_CRED
 };
 
 #ifdef FUZZ_STANDALONE
@@ -99,6 +102,10 @@ unpack_as(enum msg_type t, const msgpack_object *o, union anymsg *m,
 		return msg_done_unpack(o, &m->done, err, errlen);
 	case MSG_REQ:
 		return msg_req_unpack(o, &m->req, err, errlen);
+	case MSG_SESSION:
+		return msg_session_unpack(o, &m->session, err, errlen);
+	case MSG_CRED:
+		return msg_cred_unpack(o, &m->cred, err, errlen);
 	default:
 		return -2;
 	}
@@ -123,6 +130,10 @@ body_size(enum msg_type t)
 		return sizeof(struct msg_done);
 	case MSG_REQ:
 		return sizeof(struct msg_req);
+	case MSG_SESSION:
+		return sizeof(struct msg_session);
+	case MSG_CRED:
+		return sizeof(struct msg_cred);
 	default:
 		return 0;
 	}
@@ -152,6 +163,12 @@ pack_as(enum msg_type t, struct frame *f, const union anymsg *m)
 		break;
 	case MSG_DONE:
 		msg_done_pack(f, &m->done);
+		break;
+	case MSG_SESSION:
+		msg_session_pack(f, &m->session);
+		break;
+	case MSG_CRED:
+		msg_cred_pack(f, &m->cred);
 		break;
 	case MSG_REQ:
 		a = m->req.args;
@@ -490,6 +507,15 @@ seed_frames(struct buf *out, size_t *ends, size_t *count)
 			m.done.pages = 9;
 			m.done.deleted = 3;
 			strcpy(m.done.watermark, "2024-01-01T00:00:00");
+			break;
+		case MSG_SESSION:
+			m.session.slot = 1;
+			strcpy(m.session.op, "open");
+			strcpy(m.session.cookies, "127.0.0.1\tFALSE\t/\tFALSE\t0\t"
+			    "ASP.NET_SessionId\tx1\n");
+			break;
+		case MSG_CRED:
+			strcpy(m.cred.password, "pw");
 			break;
 		default:
 			break;

@@ -25,8 +25,8 @@ case $secs in
 ''|*[!0-9]*) echo "usage: $0 [TARGET] [SECONDS]" >&2; exit 2 ;;
 esac
 case $target in
-frame|gridsax|value|form|config|ctl) ;;
-*) echo "$0: unknown target \"$target\" (frame gridsax value form config ctl)" >&2
+frame|gridsax|value|form|config|ctl|cut) ;;
+*) echo "$0: unknown target \"$target\" (frame gridsax value form config ctl cut)" >&2
    exit 2 ;;
 esac
 
