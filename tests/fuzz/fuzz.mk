@@ -25,9 +25,16 @@ fzobjs = $(patsubst %.c,$(FZ)/obj/%.o,$(1))
 fuzz: $(FZ_BINS) $(FZ_SEEDS)
 
 fuzz-smoke: fuzz
-	@for t in $(FUZZ_TARGETS); do \
-		sh tests/fuzz/run.sh $$t $(FUZZ_SECS) || exit 1; \
-	done
+	@pass=0; fail=0; failed=""; \
+	for t in $(FUZZ_TARGETS); do \
+		if sh tests/fuzz/run.sh $$t $(FUZZ_SECS); then \
+			pass=$$((pass + 1)); \
+		else \
+			fail=$$((fail + 1)); failed="$$failed $$t"; \
+		fi; \
+	done; \
+	echo "fuzz-smoke: $$pass passed, $$fail failed"; \
+	[ $$fail -eq 0 ] || { echo "crashed:$$failed"; exit 1; }
 
 # Says what to install when clang or its libFuzzer runtime is missing.
 fuzz-toolchain:
