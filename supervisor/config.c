@@ -505,23 +505,23 @@ csessions(struct cparse *cp)
 {
 	struct config	*c = cp->conf;
 	int		 line = ERP_LINE(cp, "sessions_per_job");
+	const struct {
+		const char	*key;
+		int64_t		 max;		/* 0 = no limit */
+	} lims[] = {
+		{ "max_sessions_per_user", c->max_sessions_per_user },
+		{ "max_erp_sessions", c->max_erp_sessions },
+	};
+	size_t	 i;
 
-	if (c->max_sessions_per_user > 0 &&
-	    c->sessions_per_job > c->max_sessions_per_user)
-		cwarn(cp, line, "[erp] sessions_per_job", "%lld is more than "
-		    "[supervisor] max_sessions_per_user (%lld): jobs will run "
-		    "with at most %lld sessions; raise max_sessions_per_user "
-		    "or lower sessions_per_job", (long long)c->sessions_per_job,
-		    (long long)c->max_sessions_per_user,
-		    (long long)c->max_sessions_per_user);
-	if (c->max_erp_sessions > 0 &&
-	    c->sessions_per_job > c->max_erp_sessions)
-		cwarn(cp, line, "[erp] sessions_per_job", "%lld is more than "
-		    "[supervisor] max_erp_sessions (%lld): jobs will run with "
-		    "at most %lld sessions; raise max_erp_sessions or lower "
-		    "sessions_per_job", (long long)c->sessions_per_job,
-		    (long long)c->max_erp_sessions,
-		    (long long)c->max_erp_sessions);
+	for (i = 0; i < nitems(lims); i++)
+		if (lims[i].max > 0 && c->sessions_per_job > lims[i].max)
+			cwarn(cp, line, "[erp] sessions_per_job", "%lld is more "
+			    "than [supervisor] %s (%lld): jobs will run with at "
+			    "most %lld sessions; raise %s or lower "
+			    "sessions_per_job", (long long)c->sessions_per_job,
+			    lims[i].key, (long long)lims[i].max,
+			    (long long)lims[i].max, lims[i].key);
 }
 
 /* Make a relative path absolute, against dir. */
