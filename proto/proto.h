@@ -116,6 +116,9 @@ struct msg_job {
 	int		 tls_verify;
 	char		 ca_file[PATH_MAX];
 	char		 user_agent[256];
+	int		 resume;	/* continue an unfinished run (a retry,
+					   a restart, `sync --resume`); else a
+					   new run reads every page */
 	char		 stale[16384];	/* sessions a dead worker left: cookie
 					   lines, sessions separated by an
 					   empty line; never logged */

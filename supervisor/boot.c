@@ -67,6 +67,7 @@ sv_recover_job(const struct job *old, void *arg)
 	r.erp_user = erp_user;
 	r.mode = old->mode;
 	r.trigger = old->trigger;
+	r.resume = 1;
 	j = sv_request(&r, &o);
 	sv.stats.requeued++;
 	log_emit(LOG_INFO, old->id, old->scope, kind_name(old->kind),

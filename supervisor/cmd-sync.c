@@ -1,7 +1,8 @@
 /*
- * cmd-sync.c — `sync {kind, user, mode, force, wait}`: a manual request.
- * It bypasses every threshold, needs-login and poison gate (never the
- * serialization rules). Answers at once with the job and the outcome
+ * cmd-sync.c — `sync {kind, user, mode, force, resume, wait}`: a manual
+ * request. It bypasses every threshold, needs-login and poison gate (never
+ * the serialization rules). It is a new run that reads every page unless
+ * resume asks to continue the unfinished one. Answers at once with the job and the outcome
  * (queued, merged, attached, follow-up); with wait, answers when the run
  * that satisfies it has ended (see supervisor.h).
  */
@@ -10,7 +11,7 @@
 #include "supervisor/supervisor.h"
 
 static const char *cmd_sync_args[] = {
-	"kind", "user", "mode", "force", "wait", NULL
+	"kind", "user", "mode", "force", "resume", "wait", NULL
 };
 
 static void
@@ -23,7 +24,7 @@ cmd_sync_exec(struct client *c, const struct msg_req *req)
 	const char		*erp_user, *scope;
 	char			 kind[16], user[USER_ID_MAX + 2], mode[8];
 	char			 err[PROTO_ERRLEN];
-	int			 force, wait;
+	int			 force, resume, wait;
 
 	if (msg_get_str(req->args, "kind", kind, sizeof kind, 1, err,
 	    sizeof err) == -1 ||
@@ -32,6 +33,8 @@ cmd_sync_exec(struct client *c, const struct msg_req *req)
 	    msg_get_str(req->args, "mode", mode, sizeof mode, 0, err,
 	    sizeof err) == -1 ||
 	    msg_get_bool(req->args, "force", &force, 0, err,
+	    sizeof err) == -1 ||
+	    msg_get_bool(req->args, "resume", &resume, 0, err,
 	    sizeof err) == -1 ||
 	    msg_get_bool(req->args, "wait", &wait, 0, err, sizeof err) == -1) {
 		cmd_error(c, req, "sync: %s", err);
@@ -62,7 +65,7 @@ cmd_sync_exec(struct client *c, const struct msg_req *req)
 		cmd_error(c, req, "sync: %s", err);
 		return;
 	}
-	j = trigger_manual(&sv.pol, k, scope, erp_user, r.mode, force,
+	j = trigger_manual(&sv.pol, k, scope, erp_user, r.mode, force, resume,
 	    now_ms(), &outcome);
 	if (wait)
 		control_wait(c, req->id, j->id, (int)outcome);

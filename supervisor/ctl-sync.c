@@ -1,7 +1,8 @@
 /*
  * ctl-sync.c — `erpsyncctl sync KIND [--user U] [--full|--delta] [--force]
- * [--wait]`: ask for a manual sync; with --wait show its progress and exit
- * 0 only when it succeeded.
+ * [--resume] [--wait]`: ask for a manual sync, a new run that reads every
+ * page unless --resume continues the unfinished one; with --wait show its
+ * progress and exit 0 only when it succeeded.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@ ctl_sync_parse(struct ctl *c, int argc, char **argv)
 		{ "full", no_argument, NULL, 'F' },
 		{ "delta", no_argument, NULL, 'D' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "resume", no_argument, NULL, 'R' },
 		{ "wait", no_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -45,6 +47,9 @@ ctl_sync_parse(struct ctl *c, int argc, char **argv)
 			break;
 		case 'f':
 			c->force = 1;
+			break;
+		case 'R':
+			c->resume = 1;
 			break;
 		case 'w':
 			c->wait = 1;
@@ -118,7 +123,7 @@ ctl_sync_run(struct ctl *c)
 		return rc;
 	id = ctl_new_id(c);
 	msg_req_begin(&f, id, "sync", 1 + (c->user[0] != '\0') +
-	    (c->mode != NULL) + c->force);
+	    (c->mode != NULL) + c->force + c->resume);
 	pk_kv_str(&f.pk, "kind", c->kind);
 	if (c->user[0] != '\0')
 		pk_kv_str(&f.pk, "user", c->user);
@@ -126,6 +131,8 @@ ctl_sync_run(struct ctl *c)
 		pk_kv_str(&f.pk, "mode", c->mode);
 	if (c->force)
 		pk_kv_bool(&f.pk, "force", 1);
+	if (c->resume)
+		pk_kv_bool(&f.pk, "resume", 1);
 	if ((rc = ctl_request(c, &f, id, NULL, &d)) != CTL_OK)
 		return rc;
 	job = ctl_int(d, "id");
@@ -145,6 +152,6 @@ ctl_sync_run(struct ctl *c)
 }
 
 const struct ctl_cmd ctl_sync_entry = {
-	"sync", "KIND [--user U] [--full|--delta] [--force] [--wait]",
+	"sync", "KIND [--user U] [--full|--delta] [--force] [--resume] [--wait]",
 	ctl_sync_parse, ctl_sync_run
 };

@@ -34,6 +34,7 @@ struct ctl {
 	char			 user[USER_ID_MAX + 1];
 	const char		*mode;
 	int			 force;
+	int			 resume;
 	int			 wait;
 	int			 follow;
 	const char		*level;

@@ -165,6 +165,12 @@ queue_request(struct queue *q, const struct job_req *r, int64_t now,
 			j->mode = MODE_FULL;
 		if (r->trigger == TRIG_MANUAL)
 			j->not_before_ms = 0;
+		/* `sync --resume` continues the run; a manual full sync asks
+		 * for every page, whatever the queued job would have done. */
+		if (r->resume)
+			j->resume_run = 1;
+		else if (r->trigger == TRIG_MANUAL && r->mode == MODE_FULL)
+			j->resume_run = 0;
 		*outcome = QUEUE_MERGED;
 		return j;
 	}
@@ -178,6 +184,7 @@ queue_request(struct queue *q, const struct job_req *r, int64_t now,
 	j = job_new(q->next_id++, r->kind, r->scope, r->erp_user, r->mode,
 	    r->trigger, now);
 	j->want_sessions = r->sessions > 0 ? r->sessions : 1;
+	j->resume_run = r->resume;
 	j->sessions = 0;	/* granted when it starts (queue_next) */
 	TAILQ_INSERT_TAIL(&q->jobs, j, entry);
 	queue_index_add(q, j);

@@ -198,6 +198,7 @@ sv_job_finish(struct job *j, enum job_state end)
 	switch (a) {
 	case END_RETRY:
 		sv.stats.retries++;
+		j->resume_run = 1;	/* a retry continues the run */
 		j->not_before_ms = at;
 		sv_note(LOG_WARN, j, "%s: %s", j->error_class, j->message);
 		if (j->state == JOB_QUEUED) {	/* it never started */

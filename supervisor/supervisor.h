@@ -108,6 +108,10 @@ struct job {
 	int			 sessions;	/* granted when it started: held
 						   while active, 0 before */
 	int			 resume;	/* requeue at next start */
+	int			 resume_run;	/* the worker continues the
+						   unfinished run (a retry, a
+						   restart, sync --resume);
+						   else a new run */
 	int			 attempts;	/* runs started */
 
 	int64_t			 created_ms;	/* wall clock */
@@ -168,6 +172,7 @@ struct job_req {
 	enum job_mode		 mode;
 	enum job_trigger	 trigger;
 	int			 force;		/* rerun after a running one */
+	int			 resume;	/* continue the unfinished run */
 	int			 sessions;
 };
 
@@ -410,7 +415,7 @@ int		 trigger_event(struct policy *, enum job_trigger,
 		    int64_t cache_age_s, int64_t now, struct trig_result *);
 struct job	*trigger_manual(struct policy *, enum kind, const char *scope,
 		    const char *erp_user, enum job_mode, int force,
-		    int64_t now, enum queue_outcome *);
+		    int resume, int64_t now, enum queue_outcome *);
 
 /* schedule.c: the schedule and the stale check (pure) */
 struct due {

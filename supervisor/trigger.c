@@ -77,8 +77,8 @@ policy_request(struct policy *p, const struct job_req *r, int64_t now,
 /* A manual sync: no threshold, no needs-login or poison gate; clears poison. */
 struct job *
 trigger_manual(struct policy *p, enum kind k, const char *scope,
-    const char *erp_user, enum job_mode mode, int force, int64_t now,
-    enum queue_outcome *outcome)
+    const char *erp_user, enum job_mode mode, int force, int resume,
+    int64_t now, enum queue_outcome *outcome)
 {
 	struct job_req	 r;
 
@@ -90,6 +90,7 @@ trigger_manual(struct policy *p, enum kind k, const char *scope,
 	r.mode = mode;
 	r.trigger = TRIG_MANUAL;
 	r.force = force;
+	r.resume = resume;
 	return policy_request(p, &r, now, outcome);
 }
 

@@ -112,6 +112,7 @@ worker_send_job(struct worker *w, int fd, const char *password, char *err,
 	m.heartbeat_ms = c->heartbeat_timeout * 1000 / 3;
 	m.delta_margin_s = SV_DELTA_MARGIN_S;
 	m.tls_verify = c->tls_verify;
+	m.resume = j->resume_run;
 	snprintf(m.ca_file, sizeof m.ca_file, "%s", c->ca_file);
 	snprintf(m.user_agent, sizeof m.user_agent, "%s", c->user_agent);
 	if ((n = sessions_take(j->erp_user, m.stale, sizeof m.stale)) > 0)

@@ -170,12 +170,14 @@ now_text(char *out, size_t len)
 }
 
 /*
- * Start or resume a run. A run of the same mode that did not finish is
- * resumed at its next page with the same run_id; otherwise a new run_id.
+ * Start or resume a run. With resume, a run of the same mode that did not
+ * finish goes on at its next page with the same run_id; otherwise (or
+ * without resume: a new run reads every page) a new run_id, and c->left_*
+ * say which unfinished run was left behind.
  */
 int
-store_begin_run(struct store *s, const char *mode, struct checkpoint *c,
-    struct wk_error *err)
+store_begin_run(struct store *s, const char *mode, int resume,
+    struct checkpoint *c, struct wk_error *err)
 {
 	sqlite3_stmt	*st;
 	char		 ts[40];
@@ -198,8 +200,13 @@ store_begin_run(struct store *s, const char *mode, struct checkpoint *c,
 		found = 1;
 		c->run_id = sqlite3_column_int64(st, 0);
 		state = (const char *)sqlite3_column_text(st, 2);
-		if (strcmp((const char *)sqlite3_column_text(st, 1), mode) == 0 &&
-		    state != NULL && strcmp(state, "done") != 0 &&
+		if (state != NULL && strcmp(state, "done") != 0 &&
+		    sqlite3_column_int64(st, 3) > 0 && (!resume ||
+		    strcmp((const char *)sqlite3_column_text(st, 1), mode) != 0)) {
+			c->left_run = c->run_id;
+			c->left_page = sqlite3_column_int64(st, 3);
+			c->left_pages = sqlite3_column_int64(st, 4);
+		} else if (state != NULL && strcmp(state, "done") != 0 &&
 		    sqlite3_column_int64(st, 3) > 0) {
 			c->resumed = 1;
 			c->next_page = sqlite3_column_int64(st, 3);

@@ -1082,8 +1082,19 @@ sync_run(const struct msg_job *job, struct msg_done *d)
 			    "%s less %llds)", s.since, wm,
 			    (long long)job->delta_margin_s);
 	}
-	if (store_begin_run(s.st, s.full ? "full" : "delta", &s.ck, &s.err) == -1)
+	if (store_begin_run(s.st, s.full ? "full" : "delta", job->resume,
+	    &s.ck, &s.err) == -1)
 		goto out;
+	if (s.ck.left_run != 0)
+		log_info("not resuming run %lld (stopped after page %lld of "
+		    "%lld): %s; run %lld reads every page",
+		    (long long)s.ck.left_run, (long long)s.ck.left_page,
+		    (long long)s.ck.left_pages,
+		    job->resume ? "it was a run of the other mode" :
+		    "a new run was asked for", (long long)s.ck.run_id);
+	else if (job->resume && !s.ck.resumed)
+		log_info("nothing to resume: run %lld reads every page",
+		    (long long)s.ck.run_id);
 	sync_plan(&s);
 	s.pc = s.ck.base;	/* counts are the whole run's, across attempts */
 	if (s.ck.resumed) {

@@ -333,6 +333,9 @@ struct checkpoint {
 	int64_t		 pages;
 	int64_t		 total;		/* elements the ERP reported at run start */
 	int		 resumed;
+	int64_t		 left_run;	/* an unfinished run not resumed, 0 */
+	int64_t		 left_page;	/* its next page (0-based) and pages */
+	int64_t		 left_pages;
 	char		 watermark[32];	/* of the last successful delta or full */
 	char		 probe[80];	/* newest records at run start (sync.c) */
 	struct page_counts base;	/* the run's counts before this attempt */
@@ -340,7 +343,7 @@ struct checkpoint {
 struct store	*store_open(const char *path, const struct view *,
 		    const char *user, struct wk_error *);
 void		 store_close(struct store *);
-int		 store_begin_run(struct store *, const char *mode,
+int		 store_begin_run(struct store *, const char *mode, int resume,
 		    struct checkpoint *, struct wk_error *);
 int		 store_write_page(struct store *, const struct checkpoint *,
 		    struct value *rows, size_t nrows, const int *row_ok,

@@ -1,6 +1,7 @@
 #!/bin/sh
-# A worker killed with SIGKILL mid-sync: the next sync resumes from the
-# checkpoint (fewer grid pages fetched than a fresh run) and ends exact.
+# A worker killed with SIGKILL mid-sync: `sync --resume` (or the automatic
+# retry it merges into) resumes from the checkpoint (fewer grid pages
+# fetched than a fresh run) and ends exact.
 . "$(dirname "$0")/lib.sh"
 
 start_sim --customers 5700 --seed 13 --latency 20
@@ -28,7 +29,7 @@ note "killed worker $wpid after $done_before of $pages pages"
 wait_for 20 sh -c "! kill -0 $wpid 2>/dev/null" || fail "worker survived SIGKILL"
 sleep 0.5
 curl -s -X POST "$ORIGIN/_sim/stats/reset" >/dev/null || fail "stats reset"
-ctl sync customers --user agent1 --wait >"$T/sync2.out" 2>&1 ||
+ctl sync customers --user agent1 --resume --wait >"$T/sync2.out" 2>&1 ||
 	fail "resumed sync failed: $(cat "$T/sync2.out")"
 served=$(sim_stat grid_requests.agent1)
 note "resumed run made $served grid requests (a fresh run needs at least $pages)"

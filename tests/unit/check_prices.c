@@ -128,7 +128,7 @@ run_page(struct rows *r, const char *mode)
 	memset(&pc, 0, sizeof pc);
 	st = store_open(db, r->v, "*", &err);
 	ck_assert_msg(st != NULL, "store_open: %s", err.msg);
-	ck_assert_msg(store_begin_run(st, mode, &ck, &err) == 0,
+	ck_assert_msg(store_begin_run(st, mode, 1, &ck, &err) == 0,
 	    "store_begin_run: %s", err.msg);
 	ck.next_page = 1;
 	ck.pages = 1;

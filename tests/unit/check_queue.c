@@ -167,6 +167,45 @@ START_TEST(test_coalesce_queued)
 }
 END_TEST
 
+/* Whether the worker continues the unfinished run (design §5 "Runs"). */
+START_TEST(test_resume_rules)
+{
+	struct job_req		 r;
+	struct job		*a;
+	enum queue_outcome	 o;
+
+	/* A restart recovery or `sync --resume` continues the run. */
+	memset(&r, 0, sizeof r);
+	r.kind = KIND_CUSTOMERS;
+	r.scope = r.erp_user = "alice";
+	r.mode = MODE_FULL;
+	r.trigger = TRIG_SCHEDULE;
+	r.resume = 1;
+	a = queue_request(&q, &r, now, &o);
+	ck_assert_int_eq(o, QUEUE_NEW);
+	ck_assert_int_eq(a->resume_run, 1);
+	/* Another automatic request merged into it changes nothing. */
+	req(KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_STALE, 0, &o);
+	ck_assert_int_eq(o, QUEUE_MERGED);
+	ck_assert_int_eq(a->resume_run, 1);
+	/* A manual delta neither. */
+	req(KIND_CUSTOMERS, "alice", MODE_DELTA, TRIG_MANUAL, 0, &o);
+	ck_assert_int_eq(a->resume_run, 1);
+	/* A manual full sync asks for a new run: every page. */
+	req(KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_MANUAL, 0, &o);
+	ck_assert_int_eq(o, QUEUE_MERGED);
+	ck_assert_int_eq(a->resume_run, 0);
+	/* Then --resume again. */
+	r.trigger = TRIG_MANUAL;
+	a = queue_request(&q, &r, now, &o);
+	ck_assert_int_eq(o, QUEUE_MERGED);
+	ck_assert_int_eq(a->resume_run, 1);
+	/* A plain request is a new run. */
+	ck_assert_int_eq(req(KIND_ORDERS, "bob", MODE_FULL, TRIG_SCHEDULE, 0,
+	    &o)->resume_run, 0);
+}
+END_TEST
+
 START_TEST(test_attach_or_follow_up)
 {
 	struct job		*run, *j, *f;
@@ -603,6 +642,7 @@ queue_suite(void)
 	tcase_add_test(tc, test_products_prices_never_together);
 	tcase_add_test(tc, test_agents_in_parallel);
 	tcase_add_test(tc, test_coalesce_queued);
+	tcase_add_test(tc, test_resume_rules);
 	tcase_add_test(tc, test_attach_or_follow_up);
 	tcase_add_test(tc, test_running_delta_does_not_cover_full);
 	tcase_add_test(tc, test_max_workers);

@@ -89,7 +89,7 @@ writer(int fd, const char *path, const char *kind, const char *user)
 	(void)read(fd, &c, 1);		/* EOF: everybody starts now */
 	if ((st = store_open(path, v, user, &err)) == NULL)
 		goto fail;
-	if (store_begin_run(st, "full", &ck, &err) == -1)
+	if (store_begin_run(st, "full", 1, &ck, &err) == -1)
 		goto fail;
 	for (p = 0; p < PAGES; p++)
 		if (write_page(st, v, &ck, user, p, &err) == -1)

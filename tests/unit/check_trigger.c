@@ -241,10 +241,10 @@ START_TEST(test_trigger_storm)
 	ck_assert_int_eq(sched_tick(&pol, now, &next), 0);	/* stale too */
 	now += 100;
 	f = trigger_manual(&pol, KIND_CUSTOMERS, "alice", "alice", MODE_FULL,
-	    1, now, &o);
+	    1, 0, now, &o);
 	ck_assert_int_eq(o, QUEUE_FOLLOWUP);
 	now += 100;
-	trigger_manual(&pol, KIND_CUSTOMERS, "alice", "alice", MODE_FULL, 1,
+	trigger_manual(&pol, KIND_CUSTOMERS, "alice", "alice", MODE_FULL, 1, 0,
 	    now, &o);
 	ck_assert_int_eq(o, QUEUE_MERGED);
 	trigger_event(&pol, TRIG_ACCESS, "alice", KIND_CUSTOMERS, 0, now, r);
@@ -284,9 +284,9 @@ START_TEST(test_orders_wait_first_customers)
 	/* once customers succeeded, the two run together */
 	finish(o, NULL);
 	synced(KIND_CUSTOMERS, "bob", 1, 1);
-	trigger_manual(&pol, KIND_CUSTOMERS, "bob", "bob", MODE_FULL, 0, now,
+	trigger_manual(&pol, KIND_CUSTOMERS, "bob", "bob", MODE_FULL, 0, 0, now,
 	    &out);
-	trigger_manual(&pol, KIND_ORDERS, "bob", "bob", MODE_FULL, 0, now,
+	trigger_manual(&pol, KIND_ORDERS, "bob", "bob", MODE_FULL, 0, 0, now,
 	    &out);
 	ck_assert_ptr_nonnull(start_one());
 	ck_assert_ptr_nonnull(start_one());
@@ -299,11 +299,11 @@ START_TEST(test_delta_upgraded_when_never_full)
 	struct job		*j;
 
 	j = trigger_manual(&pol, KIND_CUSTOMERS, "alice", "alice", MODE_DELTA,
-	    0, now, &o);
+	    0, 0, now, &o);
 	ck_assert_int_eq(j->mode, MODE_FULL);
 	finish(start_one(), NULL);
 	j = trigger_manual(&pol, KIND_CUSTOMERS, "alice", "alice", MODE_DELTA,
-	    0, now, &o);
+	    0, 0, now, &o);
 	ck_assert_int_eq(j->mode, MODE_DELTA);
 	ck_assert_int_eq(nrequests, 2);
 }
@@ -332,7 +332,7 @@ START_TEST(test_auth_marks_needs_login)
 	trigger_event(&pol, TRIG_LOGIN, "alice", -1, 0, now, r);
 	ck_assert_int_eq(r[0].outcome, QUEUE_SKIPPED);
 	/* a manual sync bypasses it; its success clears it */
-	j = trigger_manual(&pol, KIND_CUSTOMERS, "alice", "alice", MODE_FULL, 0,
+	j = trigger_manual(&pol, KIND_CUSTOMERS, "alice", "alice", MODE_FULL, 0, 0,
 	    now, &out);
 	ck_assert_ptr_eq(start_one(), j);
 	finish(j, NULL);

@@ -172,7 +172,7 @@ begin(struct store *st, const char *mode, struct checkpoint *ck)
 	struct wk_error	 err;
 
 	memset(&err, 0, sizeof err);
-	ck_assert_msg(store_begin_run(st, mode, ck, &err) == 0,
+	ck_assert_msg(store_begin_run(st, mode, 1, ck, &err) == 0,
 	    "store_begin_run: %s", err.msg);
 }
 
@@ -507,6 +507,53 @@ START_TEST(test_resume)
 }
 END_TEST
 
+START_TEST(test_fresh_run)
+{
+	static const char *page0[] = { "A1=2025-01-01T00:00:00" };
+	static const char *page1[] = { "A2=2025-01-02T00:00:00" };
+	struct store		*st;
+	struct checkpoint	 ck;
+	struct wk_error		 err;
+	int64_t			 r1;
+
+	/* A full run stopped after page 2 of 5 (cancelled). */
+	st = open_store("products.db", "products", "*");
+	begin(st, "full", &ck);
+	r1 = ck.run_id;
+	ck.total = 9;
+	write_rows(st, "products", &ck, 0, 5, page0, 1);
+	write_rows(st, "products", &ck, 1, 5, page1, 1);
+	store_close(st);
+
+	/* Without resume (a manual full sync): a new run from page 0, whole
+	 * counts, and the unfinished run it leaves is named. */
+	st = open_store("products.db", "products", "*");
+	memset(&err, 0, sizeof err);
+	ck_assert_int_eq(store_begin_run(st, "full", 0, &ck, &err), 0);
+	ck_assert_int_eq(ck.resumed, 0);
+	ck_assert_int_eq(ck.run_id, r1 + 1);
+	ck_assert_int_eq(ck.next_page, 0);
+	ck_assert_int_eq(ck.base.seen, 0);
+	ck_assert_int_eq(ck.left_run, r1);
+	ck_assert_int_eq(ck.left_page, 2);
+	ck_assert_int_eq(ck.left_pages, 5);
+	ck_assert_int_eq(q_int("products.db", "SELECT next_page FROM _sync "
+	    "WHERE kind = ?1", "products"), 0);
+	ck_assert_int_eq(store_seen_count(st, r1 + 1), 0);
+	store_close(st);
+
+	/* A finished run leaves nothing behind. */
+	st = open_store("products.db", "products", "*");
+	write_rows(st, "products", &ck, 0, 1, page0, 1);
+	finish(st, &ck, "done", "2025-01-01T00:00:00");
+	memset(&err, 0, sizeof err);
+	ck_assert_int_eq(store_begin_run(st, "full", 0, &ck, &err), 0);
+	ck_assert_int_eq(ck.left_run, 0);
+	ck_assert_int_eq(ck.run_id, r1 + 2);
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_resume_other_mode)
 {
 	static const char *page0[] = { "A1=2025-01-01T00:00:00" };
@@ -577,6 +624,7 @@ watermark_suite(void)
 	tcase_add_test(tc, test_last_watermark);
 	tcase_add_test(tc, test_seen_run);
 	tcase_add_test(tc, test_resume);
+	tcase_add_test(tc, test_fresh_run);
 	tcase_add_test(tc, test_resume_other_mode);
 	suite_add_tcase(s, tc);
 	return s;
