@@ -162,7 +162,8 @@ struct msg_done {
 	int64_t		 total;
 	int64_t		 fetched;	/* grid pages fetched from the ERP */
 	char		 watermark[32];	/* yyyy-mm-ddTHH:MM:SS or "" */
-	char		 sweep[256];	/* why nothing was deleted, or "" */
+	char		 sweep[256];	/* "swept N: ..." or why nothing was
+					   deleted; "" for a delta */
 	int64_t		 resumed_from;	/* 1-based page the run resumed at, 0 */
 };
 

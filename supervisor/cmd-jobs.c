@@ -2,6 +2,7 @@
  * cmd-jobs.c — `jobs {limit, queued}`: running and paused jobs, queued jobs
  * in the order they will start (the first `queued` of them, each with why
  * it is waiting), the last `limit` ended jobs from state.db, and the holds.
+ * `jobs {job}`: that one job, live or from the history.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,7 @@
 #define JOBS_LIMIT_MAX		1000
 #define JOBS_QUEUED_DEFAULT	200
 
-static const char *cmd_jobs_args[] = { "limit", "queued", NULL };
+static const char *cmd_jobs_args[] = { "limit", "queued", "job", NULL };
 
 struct recent {
 	struct job	*jobs;
@@ -45,6 +46,25 @@ cmd_jobs_cmp(const void *a, const void *b)
 	return queue_before(ja, jb) ? -1 : 1;
 }
 
+/* One job: the live one, or its row in state.db's history. */
+static void
+cmd_jobs_one(struct client *c, const struct msg_req *req, int64_t id)
+{
+	struct job	*j, old;
+
+	if ((j = queue_find(&sv.queue, id)) != NULL) {
+		cmd_reply_job(c, req->id, j, -1);
+		return;
+	}
+	if (state_job_get(id, &old) == -1) {
+		cmd_error(c, req, "jobs: no job %lld (not live and not in the "
+		    "history, which keeps the last history_keep jobs)",
+		    (long long)id);
+		return;
+	}
+	cmd_reply_job(c, req->id, &old, -1);
+}
+
 static void
 cmd_jobs_exec(struct client *c, const struct msg_req *req)
 {
@@ -53,13 +73,18 @@ cmd_jobs_exec(struct client *c, const struct msg_req *req)
 	struct job		*j, **live;
 	const struct hold	*h;
 	size_t			 nlive = 0, i, nshow, nholds = 0, nqueued = 0;
-	int64_t			 limit, queued, now = now_ms();
+	int64_t			 limit, queued, one, now = now_ms();
 	char			 err[PROTO_ERRLEN];
 
 	if (msg_get_int(req->args, "limit", &limit, 0, err, sizeof err) ==
 	    -1 || msg_get_int(req->args, "queued", &queued, 0, err,
+	    sizeof err) == -1 || msg_get_int(req->args, "job", &one, 0, err,
 	    sizeof err) == -1) {
 		cmd_error(c, req, "jobs: %s", err);
+		return;
+	}
+	if (msg_get(req->args, "job") != NULL) {
+		cmd_jobs_one(c, req, one);
 		return;
 	}
 	if (msg_get(req->args, "limit") == NULL)

@@ -1,5 +1,7 @@
 /*
- * ctl-jobs.c — `erpsyncctl jobs [-n LIMIT]`: running, queued and recent jobs.
+ * ctl-jobs.c — `erpsyncctl jobs [-n LIMIT] [JOB]`: running, queued and
+ * recent jobs, one line each with its duration and what it came to; with
+ * JOB, everything about that one job (ctl-job.c), live or ended.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -23,39 +25,73 @@ ctl_jobs_parse(struct ctl *c, int argc, char **argv)
 		switch (ch) {
 		case 'n':
 			c->limit = strtoll(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || c->limit < 0)
+			if (*optarg == '\0' || *end != '\0' || c->limit < 0) {
+				ctl_err("-n needs a count, not \"%s\"", optarg);
 				return CTL_USAGE;
+			}
 			break;
 		default:
 			return CTL_USAGE;
 		}
 	}
-	return optind == argc ? CTL_OK : CTL_USAGE;
+	if (optind == argc)
+		return CTL_OK;
+	if (optind != argc - 1)
+		return CTL_USAGE;
+	c->job = strtoll(argv[optind], &end, 10);
+	if (argv[optind][0] == '\0' || *end != '\0' || c->job <= 0) {
+		ctl_err("a job id is a positive number, not \"%s\"",
+		    argv[optind]);
+		return CTL_USAGE;
+	}
+	return CTL_OK;
 }
 
 static void
-ctl_jobs_line(const msgpack_object *j)
+ctl_jobs_line(const msgpack_object *j, int64_t now)
 {
 	char	 kind[16], user[USER_ID_MAX + 1], mode[8], state[16], trig[16];
-	char	 created[32], rows[32], class[16], msg[1024], prog[32];
-	char	 blocked[256];
+	char	 when[32], rows[32], prog[32], d[32], result[512];
+	int64_t	 secs = ctl_job_seconds(j, now), at;
 
 	snprintf(prog, sizeof prog, "%lld/%lld", (long long)ctl_int(j, "page"),
 	    (long long)ctl_int(j, "pages"));
-	ctl_str(j, "error_class", class, sizeof class);
-	ctl_str(j, "message", msg, sizeof msg);
-	ctl_str(j, "blocked", blocked, sizeof blocked);
-	printf("%6lld  %-9s  %-12s  %-5s  %-9s  %-9s  %-19s  %9s  %9s  "
-	    "%s%s%s%s%s\n",
-	    (long long)ctl_int(j, "id"), ctl_str(j, "kind", kind, sizeof kind),
+	if ((at = ctl_int(j, "started_at")) == 0)
+		at = ctl_int(j, "created_at");
+	if (secs >= 0)
+		duration_format(secs, d, sizeof d);
+	else
+		snprintf(d, sizeof d, "-");
+	printf("%6lld  %-9s  %-12s  %-5s  %-9s  %-9s  %-19s  %8s  %9s  %9s  "
+	    "%s\n", (long long)ctl_int(j, "id"),
+	    ctl_str(j, "kind", kind, sizeof kind),
 	    ctl_str(j, "user", user, sizeof user),
 	    ctl_str(j, "mode", mode, sizeof mode),
 	    ctl_str(j, "state", state, sizeof state),
 	    ctl_str(j, "trigger", trig, sizeof trig),
-	    ctl_time(ctl_int(j, "created_at"), created, sizeof created), prog,
-	    ctl_count(ctl_int(j, "rows"), rows, sizeof rows), blocked,
-	    blocked[0] != '\0' && (class[0] != '\0' || msg[0] != '\0') ?
-	    "; " : "", class, class[0] != '\0' ? ": " : "", msg);
+	    ctl_time(at, when, sizeof when), d, prog,
+	    ctl_count(ctl_int(j, "rows"), rows, sizeof rows),
+	    ctl_job_result(j, result, sizeof result));
+}
+
+static int
+ctl_jobs_one(struct ctl *c)
+{
+	const msgpack_object	*d;
+	struct frame		 f;
+	int64_t			 id;
+	int			 rc;
+
+	id = ctl_new_id(c);
+	msg_req_begin(&f, id, "jobs", 1);
+	pk_kv_int(&f.pk, "job", c->job);
+	if ((rc = ctl_request(c, &f, id, NULL, &d)) != CTL_OK)
+		return rc;
+	if (c->json)
+		ctl_print_json(d);
+	else
+		ctl_print_job(d);
+	return CTL_OK;
 }
 
 static int
@@ -64,11 +100,13 @@ ctl_jobs_run(struct ctl *c)
 	const msgpack_object	*d, *jobs, *holds;
 	struct frame		 f;
 	uint32_t		 i;
-	int64_t			 id;
+	int64_t			 id, now = now_ms();
 	int			 rc;
 
 	if ((rc = ctl_connect(c)) != CTL_OK)
 		return rc;
+	if (c->job > 0)
+		return ctl_jobs_one(c);
 	id = ctl_new_id(c);
 	msg_req_begin(&f, id, "jobs", c->limit >= 0 ? 1 : 0);
 	if (c->limit >= 0)
@@ -84,11 +122,11 @@ ctl_jobs_run(struct ctl *c)
 		ctl_err("jobs: answer without a jobs list");
 		return CTL_FAILED;
 	}
-	printf("%6s  %-9s  %-12s  %-5s  %-9s  %-9s  %-19s  %9s  %9s  %s\n",
-	    "ID", "KIND", "USER", "MODE", "STATE", "TRIGGER", "CREATED", "PAGE",
-	    "ROWS", "RESULT");
+	printf("%6s  %-9s  %-12s  %-5s  %-9s  %-9s  %-19s  %8s  %9s  %9s  %s\n",
+	    "ID", "KIND", "USER", "MODE", "STATE", "TRIGGER", "STARTED",
+	    "DURATION", "PAGE", "ROWS", "RESULT");
 	for (i = 0; i < jobs->via.array.size; i++)
-		ctl_jobs_line(&jobs->via.array.ptr[i]);
+		ctl_jobs_line(&jobs->via.array.ptr[i], now);
 	if (ctl_int(d, "queued_total") > 0)
 		printf("(%lld queued in all)\n",
 		    (long long)ctl_int(d, "queued_total"));
@@ -99,5 +137,5 @@ ctl_jobs_run(struct ctl *c)
 }
 
 const struct ctl_cmd ctl_jobs_entry = {
-	"jobs", "[-n LIMIT]", ctl_jobs_parse, ctl_jobs_run
+	"jobs", "[-n LIMIT] [JOB]", ctl_jobs_parse, ctl_jobs_run
 };

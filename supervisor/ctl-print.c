@@ -336,37 +336,3 @@ ctl_progress_end(struct ctl *c)
 		fputc('\n', stderr);
 	c->progress_shown = 0;
 }
-
-/* One line about an ended (or current) job. */
-void
-ctl_print_result(const msgpack_object *j)
-{
-	char	 kind[16], user[USER_ID_MAX + 1], state[16], class[16];
-	char	 msg[1024], d[32], rows[32], ins[32], upd[32], unch[32];
-	char	 del[32];
-	int64_t	 started = ctl_int(j, "started_at");
-	int64_t	 finished = ctl_int(j, "finished_at");
-
-	ctl_str(j, "state", state, sizeof state);
-	ctl_str(j, "error_class", class, sizeof class);
-	ctl_str(j, "message", msg, sizeof msg);
-	duration_format(started != 0 && finished >= started ?
-	    (finished - started + 500) / 1000 : 0, d, sizeof d);
-	printf("job %lld %s %s: %s", (long long)ctl_int(j, "id"),
-	    ctl_str(j, "kind", kind, sizeof kind),
-	    ctl_str(j, "user", user, sizeof user), state);
-	if (started != 0 && finished != 0)
-		printf(" in %s", d);
-	printf(": %s rows (+%s ~%s =%s, %s deleted)",
-	    ctl_count(ctl_int(j, "rows"), rows, sizeof rows),
-	    ctl_count(ctl_int(j, "inserted"), ins, sizeof ins),
-	    ctl_count(ctl_int(j, "updated"), upd, sizeof upd),
-	    ctl_count(ctl_int(j, "unchanged"), unch, sizeof unch),
-	    ctl_count(ctl_int(j, "deleted"), del, sizeof del));
-	if (class[0] != '\0')
-		printf("; error %s: %s", class, msg);
-	else if (msg[0] != '\0')
-		printf("; %s", msg);
-	printf("\n");
-	fflush(stdout);
-}

@@ -106,6 +106,11 @@ void		 ctl_print_json(const msgpack_object *);
 void		 ctl_print_log(struct ctl *, const msgpack_object *);
 void		 ctl_print_progress(struct ctl *, const msgpack_object *);
 void		 ctl_progress_end(struct ctl *);
+
+/* ctl-job.c */
+int64_t		 ctl_job_seconds(const msgpack_object *, int64_t now_ms);
+char		*ctl_job_result(const msgpack_object *, char *, size_t);
 void		 ctl_print_result(const msgpack_object *job);
+void		 ctl_print_job(const msgpack_object *job);
 
 #endif /* CTL_H */

@@ -14,7 +14,8 @@
     "id, kind, user, erp_user, mode, \"trigger\", priority, state," \
     " created_at, started_at, finished_at, page, pages, rows, total," \
     " inserted, updated, unchanged, deleted, error_class, message, resume," \
-    " attempts, fetched"
+    " attempts, fetched, skipped, sweep, resumed_from, cpu_ms, maxrss_kb," \
+    " sessions"
 
 /* The next job id: one more than any id state.db has seen. */
 int64_t
@@ -38,7 +39,7 @@ state_job_save(const struct job *j)
 	sqlite3_stmt	*st;
 
 	st = state_prepare("INSERT OR REPLACE INTO jobs (" JOB_COLS ") VALUES "
-	    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, j->id);
@@ -65,6 +66,12 @@ state_job_save(const struct job *j)
 	sqlite3_bind_int(st, 22, j->resume);
 	sqlite3_bind_int(st, 23, j->attempts);
 	sqlite3_bind_int64(st, 24, j->result.fetched);
+	sqlite3_bind_int64(st, 25, j->progress.skipped);
+	state_bind_text(st, 26, j->result.sweep);
+	sqlite3_bind_int64(st, 27, j->result.resumed_from);
+	sqlite3_bind_int64(st, 28, j->cpu_ms);
+	sqlite3_bind_int64(st, 29, j->maxrss_kb);
+	sqlite3_bind_int(st, 30, j->sessions);
 	return state_step(st);
 }
 
@@ -103,6 +110,12 @@ job_from_row(sqlite3_stmt *st, struct job *j)
 	j->resume = sqlite3_column_int(st, 21);
 	j->attempts = sqlite3_column_int(st, 22);
 	j->result.fetched = sqlite3_column_int64(st, 23);
+	j->progress.skipped = sqlite3_column_int64(st, 24);
+	state_col_text(st, 25, j->result.sweep, sizeof j->result.sweep);
+	j->result.resumed_from = sqlite3_column_int64(st, 26);
+	j->cpu_ms = sqlite3_column_int64(st, 27);
+	j->maxrss_kb = sqlite3_column_int64(st, 28);
+	j->sessions = sqlite3_column_int(st, 29);
 }
 
 /* Load job id; -1 when there is no such row. */

@@ -57,6 +57,12 @@ static const char *migrations[][3] = {
 	{ "freshness", "first_seen", "INTEGER" },
 	{ "jobs", "attempts", "INTEGER NOT NULL DEFAULT 0" },
 	{ "jobs", "fetched", "INTEGER" },
+	{ "jobs", "skipped", "INTEGER" },
+	{ "jobs", "sweep", "TEXT" },
+	{ "jobs", "resumed_from", "INTEGER" },
+	{ "jobs", "cpu_ms", "INTEGER" },
+	{ "jobs", "maxrss_kb", "INTEGER" },
+	{ "jobs", "sessions", "INTEGER" },
 };
 
 static int

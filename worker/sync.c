@@ -942,7 +942,9 @@ sync_pages(struct sync *s)
  * Delete vanished rows only when the run proves it saw everything: every
  * page verified, the element count and the newest record the same at the
  * start and the end, no row newer than the start, as many distinct rows
- * seen as the ERP reports.
+ * seen as the ERP reports. d->sweep says what happened as "VERDICT:
+ * details", the verdict short enough for a table column: "swept N" or why
+ * nothing was deleted.
  */
 static void
 sync_sweep(struct sync *s, struct msg_done *d)
@@ -953,8 +955,8 @@ sync_sweep(struct sync *s, struct msg_done *d)
 	if (!s->full)
 		return;
 	if (sync_probe(s, probe, sizeof probe, &total_end) == -1) {
-		snprintf(d->sweep, sizeof d->sweep, "the final check failed "
-		    "(%.180s): nothing deleted", s->err.msg);
+		snprintf(d->sweep, sizeof d->sweep, "final check failed: "
+		    "%.180s; nothing deleted", s->err.msg);
 		log_warnx("%s", d->sweep);
 		memset(&s->err, 0, sizeof s->err);
 		return;
@@ -967,31 +969,38 @@ sync_sweep(struct sync *s, struct msg_done *d)
 	seen = store_seen_count(s->st, s->ck.run_id);
 	if (total_end != s->ck.total || strcmp(probe, s->ck.probe) != 0 ||
 	    strcmp(probe, "?") == 0)
-		snprintf(d->sweep, sizeof d->sweep, "the ERP changed during the "
-		    "run (%lld elements, newest \"%.60s\"; then %lld, newest \"%.60s\"):"
-		    " nothing deleted", (long long)s->ck.total, s->ck.probe,
-		    (long long)total_end, probe);
+		snprintf(d->sweep, sizeof d->sweep, "ERP changed: %lld "
+		    "elements, newest \"%.60s\" at the start; %lld, newest "
+		    "\"%.60s\" at the end; nothing deleted",
+		    (long long)s->ck.total, s->ck.probe, (long long)total_end,
+		    probe);
 	else if (newer != 0)
-		snprintf(d->sweep, sizeof d->sweep, "%lld rows were modified in "
-		    "the ERP during the run: nothing deleted", (long long)newer);
+		snprintf(d->sweep, sizeof d->sweep, "rows changed: %lld rows "
+		    "were modified in the ERP during the run; nothing deleted",
+		    (long long)newer);
 	else if (s->total_changed)
-		snprintf(d->sweep, sizeof d->sweep, "the ERP's element count "
-		    "changed during the run (%lld, then %lld): nothing deleted",
+		snprintf(d->sweep, sizeof d->sweep, "count changed: the ERP "
+		    "reported %lld elements, then %lld; nothing deleted",
 		    (long long)s->ck.total, (long long)s->total_last);
 	else if (s->pc.skipped > 0)
-		snprintf(d->sweep, sizeof d->sweep, "%lld rows could not be "
-		    "read: nothing deleted", (long long)s->pc.skipped);
+		snprintf(d->sweep, sizeof d->sweep, "rows unreadable: %lld "
+		    "rows could not be read; nothing deleted",
+		    (long long)s->pc.skipped);
 	else if (seen != s->total_last)
-		snprintf(d->sweep, sizeof d->sweep, "the run saw %lld distinct "
-		    "rows but the ERP reports %lld: nothing deleted",
-		    (long long)seen, (long long)s->total_last);
-	else if (store_sweep(s->st, s->ck.run_id, &d->deleted, &s->err) == -1)
+		snprintf(d->sweep, sizeof d->sweep, "rows missing: the run saw "
+		    "%lld distinct rows but the ERP reports %lld; nothing "
+		    "deleted", (long long)seen, (long long)s->total_last);
+	else {
+		if (store_sweep(s->st, s->ck.run_id, &d->deleted, &s->err) == -1)
+			return;
+		snprintf(d->sweep, sizeof d->sweep, "swept %lld: %s",
+		    (long long)d->deleted, d->deleted > 0 ? "rows that left "
+		    "the ERP (not seen by this run) deleted" : "every row of "
+		    "the mirror was seen by this run");
+		log_info("%s", d->sweep);
 		return;
-	if (d->sweep[0] != '\0')
-		log_warnx("%s", d->sweep);
-	else if (d->deleted > 0)
-		log_info("deleted %lld rows that left the ERP",
-		    (long long)d->deleted);
+	}
+	log_warnx("%s", d->sweep);
 }
 
 static void
