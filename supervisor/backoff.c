@@ -125,8 +125,5 @@ policy_job_ended(struct policy *p, struct job *j, enum job_state end,
 		return END_FAILED;
 	delay = backoff_ms(c, j->attempts, rnd);
 	*retry_at = now + delay;
-	job_append_message(j, "; retry %d/%lld in %s", j->attempts + 1,
-	    (long long)c->retry_attempts,
-	    duration_format((delay + 999) / 1000, d, sizeof d));
 	return END_RETRY;
 }

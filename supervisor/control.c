@@ -576,7 +576,25 @@ sv_dispatch_ctl(struct client *c, const msgpack_object *obj)
 	}
 }
 
-/* Push a log event to the clients following logs whose filters match. */
+static int	client_waits_on(const struct client *, int64_t);
+
+/* Does a following client's filter take ev? */
+static int
+client_follows(const struct client *c, const struct log_event *ev)
+{
+	if (!c->follow || ev->level > c->level)
+		return 0;
+	if (c->user[0] != '\0' && (ev->user == NULL ||
+	    strcmp(c->user, ev->user) != 0))
+		return 0;
+	return c->job == 0 || c->job == ev->job;
+}
+
+/*
+ * Push a log event to the clients following logs whose filters match, and
+ * (debug excepted) to those waiting on its job: `sync --wait` shows the
+ * retries, pauses and resumes of the job it waits for.
+ */
 void
 control_push_log(const struct log_event *ev)
 {
@@ -591,12 +609,10 @@ control_push_log(const struct log_event *ev)
 		return;
 	busy = 1;
 	TAILQ_FOREACH(c, &sv.clients, entry) {
-		if (c->dead || !c->follow || ev->level > c->level)
+		if (c->dead)
 			continue;
-		if (c->user[0] != '\0' && (ev->user == NULL ||
-		    strcmp(c->user, ev->user) != 0))
-			continue;
-		if (c->job != 0 && c->job != ev->job)
+		if (!client_follows(c, ev) && !(ev->job != 0 &&
+		    ev->level <= LOG_INFO && client_waits_on(c, ev->job)))
 			continue;
 		if (!packed) {
 			memset(&m, 0, sizeof m);

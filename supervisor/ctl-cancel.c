@@ -9,14 +9,9 @@
 static int
 ctl_cancel_parse(struct ctl *c, int argc, char **argv)
 {
-	char	*end;
-
 	if (argc != 2)
 		return CTL_USAGE;
-	c->job = strtoll(argv[1], &end, 10);
-	if (*argv[1] == '\0' || *end != '\0' || c->job <= 0)
-		return CTL_USAGE;
-	return CTL_OK;
+	return ctl_parse_job(c, argv[1]);
 }
 
 static int

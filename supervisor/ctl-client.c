@@ -7,6 +7,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -50,13 +51,17 @@ ctl_write(struct ctl *c, struct frame *f)
 	return rc;
 }
 
-/* Read the next frame (blocking); CTL_UNREACHABLE on EOF or a bad frame. */
+/*
+ * Read the next frame (blocking); CTL_UNREACHABLE on EOF or a bad frame,
+ * CTL_DETACHED when SIGINT set ctl_interrupted (ctl-wait.c).
+ */
 int
 ctl_read(struct ctl *c, const msgpack_object **obj, enum msg_type *t)
 {
-	char	 err[PROTO_ERRLEN];
-	ssize_t	 n;
-	int	 rc;
+	struct pollfd	 pfd = { c->fd, POLLIN, 0 };
+	char		 err[PROTO_ERRLEN];
+	ssize_t		 n;
+	int		 rc;
 
 	for (;;) {
 		rc = frame_reader_next(&c->rd, obj, err, sizeof err);
@@ -66,6 +71,16 @@ ctl_read(struct ctl *c, const msgpack_object **obj, enum msg_type *t)
 		}
 		if (rc == 1)
 			break;
+		/* poll, unlike read, returns on a signal: Ctrl-C detaches. */
+		if (poll(&pfd, 1, -1) == -1) {
+			if (errno != EINTR) {
+				ctl_err("poll: %s", strerror(errno));
+				return CTL_UNREACHABLE;
+			}
+			if (ctl_interrupted)
+				return CTL_DETACHED;
+			continue;
+		}
 		if ((n = frame_reader_read(&c->rd, c->fd)) == 0) {
 			ctl_err("erpsyncd closed the connection (%s)",
 			    c->socket);

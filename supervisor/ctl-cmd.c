@@ -19,6 +19,7 @@ static const struct ctl_cmd *ctl_table[] = {
 	&ctl_watch_entry,
 	&ctl_reload_entry,
 	&ctl_shutdown_entry,
+	&ctl_wait_entry,
 };
 
 /* The command called name, or NULL. */
@@ -93,4 +94,18 @@ ctl_parse_none(struct ctl *c, int argc, char **argv)
 	(void)c;
 	(void)argv;
 	return argc == 1 ? CTL_OK : CTL_USAGE;
+}
+
+/* A JOB argument into c->job; CTL_USAGE (said why) if it is not one. */
+int
+ctl_parse_job(struct ctl *c, const char *arg)
+{
+	char	*end;
+
+	c->job = strtoll(arg, &end, 10);
+	if (*arg == '\0' || *end != '\0' || c->job <= 0) {
+		ctl_err("a job id is a positive number, not \"%s\"", arg);
+		return CTL_USAGE;
+	}
+	return CTL_OK;
 }

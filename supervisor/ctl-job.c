@@ -114,7 +114,9 @@ ctl_print_result(const msgpack_object *j)
 	if (ctl_int(j, "attempts") > 1)
 		printf(", %lld attempts", (long long)ctl_int(j, "attempts"));
 	ctl_job_result(j, result, sizeof result);
-	if (result[0] != '\0')
+	if (strcmp(state, "failed") == 0)
+		printf("; error %s", result);
+	else if (result[0] != '\0')
 		printf("; %s", result);
 	printf("\n");
 	fflush(stdout);

@@ -38,13 +38,7 @@ ctl_jobs_parse(struct ctl *c, int argc, char **argv)
 		return CTL_OK;
 	if (optind != argc - 1)
 		return CTL_USAGE;
-	c->job = strtoll(argv[optind], &end, 10);
-	if (argv[optind][0] == '\0' || *end != '\0' || c->job <= 0) {
-		ctl_err("a job id is a positive number, not \"%s\"",
-		    argv[optind]);
-		return CTL_USAGE;
-	}
-	return CTL_OK;
+	return ctl_parse_job(c, argv[optind]);
 }
 
 static void

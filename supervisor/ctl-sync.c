@@ -77,38 +77,6 @@ ctl_sync_parse(struct ctl *c, int argc, char **argv)
 	return CTL_OK;
 }
 
-static void
-ctl_sync_push(struct ctl *c, enum msg_type t, const msgpack_object *o)
-{
-	if (t == MSG_PROGRESS)
-		ctl_print_progress(c, o);
-}
-
-/* Wait for job id to end, showing progress; 0 only when it is done. */
-static int
-ctl_sync_wait(struct ctl *c, int64_t job)
-{
-	const msgpack_object	*d;
-	struct frame		 f;
-	char			 state[16];
-	int64_t			 id;
-	int			 rc;
-
-	id = ctl_new_id(c);
-	msg_req_begin(&f, id, "wait", 1);
-	pk_kv_int(&f.pk, "job", job);
-	rc = ctl_request(c, &f, id, ctl_sync_push, &d);
-	ctl_progress_end(c);
-	if (rc != CTL_OK)
-		return rc;
-	if (c->json)
-		ctl_print_json(d);
-	else
-		ctl_print_result(d);
-	ctl_str(d, "state", state, sizeof state);
-	return strcmp(state, "done") == 0 ? CTL_OK : CTL_FAILED;
-}
-
 static int
 ctl_sync_run(struct ctl *c)
 {
@@ -148,7 +116,7 @@ ctl_sync_run(struct ctl *c)
 	fflush(stdout);
 	if (!c->wait)
 		return CTL_OK;
-	return ctl_sync_wait(c, job);
+	return ctl_wait_job(c, job);
 }
 
 const struct ctl_cmd ctl_sync_entry = {

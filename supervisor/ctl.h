@@ -6,6 +6,7 @@
 #ifndef CTL_H
 #define CTL_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #include "common/common.h"
@@ -18,6 +19,7 @@
 #define CTL_FAILED	1	/* the command ran and failed */
 #define CTL_USAGE	2
 #define CTL_UNREACHABLE	3	/* cannot reach erpsyncd */
+#define CTL_DETACHED	130	/* Ctrl-C while waiting: the job goes on */
 
 struct ctl {
 	const char		*socket;
@@ -72,6 +74,7 @@ extern const struct ctl_cmd ctl_release_entry;
 extern const struct ctl_cmd ctl_watch_entry;
 extern const struct ctl_cmd ctl_reload_entry;
 extern const struct ctl_cmd ctl_shutdown_entry;
+extern const struct ctl_cmd ctl_wait_entry;
 
 /* ctl-cmd.c */
 const struct ctl_cmd	*ctl_cmd_find(const char *);
@@ -79,6 +82,7 @@ void			 ctl_usage_all(void);
 int			 ctl_usage(const struct ctl_cmd *);
 int			 ctl_parse_none(struct ctl *, int, char **);
 int			 ctl_parse_duration(const char *, int64_t *);
+int			 ctl_parse_job(struct ctl *, const char *);
 int			 ctl_simple(struct ctl *, const char *cmd,
 			    const msgpack_object **);
 
@@ -112,5 +116,9 @@ int64_t		 ctl_job_seconds(const msgpack_object *, int64_t now_ms);
 char		*ctl_job_result(const msgpack_object *, char *, size_t);
 void		 ctl_print_result(const msgpack_object *job);
 void		 ctl_print_job(const msgpack_object *job);
+
+/* ctl-wait.c */
+extern volatile sig_atomic_t ctl_interrupted;	/* SIGINT while waiting */
+int		 ctl_wait_job(struct ctl *, int64_t job);
 
 #endif /* CTL_H */

@@ -185,6 +185,7 @@ sv_job_finish(struct job *j, enum job_state end)
 {
 	enum end_action	 a;
 	int64_t		 now = now_ms(), at;
+	char		 d[32];
 	uint64_t	 rnd = ((uint64_t)random() << 31) ^ (uint64_t)random();
 
 	if (strcmp(j->error_class, "crashed") == 0 && end == JOB_FAILED)
@@ -200,7 +201,10 @@ sv_job_finish(struct job *j, enum job_state end)
 		sv.stats.retries++;
 		j->resume_run = 1;	/* a retry continues the run */
 		j->not_before_ms = at;
-		sv_note(LOG_WARN, j, "%s: %s", j->error_class, j->message);
+		sv_note(LOG_WARN, j, "attempt %d of %lld in %s: %s: %s",
+		    j->attempts + 1, (long long)sv.conf->retry_attempts,
+		    duration_format((at - now + 999) / 1000, d, sizeof d),
+		    j->error_class, j->message);
 		if (j->state == JOB_QUEUED) {	/* it never started */
 			(void)state_job_save(j);
 			sv_kick();
@@ -260,7 +264,8 @@ sv_job_blocked(const struct job *j, char *buf, size_t len)
 	if (j->state != JOB_QUEUED)
 		return NULL;
 	if (j->not_before_ms > now_ms()) {
-		snprintf(buf, len, "retry in %s", duration_format(
+		snprintf(buf, len, "attempt %d of %lld in %s", j->attempts + 1,
+		    (long long)sv.conf->retry_attempts, duration_format(
 		    (j->not_before_ms - now_ms() + 999) / 1000, d, sizeof d));
 		return buf;
 	}

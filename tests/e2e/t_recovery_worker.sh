@@ -42,7 +42,7 @@ kill -KILL "$pid" || fail "no worker $pid"
 wait_for 10 sh -c "! kill -0 $pid 2>/dev/null" || fail "worker $pid survived SIGKILL"
 wait_for 60 state_is "$job" done || fail "job $job did not end done: $(jf "$job" state) $(jf "$job" message)"
 [ "$(jf "$job" attempts)" = 2 ] || fail "job $job took $(jf "$job" attempts) attempts, want 2"
-grep -q "job=$job .*crashed: worker exited with signal 9 before finishing; retry 2/5" "$T/erpsyncd.log" ||
+grep -q "job=$job .*attempt 2 of 5 in [0-9a-z]*: crashed: worker exited with signal 9 before finishing" "$T/erpsyncd.log" ||
 	fail "the log does not tell of the crash and the retry"
 compare customers "$T/data/customers-agent1.db" agent1 || fail "agent1 differs after SIGKILL"
 [ "$(counter crashed)" = 1 ] || fail "status counts $(counter crashed) crashes"

@@ -109,7 +109,8 @@ START_TEST(test_retry_until_attempts_run_out)
 		ck_assert_int_gt(at, now);
 		ck_assert_int_gt(at - now, prev);
 		prev = at - now;
-		ck_assert_ptr_nonnull(strstr(j->message, "retry"));
+		/* The failure's own message stays (the retry is logged). */
+		ck_assert_str_eq(j->message, "boom");
 		job_set_state(j, JOB_QUEUED, now);
 		job_set_state(j, JOB_RUNNING, now);
 		j->attempts++;
