@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -45,6 +46,20 @@ no_core_dumps(void)
 		fatal("prctl PR_SET_DUMPABLE");
 }
 
+/*
+ * Retries wait a jittered backoff (erp.c): each worker draws its own, so
+ * workers that failed together do not all come back at the same instant.
+ */
+static void
+seed_jitter(void)
+{
+	unsigned int	 seed;
+
+	if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != sizeof seed)
+		seed = (unsigned int)(mono_ms() ^ ((int64_t)getpid() << 16));
+	srandom(seed);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -65,6 +80,7 @@ main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	no_core_dumps();
+	seed_jitter();
 	if (report_init(CHANNEL_FD, &job, err, sizeof err) == -1) {
 		log_warnx("cannot read the job: %s", err);
 		return WK_EXIT_PERMANENT;

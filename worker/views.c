@@ -84,7 +84,9 @@ static const struct view_col price_cols[] = {
  * code path can forget it), and each page's prices are matched to products
  * by item id, then exact name, then name ignoring case, dots, spaces and
  * dashes (erp_norm, see store.c). A name shared by several products
- * (packaging variants) matches none of them: the row keeps product_id NULL.
+ * (packaging variants) matches none of them: the row keeps product_id NULL
+ * and says match = 'ambiguous', where a name that fits nothing leaves
+ * match NULL.
  * The products are snapshot once per run into temp._products.
  */
 #define PRICES_DDL							\
@@ -123,7 +125,11 @@ static const struct view_col price_cols[] = {
 	" temp._products p WHERE p.norm = erp_norm(item_description)),"	\
 	" match = 'normalized' WHERE" PAGE_PRICES "AND product_id IS NULL"	\
 	" AND (SELECT count(*) FROM temp._products p WHERE"		\
-	" p.norm = erp_norm(prices.item_description)) = 1;"
+	" p.norm = erp_norm(prices.item_description)) = 1;"		\
+	"UPDATE prices SET match = 'ambiguous' WHERE" PAGE_PRICES	\
+	"AND product_id IS NULL AND (SELECT count(*) FROM"		\
+	" temp._products p WHERE p.norm ="				\
+	" erp_norm(prices.item_description)) > 1;"
 
 static const struct view views[] = {
 	{

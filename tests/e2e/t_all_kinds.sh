@@ -50,6 +50,21 @@ ctl sync products --wait >"$T/p.out" 2>&1 || fail "products failed: $(tail -n 3 
 compare products "$T/data/products.db" || fail "products differ"
 ctl sync prices --wait >"$T/pr.out" 2>&1 || fail "prices failed: $(tail -n 3 "$T/pr.out")"
 compare prices "$T/data/products.db" || fail "prices differ"
+# A price whose name fits several products (packaging variants) and whose
+# item is unknown gets no product and says so: match = 'ambiguous'.
+amb=$(sqlite3 "$T/data/products.db" "SELECT count(*) FROM prices pr WHERE
+    pr.item_id NOT IN (SELECT item_id FROM products) AND (SELECT count(*)
+    FROM products p WHERE p.name = pr.item_description) > 1")
+wrong=$(sqlite3 "$T/data/products.db" "SELECT count(*) FROM prices pr WHERE
+    pr.item_id NOT IN (SELECT item_id FROM products) AND (SELECT count(*)
+    FROM products p WHERE p.name = pr.item_description) > 1 AND
+    (product_id IS NOT NULL OR match IS NOT 'ambiguous')")
+none=$(sqlite3 "$T/data/products.db" "SELECT count(*) FROM prices WHERE
+    match = 'ambiguous' AND product_id IS NOT NULL")
+note "prices with a name shared by several products: $amb"
+[ "$amb" -gt 0 ] || fail "erpsim made no price with a shared name (seed 61 has some)"
+[ "$wrong" = 0 ] || fail "$wrong prices with a shared name are not marked ambiguous"
+[ "$none" = 0 ] || fail "$none ambiguous prices have a product"
 
 # Every fault fired because the schedule says so (tests/erpsim/README.md):
 # of the first n requests a fault is offered, floor(n*rate + phase) are

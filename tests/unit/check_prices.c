@@ -365,11 +365,11 @@ START_TEST(test_match_rules)
 	ck_match("P1", "A100/id");		/* item id wins over the name */
 	ck_match("P2", "A200/name");
 	ck_match("P3", "A300/normalized");	/* case, È/è, dots, dash, space */
-	ck_match("P4", "NULL/NULL");		/* shared by A400 and A401 */
+	ck_match("P4", "NULL/ambiguous");	/* shared by A400 and A401 */
 	ck_match("P5", "NULL/NULL");		/* missing item, unknown name */
 	ck_match("P6", "A200/name");		/* missing item, known name */
 	ck_match("P7", "A200/normalized");	/* NBSP and a dash */
-	ck_match("P8", "NULL/NULL");		/* normalizes to a shared name */
+	ck_match("P8", "NULL/ambiguous");	/* normalizes to a shared name */
 	ck_match("P9", "A500/normalized");	/* longer than erp_norm's stack */
 	ck_match("P10", "A401/id");		/* a variant named by its id */
 	ck_match("P11", "NULL/NULL");		/* nothing to go by */
@@ -397,6 +397,13 @@ START_TEST(test_match_follows_products)
 	ck_match("P2", "NULL/NULL");
 	ck_match("P6", "NULL/NULL");
 	ck_match("P1", "A100/id");
+	ck_match("P4", "NULL/ambiguous");
+
+	/* A401 is renamed: P4's name now fits A400 alone. */
+	set_text(&p, row_of(&p, "A401"), "name", "Variante unica");
+	run_page(&p, "full");
+	run_page(&r, "full");
+	ck_match("P4", "A400/name");
 	rows_free(&p);
 	rows_free(&r);
 }
