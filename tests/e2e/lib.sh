@@ -167,11 +167,28 @@ no_schedules() {
 	[ $# -gt 0 ] || printf '[products]\nenabled = no\n[prices]\nenabled = no\n' >>"$T/erpsync.conf"
 }
 
-# job_field JOB KEY: one field of job JOB from `jobs --json` ("" if none).
+# job_field JOB KEY: one field of job JOB from `jobs --json JOB` ("" if none).
 job_field() {
-	ctl --json jobs -n 200 | python3 -c 'import json,sys
-d=json.load(sys.stdin); j=[x for x in d["jobs"] if x["id"]==int(sys.argv[1])]
-print(j[0].get(sys.argv[2],"") if j else "")' "$1" "$2"
+	ctl --json jobs "$1" 2>/dev/null | python3 -c 'import json,sys
+try: j=json.load(sys.stdin)
+except ValueError: j={}
+print(j.get(sys.argv[1],""))' "$2"
+}
+
+# The erpsim gate (tests/erpsim/gate.c): gate_at N [USER] holds back the
+# next grid answer showing page N, gate_parked is true once one is held,
+# gate_open sends it. A sync stops at a known page, without a race.
+gate_at() {
+	sim_curl -sf -X POST "$ORIGIN/_sim/gate?page=$1${2:+&user=$2}" >/dev/null ||
+		fail "cannot arm erpsim's gate at page $1"
+}
+gate_parked() {
+	sim_curl -sf "$ORIGIN/_sim/gate" | python3 -c 'import json,sys
+sys.exit(0 if json.load(sys.stdin)["parked"] else 1)'
+}
+gate_open() {
+	sim_curl -sf -X POST "$ORIGIN/_sim/gate/open" >/dev/null ||
+		fail "cannot open erpsim's gate"
 }
 
 # job_id FILE: the id in a `sync --json` answer.

@@ -465,6 +465,11 @@ int		 fault_col_dropped(const struct lcol *);
 void		 sim_faults(struct ctx *);
 void		 faults_json(struct buf *);
 
+/* gate.c */
+int		 gate_catch(struct reply *, int user, int page, int code,
+		    enum fault);
+void		 sim_gate(struct ctx *, const char *);
+
 /* stats.c */
 void		 sim_stats(struct ctx *);
 void		 sim_stats_reset(struct ctx *);

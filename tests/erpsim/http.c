@@ -45,6 +45,10 @@ route_sim(struct ctx *c, const char *p)
 		sim_stats_reset(c);
 	else if (strcmp(p, "faults") == 0)
 		sim_faults(c);
+	else if (strcmp(p, "gate") == 0)
+		sim_gate(c, "");
+	else if (strncmp(p, "gate/", 5) == 0)
+		sim_gate(c, p + 5);
 	else {
 		sim.stats.not_found++;
 		reply_error(c, 404, "no such test endpoint");

@@ -59,6 +59,9 @@ callback(struct ctx *c, struct session *s, enum kind k)
 	}
 	render_grid(reply_body(c->rep), s, k);
 	served(c, s);
+	if (nav && c->apply && gate_catch(c->rep, s->user, g->page, 200,
+	    c->fault))
+		return;
 	reply_send(c->rep, 200, c->fault);
 }
 
