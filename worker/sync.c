@@ -946,6 +946,26 @@ sync_pages(struct sync *s)
  * details", the verdict short enough for a table column: "swept N" or why
  * nothing was deleted.
  */
+/*
+ * "ERP changed": the element count and the newest modification time at
+ * the start and at the end (a probe is "time\tcount\thash"; the same time
+ * with another hash means other records at that time).
+ */
+static void
+sync_sweep_changed(struct sync *s, const char *probe, int64_t total_end,
+    struct msg_done *d)
+{
+	int	 n0 = (int)strcspn(s->ck.probe, "\t");
+	int	 n1 = (int)strcspn(probe, "\t");
+	int	 same_time = n0 == n1 && strncmp(s->ck.probe, probe, n0) == 0;
+
+	snprintf(d->sweep, sizeof d->sweep, "ERP changed: %lld elements, "
+	    "newest modified %.*s at the start; %lld, newest modified %.*s at "
+	    "the end%s; nothing deleted", (long long)s->ck.total, n0,
+	    s->ck.probe, (long long)total_end, n1, probe, same_time ?
+	    " (other records)" : "");
+}
+
 static void
 sync_sweep(struct sync *s, struct msg_done *d)
 {
@@ -969,11 +989,7 @@ sync_sweep(struct sync *s, struct msg_done *d)
 	seen = store_seen_count(s->st, s->ck.run_id);
 	if (total_end != s->ck.total || strcmp(probe, s->ck.probe) != 0 ||
 	    strcmp(probe, "?") == 0)
-		snprintf(d->sweep, sizeof d->sweep, "ERP changed: %lld "
-		    "elements, newest \"%.60s\" at the start; %lld, newest "
-		    "\"%.60s\" at the end; nothing deleted",
-		    (long long)s->ck.total, s->ck.probe, (long long)total_end,
-		    probe);
+		sync_sweep_changed(s, probe, total_end, d);
 	else if (newer != 0)
 		snprintf(d->sweep, sizeof d->sweep, "rows changed: %lld rows "
 		    "were modified in the ERP during the run; nothing deleted",
