@@ -116,7 +116,7 @@ ctl_sync_run(struct ctl *c)
 	fflush(stdout);
 	if (!c->wait)
 		return CTL_OK;
-	return ctl_wait_job(c, job);
+	return ctl_wait_job(c, job, 0);
 }
 
 const struct ctl_cmd ctl_sync_entry = {

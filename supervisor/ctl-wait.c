@@ -62,9 +62,42 @@ ctl_wait_sigint(int sig)
 	ctl_interrupted = 1;
 }
 
-/* Wait for job to end, showing what happens to it; an exit code. */
+/* Say where the job stands when we attach to it. */
+static int
+ctl_wait_announce(struct ctl *c, int64_t job)
+{
+	const msgpack_object	*d;
+	struct frame		 f;
+	char			 kind[16], user[USER_ID_MAX + 1], state[16];
+	char			 result[512];
+	int64_t			 id;
+	int			 rc;
+
+	id = ctl_new_id(c);
+	msg_req_begin(&f, id, "jobs", 1);
+	pk_kv_int(&f.pk, "job", job);
+	if ((rc = ctl_request(c, &f, id, NULL, &d)) != CTL_OK)
+		return rc;
+	if (c->json) {
+		ctl_print_json(d);
+		return CTL_OK;
+	}
+	ctl_job_result(d, result, sizeof result);
+	printf("job %lld %s %s: %s%s%s\n", (long long)job,
+	    ctl_str(d, "kind", kind, sizeof kind),
+	    ctl_str(d, "user", user, sizeof user),
+	    ctl_str(d, "state", state, sizeof state),
+	    result[0] != '\0' ? "; " : "", result);
+	fflush(stdout);
+	return CTL_OK;
+}
+
+/*
+ * Wait for job to end, showing what happens to it (first where it stands,
+ * with announce); an exit code.
+ */
 int
-ctl_wait_job(struct ctl *c, int64_t job)
+ctl_wait_job(struct ctl *c, int64_t job, int announce)
 {
 	const msgpack_object	*d;
 	struct sigaction	 sa, old;
@@ -78,6 +111,10 @@ ctl_wait_job(struct ctl *c, int64_t job)
 	sa.sa_handler = ctl_wait_sigint;
 	sigemptyset(&sa.sa_mask);
 	(void)sigaction(SIGINT, &sa, &old);
+	if (announce && (rc = ctl_wait_announce(c, job)) != CTL_OK) {
+		(void)sigaction(SIGINT, &old, NULL);
+		return rc;
+	}
 	id = ctl_new_id(c);
 	msg_req_begin(&f, id, "wait", 1);
 	pk_kv_int(&f.pk, "job", job);
@@ -106,7 +143,7 @@ ctl_wait_run(struct ctl *c)
 
 	if ((rc = ctl_connect(c)) != CTL_OK)
 		return rc;
-	return ctl_wait_job(c, c->job);
+	return ctl_wait_job(c, c->job, 1);
 }
 
 const struct ctl_cmd ctl_wait_entry = {

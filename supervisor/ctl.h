@@ -119,6 +119,6 @@ void		 ctl_print_job(const msgpack_object *job);
 
 /* ctl-wait.c */
 extern volatile sig_atomic_t ctl_interrupted;	/* SIGINT while waiting */
-int		 ctl_wait_job(struct ctl *, int64_t job);
+int		 ctl_wait_job(struct ctl *, int64_t job, int announce);
 
 #endif /* CTL_H */

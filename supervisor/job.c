@@ -246,8 +246,8 @@ job_set_state(struct job *j, enum job_state to, int64_t now)
 		fatalx("job %lld: %s -> %s: job already ended",
 		    (long long)j->id, job_state_name(from), job_state_name(to));
 	j->state = to;
-	if (to == JOB_STARTING)
-		j->started_ms = now;
+	if (to == JOB_STARTING && j->started_ms == 0)
+		j->started_ms = now;	/* the first attempt: the job's wall time */
 	if (job_state_final(to))
 		j->finished_ms = now;
 	if (to == JOB_FAILED)

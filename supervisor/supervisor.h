@@ -115,7 +115,7 @@ struct job {
 	int			 attempts;	/* runs started */
 
 	int64_t			 created_ms;	/* wall clock */
-	int64_t			 started_ms;
+	int64_t			 started_ms;	/* its first attempt */
 	int64_t			 finished_ms;
 	int64_t			 not_before_ms;	/* earliest start, 0 = now */
 
