@@ -315,6 +315,7 @@ static const struct field job_fields[] = {
 	FINT(struct msg_job, delta_margin_s, 0),
 	FBOOL(struct msg_job, tls_verify, 0),
 	FBOOL(struct msg_job, resume, 0),
+	FSTR(struct msg_job, log_level, 0),
 	FSTR(struct msg_job, ca_file, 0),
 	FSTR(struct msg_job, user_agent, 0),
 	FSTR(struct msg_job, stale, 0),

@@ -116,6 +116,7 @@ struct msg_job {
 	int		 tls_verify;
 	char		 ca_file[PATH_MAX];
 	char		 user_agent[256];
+	char		 log_level[8];	/* the supervisor's: debug info ... */
 	int		 resume;	/* continue an unfinished run (a retry,
 					   a restart, `sync --resume`); else a
 					   new run reads every page */

@@ -113,6 +113,8 @@ worker_send_job(struct worker *w, int fd, const char *password, char *err,
 	m.delta_margin_s = SV_DELTA_MARGIN_S;
 	m.tls_verify = c->tls_verify;
 	m.resume = j->resume_run;
+	snprintf(m.log_level, sizeof m.log_level, "%s",
+	    log_level_name(c->log_level));
 	snprintf(m.ca_file, sizeof m.ca_file, "%s", c->ca_file);
 	snprintf(m.user_agent, sizeof m.user_agent, "%s", c->user_agent);
 	if ((n = sessions_take(j->erp_user, m.stale, sizeof m.stale)) > 0)

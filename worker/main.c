@@ -65,6 +65,7 @@ main(int argc, char **argv)
 {
 	struct msg_job	 job;
 	struct msg_done	 done;
+	enum log_level	 level;
 	struct stat	 sb;
 	char		 err[PROTO_ERRLEN];
 	int		 code;
@@ -87,6 +88,10 @@ main(int argc, char **argv)
 	}
 	log_set_context(job.id, strcmp(job.user, "*") ? job.user : NULL,
 	    job.kind);
+	/* Log at the supervisor's level (debug: every slot transition). */
+	if (job.log_level[0] != '\0' &&
+	    log_level_parse(job.log_level, &level) == 0)
+		log_set_level(level);
 	xmlInitParser();
 	log_info("%s sync of %s for %s: %s", job.mode, job.kind, job.user,
 	    job.db);

@@ -379,9 +379,82 @@ int		 store_exec(struct store *, const char *sql, struct wk_error *);
 int		 store_schema(struct store *, struct wk_error *);
 int		 store_wal(struct store *, struct wk_error *);
 
-/* sync.c: the sync algorithms of design.md §6 */
+/* verify.c: is this grid the page asked for? (pure) */
+int		 verify_has_field(const struct grid *, const char *field);
+const char	*verify_filter(const struct view *, const struct grid *, char *,
+		    size_t);
+const char	*verify_sort(const struct grid *, const char *field, int desc,
+		    char *, size_t);
+const char	*verify_page(const struct view *, int64_t page_size,
+		    const struct grid *, int64_t page, char *, size_t);
+
+/* sweep.c: what a full run saw, for the pure verdict */
+struct sweep_facts {
+	const char	*probe_start;	/* "time\tcount\thash", "-" or "?" */
+	const char	*probe_end;	/* the same at the end; NULL: failed */
+	const char	*probe_error;	/* why the final probe failed */
+	int64_t		 total_start;	/* elements at the start */
+	int64_t		 total_end;	/* at the end (the final probe) */
+	int64_t		 total_last;	/* on the last page read */
+	int		 total_changed;	/* a page reported another count */
+	int64_t		 newer;		/* rows read newer than the start */
+	int64_t		 skipped;	/* rows that could not be read */
+	int64_t		 seen;		/* distinct rows the run saw */
+};
+int		 sweep_verdict(const struct sweep_facts *, char *, size_t);
+
+/* sync.c: one run of a job, design.md §6 */
 int		 sync_run(const struct msg_job *, struct msg_done *);
 int		 delta_since(const char *watermark, int64_t margin_s, char *,
 		    size_t);
+
+/*
+ * A run's insides, for its parts only: sync.c (the run, the grid commands,
+ * the page writer), pages.c (the page phase), sweep.c (probe and sweep).
+ */
+#define SYNC_PAGE_RETRIES	8	/* re-reads of one page before giving up */
+
+struct pages;
+struct sync {
+	const struct msg_job	*job;
+	const struct view	*v;
+	struct erp		*erp;		/* session 0 */
+	struct store		*st;
+	struct checkpoint	 ck;
+	struct page_counts	 pc;
+	struct wk_error		 err;
+	int64_t			 page_size;
+	int			 full;
+	char			 since[32];	/* delta: Italian datetime */
+	int			 total_changed;
+	int64_t			 total_last;
+	int64_t			 state_fixes;
+	int64_t			 relogins;
+	int64_t			 max_relogins;
+	size_t			*col;		/* view column -> header td */
+	char			 setup[4][256];	/* see sync_plan */
+	int			 nsetup;
+	struct erp_pool		*pool;
+	struct erp_config	 ec;
+	int64_t			 fetched;	/* by sessions other than 0 */
+	struct pages		*pg;		/* the page phase's sessions */
+	int			 nsessions;	/* K */
+	struct grid		 g;		/* session 0's grid */
+};
+void		 sync_grid_reset(struct sync *);
+int		 sync_cmd(struct sync *, const char *fmt, ...) ATTR_PRINTF(2, 3);
+int		 sync_apply_state(struct sync *);
+int		 sync_connect(struct sync *);
+int		 sync_need_field(struct sync *, struct erp *, const struct grid *,
+		    const char *field);
+int		 sync_map_columns(struct sync *, struct erp *,
+		    const struct grid *);
+int		 sync_write_page(struct sync *, struct erp *, const struct grid *,
+		    int64_t page);
+struct pages	*pages_new(struct sync *, int nsessions);
+void		 pages_free(struct sync *, struct pages *);
+int		 pages_run(struct sync *);
+int		 sweep_probe_start(struct sync *);
+void		 sweep_run(struct sync *, struct msg_done *);
 
 #endif /* WORKER_H */

@@ -1,0 +1,259 @@
+/*
+ * sweep.c — deletions (design §6 "Sweep"): the probe that takes the ERP's
+ * pulse at the start and the end of a full run (element count and the
+ * newest records), and the verdict over the run's facts — delete the rows
+ * the run did not see only when it proves it saw everything, or say why
+ * nothing was deleted. sweep_verdict() is pure (tests/unit/check_sweep.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "worker/worker.h"
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char * const *)a, *(char * const *)b);
+}
+
+/*
+ * Sign the newest records on the probe's first page: their modified_at,
+ * how many share it, and a hash (FNV-1a) of their sorted keys.
+ */
+static void
+probe_sign(struct sync *s, size_t ki, size_t mi, char *out, size_t len)
+{
+	struct value	 key, mod;
+	char		 perr[256], top[32] = "", **keys;
+	size_t		 r, n = 0, i;
+	uint64_t	 h = 1469598103934665603ULL;
+	const char	*p;
+
+	keys = xcalloc(s->g.nrows, sizeof *keys);
+	for (r = 0; r < s->g.nrows; r++) {
+		memset(&key, 0, sizeof key);
+		memset(&mod, 0, sizeof mod);
+		if (value_parse(COL_DATETIME, &s->g.rows[r].cells[s->col[mi]],
+		    NULL, &mod, perr, sizeof perr) == -1 || mod.kind != VAL_TEXT ||
+		    value_parse(s->v->cols[ki].type, &s->g.rows[r].cells[s->col[ki]],
+		    NULL, &key, perr, sizeof perr) == -1 || key.kind == VAL_NULL) {
+			value_clear(&mod);
+			value_clear(&key);
+			n = 0;
+			break;		/* unreadable: no signature */
+		}
+		if (r == 0)
+			snprintf(top, sizeof top, "%s", mod.s);
+		if (strcmp(mod.s, top) != 0) {
+			value_clear(&mod);
+			value_clear(&key);
+			break;
+		}
+		if (key.kind == VAL_TEXT)
+			keys[n++] = xstrdup(key.s);
+		else
+			xasprintf(&keys[n++], "%lld", (long long)key.i);
+		value_clear(&mod);
+		value_clear(&key);
+	}
+	qsort(keys, n, sizeof *keys, cmp_str);
+	for (i = 0; i < n; i++) {
+		for (p = keys[i]; *p != '\0'; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+		h = (h ^ 0xff) * 1099511628211ULL;
+		free(keys[i]);
+	}
+	free(keys);
+	/* Ties filling the whole page may go on past it: no signature. */
+	if (n == 0 || (n == s->g.nrows && s->g.pages > 1))
+		snprintf(out, len, "?");
+	else
+		snprintf(out, len, "%s\t%zu\t%016llx", top, n,
+		    (unsigned long long)h);
+}
+
+/*
+ * The probe: sorted by MODIFICATO IL, newest first, the grid's first page
+ * holds the newest records and its pager the element count. Taken at the
+ * start and the end of a full run: an insert or update in between shows as
+ * a newer record, a delete not offset by an insert as a smaller count.
+ * Leaves the grid sorted by MODIFIEDDATETIME. out gets the signature of
+ * probe_sign, "-" for an empty grid.
+ */
+static int
+sweep_probe(struct sync *s, char *out, size_t len, int64_t *total)
+{
+	size_t		 i, ki = view_key_index(s->v), mi = s->v->ncols;
+	char		 why[256] = "";
+	int		 rc, tries;
+
+	for (i = 0; i < s->v->ncols; i++)
+		if (strcmp(s->v->cols[i].column, "modified_at") == 0)
+			mi = i;
+	if (mi == s->v->ncols)
+		fatalx("view %s has no modified_at column", s->v->kind);
+	for (tries = 0;; tries++) {
+		if (tries > SYNC_PAGE_RETRIES) {
+			wk_error_set(&s->err, "erp", "the %s grid could not be "
+			    "sorted by MODIFIEDDATETIME: %s", s->v->path, why);
+			return -1;
+		}
+		rc = sync_cmd(s, "GB|SORT|MODIFIEDDATETIME|DESC");
+		if (rc == 1) {
+			if (sync_connect(s) == -1)
+				return -1;
+			continue;
+		}
+		if (rc == -1)
+			return -1;	/* cut answers were retried in erp.c */
+		if (sync_need_field(s, s->erp, &s->g, "MODIFIEDDATETIME") == -1)
+			return -1;
+		if (verify_filter(s->v, &s->g, why, sizeof why) != NULL) {
+			if ((rc = sync_apply_state(s)) == 1)
+				rc = sync_connect(s);
+			if (rc == -1)
+				return -1;
+			continue;
+		}
+		if (verify_sort(&s->g, "MODIFIEDDATETIME", 1, why,
+		    sizeof why) == NULL)
+			break;
+	}
+	*total = s->g.nrows > 0 ? s->g.total : 0;
+	if (s->g.nrows == 0) {
+		snprintf(out, len, "-");
+		return 0;
+	}
+	if (sync_map_columns(s, s->erp, &s->g) == -1)
+		return -1;
+	probe_sign(s, ki, mi, out, len);
+	return 0;
+}
+
+/* Take the starting probe of a full run (kept across resumes). */
+int
+sweep_probe_start(struct sync *s)
+{
+	int64_t	 total;
+	int	 rc;
+
+	if (s->ck.resumed && s->ck.probe[0] != '\0')
+		return 0;
+	if (sweep_probe(s, s->ck.probe, sizeof s->ck.probe, &total) == -1)
+		return -1;
+	s->ck.total = total;
+	if (store_set_probe(s->st, s->ck.probe, &s->err) == -1)
+		return -1;
+	/* Back to the sync's own order, on page 0. */
+	rc = sync_cmd(s, "GB|SORT|%s|%s", s->v->sort_field,
+	    s->v->sort_desc ? "DESC" : "ASC");
+	if (rc == 1)
+		rc = sync_connect(s);
+	return rc;
+}
+
+/*
+ * "ERP changed": the element count and the newest modification time at
+ * the start and at the end (a probe is "time\tcount\thash"; the same time
+ * with another hash means other records at that time).
+ */
+static void
+verdict_changed(const struct sweep_facts *f, char *why, size_t len)
+{
+	int	 n0 = (int)strcspn(f->probe_start, "\t");
+	int	 n1 = (int)strcspn(f->probe_end, "\t");
+	int	 others = n0 == n1 && strncmp(f->probe_start, f->probe_end,
+		    n0) == 0 && strcmp(f->probe_start, f->probe_end) != 0;
+
+	snprintf(why, len, "ERP changed: %lld elements, newest modified %.*s "
+	    "at the start; %lld, newest modified %.*s at the end%s; nothing "
+	    "deleted", (long long)f->total_start, n0, f->probe_start,
+	    (long long)f->total_end, n1, f->probe_end, others ?
+	    " (other records)" : "");
+}
+
+/*
+ * May a full run that read every page delete the rows it did not see?
+ * Only when it proves it saw everything: the final probe worked and shows
+ * the element count and the newest records of the start, no row it read
+ * is newer than the start, every page reported the same count, every row
+ * could be read, and it saw as many distinct rows as the ERP reports.
+ * 1 when it may; else 0 and why says, as "VERDICT: details; nothing
+ * deleted", the verdict short enough for a table column.
+ */
+int
+sweep_verdict(const struct sweep_facts *f, char *why, size_t len)
+{
+	if (f->probe_end == NULL)
+		snprintf(why, len, "final check failed: %.180s; nothing "
+		    "deleted", f->probe_error != NULL ? f->probe_error : "?");
+	else if (f->total_end != f->total_start ||
+	    strcmp(f->probe_end, f->probe_start) != 0 ||
+	    strcmp(f->probe_end, "?") == 0)
+		verdict_changed(f, why, len);
+	else if (f->newer != 0)
+		snprintf(why, len, "rows changed: %lld rows were modified in "
+		    "the ERP during the run; nothing deleted",
+		    (long long)f->newer);
+	else if (f->total_changed)
+		snprintf(why, len, "count changed: the ERP reported %lld "
+		    "elements, then %lld; nothing deleted",
+		    (long long)f->total_start, (long long)f->total_last);
+	else if (f->skipped > 0)
+		snprintf(why, len, "rows unreadable: %lld rows could not be "
+		    "read; nothing deleted", (long long)f->skipped);
+	else if (f->seen != f->total_last)
+		snprintf(why, len, "rows missing: the run saw %lld distinct rows "
+		    "but the ERP reports %lld; nothing deleted",
+		    (long long)f->seen, (long long)f->total_last);
+	else
+		return 1;
+	return 0;
+}
+
+/*
+ * After a full run that read every page: take the final probe, gather the
+ * facts, and delete or say why not (d->sweep, logged). A failed final
+ * probe fails nothing: the run's pages are written, only the sweep is off.
+ */
+void
+sweep_run(struct sync *s, struct msg_done *d)
+{
+	struct sweep_facts	 f;
+	char			 probe[sizeof s->ck.probe], start[32];
+	char			 perr[sizeof s->err.msg];
+
+	if (!s->full)
+		return;
+	memset(&f, 0, sizeof f);
+	f.probe_start = s->ck.probe;
+	f.total_start = s->ck.total;
+	f.total_last = s->total_last;
+	f.total_changed = s->total_changed;
+	f.skipped = s->pc.skipped;
+	if (sweep_probe(s, probe, sizeof probe, &f.total_end) == -1) {
+		snprintf(perr, sizeof perr, "%s", s->err.msg);
+		memset(&s->err, 0, sizeof s->err);
+		f.probe_error = perr;
+	} else
+		f.probe_end = probe;
+	/* The newest modification time at the start: rows newer than it. */
+	if (strchr(s->ck.probe, '\t') != NULL) {
+		snprintf(start, sizeof start, "%.*s",
+		    (int)strcspn(s->ck.probe, "\t"), s->ck.probe);
+		f.newer = store_count_newer(s->st, s->ck.run_id, start);
+	}
+	f.seen = store_seen_count(s->st, s->ck.run_id);
+	if (!sweep_verdict(&f, d->sweep, sizeof d->sweep)) {
+		log_warnx("%s", d->sweep);
+		return;
+	}
+	if (store_sweep(s->st, s->ck.run_id, &d->deleted, &s->err) == -1)
+		return;
+	snprintf(d->sweep, sizeof d->sweep, "swept %lld: %s",
+	    (long long)d->deleted, d->deleted > 0 ? "rows that left the ERP "
+	    "(not seen by this run) deleted" : "every row of the mirror was "
+	    "seen by this run");
+	log_info("%s", d->sweep);
+}
