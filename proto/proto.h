@@ -21,6 +21,41 @@
 #define FRAME_HDR	4
 #define PROTO_ERRLEN	256
 
+/*
+ * Why a job failed (design §5): one table (errclass.c) says the name on
+ * the wire, whether the supervisor retries, and the worker's exit code.
+ */
+enum err_class {
+	ERR_NONE = 0,
+	ERR_AUTH,
+	ERR_BUSY,
+	ERR_ERP,
+	ERR_CONTRACT,
+	ERR_CONFIG,
+	ERR_STORAGE,
+	ERR_PROTOCOL,
+	ERR_CRASHED,
+	ERR_STALLED,
+	ERR_CLASSES
+};
+
+enum err_retry {
+	RETRY_NEVER,		/* retrying cannot help */
+	RETRY_AUTOMATIC,	/* for automatic triggers: a manual sync's
+				   asker is waiting and hears of it at once */
+	RETRY_ALWAYS		/* the supervisor saw the worker die or hang */
+};
+
+/* The worker's exit codes. */
+#define EXIT_WORKER_OK		0
+#define EXIT_WORKER_PERMANENT	100	/* retrying won't help */
+#define EXIT_WORKER_TEMPORARY	111	/* retry later */
+
+const char	*err_class_name(enum err_class);
+int		 err_class_parse(const char *, enum err_class *);
+enum err_retry	 err_class_retry(enum err_class);
+int		 err_class_exit(enum err_class);
+
 enum msg_type {
 	MSG_HELLO = 0,	/* both ways, first frame */
 	MSG_ERROR,	/* either way, before closing */

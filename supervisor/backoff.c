@@ -38,24 +38,6 @@ backoff_ms(const struct config *c, int n, uint64_t rnd)
 	return d / 2 + (int64_t)(rnd % (uint64_t)(d - d / 2 + 1));
 }
 
-/*
- * May a failure of this class be retried? 2: always (the supervisor saw
- * the worker die or hang), 1: for automatic triggers, 0: never.
- */
-int
-retry_class(const char *class)
-{
-	static const char *temporary[] = { "busy", "erp", "storage" };
-	size_t	 i;
-
-	if (strcmp(class, "crashed") == 0 || strcmp(class, "stalled") == 0)
-		return 2;
-	for (i = 0; i < nitems(temporary); i++)
-		if (strcmp(class, temporary[i]) == 0)
-			return 1;
-	return 0;
-}
-
 /* Record a crash at now; 1 when poison_crashes fell within the window. */
 int
 poison_note(struct fresh *f, const struct config *c, int64_t now)
@@ -104,8 +86,7 @@ policy_job_ended(struct policy *p, struct job *j, enum job_state end,
 	users_job_ended(p->users, j, end, now);
 	if (end == JOB_DONE)
 		return END_DONE;
-	crash = strcmp(j->error_class, "crashed") == 0 ||
-	    strcmp(j->error_class, "stalled") == 0;
+	crash = err_class_retry(j->error_class) == RETRY_ALWAYS;
 	if (crash && poison_note(f, c, now)) {
 		job_append_message(j, "; poisoned: %lld crashes within %s, no "
 		    "more retries until a manual sync or a reload",
@@ -113,12 +94,14 @@ policy_job_ended(struct policy *p, struct job *j, enum job_state end,
 		    duration_format(c->poison_window, d, sizeof d));
 		return END_POISONED;
 	}
-	switch (retry_class(j->error_class)) {
-	case 0:
+	switch (err_class_retry(j->error_class)) {
+	case RETRY_NEVER:
 		return END_FAILED;
-	case 1:
+	case RETRY_AUTOMATIC:
 		if (j->trigger == TRIG_MANUAL)
 			return END_FAILED;
+		break;
+	case RETRY_ALWAYS:
 		break;
 	}
 	if (j->attempts >= c->retry_attempts)

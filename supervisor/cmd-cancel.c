@@ -41,7 +41,7 @@ cmd_cancel_exec(struct client *c, const struct msg_req *req)
 		return;
 	}
 	if (j->state == JOB_QUEUED) {
-		job_set_error(j, "", "cancelled by admin");
+		job_set_error(j, ERR_NONE, "cancelled by admin");
 		job_set_state(j, JOB_CANCELLED, now_ms());
 		cmd_cancel_reply(c, req, id, "cancelled");
 		return;

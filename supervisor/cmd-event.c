@@ -45,7 +45,7 @@ cmd_event_logout(struct user *u, int64_t *cancelled)
 		    &sv.queue, (enum kind)k, u->name, 0)) == NULL)
 			continue;
 		cancelled[n++] = j->id;
-		job_set_error(j, "", "%s logged out and has no credentials in "
+		job_set_error(j, ERR_NONE, "%s logged out and has no credentials in "
 		    "the credentials file", u->name);
 		job_set_state(j, JOB_CANCELLED, now_ms());
 	}

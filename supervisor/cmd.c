@@ -128,7 +128,7 @@ cmd_pack_job(msgpack_packer *pk, const struct job *j, size_t extra)
 	pk_kv_int(pk, "unchanged", j->progress.unchanged);
 	pk_kv_int(pk, "skipped", j->progress.skipped);
 	pk_kv_int(pk, "deleted", j->result.deleted);
-	pk_kv_str(pk, "error_class", j->error_class);
+	pk_kv_str(pk, "error_class", err_class_name(j->error_class));
 	pk_kv_str(pk, "message", j->message);
 	pk_kv_int(pk, "fetched", j->result.fetched);
 	pk_kv_str(pk, "sweep", j->result.sweep);

@@ -211,11 +211,11 @@ job_set_hook(job_hook_fn fn, void *arg)
 
 /* Record why a job failed; job_set_state() follows. */
 void
-job_set_error(struct job *j, const char *class, const char *fmt, ...)
+job_set_error(struct job *j, enum err_class class, const char *fmt, ...)
 {
 	va_list	 ap;
 
-	snprintf(j->error_class, sizeof j->error_class, "%s", class);
+	j->error_class = class;
 	va_start(ap, fmt);
 	vsnprintf(j->message, sizeof j->message, fmt, ap);
 	va_end(ap);
@@ -255,8 +255,8 @@ job_set_state(struct job *j, enum job_state to, int64_t now)
 	if (to == JOB_FAILED || (to == JOB_CANCELLED && j->message[0] != '\0'))
 		log_emit(level, j->id, j->scope, kind_name(j->kind),
 		    "job %s -> %s: %s%s%s", job_state_name(from),
-		    job_state_name(to), j->error_class,
-		    j->error_class[0] != '\0' ? ": " : "", j->message);
+		    job_state_name(to), err_class_name(j->error_class),
+		    j->error_class != ERR_NONE ? ": " : "", j->message);
 	else
 		log_emit(level, j->id, j->scope, kind_name(j->kind),
 		    "job %s -> %s (%s %s)", job_state_name(from),

@@ -75,6 +75,7 @@ sv_kick_cb(evutil_socket_t fd, short ev, void *arg)
 	struct job		*j;
 	struct timeval		 tv;
 	int64_t			 now, wake;
+	enum err_class		 class;
 	char			 err[512];
 
 	(void)fd;
@@ -85,9 +86,8 @@ sv_kick_cb(evutil_socket_t fd, short ev, void *arg)
 	sv_limits(&l);
 	now = now_ms();
 	while ((j = queue_next(&sv.queue, &l, now, &wake)) != NULL) {
-		if (worker_start(j, err, sizeof err) == -1) {
-			job_set_error(j, strncmp(err, "no credentials", 14) ==
-			    0 ? "auth" : "crashed", "%s", err);
+		if (worker_start(j, &class, err, sizeof err) == -1) {
+			job_set_error(j, class, "%s", err);
 			sv_job_finish(j, JOB_FAILED);
 		}
 	}
@@ -188,9 +188,9 @@ sv_job_finish(struct job *j, enum job_state end)
 	char		 d[32];
 	uint64_t	 rnd = ((uint64_t)random() << 31) ^ (uint64_t)random();
 
-	if (strcmp(j->error_class, "crashed") == 0 && end == JOB_FAILED)
+	if (j->error_class == ERR_CRASHED && end == JOB_FAILED)
 		sv.stats.crashed++;
-	if (strcmp(j->error_class, "stalled") == 0 && end == JOB_FAILED)
+	if (j->error_class == ERR_STALLED && end == JOB_FAILED)
 		sv.stats.stalled++;
 	a = policy_job_ended(&sv.pol, j, end, now, rnd, &at);
 	state_begin();
@@ -204,7 +204,7 @@ sv_job_finish(struct job *j, enum job_state end)
 		sv_note(LOG_WARN, j, "attempt %d of %lld in %s: %s: %s",
 		    j->attempts + 1, (long long)sv.conf->retry_attempts,
 		    duration_format((at - now + 999) / 1000, d, sizeof d),
-		    j->error_class, j->message);
+		    err_class_name(j->error_class), j->message);
 		if (j->state == JOB_QUEUED) {	/* it never started */
 			(void)state_job_save(j);
 			sv_kick();
@@ -217,7 +217,7 @@ sv_job_finish(struct job *j, enum job_state end)
 		job_set_state(j, JOB_FAILED, now);
 		break;
 	case END_FAILED:
-		if (strcmp(j->error_class, "auth") == 0) {
+		if (j->error_class == ERR_AUTH) {
 			sv.stats.auth_failures++;
 			sv_note(LOG_WARN, j, "%s needs a login: %s",
 			    j->erp_user, j->message);

@@ -110,7 +110,7 @@ sv_stop(void)
 		if (j->state != JOB_QUEUED)
 			continue;
 		j->resume = 1;
-		job_set_error(j, "", "supervisor stopping; requeued at next "
+		job_set_error(j, ERR_NONE, "supervisor stopping; requeued at next "
 		    "start");
 		job_set_state(j, JOB_CANCELLED, now_ms());
 	}

@@ -61,7 +61,7 @@ state_job_save(const struct job *j)
 	sqlite3_bind_int64(st, 17, j->progress.updated);
 	sqlite3_bind_int64(st, 18, j->progress.unchanged);
 	sqlite3_bind_int64(st, 19, j->result.deleted);
-	state_bind_text(st, 20, j->error_class);
+	state_bind_text(st, 20, err_class_name(j->error_class));
 	state_bind_text(st, 21, j->message);
 	sqlite3_bind_int(st, 22, j->resume);
 	sqlite3_bind_int(st, 23, j->attempts);
@@ -105,8 +105,10 @@ job_from_row(sqlite3_stmt *st, struct job *j)
 	j->progress.updated = sqlite3_column_int64(st, 16);
 	j->progress.unchanged = sqlite3_column_int64(st, 17);
 	j->result.deleted = sqlite3_column_int64(st, 18);
-	state_col_text(st, 19, j->error_class, sizeof j->error_class);
 	state_col_text(st, 20, j->message, sizeof j->message);
+	state_col_text(st, 19, s, sizeof s);
+	if (err_class_parse(s, &j->error_class) == -1)	/* not ours: keep it */
+		job_append_message(j, " (error class \"%s\")", s);
 	j->resume = sqlite3_column_int(st, 21);
 	j->attempts = sqlite3_column_int(st, 22);
 	j->result.fetched = sqlite3_column_int64(st, 23);

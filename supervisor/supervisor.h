@@ -121,7 +121,7 @@ struct job {
 
 	struct msg_progress	 progress;	/* last progress seen */
 	struct msg_done		 result;	/* the worker's done, if any */
-	char			 error_class[16];
+	enum err_class		 error_class;
 	char			 message[512];
 	pid_t			 pid;		/* worker, while active */
 	int64_t			 maxrss_kb;	/* the worker's peak RSS */
@@ -156,7 +156,7 @@ struct job	*job_new(int64_t id, enum kind, const char *scope,
 void		 job_free(struct job *);
 void		 job_set_hook(job_hook_fn, void *);
 void		 job_set_state(struct job *, enum job_state, int64_t now);
-void		 job_set_error(struct job *, const char *class,
+void		 job_set_error(struct job *, enum err_class,
 		    const char *fmt, ...) ATTR_PRINTF(3, 4);
 void		 job_append_message(struct job *, const char *fmt, ...)
 		    ATTR_PRINTF(2, 3);
@@ -435,7 +435,6 @@ enum end_action { END_DONE = 0, END_RETRY, END_FAILED, END_POISONED,
     END_CANCELLED };
 
 int64_t		 backoff_ms(const struct config *, int n, uint64_t rnd);
-int		 retry_class(const char *);
 int		 poison_note(struct fresh *, const struct config *, int64_t now);
 enum end_action	 policy_job_ended(struct policy *, struct job *,
 		    enum job_state, int64_t now, uint64_t rnd,
@@ -514,7 +513,8 @@ struct worker {
 	int64_t			 last_frame_mono;
 	int64_t			 done_mono;
 	int64_t			 next_step_mono;	/* stop->TERM->KILL */
-	char			 fail_class[16];	/* we killed it */
+	enum err_class		 fail_class;	/* we killed it */
+	enum err_class		 done_class;	/* its done's class */
 	char			 fail_msg[512];
 	struct erp_sessq	 sessions;	/* logged in, not yet out */
 	TAILQ_ENTRY(worker)	 entry;
@@ -527,7 +527,8 @@ void		 sessions_orphan(struct worker *);
 size_t		 sessions_take(const char *erp_user, char *, size_t);
 void		 sessions_clear(struct erp_sessq *);
 
-int		 worker_start(struct job *, char *err, size_t errlen);
+int		 worker_start(struct job *, enum err_class *, char *err,
+		    size_t errlen);
 void		 worker_free(struct worker *);
 void		 sv_dispatch_worker(struct worker *, const msgpack_object *);
 int		 worker_exited(pid_t, int status, const struct rusage *);
@@ -539,7 +540,7 @@ int64_t		 worker_paused_ms(const struct worker *, int64_t mono);
 void		 worker_watch(struct worker *);
 void		 worker_arm(struct worker *);
 void		 worker_stop(struct worker *, int64_t grace_ms);
-void		 worker_abort(struct worker *, const char *class,
+void		 worker_abort(struct worker *, enum err_class,
 		    const char *fmt, ...) ATTR_PRINTF(3, 4);
 void		 worker_kill_now(struct worker *);
 

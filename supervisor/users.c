@@ -235,9 +235,10 @@ users_job_ended(struct users *u, const struct job *j, enum job_state end,
 		return;
 	}
 	f->failures++;
-	snprintf(err, sizeof err, "%s: %s", j->error_class, j->message);
+	snprintf(err, sizeof err, "%s: %s", err_class_name(j->error_class),
+	    j->message);
 	fresh_set_error(f, err);
-	if (strcmp(j->error_class, "auth") == 0 && j->erp_user[0] != '\0') {
+	if (j->error_class == ERR_AUTH && j->erp_user[0] != '\0') {
 		e = users_get(u, j->erp_user);
 		e->needs_login = 1;
 		e->dirty = 1;

@@ -35,20 +35,20 @@ worker_watch(struct worker *w)
 
 /* Kill the worker for a reason that becomes its job's failure. */
 void
-worker_abort(struct worker *w, const char *class, const char *fmt, ...)
+worker_abort(struct worker *w, enum err_class class, const char *fmt, ...)
 {
 	struct job	*j = w->job;
 	va_list		 ap;
 
-	if (w->fail_class[0] != '\0')
+	if (w->fail_class != ERR_NONE)
 		return;
-	snprintf(w->fail_class, sizeof w->fail_class, "%s", class);
+	w->fail_class = class;
 	va_start(ap, fmt);
 	vsnprintf(w->fail_msg, sizeof w->fail_msg, fmt, ap);
 	va_end(ap);
 	log_emit(LOG_WARN, j->id, j->scope, kind_name(j->kind),
-	    "worker pid %d: %s: %s; terminating it", (int)w->pid, class,
-	    w->fail_msg);
+	    "worker pid %d: %s: %s; terminating it", (int)w->pid,
+	    err_class_name(class), w->fail_msg);
 	worker_signal(w, SIGTERM);
 	worker_signal(w, SIGCONT);	/* a stopped worker must see it */
 	w->kill = WK_TERM;
@@ -174,11 +174,11 @@ worker_timer_cb(evutil_socket_t fd, short ev, void *arg)
 			worker_kill_now(w);
 		} else if (!w->got_done && now >= w->last_frame_mono +
 		    c->heartbeat_timeout * 1000) {
-			worker_abort(w, "stalled", "worker sent nothing for %s",
+			worker_abort(w, ERR_STALLED, "worker sent nothing for %s",
 			    duration_format(c->heartbeat_timeout, d, sizeof d));
 		} else if (!w->got_done && c->job_timeout > 0 &&
 		    now >= worker_job_deadline(w)) {
-			worker_abort(w, "stalled", "job exceeded job_timeout "
+			worker_abort(w, ERR_STALLED, "job exceeded job_timeout "
 			    "(%s)", duration_format(c->job_timeout, d,
 			    sizeof d));
 		}

@@ -136,7 +136,7 @@ worker_send_job(struct worker *w, int fd, const char *password, char *err,
 
 /* Spawn a worker for a queued job and hand it the job; -1 with err. */
 int
-worker_start(struct job *j, char *err, size_t errlen)
+worker_start(struct job *j, enum err_class *class, char *err, size_t errlen)
 {
 	struct worker	*w;
 	const char	*password;
@@ -144,7 +144,9 @@ worker_start(struct job *j, char *err, size_t errlen)
 	int		 fd;
 	pid_t		 pid;
 
+	*class = ERR_CRASHED;	/* it could not even start */
 	if ((password = sv_password(j->erp_user)) == NULL) {
+		*class = ERR_AUTH;
 		snprintf(err, errlen, "no credentials for user %s",
 		    j->erp_user);
 		return -1;
@@ -161,7 +163,8 @@ worker_start(struct job *j, char *err, size_t errlen)
 	TAILQ_INIT(&w->sessions);
 	w->pid = pid;
 	w->job = j;
-	j->error_class[0] = j->message[0] = '\0';
+	j->error_class = ERR_NONE;
+	j->message[0] = '\0';
 	memset(&j->result, 0, sizeof j->result);
 	memset(&j->progress, 0, sizeof j->progress);
 	j->progress.job = j->id;
@@ -210,7 +213,7 @@ worker_chan_cb(struct chan *ch, const msgpack_object *obj, const char *why,
 		return;
 	}
 	if (chan_bad_frame(ch)) {
-		worker_abort(w, "protocol", "bad frame from worker: %s", why);
+		worker_abort(w, ERR_PROTOCOL, "bad frame from worker: %s", why);
 		worker_kill_now(w);
 	} else
 		log_emit(LOG_DEBUG, j->id, j->scope, kind_name(j->kind),
@@ -226,7 +229,7 @@ worker_protocol(struct worker *w, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	worker_abort(w, "protocol", "%s", msg);
+	worker_abort(w, ERR_PROTOCOL, "%s", msg);
 	worker_kill_now(w);
 }
 
@@ -278,7 +281,7 @@ sv_dispatch_worker(struct worker *w, const msgpack_object *obj)
 	enum msg_type		 t;
 	char			 err[PROTO_ERRLEN];
 
-	if (w->kill == WK_KILL || w->fail_class[0] != '\0')
+	if (w->kill == WK_KILL || w->fail_class != ERR_NONE)
 		return;
 	if (msg_type_of(obj, &t, err, sizeof err) == -1) {
 		worker_protocol(w, "bad frame from worker: %s", err);
@@ -352,6 +355,10 @@ sv_dispatch_worker(struct worker *w, const msgpack_object *obj)
 	case MSG_DONE:
 		if (msg_done_unpack(obj, &j->result, err, sizeof err) == -1)
 			worker_protocol(w, "bad done: %s", err);
+		else if (err_class_parse(j->result.error_class,
+		    &w->done_class) == -1)
+			worker_protocol(w, "done with an unknown error class "
+			    "\"%s\"", j->result.error_class);
 		else
 			worker_done(w);
 		break;
@@ -375,43 +382,42 @@ worker_outcome(struct worker *w)
 	else
 		snprintf(how, sizeof how, "code %d", w->status);
 
-	if (w->fail_class[0] != '\0') {
+	if (w->fail_class != ERR_NONE) {
 		job_set_error(j, w->fail_class, "%s", w->fail_msg);
 		return JOB_FAILED;
 	}
 	if (w->got_done && strcmp(st, "ok") == 0) {
 		if (w->status == 0 || w->kill == WK_KILL)
 			return JOB_DONE;
-		job_set_error(j, "crashed", "worker reported success but "
+		job_set_error(j, ERR_CRASHED, "worker reported success but "
 		    "exited with %s", how);
 		return JOB_FAILED;
 	}
 	if (w->got_done && strcmp(st, "failed") == 0) {
-		job_set_error(j, j->result.error_class[0] != '\0' ?
-		    j->result.error_class : "erp", "%s", j->result.message);
+		job_set_error(j, w->done_class != ERR_NONE ? w->done_class :
+		    ERR_ERP, "%s", j->result.message);
 		return JOB_FAILED;
 	}
 	if (sv.stopping) {
 		j->resume = 1;
-		job_set_error(j, "", "supervisor stopping; requeued at next "
+		job_set_error(j, ERR_NONE, "supervisor stopping; requeued at next "
 		    "start");
 		return JOB_CANCELLED;
 	}
 	if (w->cancel) {
-		job_set_error(j, "", "cancelled by admin");
+		job_set_error(j, ERR_NONE, "cancelled by admin");
 		return JOB_CANCELLED;
 	}
 	if (!w->got_done) {
-		job_set_error(j, "crashed", "worker exited with %s before "
+		job_set_error(j, ERR_CRASHED, "worker exited with %s before "
 		    "finishing", how);
 		return JOB_FAILED;
 	}
 	if (strcmp(st, "cancelled") == 0) {
-		job_set_error(j, j->result.error_class, "%s",
-		    j->result.message);
+		job_set_error(j, w->done_class, "%s", j->result.message);
 		return JOB_CANCELLED;
 	}
-	job_set_error(j, "protocol", "done with unknown status \"%s\"", st);
+	job_set_error(j, ERR_PROTOCOL, "done with unknown status \"%s\"", st);
 	return JOB_FAILED;
 }
 

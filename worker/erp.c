@@ -206,12 +206,6 @@ erp_result(const struct erp *e, struct wk_error *err)
 	return e->result;
 }
 
-/* The class of the last failure, or NULL. */
-const char *
-erp_error_class(const struct erp *e)
-{
-	return e->result == ERP_FAIL ? e->err.class : NULL;
-}
 
 /* Save the last response under debug_dir for a human to inspect. */
 void
@@ -298,11 +292,11 @@ erp_end(struct erp *e, int result)
 }
 
 void
-erp_fail(struct erp *e, const char *class, const char *fmt, ...)
+erp_fail(struct erp *e, enum err_class class, const char *fmt, ...)
     ATTR_PRINTF(3, 4);
 
 void
-erp_fail(struct erp *e, const char *class, const char *fmt, ...)
+erp_fail(struct erp *e, enum err_class class, const char *fmt, ...)
 {
 	va_list	 ap;
 
@@ -341,7 +335,7 @@ static void
 erp_retry(struct erp *e, const char *why)
 {
 	if (e->attempt >= ERP_TRIES) {
-		erp_fail(e, "erp", "the ERP at %s failed %d times (%s %s): %s",
+		erp_fail(e, ERR_ERP, "the ERP at %s failed %d times (%s %s): %s",
 		    e->base, ERP_TRIES, e->is_post ? "POST" : "GET", e->url, why);
 		return;
 	}
@@ -388,7 +382,7 @@ erp_malformed(struct erp *e, const char *what, const char *fmt, ...)
 	va_end(ap);
 	if (strcmp(msg, e->bad) == 0) {
 		erp_save_debug(e, what);
-		erp_fail(e, "contract", "%s", msg);
+		erp_fail(e, ERR_CONTRACT, "%s", msg);
 		return;
 	}
 	log_warnx("%s; asking again", msg);
@@ -435,7 +429,7 @@ erp_on_view(struct erp *e)
 		return;
 	}
 	if (e->status != 200) {
-		erp_fail(e, "erp", "GET %s answered HTTP %ld", e->url, e->status);
+		erp_fail(e, ERR_ERP, "GET %s answered HTTP %ld", e->url, e->status);
 		return;
 	}
 	if (erp_cut(e))
@@ -470,7 +464,7 @@ erp_on_callback(struct erp *e)
 		return;
 	}
 	if (e->status != 200) {
-		erp_fail(e, "erp", "callback %s on %s answered HTTP %ld", e->cmd,
+		erp_fail(e, ERR_ERP, "callback %s on %s answered HTTP %ld", e->cmd,
 		    e->view, e->status);
 		return;
 	}
@@ -490,16 +484,16 @@ erp_config_error(struct erp *e, CURLcode rc, const char *why)
 {
 	switch (rc) {
 	case CURLE_PEER_FAILED_VERIFICATION:
-		erp_fail(e, "config", "the TLS certificate of %s is not trusted "
+		erp_fail(e, ERR_CONFIG, "the TLS certificate of %s is not trusted "
 		    "(%s): set ca_file to the certificate (or its CA) in [erp], "
 		    "or tls_verify = no", e->origin, why);
 		return 1;
 	case CURLE_SSL_CACERT_BADFILE:
-		erp_fail(e, "config", "ca_file cannot be used to check %s (%s): "
+		erp_fail(e, ERR_CONFIG, "ca_file cannot be used to check %s (%s): "
 		    "fix ca_file in [erp]", e->origin, why);
 		return 1;
 	case CURLE_UNSUPPORTED_PROTOCOL:
-		erp_fail(e, "config", "url %s: %s; the ERP's url in [erp] must "
+		erp_fail(e, ERR_CONFIG, "url %s: %s; the ERP's url in [erp] must "
 		    "be http:// or https://", e->base, why);
 		return 1;
 	default:

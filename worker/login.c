@@ -86,7 +86,7 @@ erp_on_login_page(struct erp *e)
 	size_t		 i, need;
 
 	if (e->status != 200) {
-		erp_fail(e, "erp", "GET %s answered HTTP %ld, expected the login "
+		erp_fail(e, ERR_ERP, "GET %s answered HTTP %ld, expected the login "
 		    "page", e->url, e->status);
 		return;
 	}
@@ -106,7 +106,7 @@ erp_on_login_page(struct erp *e)
 	}
 	if (report_password(pw, sizeof pw, perr, sizeof perr) == -1) {
 		form_free(&f);
-		erp_fail(e, "protocol", "login for %s: %s", e->user, perr);
+		erp_fail(e, ERR_PROTOCOL, "login for %s: %s", e->user, perr);
 		return;
 	}
 	/*
@@ -145,7 +145,7 @@ erp_login_again(struct erp *e, const char *why)
 		erp_login_page(e);
 		return;
 	}
-	erp_fail(e, "erp", "login for %s failed %d times: %s", e->user,
+	erp_fail(e, ERR_ERP, "login for %s failed %d times: %s", e->user,
 	    ERP_LOGIN_TRIES, why);
 }
 
@@ -154,13 +154,13 @@ static void
 erp_login_refused(struct erp *e, const char *text)
 {
 	if (strstr(text, "sessioni") != NULL)
-		erp_fail(e, "busy", "login refused for %s: too many ERP "
+		erp_fail(e, ERR_BUSY, "login refused for %s: too many ERP "
 		    "sessions (\"%s\"); try again later", e->user, text);
 	else if (strstr(text, "non validi") != NULL)
-		erp_fail(e, "auth", "login refused for %s: wrong user name or "
+		erp_fail(e, ERR_AUTH, "login refused for %s: wrong user name or "
 		    "password (\"%s\")", e->user, text);
 	else
-		erp_fail(e, "auth", "login refused for %s: \"%s\"", e->user,
+		erp_fail(e, ERR_AUTH, "login refused for %s: \"%s\"", e->user,
 		    text);
 }
 
@@ -178,7 +178,7 @@ erp_on_login_post(struct erp *e)
 		erp_login_again(e, why);
 	} else if (e->status >= 300 && e->status < 400) {
 		if (strstr(e->location, "Login.aspx") != NULL)
-			erp_fail(e, "erp", "login for %s bounced back to the "
+			erp_fail(e, ERR_ERP, "login for %s bounced back to the "
 			    "login page", e->user);
 		else {
 			e->logged_in = 1;
@@ -187,7 +187,7 @@ erp_on_login_post(struct erp *e)
 			erp_end(e, ERP_OK);
 		}
 	} else if (e->status != 200) {
-		erp_fail(e, "erp", "login for %s: unexpected HTTP %ld", e->user,
+		erp_fail(e, ERR_ERP, "login for %s: unexpected HTTP %ld", e->user,
 		    e->status);
 	} else if (!body_complete(e->body.data, e->body.len)) {
 		snprintf(why, sizeof why, "the answer ended early (%zu bytes)",
@@ -202,7 +202,7 @@ erp_on_login_post(struct erp *e)
 		snprintf(why, sizeof why, "login for %s: %s", e->user, perr);
 		if (strcmp(why, e->bad) == 0) {
 			erp_save_debug(e, "login-answer");
-			erp_fail(e, "contract", "%s", why);
+			erp_fail(e, ERR_CONTRACT, "%s", why);
 			return;
 		}
 		snprintf(e->bad, sizeof e->bad, "%s", why);

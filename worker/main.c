@@ -84,7 +84,7 @@ main(int argc, char **argv)
 	seed_jitter();
 	if (report_init(CHANNEL_FD, &job, err, sizeof err) == -1) {
 		log_warnx("cannot read the job: %s", err);
-		return WK_EXIT_PERMANENT;
+		return EXIT_WORKER_PERMANENT;
 	}
 	log_set_context(job.id, strcmp(job.user, "*") ? job.user : NULL,
 	    job.kind);

@@ -143,7 +143,7 @@ slot_advance(struct sync *s, struct pages *pg, struct slot *sl)
 	rc = erp_result(sl->erp, &err);
 	if (rc == ERP_EXPIRED) {
 		if (++s->relogins > s->max_relogins) {
-			wk_error_set(&s->err, "erp", "the ERP ended the session "
+			wk_error_set(&s->err, ERR_ERP, "the ERP ended the session "
 			    "%lld times; giving up", (long long)s->relogins - 1);
 			return -1;
 		}
@@ -155,7 +155,7 @@ slot_advance(struct sync *s, struct pages *pg, struct slot *sl)
 	}
 	if (rc == ERP_FAIL) {
 		if (sl->state == SL_LOGIN && sl != pg->slot &&
-		    strcmp(err.class, "busy") == 0) {
+		    err.class == ERR_BUSY) {
 			log_warnx("session %d: %s; going on with fewer sessions",
 			    (int)(sl - pg->slot), err.msg);
 			slot_set_state(sl, SL_OFF);
@@ -199,7 +199,7 @@ slot_advance(struct sync *s, struct pages *pg, struct slot *sl)
 			if (++sl->tries > SYNC_PAGE_RETRIES ||
 			    ++s->state_fixes > STATE_FIXES) {
 				erp_save_debug(sl->erp, s->v->kind);
-				wk_error_set(&s->err, "erp", "page %lld of %s could "
+				wk_error_set(&s->err, ERR_ERP, "page %lld of %s could "
 				    "not be verified: %s", (long long)sl->page + 1,
 				    s->v->path, problem);
 				return -1;
@@ -439,7 +439,7 @@ pages_run(struct sync *s)
 		pg->next_assign = 1;
 	}
 	while (pg->next_write < pg->npages) {
-		if (s->err.class != NULL) {
+		if (s->err.class != ERR_NONE) {
 			rc = -1;
 			break;
 		}
@@ -458,14 +458,14 @@ pages_run(struct sync *s)
 		for (k = 0; k < pg->nslots; k++)
 			busy += erp_busy(pg->slot[k].erp);
 		if (busy == 0 && !pg->have[pg->next_write % pg->window]) {
-			wk_error_set(&s->err, "erp", "no ERP session left to "
+			wk_error_set(&s->err, ERR_ERP, "no ERP session left to "
 			    "read page %lld", (long long)pg->next_write + 1);
 			rc = -1;
 			break;
 		}
 		if (busy > 0)
 			(void)erp_pool_run(s->pool, 1000);
-		if (s->err.class != NULL ||
+		if (s->err.class != ERR_NONE ||
 		    (rc = pages_flush(s, pg, &written)) != 0) {
 			rc = -1;
 			break;

@@ -150,7 +150,7 @@ store_wal(struct store *s, struct wk_error *err)
 			sqlite3_finalize(st);
 			if (rc)
 				return 0;
-			wk_error_set(err, "storage", "%s: cannot switch to WAL "
+			wk_error_set(err, ERR_STORAGE, "%s: cannot switch to WAL "
 			    "(journal mode stays \"%s\"): is it on a network "
 			    "file system?", s->path, mode ? mode : "?");
 			return -1;

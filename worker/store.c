@@ -17,7 +17,7 @@
 int
 store_fail(struct store *s, struct wk_error *err, const char *what)
 {
-	wk_error_set(err, "storage", "%s: %s: %s", s->path, what,
+	wk_error_set(err, ERR_STORAGE, "%s: %s: %s", s->path, what,
 	    sqlite3_errmsg(s->db));
 	return -1;
 }
@@ -29,7 +29,7 @@ store_exec(struct store *s, const char *sql, struct wk_error *err)
 	char	*msg = NULL;
 
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		wk_error_set(err, "storage", "%s: %s", s->path,
+		wk_error_set(err, ERR_STORAGE, "%s: %s", s->path,
 		    msg ? msg : "unknown error");
 		sqlite3_free(msg);
 		return -1;

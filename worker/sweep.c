@@ -95,7 +95,7 @@ sweep_probe(struct sync *s, char *out, size_t len, int64_t *total)
 		fatalx("view %s has no modified_at column", s->v->kind);
 	for (tries = 0;; tries++) {
 		if (tries > SYNC_PAGE_RETRIES) {
-			wk_error_set(&s->err, "erp", "the %s grid could not be "
+			wk_error_set(&s->err, ERR_ERP, "the %s grid could not be "
 			    "sorted by MODIFIEDDATETIME: %s", s->v->path, why);
 			return -1;
 		}

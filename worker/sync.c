@@ -105,7 +105,7 @@ sync_connect(struct sync *s)
 	for (tries = 0;; tries++) {
 		if (tries > 0) {
 			if (++s->relogins > s->max_relogins) {
-				wk_error_set(&s->err, "erp", "the ERP ended the "
+				wk_error_set(&s->err, ERR_ERP, "the ERP ended the "
 				    "session %lld times; giving up",
 				    (long long)s->relogins - 1);
 				return -1;
@@ -144,7 +144,7 @@ sync_need_field(struct sync *s, struct erp *e, const struct grid *g,
 	if (verify_has_field(g, field))
 		return 0;
 	erp_save_debug(e, s->v->kind);
-	wk_error_set(&s->err, "contract", "the %s grid has no column \"%s\" "
+	wk_error_set(&s->err, ERR_CONTRACT, "the %s grid has no column \"%s\" "
 	    "(fieldname %s)", s->v->path, c ? c->caption : field, field);
 	return -1;
 }
@@ -159,7 +159,7 @@ sync_map_columns(struct sync *s, struct erp *e, const struct grid *g)
 	for (i = 0; i < s->v->ncols; i++) {
 		if ((c = grid_column(g, s->v->cols[i].caption)) == NULL) {
 			erp_save_debug(e, s->v->kind);
-			wk_error_set(&s->err, "contract", "the %s grid has no "
+			wk_error_set(&s->err, ERR_CONTRACT, "the %s grid has no "
 			    "column \"%s\"", s->v->path, s->v->cols[i].caption);
 			return -1;
 		}
@@ -298,7 +298,7 @@ sync_run(const struct msg_job *job, struct msg_done *d)
 	s.full = strcmp(job->mode, "delta") != 0;
 	s.page_size = job->page_size > 0 ? job->page_size : 200;
 	if ((s.v = view_find(job->kind)) == NULL) {
-		wk_error_set(&s.err, "protocol", "unknown kind \"%s\"", job->kind);
+		wk_error_set(&s.err, ERR_PROTOCOL, "unknown kind \"%s\"", job->kind);
 		goto out;
 	}
 	s.col = xcalloc(s.v->ncols, sizeof *s.col);
@@ -313,7 +313,7 @@ sync_run(const struct msg_job *job, struct msg_done *d)
 			s.full = 1;
 		} else if (delta_since(wm, job->delta_margin_s, s.since,
 		    sizeof s.since) == -1) {
-			wk_error_set(&s.err, "storage", "bad watermark \"%s\" in "
+			wk_error_set(&s.err, ERR_STORAGE, "bad watermark \"%s\" in "
 			    "%s", wm, job->db);
 			goto out;
 		} else
@@ -360,7 +360,7 @@ sync_run(const struct msg_job *job, struct msg_done *d)
 		goto out;
 	if (s.full && sweep_probe_start(&s) == -1)
 		goto out;
-	if (s.err.class != NULL)
+	if (s.err.class != ERR_NONE)
 		goto out;	/* another session failed meanwhile */
 	report_ready();
 	s.max_relogins = 20 + (s.g.pages > 0 ? s.g.pages : 1) * 2;
@@ -371,30 +371,27 @@ sync_run(const struct msg_job *job, struct msg_done *d)
 		sweep_run(&s, d);
 	erp_logout(s.erp);
 out:
-	if (s.err.class == NULL && rc == 1)
-		snprintf(d->status, sizeof d->status, "cancelled");
-	else if (s.err.class == NULL && rc == 0)
-		snprintf(d->status, sizeof d->status, "ok");
-	else {
-		if (s.err.class == NULL)
-			wk_error_set(&s.err, "crashed", "internal error");
-		snprintf(d->status, sizeof d->status, "failed");
-		snprintf(d->error_class, sizeof d->error_class, "%s", s.err.class);
-		snprintf(d->message, sizeof d->message, "%s", s.err.msg);
-	}
-	if (s.st != NULL && s.err.class == NULL && rc == 0) {
+	if (s.st != NULL && s.err.class == ERR_NONE && rc == 0) {
 		/* Only a finished run moves the watermark. */
 		(void)store_watermark(s.st, d->watermark, sizeof d->watermark);
-		if (store_finish(s.st, &s.ck, "done", d->watermark, &s.err) == -1) {
-			snprintf(d->status, sizeof d->status, "failed");
-			snprintf(d->error_class, sizeof d->error_class, "storage");
-			snprintf(d->message, sizeof d->message, "%s", s.err.msg);
-		}
+		(void)store_finish(s.st, &s.ck, "done", d->watermark, &s.err);
 	} else if (s.st != NULL && s.ck.run_id > 0) {
 		struct wk_error ignore;
 		memset(&ignore, 0, sizeof ignore);
 		(void)store_finish(s.st, &s.ck, rc == 1 ? "paused" : "failed",
 		    NULL, &ignore);
+	}
+	if (s.err.class == ERR_NONE && rc == 1)
+		snprintf(d->status, sizeof d->status, "cancelled");
+	else if (s.err.class == ERR_NONE && rc == 0)
+		snprintf(d->status, sizeof d->status, "ok");
+	else {
+		if (s.err.class == ERR_NONE)
+			wk_error_set(&s.err, ERR_CRASHED, "internal error");
+		snprintf(d->status, sizeof d->status, "failed");
+		snprintf(d->error_class, sizeof d->error_class, "%s",
+		    err_class_name(s.err.class));
+		snprintf(d->message, sizeof d->message, "%s", s.err.msg);
 	}
 	d->pages = s.ck.next_page;
 	d->seen = s.pc.seen;
@@ -405,7 +402,5 @@ out:
 	d->total = s.total_last;
 	d->fetched = s.fetched + (s.erp ? erp_fetched(s.erp) : 0);
 	sync_free(&s);
-	if (strcmp(d->status, "ok") == 0 || strcmp(d->status, "cancelled") == 0)
-		return WK_EXIT_OK;
-	return wk_error_permanent(&s.err) ? WK_EXIT_PERMANENT : WK_EXIT_TEMPORARY;
+	return err_class_exit(s.err.class);
 }

@@ -9,11 +9,6 @@
 
 #include "common/common.h"
 
-/* Worker exit codes (documented in erpsync-worker usage and README). */
-#define WK_EXIT_OK		0
-#define WK_EXIT_PERMANENT	100	/* auth, contract, protocol: retrying won't help */
-#define WK_EXIT_TEMPORARY	111	/* erp, busy, storage: retry later */
-
 /* value.c: cell values of contract §5 */
 enum col_type {
 	COL_TEXT = 0,
@@ -172,12 +167,11 @@ int		 match_register(struct sqlite3 *);
 
 /* Why a job failed: an error class of design.md §5 and a sentence. */
 struct wk_error {
-	const char	*class;		/* NULL when no error */
+	enum err_class	 class;		/* ERR_NONE when no error */
 	char		 msg[768];
 };
-void	 wk_error_set(struct wk_error *, const char *class, const char *fmt, ...)
+void	 wk_error_set(struct wk_error *, enum err_class, const char *fmt, ...)
 	    ATTR_PRINTF(3, 4);
-int	 wk_error_permanent(const struct wk_error *);
 
 /* report.c: frames to and from the supervisor on fd 3 */
 enum ctl_event { CTL_NONE = 0, CTL_PAUSE, CTL_RESUME, CTL_STOP };
@@ -215,7 +209,6 @@ void		 erp_adopt(struct erp *, const char *cookies);
 void		 erp_set_done(struct erp *, erp_done_fn, void *);
 int		 erp_busy(const struct erp *);
 int		 erp_result(const struct erp *, struct wk_error *);
-const char	*erp_error_class(const struct erp *);
 int		 erp_wait(struct erp *, struct wk_error *);
 void		 erp_start_login(struct erp *);
 void		 erp_start_view(struct erp *, const char *view, struct grid *);
@@ -306,7 +299,7 @@ struct erp {
 void		 erp_request(struct erp *, int is_post, int flags,
 		    const char *fmt, ...) ATTR_PRINTF(4, 5);
 void		 erp_end(struct erp *, int result);
-void		 erp_fail(struct erp *, const char *class, const char *fmt, ...)
+void		 erp_fail(struct erp *, enum err_class, const char *fmt, ...)
 		    ATTR_PRINTF(3, 4);
 void		 erp_malformed(struct erp *, const char *what,
 		    const char *fmt, ...) ATTR_PRINTF(3, 4);

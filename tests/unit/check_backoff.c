@@ -60,7 +60,7 @@ running(enum job_trigger t)
 }
 
 static enum end_action
-fail_with(struct job *j, const char *class, int64_t *at)
+fail_with(struct job *j, enum err_class class, int64_t *at)
 {
 	job_set_error(j, class, "boom");
 	return policy_job_ended(&pol, j, JOB_FAILED, now, 12345, at);
@@ -105,7 +105,7 @@ START_TEST(test_retry_until_attempts_run_out)
 	int		 i;
 
 	for (i = 1; i < conf->retry_attempts; i++) {
-		ck_assert_int_eq(fail_with(j, "erp", &at), END_RETRY);
+		ck_assert_int_eq(fail_with(j, ERR_ERP, &at), END_RETRY);
 		ck_assert_int_gt(at, now);
 		ck_assert_int_gt(at - now, prev);
 		prev = at - now;
@@ -115,9 +115,32 @@ START_TEST(test_retry_until_attempts_run_out)
 		job_set_state(j, JOB_RUNNING, now);
 		j->attempts++;
 	}
-	ck_assert_int_eq(fail_with(j, "erp", &at), END_FAILED);
+	ck_assert_int_eq(fail_with(j, ERR_ERP, &at), END_FAILED);
 	ck_assert_int_eq(users_fresh(&users, KIND_CUSTOMERS, "alice")->failures,
 	    (int)conf->retry_attempts);
+}
+END_TEST
+
+/* The one table of error classes: names round-trip, unknown ones fail. */
+START_TEST(test_class_table)
+{
+	enum err_class	 c, back;
+
+	for (c = ERR_NONE; c < ERR_CLASSES; c++) {
+		ck_assert_int_eq(err_class_parse(err_class_name(c), &back), 0);
+		ck_assert_int_eq(back, c);
+		/* Whoever cannot be retried exits "permanent". */
+		if (c != ERR_NONE)
+			ck_assert_int_eq(err_class_exit(c),
+			    err_class_retry(c) == RETRY_NEVER ?
+			    EXIT_WORKER_PERMANENT : EXIT_WORKER_TEMPORARY);
+	}
+	ck_assert_str_eq(err_class_name(ERR_ERP), "erp");
+	ck_assert_str_eq(err_class_name(ERR_NONE), "");
+	ck_assert_int_eq(err_class_exit(ERR_NONE), EXIT_WORKER_OK);
+	ck_assert_int_eq(err_class_parse("ERP", &back), -1);
+	ck_assert_int_eq(err_class_parse("timeout", &back), -1);
+	ck_assert_str_eq(err_class_name((enum err_class)99), "?");
 }
 END_TEST
 
@@ -125,28 +148,29 @@ START_TEST(test_classes)
 {
 	int64_t	 at;
 
-	ck_assert_int_eq(fail_with(running(TRIG_LOGIN), "auth", &at),
+	ck_assert_int_eq(fail_with(running(TRIG_LOGIN), ERR_AUTH, &at),
 	    END_FAILED);
 	queue_clear(&q), queue_init(&q, 10);
-	ck_assert_int_eq(fail_with(running(TRIG_LOGIN), "contract", &at),
+	ck_assert_int_eq(fail_with(running(TRIG_LOGIN), ERR_CONTRACT, &at),
 	    END_FAILED);
 	queue_clear(&q), queue_init(&q, 20);
-	ck_assert_int_eq(fail_with(running(TRIG_LOGIN), "protocol", &at),
+	ck_assert_int_eq(fail_with(running(TRIG_LOGIN), ERR_PROTOCOL, &at),
 	    END_FAILED);
 	queue_clear(&q), queue_init(&q, 30);
-	ck_assert_int_eq(fail_with(running(TRIG_LOGIN), "busy", &at),
+	ck_assert_int_eq(fail_with(running(TRIG_LOGIN), ERR_BUSY, &at),
 	    END_RETRY);
 	queue_clear(&q), queue_init(&q, 40);
 	/* a manual sync's caller hears of ERP trouble at once */
-	ck_assert_int_eq(fail_with(running(TRIG_MANUAL), "erp", &at),
+	ck_assert_int_eq(fail_with(running(TRIG_MANUAL), ERR_ERP, &at),
 	    END_FAILED);
 	queue_clear(&q), queue_init(&q, 50);
 	/* but a worker that died is retried whoever asked */
-	ck_assert_int_eq(fail_with(running(TRIG_MANUAL), "crashed", &at),
+	ck_assert_int_eq(fail_with(running(TRIG_MANUAL), ERR_CRASHED, &at),
 	    END_RETRY);
-	ck_assert_int_eq(retry_class("stalled"), 2);
-	ck_assert_int_eq(retry_class("storage"), 1);
-	ck_assert_int_eq(retry_class("auth"), 0);
+	ck_assert_int_eq(err_class_retry(ERR_STALLED), RETRY_ALWAYS);
+	ck_assert_int_eq(err_class_retry(ERR_STORAGE), RETRY_AUTOMATIC);
+	ck_assert_int_eq(err_class_retry(ERR_AUTH), RETRY_NEVER);
+	ck_assert_int_eq(err_class_retry(ERR_CONFIG), RETRY_NEVER);
 }
 END_TEST
 
@@ -179,17 +203,17 @@ START_TEST(test_poison)
 
 	/* 3 crashes within 1h: the third fails it for good */
 	j = running(TRIG_SCHEDULE);
-	ck_assert_int_eq(fail_with(j, "crashed", &at), END_RETRY);
+	ck_assert_int_eq(fail_with(j, ERR_CRASHED, &at), END_RETRY);
 	now += 10 * 60 * 1000;
 	job_set_state(j, JOB_QUEUED, now);
 	job_set_state(j, JOB_RUNNING, now);
 	j->attempts++;
-	ck_assert_int_eq(fail_with(j, "stalled", &at), END_RETRY);
+	ck_assert_int_eq(fail_with(j, ERR_STALLED, &at), END_RETRY);
 	now += 10 * 60 * 1000;
 	job_set_state(j, JOB_QUEUED, now);
 	job_set_state(j, JOB_RUNNING, now);
 	j->attempts++;
-	ck_assert_int_eq(fail_with(j, "crashed", &at), END_POISONED);
+	ck_assert_int_eq(fail_with(j, ERR_CRASHED, &at), END_POISONED);
 	ck_assert_int_eq(f->poisoned, 1);
 	ck_assert_ptr_nonnull(strstr(j->message, "poisoned"));
 
@@ -219,6 +243,7 @@ backoff_suite(void)
 	tcase_add_test(tc, test_backoff_grows_and_is_capped);
 	tcase_add_test(tc, test_retry_until_attempts_run_out);
 	tcase_add_test(tc, test_classes);
+	tcase_add_test(tc, test_class_table);
 	tcase_add_test(tc, test_success_and_cancel);
 	tcase_add_test(tc, test_poison);
 	suite_add_tcase(s, tc);

@@ -100,7 +100,7 @@ writer(int fd, const char *path, const char *kind, const char *user)
 	_exit(0);
 fail:
 	fprintf(stderr, "writer %s/%s: %s: %s\n", kind, user,
-	    err.class ? err.class : "?", err.msg);
+	    err_class_name(err.class), err.msg);
 	_exit(1);
 }
 

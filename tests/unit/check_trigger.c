@@ -114,12 +114,12 @@ start_one(void)
 
 /* End a running job (done or failed with class) through the policy. */
 static void
-finish(struct job *j, const char *class)
+finish(struct job *j, enum err_class class)
 {
-	enum job_state	 end = class == NULL ? JOB_DONE : JOB_FAILED;
+	enum job_state	 end = class == ERR_NONE ? JOB_DONE : JOB_FAILED;
 	int64_t		 at;
 
-	if (class != NULL)
+	if (class != ERR_NONE)
 		job_set_error(j, class, "test failure");
 	if (policy_job_ended(&pol, j, end, now, 0, &at) == END_RETRY) {
 		j->not_before_ms = at;
@@ -258,7 +258,7 @@ START_TEST(test_trigger_storm)
 	ck_assert_int_eq(f->trigger, TRIG_MANUAL);
 	/* the follow-up runs only after the running one ends */
 	ck_assert_ptr_null(start_one());
-	finish(run, NULL);
+	finish(run, ERR_NONE);
 	ck_assert_ptr_eq(start_one(), f);
 	ck_assert_int_eq(running_of(KIND_CUSTOMERS, "alice"), 1);
 	ck_assert_int_eq(queued_of(KIND_CUSTOMERS, "alice"), 0);
@@ -278,11 +278,11 @@ START_TEST(test_orders_wait_first_customers)
 	ck_assert_ptr_eq(start_one(), c);
 	/* room to run, but orders waits for the first customers sync */
 	ck_assert_ptr_null(start_one());
-	finish(c, NULL);
+	finish(c, ERR_NONE);
 	ck_assert_ptr_eq(start_one(), o);
 
 	/* once customers succeeded, the two run together */
-	finish(o, NULL);
+	finish(o, ERR_NONE);
 	synced(KIND_CUSTOMERS, "bob", 1, 1);
 	trigger_manual(&pol, KIND_CUSTOMERS, "bob", "bob", MODE_FULL, 0, 0, now,
 	    &out);
@@ -301,7 +301,7 @@ START_TEST(test_delta_upgraded_when_never_full)
 	j = trigger_manual(&pol, KIND_CUSTOMERS, "alice", "alice", MODE_DELTA,
 	    0, 0, now, &o);
 	ck_assert_int_eq(j->mode, MODE_FULL);
-	finish(start_one(), NULL);
+	finish(start_one(), ERR_NONE);
 	j = trigger_manual(&pol, KIND_CUSTOMERS, "alice", "alice", MODE_DELTA,
 	    0, 0, now, &o);
 	ck_assert_int_eq(j->mode, MODE_DELTA);
@@ -321,7 +321,7 @@ START_TEST(test_auth_marks_needs_login)
 	synced(KIND_ORDERS, "alice", 5 * H, 5 * H);
 	trigger_event(&pol, TRIG_LOGIN, "alice", -1, 0, now, r);
 	j = start_one();
-	finish(j, "auth");
+	finish(j, ERR_AUTH);
 	ck_assert_int_eq(users_find(&users, "alice")->needs_login, 1);
 	ck_assert_int_eq(users_fresh(&users, KIND_CUSTOMERS, "alice")->failures,
 	    1);
@@ -335,7 +335,7 @@ START_TEST(test_auth_marks_needs_login)
 	j = trigger_manual(&pol, KIND_CUSTOMERS, "alice", "alice", MODE_FULL, 0, 0,
 	    now, &out);
 	ck_assert_ptr_eq(start_one(), j);
-	finish(j, NULL);
+	finish(j, ERR_NONE);
 	ck_assert_int_eq(users_find(&users, "alice")->needs_login, 0);
 	/* a reload clears it only when the user's password changed */
 	buf_init(&errs);
