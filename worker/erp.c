@@ -31,28 +31,16 @@ erp_write_cb(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
-static size_t
-erp_header_cb(char *p, size_t size, size_t n, void *arg)
+/* Where a 3xx answer sends us (libcurl resolves Location), or "". */
+static void
+erp_redirect(struct erp *e)
 {
-	struct erp	*e = arg;
-	size_t		 len = size * n, vlen;
-	const char	*v;
+	char	*url = NULL;
 
-	if (len > 9 && strncasecmp(p, "Location:", 9) == 0) {
-		v = p + 9;
-		vlen = len - 9;
-		while (vlen > 0 && (*v == ' ' || *v == '\t')) {
-			v++;
-			vlen--;
-		}
-		while (vlen > 0 && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n'))
-			vlen--;
-		if (vlen >= sizeof e->location)
-			vlen = sizeof e->location - 1;
-		memcpy(e->location, v, vlen);
-		e->location[vlen] = '\0';
-	}
-	return len;
+	e->location[0] = '\0';
+	if (curl_easy_getinfo(e->h, CURLINFO_REDIRECT_URL, &url) == CURLE_OK &&
+	    url != NULL)
+		snprintf(e->location, sizeof e->location, "%s", url);
 }
 
 /* A pool of sessions sharing one libcurl multi handle. */
@@ -114,8 +102,6 @@ erp_new(struct erp_pool *p, const struct erp_config *c)
 	curl_easy_setopt(e->h, CURLOPT_COOKIEFILE, "");	/* cookies in memory */
 	curl_easy_setopt(e->h, CURLOPT_WRITEFUNCTION, erp_write_cb);
 	curl_easy_setopt(e->h, CURLOPT_WRITEDATA, e);
-	curl_easy_setopt(e->h, CURLOPT_HEADERFUNCTION, erp_header_cb);
-	curl_easy_setopt(e->h, CURLOPT_HEADERDATA, e);
 	curl_easy_setopt(e->h, CURLOPT_ERRORBUFFER, e->ebuf);
 	curl_easy_setopt(e->h, CURLOPT_FOLLOWLOCATION, 0L);
 	/* Only the ERP's web server: never file://, ftp:// and the like. */
@@ -511,6 +497,7 @@ erp_done(struct erp *e, CURLcode rc)
 	e->in_multi = 0;
 	if (rc == CURLE_OK) {
 		curl_easy_getinfo(e->h, CURLINFO_RESPONSE_CODE, &e->status);
+		erp_redirect(e);
 		if (e->status < 500 || (e->flags & HTTP_NO_RETRY_5XX))
 			goto answer;
 		snprintf(why, sizeof why, "HTTP %ld", e->status);

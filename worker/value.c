@@ -341,70 +341,41 @@ format_it_datetime(const char *iso, char *out, size_t outlen)
 	return 0;
 }
 
-static int
-is_host_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    is_digit(c) || c == '.' || c == '-' || c == '_';
-}
-
-/* Is s[0..n) a port: 1-5 digits? */
-static int
-valid_port(const char *s, size_t n)
-{
-	size_t	 i;
-
-	if (n == 0 || n > 5)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!is_digit(s[i]))
-			return 0;
-	return 1;
-}
-
 /*
  * The origin of an http(s) URL: "http://127.0.0.1:8181/Archibald" gives
- * "http://127.0.0.1:8181". The scheme is lowercased; user info is refused.
+ * "http://127.0.0.1:8181", as libcurl's URL parser reads it. The scheme
+ * is lowercased; user info and an empty host ("http:///x", which libcurl
+ * would read as host "x") are refused.
  */
 int
 url_origin(const char *url, char *out, size_t outlen)
 {
-	const char	*scheme, *host, *p, *end;
-	size_t		 hostlen;
+	CURLU	*u;
+	char	*scheme = NULL, *host = NULL, *port = NULL, *user = NULL;
+	int	 rc = -1;
 
-	if (strncasecmp(url, "http://", 7) == 0) {
-		scheme = "http";
-		host = url + 7;
-	} else if (strncasecmp(url, "https://", 8) == 0) {
-		scheme = "https";
-		host = url + 8;
-	} else
+	if ((u = curl_url()) == NULL)
 		return -1;
-	hostlen = strcspn(host, "/?#");
-	end = host + hostlen;
-	if (host[0] == '[') {
-		/* IPv6 literal: hex digits and colons, then maybe a port. */
-		for (p = host + 1; p < end && *p != ']'; p++)
-			if (!(is_digit(*p) || *p == ':' || *p == '.' ||
-			    (*p >= 'a' && *p <= 'f') ||
-			    (*p >= 'A' && *p <= 'F')))
-				return -1;
-		if (p == end || p == host + 1)
-			return -1;
-		p++;
-	} else {
-		for (p = host; p < end && *p != ':'; p++)
-			if (!is_host_char(*p))
-				return -1;
-		if (p == host)
-			return -1;
-	}
-	if (p < end && (*p != ':' || !valid_port(p + 1, (size_t)(end - p - 1))))
-		return -1;
-	if ((size_t)snprintf(out, outlen, "%s://%.*s", scheme, (int)hostlen,
-	    host) >= outlen)
-		return -1;
-	return 0;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+		goto out;
+	if ((strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) ||
+	    curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
+	    strncmp(url + strlen(scheme), ":///", 4) == 0)
+		goto out;
+	if (curl_url_get(u, CURLUPART_PORT, &port, 0) != CURLUE_OK)
+		port = NULL;	/* none given */
+	if ((size_t)snprintf(out, outlen, "%s://%s%s%s", scheme, host,
+	    port != NULL ? ":" : "", port != NULL ? port : "") < outlen)
+		rc = 0;
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_free(user);
+	curl_url_cleanup(u);
+	return rc;
 }
 
 /* Trim blanks (ASCII whitespace, NBSP) at both ends into a new string. */
@@ -435,42 +406,56 @@ has_scheme(const char *src)
 	return *p == ':';
 }
 
+/*
+ * An image cell's src as an absolute http(s) URL: resolved against the
+ * origin (contract §5: relative to the base URL's origin) by libcurl's
+ * URL parser, which also normalizes it.
+ */
 static int
 value_image(const char *src, const char *origin, struct value *v,
     char *err, size_t errlen)
 {
-	char	*t;
+	CURLU	*u = NULL;
+	char	*t, *base = NULL, *abs = NULL, *scheme = NULL;
+	int	 rc = -1;
 
 	t = trim_blanks(src);
 	if (*t == '\0') {
 		free(t);
 		return 0;
 	}
-	if (has_scheme(t)) {
-		if (strncasecmp(t, "http:", 5) != 0 &&
-		    strncasecmp(t, "https:", 6) != 0) {
-			snprintf(err, errlen, "image source is not an http(s) "
-			    "URL: '" ERR_QUOTE "'", t);
-			free(t);
-			return -1;
+	if ((u = curl_url()) == NULL)
+		fatalx("curl_url: out of memory");
+	if (origin != NULL && *origin != '\0') {
+		xasprintf(&base, "%s/", origin);
+		if (curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK) {
+			snprintf(err, errlen, "bad base URL '" ERR_QUOTE "'",
+			    origin);
+			goto out;
 		}
-		v->s = t;
-	} else if (origin == NULL || *origin == '\0') {
+	} else if (!has_scheme(t)) {
 		snprintf(err, errlen, "relative image source without a base "
 		    "URL: '" ERR_QUOTE "'", t);
-		free(t);
-		return -1;
-	} else if (t[0] == '/' && t[1] == '/') {
-		/* Network-path reference: takes the origin's scheme. */
-		xasprintf(&v->s, "%.*s%s", (int)strcspn(origin, ":") + 1,
-		    origin, t);
-		free(t);
-	} else {
-		xasprintf(&v->s, "%s%s%s", origin, t[0] == '/' ? "" : "/", t);
-		free(t);
+		goto out;
 	}
+	if (curl_url_set(u, CURLUPART_URL, t, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) ||
+	    curl_url_get(u, CURLUPART_URL, &abs, 0) != CURLUE_OK) {
+		snprintf(err, errlen, "image source is not an http(s) URL: '"
+		    ERR_QUOTE "'", t);
+		goto out;
+	}
+	v->s = xstrdup(abs);
 	v->kind = VAL_TEXT;
-	return 0;
+	rc = 0;
+out:
+	curl_free(abs);
+	curl_free(scheme);
+	curl_url_cleanup(u);
+	free(base);
+	free(t);
+	return rc;
 }
 
 /*

@@ -286,7 +286,7 @@ struct erp {
 	struct buf	 body;		/* last response body */
 	struct grid_stream *gs;		/* parses a grid as it arrives */
 	long		 status;
-	char		 location[1024];
+	char		 location[1024];	/* of a 3xx: CURLINFO_REDIRECT_URL */
 	struct buf	 hidden;	/* view page's hidden inputs, urlencoded */
 	char		*view;
 	char		*grid_id;

@@ -347,7 +347,8 @@ START_TEST(test_url_origin)
 		{ "http://", NULL },
 		{ "http:///Archibald", NULL },
 		{ "http://:8181/", NULL },
-		{ "http://erp:/", NULL },
+		/* An empty port is the default one (RFC 3986 3.2.3). */
+		{ "http://erp:/", "http://erp" },
 		{ "http://erp:80a/", NULL },
 		{ "http://erp:123456/", NULL },
 		{ "http://user:pw@erp/", NULL },
@@ -570,8 +571,11 @@ START_TEST(test_value_image)
 		  "http://127.0.0.1:8181/Images/A-002.jpg?w=64&h=64" },
 		{ "https://cdn.example.com/A-003.png",
 		  "https://cdn.example.com/A-003.png" },
+		/* The scheme is case-insensitive: stored normalized. */
 		{ "HTTP://cdn.example.com/x.png",
-		  "HTTP://cdn.example.com/x.png" },
+		  "http://cdn.example.com/x.png" },
+		{ "x y.png", "http://127.0.0.1:8181/x%20y.png" },
+		{ "../../a.png", "http://127.0.0.1:8181/a.png" },
 		{ "//cdn.example.com/x.png", "http://cdn.example.com/x.png" },
 		{ "  /x.png ", "http://127.0.0.1:8181/x.png" },
 		{ "", NULL },
@@ -606,6 +610,11 @@ START_TEST(test_value_image)
 	    sizeof(err)), -1);
 	ck_assert_int_eq(v.kind, VAL_NULL);
 	ck_assert_ptr_nonnull(strstr(err, "javascript:alert(1)"));
+
+	c.img_src = (char *)(uintptr_t)"data:image/png;base64,AAAA";
+	ck_assert_int_eq(value_parse(COL_IMAGE, &c, "http://h", &v, err,
+	    sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "not an http(s) URL"));
 
 	c.img_src = (char *)(uintptr_t)"x.png";
 	ck_assert_int_eq(value_parse(COL_IMAGE, &c, NULL, &v, err,
