@@ -85,7 +85,6 @@ static void
 ctl_watch_status(const msgpack_object *d)
 {
 	w.snap.have_status = 1;
-	w.snap.pid = ctl_int(d, "pid");
 	w.snap.uptime_s = ctl_int(d, "uptime_s");
 	w.snap.workers = ctl_int(d, "workers");
 	w.snap.max_workers = ctl_int(d, "max_workers");

@@ -134,7 +134,7 @@ struct watch_snap {
 	size_t			 cols;		/* at most WATCH_COLS */
 	size_t			 lines;		/* screen height, 0 = no limit */
 	int			 have_status;
-	int64_t			 pid, uptime_s, workers, max_workers;
+	int64_t			 uptime_s, workers, max_workers;
 	int			 stopping;
 	int64_t			 queued_total;	/* listed or not */
 	const struct watch_job	*jobs;
