@@ -87,8 +87,10 @@ sed -e '/^$/d' -e 's/^/    /' "$T/screen.txt"
 
 # 3. After the release both jobs run to the end; then nothing is left.
 ctl release "$hold" >"$T/release.out" || fail "release failed"
-wait_for 60 state_is "$job" done || fail "customers did not finish after the release"
-wait_for 60 state_is "$ojob" done || fail "orders did not run after the release"
+wait_for 60 state_is "$job" done ||
+	fail "customers did not finish after the release: $(job_field "$job" state): $(job_field "$job" message)"
+wait_for 60 state_is "$ojob" done ||
+	fail "orders did not run after the release: $(job_field "$ojob" state): $(job_field "$ojob" message)"
 compare customers "$T/data/customers-agent1.db" agent1 || fail "customers differ"
 compare orders "$T/data/orders.db" agent1 || fail "orders differ"
 ctl watch -n 1 >"$T/watch3.out" 2>&1 || fail "watch failed"
