@@ -6,10 +6,7 @@
  * with why they wait. The counts are taken from the same jobs the sections
  * list, so they cannot disagree. Every line fits in the snapshot's width:
  * long user ids and reasons are cut at a whole character and end in "…".
- *
- * Rows per second are measured here too, from the rows watch sees over
- * time: the supervisor's counts are the run's across attempts, and
- * started_at includes time paused, so neither gives a rate by itself.
+ * Rates come with the jobs (ctl-watch-rate.c measures them).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,7 +20,6 @@
 #define WATCH_USER		20	/* user column, in columns */
 #define WATCH_HOLD_USER		24	/* a holder's user id, at most */
 #define WATCH_INDENT		"          "	/* details, under the kind */
-#define WATCH_RATE_MIN_MS	1000	/* the shortest span a rate is told from */
 
 enum watch_section {
 	WS_RUNNING,
@@ -37,35 +33,6 @@ struct wdraw {
 	struct buf		*out;
 	size_t			 lines;		/* drawn so far */
 };
-
-/*
- * Take a sample of a job's rows at mono ms. The rate's baseline moves when
- * the job resumes (time paused or queued is not reading time) and when its
- * rows go down (another run), so a rate is rows read over time spent
- * running since watch saw the job start or resume.
- */
-void
-watch_rate_sample(struct watch_rate *r, int64_t job, int64_t mono,
-    int64_t rows, int running)
-{
-	if (r->job != job || (running && !r->running) || rows < r->rows) {
-		r->job = job;
-		r->t0 = mono;
-		r->rows0 = rows;
-	}
-	r->t = mono;
-	r->rows = rows;
-	r->running = running;
-}
-
-/* Rows per second, or -1 while not running or watched too briefly. */
-double
-watch_rate_get(const struct watch_rate *r)
-{
-	if (!r->running || r->t - r->t0 < WATCH_RATE_MIN_MS)
-		return -1;
-	return (double)(r->rows - r->rows0) * 1000.0 / (double)(r->t - r->t0);
-}
 
 /* Columns of UTF-8 text made safe by ctl_sanitize: one per character. */
 static size_t

@@ -143,7 +143,9 @@ struct watch_snap {
 	size_t			 nholds;
 };
 
-/* Rows per second of one job, measured by watch across snapshots. */
+void		 watch_draw(const struct watch_snap *, struct buf *);
+
+/* ctl-watch-rate.c: rows per second of one job, across snapshots */
 struct watch_rate {
 	int64_t		 job;
 	int64_t		 t0, rows0;	/* mono ms and rows at the baseline */
@@ -154,6 +156,5 @@ struct watch_rate {
 void		 watch_rate_sample(struct watch_rate *, int64_t job,
 		    int64_t mono, int64_t rows, int running);
 double		 watch_rate_get(const struct watch_rate *);
-void		 watch_draw(const struct watch_snap *, struct buf *);
 
 #endif /* CTL_H */
