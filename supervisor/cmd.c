@@ -94,7 +94,7 @@ cmd_error(struct client *c, const struct msg_req *req, const char *fmt, ...)
 	(void)client_send(c, &f);
 }
 
-#define JOB_FIELDS	32
+#define JOB_FIELDS	33
 
 /* Pack a job as a map of JOB_FIELDS + extra pairs (the caller adds extra). */
 void
@@ -102,10 +102,11 @@ cmd_pack_job(msgpack_packer *pk, const struct job *j, size_t extra)
 {
 	const char	*blocked;
 	char		 why[256];
+	int64_t		 hold = 0;
 
 	/* Only live jobs are not final (history rows are). */
 	blocked = !job_state_final(j->state) ?
-	    sv_job_blocked(j, why, sizeof why) : NULL;
+	    sv_job_blocked(j, why, sizeof why, &hold) : NULL;
 	msgpack_pack_map(pk, JOB_FIELDS + extra);
 	pk_kv_int(pk, "id", j->id);
 	pk_kv_str(pk, "kind", kind_name(j->kind));
@@ -137,6 +138,7 @@ cmd_pack_job(msgpack_packer *pk, const struct job *j, size_t extra)
 	pk_kv_int(pk, "attempts", j->attempts);
 	pk_kv_int(pk, "not_before", j->not_before_ms);
 	pk_kv_str(pk, "blocked", blocked != NULL ? blocked : "");
+	pk_kv_int(pk, "hold", hold);
 	pk_kv_int(pk, "sessions", j->sessions);
 	pk_kv_int(pk, "resumed_from", j->result.resumed_from);
 }

@@ -121,4 +121,54 @@ void		 ctl_print_job(const msgpack_object *job);
 extern volatile sig_atomic_t ctl_interrupted;	/* SIGINT while waiting */
 int		 ctl_wait_job(struct ctl *, int64_t job, int announce);
 
+/* ctl-watch-draw.c: what `watch` shows, from a snapshot (no I/O) */
+#define WATCH_COLS	80	/* the widest a line gets */
+
+struct watch_hold {
+	int64_t		 id;
+	int64_t		 pid;		/* who holds it */
+	char		 user[USER_ID_MAX + 1];	/* "*": every user */
+	char		 reason[512];	/* made safe: may grow */
+};
+
+struct watch_job {
+	int64_t		 id;
+	char		 kind[16], user[USER_ID_MAX + 1], mode[8];
+	char		 state[16], trigger[16];
+	char		 blocked[256];	/* the supervisor's reason */
+	int64_t		 hold;		/* the hold blocked names, 0 */
+	int64_t		 page, pages, rows, total;
+	int64_t		 created_at, started_at, not_before;	/* wall ms */
+	int64_t		 attempts;
+	double		 rate;		/* rows/s seen by watch, < 0 unknown */
+};
+
+struct watch_snap {
+	int64_t			 now;		/* wall ms */
+	size_t			 cols;		/* at most WATCH_COLS */
+	size_t			 lines;		/* screen height, 0 = no limit */
+	int			 have_status;
+	int64_t			 uptime_s, workers, max_workers;
+	int			 stopping;
+	int64_t			 queued_total;	/* listed or not */
+	const struct watch_job	*jobs;
+	size_t			 njobs;
+	const struct watch_hold	*holds;
+	size_t			 nholds;
+};
+
+void		 watch_draw(const struct watch_snap *, struct buf *);
+
+/* ctl-watch-rate.c: rows per second of one job, across snapshots */
+struct watch_rate {
+	int64_t		 job;
+	int64_t		 t0, rows0;	/* mono ms and rows at the baseline */
+	int64_t		 t, rows;	/* the last sample */
+	int		 running;	/* at the last sample */
+};
+
+void		 watch_rate_sample(struct watch_rate *, int64_t job,
+		    int64_t mono, int64_t rows, int running);
+double		 watch_rate_get(const struct watch_rate *);
+
 #endif /* CTL_H */

@@ -244,21 +244,32 @@ sv_password(const char *erp_user)
 	return config_password(sv.conf, erp_user);
 }
 
-/* Why a live job is not moving (queued and blocked, or paused), or NULL. */
+/*
+ * Why a live job is not moving (queued and blocked, or paused), or NULL;
+ * *hold is the id of the hold the reason names, 0 when it names none, so
+ * clients need not read it out of the text.
+ */
 const char *
-sv_job_blocked(const struct job *j, char *buf, size_t len)
+sv_job_blocked(const struct job *j, char *buf, size_t len, int64_t *hold)
 {
 	struct queue_limits	 l;
 	const struct hold	*h;
+	const char		*why;
 	char			 d[32];
 
+	*hold = 0;
 	if (j->state == JOB_PAUSED || (j->worker != NULL &&
 	    j->worker->want_pause)) {
-		h = holds_block(&sv.holds, j);
+		/* Between the last release and the worker's answer: none. */
+		if ((h = holds_block(&sv.holds, j)) == NULL) {
+			snprintf(buf, len, "%s, no hold left: resuming",
+			    j->state == JOB_PAUSED ? "paused" : "pausing");
+			return buf;
+		}
+		*hold = h->id;
 		snprintf(buf, len, "%s by hold %lld (%d holds)",
 		    j->state == JOB_PAUSED ? "paused" : "pausing",
-		    h != NULL ? (long long)h->id : 0LL,
-		    holds_count(&sv.holds, j));
+		    (long long)h->id, holds_count(&sv.holds, j));
 		return buf;
 	}
 	if (j->state != JOB_QUEUED)
@@ -270,7 +281,11 @@ sv_job_blocked(const struct job *j, char *buf, size_t len)
 		return buf;
 	}
 	sv_limits(&l);
-	return queue_blocked(&sv.queue, j, &l, buf, len);
+	why = queue_blocked(&sv.queue, j, &l, buf, len);
+	/* The queue names a hold first, before any other reason. */
+	if (why != NULL && (h = holds_block(&sv.holds, j)) != NULL)
+		*hold = h->id;
+	return why;
 }
 
 /* A notable event: logged, and kept for `status` (the last SV_NOTES). */

@@ -708,7 +708,8 @@ void		 sv_requested(struct job *, const struct job_req *,
 		    enum queue_outcome, void *);
 void		 sv_job_finish(struct job *, enum job_state);
 const char	*sv_password(const char *erp_user);
-const char	*sv_job_blocked(const struct job *, char *, size_t);
+const char	*sv_job_blocked(const struct job *, char *, size_t,
+		    int64_t *hold);
 void		 sv_note(enum log_level, const struct job *, const char *, ...)
 		    ATTR_PRINTF(3, 4);
 void		 sv_free(void);

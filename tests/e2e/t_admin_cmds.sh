@@ -70,8 +70,9 @@ isjson "$T/s2.json"
 j2=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$T/s2.json")
 wait_for 20 running "$j2" || fail "agent2's sync did not start"
 ctl watch -n 2 >"$T/watch.out" 2>&1 || fail "watch: $(cat "$T/watch.out")"
-grep -Eq "^ +$j2 customers +agent2 +full +\[#*-*\] +[0-9]+% page [0-9]+/30" "$T/watch.out" ||
-	fail "watch shows no bar: $(cat "$T/watch.out")"
+# The job's bar, and its page under it.
+grep -EA1 "^ +$j2  customers +agent2 +full +\[#*-*\] +[0-9]+%$" "$T/watch.out" |
+    grep -Eq "^ +page [0-9]+/30 " || fail "watch shows no bar: $(cat "$T/watch.out")"
 ctl --json watch -n 1 >"$T/watch.json" 2>&1 || fail "watch --json"
 isjson "$T/watch.json"
 curl -sf "$ORIGIN/_sim/faults?latency=20" >/dev/null || fail "faults"
