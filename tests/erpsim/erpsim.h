@@ -434,7 +434,6 @@ void		 view_free(struct gridstate *);
 void		 form_parse(struct form *, const char *, size_t);
 const char	*form_get(const struct form *, const char *);
 void		 form_free(struct form *);
-char		*url_decode(const char *, size_t);
 void		 url_encode(struct buf *, const char *);
 
 /* gzip.c */

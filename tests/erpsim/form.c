@@ -1,67 +1,43 @@
 /*
- * form.c — x-www-form-urlencoded bodies and query strings (both '+' and
- * %20 mean a space), and the URL encoding of ReturnUrl.
+ * form.c — x-www-form-urlencoded bodies and query strings (libevent's
+ * parser: both '+' and %20 mean a space), and the URL encoding of
+ * ReturnUrl the way ASP.NET writes it.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
 #include "tests/erpsim/erpsim.h"
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Decode n bytes of a form component into a new string. */
-char *
-url_decode(const char *s, size_t n)
-{
-	char	*out = xmalloc(n + 1), *o = out;
-	size_t	 i;
-	int	 h, l;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] == '+')
-			*o++ = ' ';
-		else if (s[i] == '%' && i + 2 < n &&
-		    (h = hexval((unsigned char)s[i + 1])) >= 0 &&
-		    (l = hexval((unsigned char)s[i + 2])) >= 0) {
-			*o++ = (char)(h * 16 + l);
-			i += 2;
-		} else
-			*o++ = s[i];
-	}
-	*o = '\0';
-	return out;
-}
-
-/* Parse "a=1&b=2" (len bytes) into f; fields past SIM_MAXFORM are dropped. */
+/*
+ * Parse "a=1&b=2" (len bytes) into f with libevent's query parser (which
+ * decodes '+' and %XX); fields past SIM_MAXFORM are dropped. A malformed
+ * form (a field without '=', an empty one) leaves f empty: whatever asked
+ * gets the ERP's answer to a request without those fields.
+ */
 void
 form_parse(struct form *f, const char *s, size_t len)
 {
-	const char	*p = s, *end = s + len, *amp, *eq;
+	struct evkeyvalq	 q;
+	struct evkeyval		*kv;
+	char			*copy = xstrndup(s, len);
 
-	while (p < end) {
-		if ((amp = memchr(p, '&', (size_t)(end - p))) == NULL)
-			amp = end;
-		if (amp > p && f->n < SIM_MAXFORM) {
-			if ((eq = memchr(p, '=', (size_t)(amp - p))) == NULL)
-				eq = amp;
-			f->k[f->n] = url_decode(p, (size_t)(eq - p));
-			f->v[f->n] = eq < amp ?
-			    url_decode(eq + 1, (size_t)(amp - eq - 1)) :
-			    xstrdup("");
+	TAILQ_INIT(&q);
+	if (evhttp_parse_query_str(copy, &q) == 0)
+		TAILQ_FOREACH(kv, &q, next) {
+			if (f->n >= SIM_MAXFORM)
+				break;
+			/* libevent decodes values only: keys ("Logon%24x") too. */
+			if ((f->k[f->n] = evhttp_uridecode(kv->key, 1,
+			    NULL)) == NULL)
+				fatalx("evhttp_uridecode: out of memory");
+			f->v[f->n] = xstrdup(kv->value != NULL ? kv->value : "");
 			f->n++;
 		}
-		p = amp + 1;
-	}
+	evhttp_clear_headers(&q);
+	free(copy);
 }
 
 /* The value of the first field named key, or NULL. */
