@@ -66,13 +66,13 @@ $(FZ_LIBS):
 
 $(FZ_BINS): $(FZ)/fuzz_%: $(FZ)/obj/tests/fuzz/fuzz_%.o $(FZ_LIBS)
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $< $(FZ_LIBS) \
-	    $(PKG_LIBS) -lm
+	    $(ROLES_LIBS) -lm
 
 # fuzz_frame's own main() writes its seed frames (and runs without
 # libFuzzer: see tests/fuzz/run.sh).
 $(FZ)/fuzz_frame_standalone: tests/fuzz/fuzz_frame.c $(PROTO_SRC) \
     $(COMMON_SRC) | fuzz-toolchain
-	$(FUZZ_CC) $(FZ_CFLAGS) -DFUZZ_STANDALONE -o $@ $^ $(PKG_LIBS) -lm
+	$(FUZZ_CC) $(FZ_CFLAGS) -DFUZZ_STANDALONE -o $@ $^ $(ROLES_LIBS) -lm
 
 # Seed corpora: small committed seeds, golden pages under 64 KB, the
 # example config, and the frames fuzz_frame writes.
