@@ -144,6 +144,149 @@ START_TEST(test_json_message)
 END_TEST
 
 /* ---------------------------------------------------------------------- */
+/* The escaper (common/jsonesc.c), alone and as the log lines use it. */
+
+/* json_escape of n bytes of s, whole, as a string (static buffer). */
+static const char *
+esc(const char *s, size_t n)
+{
+	static char	 out[512];
+	size_t		 need;
+
+	need = json_escape(out, sizeof out, s, n);
+	ck_assert_uint_lt(need, sizeof out);
+	ck_assert_uint_eq(strlen(out), need);
+	return out;
+}
+
+/* Every byte below 0x20: \n \r \t by name, the others as \u00XX. */
+START_TEST(test_escape_controls)
+{
+	char	 in[1], want[8];
+	int	 c;
+
+	for (c = 0; c < 0x20; c++) {
+		in[0] = (char)c;
+		if (c == '\n')
+			snprintf(want, sizeof want, "\\n");
+		else if (c == '\r')
+			snprintf(want, sizeof want, "\\r");
+		else if (c == '\t')
+			snprintf(want, sizeof want, "\\t");
+		else
+			snprintf(want, sizeof want, "\\u%04x", c);
+		ck_assert_str_eq(esc(in, 1), want);
+	}
+	ck_assert_str_eq(esc("\b\f", 2), "\\u0008\\u000c");
+	/* A NUL inside the n bytes is escaped, not an end. */
+	ck_assert_str_eq(esc("a\0b", 3), "a\\u0000b");
+	ck_assert_str_eq(esc("", 0), "");
+}
+END_TEST
+
+/* Quotes and backslashes get a backslash; '/' and DEL stay as they are. */
+START_TEST(test_escape_quotes)
+{
+	ck_assert_str_eq(esc("say \"hi\"", 8), "say \\\"hi\\\"");
+	ck_assert_str_eq(esc("C:\\dir\\", 7), "C:\\\\dir\\\\");
+	ck_assert_str_eq(esc("\\\"", 2), "\\\\\\\"");
+	ck_assert_str_eq(esc("a/b\x7f", 4), "a/b\x7f");
+	ck_assert_str_eq(esc("'<>&=", 5), "'<>&=");
+}
+END_TEST
+
+/* UTF-8 passes through, and so do bytes that are not UTF-8 (as today). */
+START_TEST(test_escape_utf8)
+{
+	static const char *same[] = {
+		"h\xc3\xa9llo",			/* é */
+		"\xe2\x98\x83 \xe2\x82\xac",	/* snowman, euro */
+		"\xf0\x9f\x98\x80",		/* 4-byte emoji */
+		"\xc2\x85\xc2\x9f",		/* C1 controls, as UTF-8 */
+		"\xff\xfe",			/* never UTF-8 */
+		"\xc3",				/* a lead byte alone */
+		"\xc3(",			/* a bad continuation */
+		"\xc0\xaf",			/* overlong '/' */
+		"\xed\xa0\x80",			/* a surrogate */
+		"\x80\xbf",			/* continuation bytes alone */
+	};
+	size_t	 i;
+
+	for (i = 0; i < nitems(same); i++)
+		ck_assert_str_eq(esc(same[i], strlen(same[i])), same[i]);
+	ck_assert_str_eq(esc("\xff\n\xc3\xa9", 4), "\xff\\n\xc3\xa9");
+}
+END_TEST
+
+/* Like snprintf: cut to the buffer, NUL-terminated, the whole length returned. */
+START_TEST(test_escape_small_buffer)
+{
+	struct {
+		char	 out[6];
+		char	 canary[8];
+	} b;
+	struct buf	 bb;
+	size_t		 i;
+
+	memset(&b, 'C', sizeof b);
+	ck_assert_uint_eq(json_escape(b.out, sizeof b.out, "a\"\x01z", 4), 10);
+	ck_assert_str_eq(b.out, "a\\\"\\u");
+	for (i = 0; i < sizeof b.canary; i++)
+		ck_assert_int_eq(b.canary[i], 'C');
+	ck_assert_uint_eq(json_escape(b.out, 1, "abc", 3), 3);
+	ck_assert_str_eq(b.out, "");
+	ck_assert_uint_eq(json_escape(NULL, 0, "\t\t", 2), 4);
+
+	/* buf_add_json appends, and its length is the escape's. */
+	buf_init(&bb);
+	buf_adds(&bb, "x=");
+	buf_add_json(&bb, "q\"\x1f\xc3\xa9", 5);
+	ck_assert_str_eq(bb.data, "x=q\\\"\\u001f\xc3\xa9");
+	ck_assert_uint_eq(bb.len, strlen(bb.data));
+	buf_free(&bb);
+}
+END_TEST
+
+/* log.c escapes with the same function: JSON lines and quoted logfmt values. */
+START_TEST(test_escape_in_log_lines)
+{
+	struct log_event	 ev;
+	char			 line[512], ts[40], want[512];
+	size_t			 n;
+
+	memset(&ev, 0, sizeof ev);
+	ev.ts_ms = 1700000000123LL;
+	ev.level = LOG_WARN;
+	ev.proc = "worker";
+	ev.user = "al\"ice";
+	ev.msg = "row \"7\"\tC:\\x\n\x01 h\xc3\xa9 \xff";
+	iso8601_utc(ev.ts_ms, ts, sizeof ts);
+
+	n = log_event_format(&ev, LOG_JSON, line, sizeof line);
+	snprintf(want, sizeof want, "{\"ts\":\"%s\",\"level\":\"warn\","
+	    "\"proc\":\"worker\",\"user\":\"al\\\"ice\",\"msg\":\"row "
+	    "\\\"7\\\"\\tC:\\\\x\\n\\u0001 h\xc3\xa9 \xff\"}", ts);
+	ck_assert_str_eq(line, want);
+	ck_assert_uint_eq(n, strlen(want));
+
+	n = log_event_format(&ev, LOG_LOGFMT, line, sizeof line);
+	snprintf(want, sizeof want, "ts=%s level=warn proc=worker "
+	    "user=\"al\\\"ice\" msg=\"row \\\"7\\\"\\tC:\\\\x\\n\\u0001 "
+	    "h\xc3\xa9 \xff\"", ts);
+	ck_assert_str_eq(line, want);
+	ck_assert_uint_eq(n, strlen(want));
+
+	/* Cut short: the length it needs, and a terminated prefix. */
+	memset(line, 'C', sizeof line);
+	ck_assert_uint_eq(log_event_format(&ev, LOG_LOGFMT, line, 20),
+	    strlen(want));
+	ck_assert_uint_eq(strlen(line), 19);
+	ck_assert(strncmp(line, want, 19) == 0);
+	ck_assert_int_eq(line[20], 'C');
+}
+END_TEST
+
+/* ---------------------------------------------------------------------- */
 
 static Suite *
 json_suite(void)
@@ -155,6 +298,14 @@ json_suite(void)
 	tcase_add_test(tc, test_json_nested);
 	tcase_add_test(tc, test_json_odd_values);
 	tcase_add_test(tc, test_json_message);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("escape");
+	tcase_add_test(tc, test_escape_controls);
+	tcase_add_test(tc, test_escape_quotes);
+	tcase_add_test(tc, test_escape_utf8);
+	tcase_add_test(tc, test_escape_small_buffer);
+	tcase_add_test(tc, test_escape_in_log_lines);
 	suite_add_tcase(s, tc);
 	return s;
 }
