@@ -9,30 +9,60 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
 
-PKGS     = libevent sqlite3 libcurl msgpack libxml-2.0 inih zlib
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-# Only erpsim speaks TLS (--tls-cert); nothing else links OpenSSL.
-SIM_TLS_CFLAGS := $(shell pkg-config --cflags libevent_openssl openssl 2>/dev/null)
-SIM_TLS_LIBS   := $(shell pkg-config --libs libevent_openssl openssl 2>/dev/null)
-CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
-CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+PKG_CONFIG ?= pkg-config
 
+# What each program links: only its own libraries.
+SV_PKGS   = libevent sqlite3 msgpack inih
+WK_PKGS   = sqlite3 libcurl msgpack libxml-2.0
+CTL_PKGS  = msgpack
+# Only erpsim speaks TLS (--tls-cert); nothing else links OpenSSL.
+SIM_PKGS  = libevent zlib libevent_openssl openssl
+UNIT_PKGS = $(sort $(SV_PKGS) $(WK_PKGS) $(CTL_PKGS)) check
+# Headers every object may include (erpsim's TLS ones only for erpsim).
+CC_PKGS   = $(sort $(SV_PKGS) $(WK_PKGS) $(CTL_PKGS) libevent zlib)
+PKGS      = $(sort $(SV_PKGS) $(WK_PKGS) $(CTL_PKGS) $(SIM_PKGS))
+
+# pkg-config runs when a recipe first needs its answer, not when the
+# Makefile is read: `make check`, `make demo` and `make deps` reach
+# deploy/deps.sh before anything asks for a library that may be missing.
+# A failure stops the build and says why; it is never silently empty.
+pkg_query = $(call pkg_result,$(shell $(PKG_CONFIG) --print-errors $(1) $(2) 2>&1),$(1) $(2))
+pkg_result = $(if $(filter 0,$(.SHELLSTATUS)),$(1),$(error $(PKG_CONFIG) $(2) \
+    failed: $(or $(1),no output); run sh deploy/deps.sh))
+# $(call pkg_once,NAME,OPTION,PACKAGES): the answer, asked for once.
+pkg_once = $(or $(PKGQ_$(1)),$(eval PKGQ_$(1) := $$(call pkg_query,$(2),$(3)))$(PKGQ_$(1)))
+
+PKG_CFLAGS     = $(call pkg_once,cflags,--cflags,$(CC_PKGS))
+SIM_TLS_CFLAGS = $(call pkg_once,simcflags,--cflags,libevent_openssl openssl)
+CHECK_CFLAGS   = $(call pkg_once,checkcflags,--cflags,check)
+SV_LIBS        = $(call pkg_once,sv,--libs,$(SV_PKGS))
+WK_LIBS        = $(call pkg_once,wk,--libs,$(WK_PKGS))
+CTL_LIBS       = $(call pkg_once,ctl,--libs,$(CTL_PKGS))
+SIM_LIBS       = $(call pkg_once,sim,--libs,$(SIM_PKGS))
+UNIT_LIBS      = $(call pkg_once,unit,--libs,$(UNIT_PKGS))
+ROLES_LIBS     = $(call pkg_once,roles,--libs,$(sort $(SV_PKGS) $(WK_PKGS) $(CTL_PKGS)))
+
+# The flags a build cannot do without live in REQUIRED_CFLAGS; CFLAGS is
+# only optimisation and debugging, so `make CFLAGS=-O0` keeps -I., the
+# warnings and -Werror.
 WARN = -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wshadow -Wpointer-arith \
        -Wwrite-strings -Werror
-CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 $(WARN) -I. $(PKG_CFLAGS) -D_GNU_SOURCE
-LDLIBS  = $(PKG_LIBS) -lm
+CFLAGS  ?= -O2 -g
+REQUIRED_CFLAGS = -std=gnu11 $(WARN) -I. -D_GNU_SOURCE $(PKG_CFLAGS) -MMD -MP
 
 ifeq ($(ASAN),1)
 B   = build-asan
 BIN = bin-asan
-CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-LDFLAGS += -fsanitize=address,undefined
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	    -fno-sanitize-recover=undefined
 else
 B   = build
 BIN = bin
+SAN_FLAGS =
 endif
+
+ALL_CFLAGS  = $(REQUIRED_CFLAGS) $(SAN_FLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
 # Every .c in a role folder is part of that role's library; main.c holds main().
 lib_srcs = $(filter-out $(1)/main.c $(1)/ctl-main.c,$(wildcard $(1)/*.c))
@@ -43,6 +73,9 @@ SUPERVISOR_SRC := $(filter-out supervisor/ctl%.c,$(call lib_srcs,supervisor))
 CTL_SRC        := $(filter-out supervisor/ctl-main.c,$(wildcard supervisor/ctl*.c))
 SIM_SRC        := $(wildcard tests/erpsim/*.c)
 UNIT_SRC       := $(wildcard tests/unit/check_*.c)
+# Fixtures and helpers the Check suites share (and the fuzzers, some).
+TESTLIB_SRC    := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
+BENCH_SRC      := $(wildcard bench/*.c)
 
 objs = $(patsubst %.c,$(B)/%.o,$(1))
 
@@ -51,56 +84,67 @@ LIBPROTO      = $(B)/libproto.a
 LIBWORKER     = $(B)/libworker.a
 LIBSUPERVISOR = $(B)/libsupervisor.a
 LIBCTL        = $(B)/libctl.a
+LIBTEST       = $(B)/libtest.a
 
 PROGS = $(BIN)/erpsyncd $(BIN)/erpsync-worker $(BIN)/erpsyncctl $(BIN)/erpsim
 UNITS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+BENCHES = $(patsubst bench/%.c,$(B)/bench/%,$(BENCH_SRC))
 
 all: pkgcheck $(PROGS)
 
-# The flags above are read quietly (make check installs the packages first);
-# a build without them stops here and says what is missing.
+# Says what is missing before anything is compiled (make check installs
+# the packages first; the pkg-config calls above only run after that).
 pkgcheck:
-	@pkg-config --version >/dev/null 2>&1 || { echo "pkg-config is missing: run sh deploy/deps.sh" >&2; exit 1; }
-	@pkg-config --print-errors --exists $(PKGS) check || { echo "libraries are missing: run sh deploy/deps.sh" >&2; exit 1; }
+	@$(PKG_CONFIG) --version >/dev/null 2>&1 || { echo "pkg-config is missing: run sh deploy/deps.sh" >&2; exit 1; }
+	@$(PKG_CONFIG) --print-errors --exists $(PKGS) check || { echo "libraries are missing: run sh deploy/deps.sh" >&2; exit 1; }
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
+
+$(call objs,$(SIM_SRC)): $(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SIM_TLS_CFLAGS) -c -o $@ $<
 
 $(LIBCOMMON): $(call objs,$(COMMON_SRC))
 $(LIBPROTO): $(call objs,$(PROTO_SRC))
 $(LIBWORKER): $(call objs,$(WORKER_SRC))
 $(LIBSUPERVISOR): $(call objs,$(SUPERVISOR_SRC))
 $(LIBCTL): $(call objs,$(CTL_SRC))
+$(LIBTEST): $(call objs,$(TESTLIB_SRC))
 $(B)/lib%.a:
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
 $(BIN)/erpsyncd: $(B)/supervisor/main.o $(LIBSUPERVISOR) $(LIBPROTO) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SV_LIBS) -lm
 
 $(BIN)/erpsync-worker: $(B)/worker/main.o $(LIBWORKER) $(LIBPROTO) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(WK_LIBS) -lm
 
 $(BIN)/erpsyncctl: $(B)/supervisor/ctl-main.o $(LIBCTL) $(LIBPROTO) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CTL_LIBS) -lm
 
-$(call objs,$(SIM_SRC)): CFLAGS += $(SIM_TLS_CFLAGS)
 $(BIN)/erpsim: $(call objs,$(SIM_SRC)) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(SIM_TLS_LIBS) $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SIM_LIBS) -lm
 
 # Unit tests link the real objects of every role (archives pull only what is used).
-$(B)/tests/check_%: $(B)/tests/unit/check_%.o $(B)/tests/unit/testutil.o $(LIBWORKER) $(LIBSUPERVISOR) $(LIBCTL) $(LIBPROTO) $(LIBCOMMON)
+$(B)/tests/check_%: $(B)/tests/unit/check_%.o $(LIBTEST) $(LIBWORKER) $(LIBSUPERVISOR) $(LIBCTL) $(LIBPROTO) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(UNIT_LIBS) -lm
+
+# Programs that print figures for make bench (never pass/fail).
+$(BENCHES): $(B)/bench/%: $(B)/bench/%.o $(LIBTEST) $(LIBWORKER) $(LIBPROTO) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(WK_LIBS) -lm
 
 units: pkgcheck $(UNITS)
 
@@ -132,8 +176,8 @@ demo: deps
 	$(MAKE) all
 	sh deploy/demo.sh bin
 
-bench: all
-	sh bench/run.sh bin
+bench: all $(BENCHES)
+	B=$(B) sh bench/run.sh $(BIN)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/erpsync
@@ -149,6 +193,8 @@ clean:
 
 .PHONY: all pkgcheck units deps check stress demo bench install clean
 .DELETE_ON_ERROR:
+# Objects are intermediate files of the test and bench programs: keep them.
+.SECONDARY:
 
 include tests/fuzz/fuzz.mk
 

@@ -82,6 +82,10 @@ void		 buf_addf(struct buf *, const char *, ...) ATTR_PRINTF(2, 3);
 void		 buf_consume(struct buf *, size_t);
 char		*buf_steal(struct buf *);
 
+/* jsonesc.c: the JSON string escaper. */
+size_t		 json_escape(char *, size_t, const char *, size_t);
+void		 buf_add_json(struct buf *, const char *, size_t);
+
 /* timeutil.c */
 int64_t		 now_ms(void);		/* CLOCK_REALTIME in ms */
 int64_t		 mono_ms(void);		/* CLOCK_MONOTONIC in ms */

@@ -128,13 +128,16 @@ out_s(struct out *o, const char *s)
 		out_c(o, *s++);
 }
 
-/* Quote a value: logfmt quotes only when needed, JSON always. */
+/*
+ * Quote a value: logfmt quotes only when needed, JSON always; either way
+ * escaped as a JSON string (jsonesc.c).
+ */
 static void
 out_value(struct out *o, const char *s, int json)
 {
 	const unsigned char	*u;
 	int			 quote = json;
-	char			 hex[8];
+	size_t			 n = strlen(s);
 
 	if (!json) {
 		if (*s == '\0')
@@ -145,21 +148,11 @@ out_value(struct out *o, const char *s, int json)
 	}
 	if (quote)
 		out_c(o, '"');
-	for (u = (const unsigned char *)s; *u != '\0'; u++) {
-		switch (*u) {
-		case '"': out_s(o, "\\\""); break;
-		case '\\': out_s(o, "\\\\"); break;
-		case '\n': out_s(o, "\\n"); break;
-		case '\r': out_s(o, "\\r"); break;
-		case '\t': out_s(o, "\\t"); break;
-		default:
-			if (*u < 0x20) {
-				snprintf(hex, sizeof hex, "\\u%04x", *u);
-				out_s(o, hex);
-			} else
-				out_c(o, (char)*u);
-		}
-	}
+	/* As out_c would: bytes past the end are counted, not written. */
+	if (o->off < o->len)
+		o->off += json_escape(o->p + o->off, o->len - o->off, s, n);
+	else
+		o->off += json_escape(NULL, 0, s, n);
 	if (quote)
 		out_c(o, '"');
 }

@@ -8,27 +8,12 @@
 
 #include "proto/proto.h"
 
+/* A JSON string: n bytes of p, escaped by common/jsonesc.c, in quotes. */
 static void
 json_str(struct buf *b, const char *p, size_t n)
 {
-	const unsigned char	*u = (const unsigned char *)p;
-	size_t			 i;
-
 	buf_addc(b, '"');
-	for (i = 0; i < n; i++) {
-		switch (u[i]) {
-		case '"': buf_adds(b, "\\\""); break;
-		case '\\': buf_adds(b, "\\\\"); break;
-		case '\n': buf_adds(b, "\\n"); break;
-		case '\r': buf_adds(b, "\\r"); break;
-		case '\t': buf_adds(b, "\\t"); break;
-		default:
-			if (u[i] < 0x20)
-				buf_addf(b, "\\u%04x", u[i]);
-			else
-				buf_addc(b, (char)u[i]);
-		}
-	}
+	buf_add_json(b, p, n);
 	buf_addc(b, '"');
 }
 

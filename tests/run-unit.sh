@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.." || exit 1
 pass=0 fail=0 failed=""
 for t in "$build"/tests/check_*; do
 	[ -x "$t" ] || continue
+	# A binary left from a suite that no longer exists (renamed, split).
+	[ -f "tests/unit/$(basename "$t").c" ] || continue
 	if "$t"; then
 		pass=$((pass + 1))
 	else

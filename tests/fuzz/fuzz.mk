@@ -15,7 +15,10 @@ FUZZ_TARGETS  = frame gridsax value form config ctl cut
 FZ_CFLAGS = -std=gnu11 -g -O1 -fno-omit-frame-pointer -I. $(PKG_CFLAGS) \
 	    -D_GNU_SOURCE -Wall -Wextra -fsanitize=address,undefined \
 	    -fno-sanitize-recover=undefined
-FZ_LIBS   = $(FZ)/libworker.a $(FZ)/libsupervisor.a $(FZ)/libctl.a \
+# libfix.a: the unit tests' proto/ fixtures (protofix.c), which fuzz_frame
+# uses for its seed frames and its per-type helpers.
+FZ_FIX_SRC = tests/unit/protofix.c
+FZ_LIBS   = $(FZ)/libfix.a $(FZ)/libworker.a $(FZ)/libsupervisor.a $(FZ)/libctl.a \
 	    $(FZ)/libproto.a $(FZ)/libcommon.a
 FZ_BINS   = $(patsubst %,$(FZ)/fuzz_%,$(FUZZ_TARGETS))
 FZ_SEEDS  = $(patsubst %,$(FZ)/seeds/%/.done,$(FUZZ_TARGETS))
@@ -60,19 +63,20 @@ $(FZ)/libproto.a: $(call fzobjs,$(PROTO_SRC))
 $(FZ)/libworker.a: $(call fzobjs,$(WORKER_SRC))
 $(FZ)/libsupervisor.a: $(call fzobjs,$(SUPERVISOR_SRC))
 $(FZ)/libctl.a: $(call fzobjs,$(CTL_SRC))
+$(FZ)/libfix.a: $(call fzobjs,$(FZ_FIX_SRC))
 $(FZ_LIBS):
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
 $(FZ_BINS): $(FZ)/fuzz_%: $(FZ)/obj/tests/fuzz/fuzz_%.o $(FZ_LIBS)
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $< $(FZ_LIBS) \
-	    $(PKG_LIBS) -lm
+	    $(ROLES_LIBS) -lm
 
 # fuzz_frame's own main() writes its seed frames (and runs without
 # libFuzzer: see tests/fuzz/run.sh).
-$(FZ)/fuzz_frame_standalone: tests/fuzz/fuzz_frame.c $(PROTO_SRC) \
-    $(COMMON_SRC) | fuzz-toolchain
-	$(FUZZ_CC) $(FZ_CFLAGS) -DFUZZ_STANDALONE -o $@ $^ $(PKG_LIBS) -lm
+$(FZ)/fuzz_frame_standalone: tests/fuzz/fuzz_frame.c $(FZ_FIX_SRC) \
+    $(PROTO_SRC) $(COMMON_SRC) | fuzz-toolchain
+	$(FUZZ_CC) $(FZ_CFLAGS) -DFUZZ_STANDALONE -o $@ $^ $(ROLES_LIBS) -lm
 
 # Seed corpora: small committed seeds, golden pages under 64 KB, the
 # example config, and the frames fuzz_frame writes.

@@ -23,26 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "proto/proto.h"
-
-int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-union anymsg {
-	struct msg_hello	 hello;
-	struct msg_error	 error;
-	struct msg_job		 job;
-	struct msg_progress	 progress;
-	struct msg_log		 log;
-	struct msg_done		 done;
-	struct msg_req		 req;
-	struct msg_session	 session;
-	struct msg_cred		 cred;
-};
-
-static const enum msg_type unpackable[] = {
-	MSG_HELLO, MSG_ERROR, MSG_JOB, MSG_PROGRESS, MSG_LOG, MSG_DONE, MSG_REQ,
-	MSG_SESSION, MSG_CRED
-};
+#include "tests/fuzz/fuzz.h"
+#include "tests/unit/protofix.h"
 
 #ifdef FUZZ_STANDALONE
 static const uint8_t	*cur_data;	/* the input being run, for crash files */
@@ -61,127 +43,6 @@ fz_fail(const char *what, const char *detail)
 	save_input();
 #endif
 	abort();
-}
-
-static uint32_t
-fz_rand(uint32_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 17;
-	*s ^= *s << 5;
-	return *s;
-}
-
-static uint32_t
-fz_hash(const uint8_t *d, size_t n)
-{
-	uint32_t	 h = 2166136261u;
-	size_t		 i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ d[i]) * 16777619u;
-	return h ? h : 1;
-}
-
-static int
-unpack_as(enum msg_type t, const msgpack_object *o, union anymsg *m,
-    char *err, size_t errlen)
-{
-	switch (t) {
-	case MSG_HELLO:
-		return msg_hello_unpack(o, &m->hello, err, errlen);
-	case MSG_ERROR:
-		return msg_error_unpack(o, &m->error, err, errlen);
-	case MSG_JOB:
-		return msg_job_unpack(o, &m->job, err, errlen);
-	case MSG_PROGRESS:
-		return msg_progress_unpack(o, &m->progress, err, errlen);
-	case MSG_LOG:
-		return msg_log_unpack(o, &m->log, err, errlen);
-	case MSG_DONE:
-		return msg_done_unpack(o, &m->done, err, errlen);
-	case MSG_REQ:
-		return msg_req_unpack(o, &m->req, err, errlen);
-	case MSG_SESSION:
-		return msg_session_unpack(o, &m->session, err, errlen);
-	case MSG_CRED:
-		return msg_cred_unpack(o, &m->cred, err, errlen);
-	default:
-		return -2;
-	}
-}
-
-/* Bytes of the body unpack_as(t) fills (the rest of the union is stale). */
-static size_t
-body_size(enum msg_type t)
-{
-	switch (t) {
-	case MSG_HELLO:
-		return sizeof(struct msg_hello);
-	case MSG_ERROR:
-		return sizeof(struct msg_error);
-	case MSG_JOB:
-		return sizeof(struct msg_job);
-	case MSG_PROGRESS:
-		return sizeof(struct msg_progress);
-	case MSG_LOG:
-		return sizeof(struct msg_log);
-	case MSG_DONE:
-		return sizeof(struct msg_done);
-	case MSG_REQ:
-		return sizeof(struct msg_req);
-	case MSG_SESSION:
-		return sizeof(struct msg_session);
-	case MSG_CRED:
-		return sizeof(struct msg_cred);
-	default:
-		return 0;
-	}
-}
-
-static void
-pack_as(enum msg_type t, struct frame *f, const union anymsg *m)
-{
-	const msgpack_object	*a;
-	uint32_t		 i;
-
-	switch (t) {
-	case MSG_HELLO:
-		msg_hello_pack(f, &m->hello);
-		break;
-	case MSG_ERROR:
-		msg_error_pack(f, &m->error);
-		break;
-	case MSG_JOB:
-		msg_job_pack(f, &m->job);
-		break;
-	case MSG_PROGRESS:
-		msg_progress_pack(f, &m->progress);
-		break;
-	case MSG_LOG:
-		msg_log_pack(f, &m->log);
-		break;
-	case MSG_DONE:
-		msg_done_pack(f, &m->done);
-		break;
-	case MSG_SESSION:
-		msg_session_pack(f, &m->session);
-		break;
-	case MSG_CRED:
-		msg_cred_pack(f, &m->cred);
-		break;
-	case MSG_REQ:
-		a = m->req.args;
-		msg_req_begin(f, m->req.id, m->req.cmd, a ? a->via.map.size : 0);
-		for (i = 0; a != NULL && i < a->via.map.size; i++) {
-			msgpack_pack_object(&f->pk, a->via.map.ptr[i].key);
-			msgpack_pack_object(&f->pk, a->via.map.ptr[i].val);
-		}
-		break;
-	default:
-		msg_empty_pack(f, t);
-		break;
-	}
 }
 
 /* JSON text of o (caller frees). */
@@ -212,7 +73,7 @@ check_repack(enum msg_type t, const union anymsg *m)
 	char			 err[PROTO_ERRLEN];
 	char			*j1, *j2;
 
-	pack_as(t, &f, m);
+	pf_pack_as(t, &f, m);
 	if (frame_end(&f, err, sizeof err) == -1)
 		fz_fail("repacked frame too large", err);
 	frame_reader_init(&fr);
@@ -220,7 +81,7 @@ check_repack(enum msg_type t, const union anymsg *m)
 	frame_free(&f);
 	if (frame_reader_next(&fr, &o, err, sizeof err) != 1)
 		fz_fail("repacked frame refused", err);
-	if (unpack_as(t, o, &m2, err, sizeof err) != 0)
+	if (pf_unpack_as(t, o, &m2, err, sizeof err) != 0)
 		fz_fail("repacked message refused", err);
 	if (t == MSG_REQ) {
 		if (m2.req.id != m->req.id || strcmp(m2.req.cmd, m->req.cmd) != 0)
@@ -236,7 +97,7 @@ check_repack(enum msg_type t, const union anymsg *m)
 			free(j1);
 			free(j2);
 		}
-	} else if (memcmp(m, &m2, body_size(t)) != 0)
+	} else if (memcmp(m, &m2, pf_body_size(t)) != 0)
 		fz_fail("message changed in a round trip", msg_name(t));
 	frame_reader_free(&fr);
 }
@@ -264,23 +125,23 @@ check_object(const msgpack_object *o)
 	if (trc == 0 && strcmp(msg_name(t), "unknown") == 0)
 		fz_fail("msg_type_of gave an unnamed type", NULL);
 
-	for (i = 0; i < sizeof unpackable / sizeof unpackable[0]; i++) {
+	for (i = 0; i < nitems(pf_unpackable); i++) {
 		err[0] = '\0';
-		rc = unpack_as(unpackable[i], o, &m, err, sizeof err);
+		rc = pf_unpack_as(pf_unpackable[i], o, &m, err, sizeof err);
 		if (rc == -1) {
 			if (err[0] == '\0')
 				fz_fail("unpack failed without a reason",
-				    msg_name(unpackable[i]));
+				    msg_name(pf_unpackable[i]));
 			if (strlen(err) >= sizeof err)
 				fz_fail("unpack error not terminated", NULL);
 			continue;
 		}
 		if (rc != 0)
 			fz_fail("unpack returned neither 0 nor -1",
-			    msg_name(unpackable[i]));
-		if (trc != 0 || t != unpackable[i])
+			    msg_name(pf_unpackable[i]));
+		if (trc != 0 || t != pf_unpackable[i])
 			fz_fail("unpacked a message of another type",
-			    msg_name(unpackable[i]));
+			    msg_name(pf_unpackable[i]));
 		if (t == MSG_REQ && m.req.args != NULL &&
 		    m.req.args->type != MSGPACK_OBJECT_MAP)
 			fz_fail("req args is not a map", NULL);
@@ -450,107 +311,33 @@ run_path(const char *path)
 	return 1;
 }
 
-/* The seed frames: one valid frame of every type, some with odd content. */
+/*
+ * The seed frames: protofix's sample of every type (odd bytes, quotes,
+ * UTF-8, strings at full length), then its extra ones; names[k] says what
+ * frame k is.
+ */
 static void
-seed_frames(struct buf *out, size_t *ends, size_t *count)
+seed_frames(struct buf *out, size_t *ends, const char **names, size_t *count)
 {
-	struct frame		 f;
-	union anymsg		 m;
-	char			 err[PROTO_ERRLEN];
-	size_t			 i, n = 0;
-	int			 t;
+	struct frame	 f;
+	char		 err[PROTO_ERRLEN];
+	size_t		 n = 0, k;
+	int		 t;
 
-	for (t = 0; t < MSG_COUNT; t++) {
-		memset(&m, 0, sizeof m);
-		switch (t) {
-		case MSG_HELLO:
-			m.hello.v = PROTO_VERSION;
-			strcpy(m.hello.role, "worker");
-			m.hello.pid = 1234;
-			break;
-		case MSG_ERROR:
-			strcpy(m.error.message, "bad \"thing\"\n\x01");
-			break;
-		case MSG_JOB:
-			m.job.id = 7;
-			strcpy(m.job.kind, "orders");
-			strcpy(m.job.mode, "delta");
-			strcpy(m.job.user, "alice");
-			strcpy(m.job.erp_user, "alice");
-			for (i = 0; i < 40; i++)
-				m.job.password[i] = (char)(0x80 + i);
-			strcpy(m.job.url, "https://erp.example/");
-			strcpy(m.job.db, "/var/lib/erpsync/alice.db");
-			m.job.page_size = 500;
-			m.job.sessions = 2;
-			m.job.request_timeout_ms = 30000;
-			m.job.heartbeat_ms = 5000;
-			m.job.delta_margin_s = -60;
-			m.job.tls_verify = 1;
-			strcpy(m.job.user_agent, "erpsync");
-			break;
-		case MSG_PROGRESS:
-			m.progress.job = 7;
-			strcpy(m.progress.kind, "orders");
-			m.progress.page = 2;
-			m.progress.pages = 9;
-			m.progress.seen = 1000;
-			m.progress.total = INT64_MAX;
-			break;
-		case MSG_LOG:
-			strcpy(m.log.level, "info");
-			strcpy(m.log.msg, "page 2 of 9");
-			m.log.ts_ms = 1700000000000LL;
-			break;
-		case MSG_DONE:
-			strcpy(m.done.status, "ok");
-			m.done.pages = 9;
-			m.done.deleted = 3;
-			strcpy(m.done.watermark, "2024-01-01T00:00:00");
-			break;
-		case MSG_SESSION:
-			m.session.slot = 1;
-			strcpy(m.session.op, "open");
-			strcpy(m.session.cookies, "127.0.0.1\tFALSE\t/\tFALSE\t0\t"
-			    "ASP.NET_SessionId\tx1\n");
-			break;
-		case MSG_CRED:
-			strcpy(m.cred.password, "pw");
-			break;
-		default:
-			break;
+	for (t = 0; t < MSG_COUNT + PF_NEXTRA; t++) {
+		if (t < MSG_COUNT) {
+			pf_pack_sample((enum msg_type)t, &f);
+			names[n] = msg_name((enum msg_type)t);
+		} else {
+			k = (size_t)(t - MSG_COUNT);
+			names[n] = pf_pack_extra(k, &f);
 		}
-		if (t == MSG_REQ) {
-			msg_req_begin(&f, 5, "hold", 3);
-			pk_kv_str(&f.pk, "user", "bob");
-			pk_kv_int(&f.pk, "ttl", -1);
-			pk_key(&f.pk, "opts");
-			msgpack_pack_map(&f.pk, 2);
-			pk_kv_bool(&f.pk, "force", 1);
-			pk_key(&f.pk, "list");
-			msgpack_pack_array(&f.pk, 3);
-			msgpack_pack_double(&f.pk, 0.5);
-			msgpack_pack_nil(&f.pk);
-			msgpack_pack_bin(&f.pk, 1);
-			msgpack_pack_bin_body(&f.pk, "z", 1);
-		} else if (t == MSG_RESP) {
-			msg_resp_begin(&f, 5, 1);
-			msgpack_pack_map(&f.pk, 1);
-			pk_kv_str(&f.pk, "state", "held");
-		} else
-			pack_as((enum msg_type)t, &f, &m);
 		if (frame_end(&f, err, sizeof err) == -1)
 			fz_fail("seed frame too large", err);
 		buf_add(out, f.sb.data, f.sb.size);
 		ends[n++] = out->len;
 		frame_free(&f);
 	}
-	msg_resp_error(&f, 6, "no such user \"%s\"", "carol");
-	if (frame_end(&f, err, sizeof err) == -1)
-		fz_fail("seed frame too large", err);
-	buf_add(out, f.sb.data, f.sb.size);
-	ends[n++] = out->len;
-	frame_free(&f);
 	*count = n;
 }
 
@@ -572,14 +359,14 @@ static void
 write_seeds(const char *dir)
 {
 	struct buf	 all;
-	size_t		 ends[MSG_COUNT + 1], n, i, start = 0;
+	size_t		 ends[MSG_COUNT + PF_NEXTRA], n, i, start = 0;
+	const char	*names[MSG_COUNT + PF_NEXTRA];
 	char		 name[64];
 
 	buf_init(&all);
-	seed_frames(&all, ends, &n);
+	seed_frames(&all, ends, names, &n);
 	for (i = 0; i < n; i++) {
-		snprintf(name, sizeof name, "seed-%02zu-%s", i,
-		    i < MSG_COUNT ? msg_name((enum msg_type)i) : "resp-error");
+		snprintf(name, sizeof name, "seed-%02zu-%s", i, names[i]);
 		write_file(dir, name, all.data + start, ends[i] - start);
 		start = ends[i];
 	}
@@ -691,7 +478,9 @@ int
 main(int argc, char *argv[])
 {
 	struct buf	 pool;
-	size_t		 ends[MSG_COUNT + 1], npool, runs = 0, cap, n, i, k, a, b;
+	size_t		 ends[MSG_COUNT + PF_NEXTRA], npool, runs = 0, cap, n, i, k,
+			 a, b;
+	const char	*names[MSG_COUNT + PF_NEXTRA];
 	uint8_t		*d;
 	uint32_t	 s, seed = 1;
 	long		 count = -1;
@@ -734,7 +523,7 @@ main(int argc, char *argv[])
 	if (count < 0 && secs <= 0)
 		count = 100000;
 	buf_init(&pool);
-	seed_frames(&pool, ends, &npool);
+	seed_frames(&pool, ends, names, &npool);
 	cap = pool.len + 256;
 	d = xmalloc(cap);
 	s = seed ? seed : 1;

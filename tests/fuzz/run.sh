@@ -96,7 +96,7 @@ mp_cflags=$(pkg-config --cflags msgpack)
 mp_libs=$(pkg-config --libs msgpack)
 cflags="-std=gnu11 -g -O1 -fno-omit-frame-pointer -I. -D_GNU_SOURCE $mp_cflags"
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
-srcs=tests/fuzz/fuzz_frame.c
+srcs="tests/fuzz/fuzz_frame.c tests/unit/protofix.c"
 for f in proto/*.c common/*.c; do
 	case $f in */main.c) ;; *) srcs="$srcs $f" ;; esac
 done

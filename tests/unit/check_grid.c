@@ -1,7 +1,7 @@
 /*
  * check_grid.c — worker/grid.c on golden pages (hand-made ones in
  * tests/unit/golden/hand/, erpsim's in tests/unit/golden/ when present),
- * on hostile input, and against the clock on a realistic 200-row page.
+ * on hostile input, and on a realistic 200-row page (its speed: bench/b_grid.c).
  * Run from the repository root.
  */
 #include <check.h>
@@ -9,11 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <libxml/xmlstring.h>
 
 #include "worker/worker.h"
+#include "tests/unit/gridfix.h"
 #include "tests/unit/testutil.h"
 
 #define HAND	"tests/unit/golden/hand/"
@@ -706,86 +706,17 @@ START_TEST(test_deep)
 }
 END_TEST
 
-/* ~450 KB like production: view state, scripts, 200 rows of 22 cells. */
-static void
-big_page(struct buf *b, size_t rows)
-{
-	size_t	 r, c, i;
-
-	buf_adds(b, "<!DOCTYPE html><html><head><title>Clienti</title>"
-	    "<script type=\"text/javascript\">");
-	for (i = 0; i < 600; i++)
-		buf_addf(b, "ASPx.AddHoverItems('Vertical_mainMenu',"
-		    "[[['dxm-hovered'],[''],['DXI%zu_']]]);\n", i);
-	buf_adds(b, "</script></head><body><form method=\"post\" action=\"./\">"
-	    "<input type=\"hidden\" name=\"__VIEWSTATE\" value=\"");
-	for (i = 0; i < 60000; i++)
-		buf_addc(b, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "abcdefghijklmnopqrstuvwxyz0123456789+/"[i * 7 % 64]);
-	buf_adds(b, "\" /><table id=\"Vertical_v1_LE_v2\" class=\"dxgvControl_"
-	    "XafTheme dxgv\" cellspacing=\"0\"><tr><td>"
-	    "<input id=\"Vertical_v1_LE_v2_Cb_I\" value=\"Tutti i clienti\">"
-	    "<input type=\"hidden\" id=\"Vertical_v1_LE_v2_Cb_VI\" "
-	    "value=\"xaf_xaf_a0All_Customers\">"
-	    "<table id=\"Vertical_v1_LE_v2_DXMainTable\" class=\"dxgvTable_"
-	    "XafTheme\"><tr id=\"Vertical_v1_LE_v2_DXHeadersRow0\">"
-	    "<td class=\"dxgvCommandColumn_XafTheme dxgvHeader_XafTheme\">"
-	    "&nbsp;</td>");
-	for (c = 0; c < 21; c++)
-		buf_addf(b, "<td id=\"Vertical_v1_LE_v2_col%zu\" class=\""
-		    "dxgvHeader_XafTheme\" fieldname=\"F%zu\" style=\"cursor:"
-		    "pointer;\"><table cellspacing=\"0\" "
-		    "style=\"width:100%%;\"><tr><td>COLONNA %zu</td>"
-		    "<td style=\"width:1px;\"></td></tr></table></td>",
-		    c, c, c);
-	buf_adds(b, "</tr>");
-	for (r = 0; r < rows; r++) {
-		buf_addf(b, "<tr id=\"Vertical_v1_LE_v2_DXDataRow%zu\" class="
-		    "\"dxgvDataRow_XafTheme\"><td class=\"dxgvCommandColumn_"
-		    "XafTheme dxgv\" onclick=\"ASPx.GVCommand("
-		    "'Vertical_v1_LE_v2',%zu)\"><img src=\"/Archibald/DXR.axd"
-		    "?r=1_30\" alt=\"Modifica\" class=\"dxGridView_gvEdit_"
-		    "XafTheme\" /></td>", r, r);
-		for (c = 0; c < 21; c++)
-			buf_addf(b, "<td class=\"dxgv\">Valore %zu&nbsp;r%zu "
-			    "&amp; Caff&egrave; %zu.%03zu,%02zu</td>", c, r, r,
-			    c, c);
-		buf_adds(b, "</tr>");
-	}
-	buf_addf(b, "</table><div class=\"dxpLite_XafTheme\"><div class=\""
-	    "dxp-summary\">Pagina 1 di 29 (5.712 elementi)</div><a class=\""
-	    "dxp-button\"><img alt=\"Next\" src=\"n.gif\"></a></div></td></tr>"
-	    "</table></form></body></html>");
-}
-
-static double
-elapsed_ms(const struct timespec *a, const struct timespec *b)
-{
-	return (double)(b->tv_sec - a->tv_sec) * 1e3 +
-	    (double)(b->tv_nsec - a->tv_nsec) / 1e6;
-}
-
 START_TEST(test_big_page)
 {
 	struct grid	 g;
 	struct buf	 b;
-	struct timespec	 t0, t1;
 	char		 err[256], want[64];
-	int		 i, runs = 20;
 
 	buf_init(&b);
 	big_page(&b, 200);
 	ck_assert_uint_gt(b.len, 400000);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; i < runs; i++) {
-		ck_assert_msg(grid_parse(b.data, b.len, &g, err,
-		    sizeof(err)) == 0, "%s", err);
-		if (i < runs - 1)
-			grid_free(&g);
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("check_grid: %zu-byte page, %zu rows: %.2f ms per parse\n",
-	    b.len, g.nrows, elapsed_ms(&t0, &t1) / runs);
+	ck_assert_msg(grid_parse(b.data, b.len, &g, err, sizeof(err)) == 0,
+	    "%s", err);
 	ck_assert_uint_eq(g.nrows, 200);
 	ck_assert_uint_eq(g.ncols, 21);
 	ck_assert_uint_eq(g.nheader, 22);

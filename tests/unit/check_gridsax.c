@@ -3,8 +3,8 @@
  * for every golden page, fed whole and in chunks, and for hostile input,
  * grid_parse_sax() and a grid_stream must give exactly grid_parse()'s
  * result: the same success or failure, the same error sentence, the same
- * struct grid down to every cell. Prints a speed and memory figure for
- * both parsers on a ~450 KB 200-row page. Run from the repository root.
+ * struct grid down to every cell, also on a ~450 KB 200-row page (its
+ * speed and memory figures: bench/b_grid.c). Run from the repository root.
  *
  * Known differences, on purpose not tested here (see gridsax.c): markup
  * that libxml2's push and pull parsers read differently whatever the
@@ -15,16 +15,13 @@
  */
 #include <check.h>
 #include <dirent.h>
-#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
-#include <libxml/HTMLparser.h>
-
+#include "tests/unit/gridfix.h"
 #include "tests/unit/testutil.h"
 #include "worker/worker.h"
 
@@ -897,190 +894,16 @@ START_TEST(test_api)
 }
 END_TEST
 
-/* ~450 KB like production: view state, scripts, 200 rows of 22 cells. */
-static void
-big_page(struct buf *b, size_t rows)
+/* The ~450 KB 200-row page, whole and 16 KB at a time (speed: bench/b_grid.c). */
+START_TEST(test_big_page)
 {
-	size_t	 r, c, i;
-
-	buf_adds(b, "<!DOCTYPE html><html><head><title>Clienti</title>"
-	    "<script type=\"text/javascript\">");
-	for (i = 0; i < 600; i++)
-		buf_addf(b, "ASPx.AddHoverItems('Vertical_mainMenu',"
-		    "[[['dxm-hovered'],[''],['DXI%zu_']]]);\n", i);
-	buf_adds(b, "</script></head><body><form method=\"post\" action=\"./\">"
-	    "<input type=\"hidden\" name=\"__VIEWSTATE\" value=\"");
-	for (i = 0; i < 60000; i++)
-		buf_addc(b, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "abcdefghijklmnopqrstuvwxyz0123456789+/"[i * 7 % 64]);
-	buf_adds(b, "\" /><table id=\"Vertical_v1_LE_v2\" class=\"dxgvControl_"
-	    "XafTheme dxgv\" cellspacing=\"0\"><tr><td>"
-	    "<input id=\"Vertical_v1_LE_v2_Cb_I\" value=\"Tutti i clienti\">"
-	    "<input type=\"hidden\" id=\"Vertical_v1_LE_v2_Cb_VI\" "
-	    "value=\"xaf_xaf_a0All_Customers\">"
-	    "<table id=\"Vertical_v1_LE_v2_DXMainTable\" class=\"dxgvTable_"
-	    "XafTheme\"><tr id=\"Vertical_v1_LE_v2_DXHeadersRow0\">"
-	    "<td class=\"dxgvCommandColumn_XafTheme dxgvHeader_XafTheme\">"
-	    "&nbsp;</td>");
-	for (c = 0; c < 21; c++)
-		buf_addf(b, "<td id=\"Vertical_v1_LE_v2_col%zu\" class=\""
-		    "dxgvHeader_XafTheme\" fieldname=\"F%zu\" style=\"cursor:"
-		    "pointer;\"><table cellspacing=\"0\" "
-		    "style=\"width:100%%;\"><tr><td>COLONNA %zu</td>"
-		    "<td style=\"width:1px;\"></td></tr></table></td>",
-		    c, c, c);
-	buf_adds(b, "</tr>");
-	for (r = 0; r < rows; r++) {
-		buf_addf(b, "<tr id=\"Vertical_v1_LE_v2_DXDataRow%zu\" class="
-		    "\"dxgvDataRow_XafTheme\"><td class=\"dxgvCommandColumn_"
-		    "XafTheme dxgv\" onclick=\"ASPx.GVCommand("
-		    "'Vertical_v1_LE_v2',%zu)\"><img src=\"/Archibald/DXR.axd"
-		    "?r=1_30\" alt=\"Modifica\" class=\"dxGridView_gvEdit_"
-		    "XafTheme\" /></td>", r, r);
-		for (c = 0; c < 21; c++)
-			buf_addf(b, "<td class=\"dxgv\">Valore %zu&nbsp;r%zu "
-			    "&amp; Caff&egrave; %zu.%03zu,%02zu</td>", c, r, r,
-			    c, c);
-		buf_adds(b, "</tr>");
-	}
-	buf_addf(b, "</table><div class=\"dxpLite_XafTheme\"><div class=\""
-	    "dxp-summary\">Pagina 1 di 29 (5.712 elementi)</div><a class=\""
-	    "dxp-button\"><img alt=\"Next\" src=\"n.gif\"></a></div></td></tr>"
-	    "</table></form></body></html>");
-}
-
-static double
-elapsed_ms(const struct timespec *a, const struct timespec *b)
-{
-	return (double)(b->tv_sec - a->tv_sec) * 1e3 +
-	    (double)(b->tv_nsec - a->tv_nsec) / 1e6;
-}
-
-/* Fed as libcurl would: 16 KB at a time. */
-static int
-stream_16k(const char *html, size_t len, struct grid *g, char *err,
-    size_t errlen)
-{
-	return stream_by(html, len, 16384, g, err, errlen);
-}
-
-typedef int	 parse_fn(const char *, size_t, struct grid *, char *, size_t);
-
-/* The best of 5 rounds of runs parses, in ms per parse. */
-static double
-time_parse(parse_fn *fn, const char *html, size_t len, int runs)
-{
-	struct timespec	 t0, t1;
-	struct grid	 g;
-	char		 err[256];
-	double		 ms, best = 1e9;
-	int		 round, i;
-
-	for (round = 0; round < 5; round++) {
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		for (i = 0; i < runs; i++) {
-			ck_assert_msg(fn(html, len, &g, err, sizeof(err)) == 0,
-			    "%s", err);
-			grid_free(&g);
-		}
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		if ((ms = elapsed_ms(&t0, &t1) / runs) < best)
-			best = ms;
-	}
-	return best;
-}
-
-/*
- * Heap in use while a page streams in 16 KB at a time, above what the
- * output grid holds: what the stream itself needs (libxml2's buffers,
- * held bytes, the cell being read).
- */
-static size_t
-stream_overhead(const char *html, size_t len, size_t *peakp)
-{
-	struct grid_stream	*s;
-	struct grid		 g;
-	char			 err[256];
-	size_t			 base, at, n, peak = 0, used, out;
-
-	base = mallinfo2().uordblks;
-	s = grid_stream_new();
-	for (at = 0; at < len; at += n) {
-		n = len - at < 16384 ? len - at : 16384;
-		grid_stream_feed(s, html + at, n);
-		if ((used = mallinfo2().uordblks - base) > peak)
-			peak = used;
-	}
-	ck_assert_int_eq(grid_stream_end(s, &g, err, sizeof(err)), 0);
-	grid_stream_free(s);
-	out = mallinfo2().uordblks - base;	/* the grid alone */
-	grid_free(&g);
-	*peakp = peak;
-	return peak > out ? peak - out : 0;
-}
-
-/*
- * Speed and memory, printed, not asserted: ms per page for both parsers
- * on a ~450 KB 200-row page and on erpsim's 200-row pages; the heap the
- * stream needs beyond its output, for 200 and 2000 rows (it should not
- * grow), against the tree grid.c builds.
- */
-START_TEST(test_speed)
-{
-	static const char *pages[] = {
-		SIM "customers_l7_200.html", SIM "customers_l11_200.html",
-		SIM "customers_l17_200.html",
-	};
 	struct buf	 b;
-	char		*html;
-	size_t		 i, len, peak, over, over2k, base, tree;
-	int		 runs = 4;
-	void		*doc;
 
-#ifdef __SANITIZE_ADDRESS__
-	runs = 1;		/* no figure worth printing, only the checks */
-#endif
 	buf_init(&b);
 	big_page(&b, 200);
 	ck_assert_uint_gt(b.len, 400000);
 	check_page(b.data, b.len, "big page", (const size_t[]){ 16384, 0 },
 	    1, 5);
-	printf("check_gridsax: %zu-byte page, 200 rows: grid_parse %.2f ms, "
-	    "grid_parse_sax %.2f ms, stream of 16 KB chunks %.2f ms\n", b.len,
-	    time_parse(grid_parse, b.data, b.len, runs),
-	    time_parse(grid_parse_sax, b.data, b.len, runs),
-	    time_parse(stream_16k, b.data, b.len, runs));
-	for (i = 0; i < nitems(pages); i++) {
-		html = test_slurp(pages[i], &len);
-		printf("check_gridsax: %s (%zu bytes): grid_parse %.2f ms, "
-		    "stream %.2f ms\n", pages[i], len,
-		    time_parse(grid_parse, html, len, runs),
-		    time_parse(stream_16k, html, len, runs));
-		free(html);
-	}
-
-	over = stream_overhead(b.data, b.len, &peak);
-	buf_reset(&b);
-	big_page(&b, 2000);
-	over2k = stream_overhead(b.data, b.len, &base);
-	if (peak == 0)		/* mallinfo2() knows nothing under ASan */
-		printf("check_gridsax: heap not measured (sanitizer build)\n");
-	else
-		printf("check_gridsax: heap while streaming, beyond the output "
-		    "grid: %zu KB for 200 rows (peak %zu KB), %zu KB for 2000 "
-		    "rows (peak %zu KB)\n", over / 1024, peak / 1024,
-		    over2k / 1024, base / 1024);
-	buf_reset(&b);
-	big_page(&b, 200);
-	base = mallinfo2().uordblks;
-	doc = htmlReadMemory(b.data, (int)b.len, NULL, "UTF-8",
-	    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-	    HTML_PARSE_NONET | HTML_PARSE_COMPACT);
-	tree = mallinfo2().uordblks - base;
-	xmlFreeDoc(doc);
-	if (peak != 0)
-		printf("check_gridsax: grid_parse's tree of the 200-row page: "
-		    "%zu KB\n", tree / 1024);
 	buf_free(&b);
 }
 END_TEST
@@ -1114,9 +937,9 @@ gridsax_suite(void)
 	tcase_add_test(tc, test_api);
 	suite_add_tcase(s, tc);
 
-	tc = tcase_create("speed");
+	tc = tcase_create("big");
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, test_speed);
+	tcase_add_test(tc, test_big_page);
 	suite_add_tcase(s, tc);
 	return s;
 }
