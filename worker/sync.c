@@ -30,20 +30,10 @@ delta_since(const char *watermark, int64_t margin_s, char *out, size_t len)
 	struct tm	 tm;
 	time_t		 t;
 	char		 iso[32];
-	const char	*end;
 
-	memset(&tm, 0, sizeof tm);
-	end = strptime(watermark, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (end == NULL || *end != '\0')
+	if (iso_datetime_scan(watermark, &tm) == -1)
 		return -1;
-	/* timegm would quietly turn 30 February into 1 March: refuse it. */
-	t = timegm(&tm);
-	if (gmtime_r(&t, &tm) == NULL)
-		return -1;
-	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (strcmp(iso, watermark) != 0)
-		return -1;
-	t -= margin_s > 0 ? margin_s : 0;
+	t = timegm(&tm) - (margin_s > 0 ? margin_s : 0);
 	if (gmtime_r(&t, &tm) == NULL)
 		return -1;
 	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%S", &tm);

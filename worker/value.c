@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "worker/worker.h"
 
@@ -317,11 +318,12 @@ parse_it_datetime(const char *s, char *out, size_t outlen)
 }
 
 /*
- * "yyyy-mm-ddTHH:MM:SS" (or with a space for the T) back to the ERP's
- * "dd/mm/yyyy HH:MM:SS", for COLFILTER values (outlen >= 20).
+ * "yyyy-mm-ddTHH:MM:SS" (or with a space for the T) into tm (year, month,
+ * day, hours, minutes, seconds; the rest zero): 0, or -1 if it is not
+ * one (30 February is not).
  */
 int
-format_it_datetime(const char *iso, char *out, size_t outlen)
+iso_datetime_scan(const char *iso, struct tm *tm)
 {
 	int	 y, m, d, hh, mm, ss;
 
@@ -334,10 +336,28 @@ format_it_datetime(const char *iso, char *out, size_t outlen)
 	if (y < 0 || m < 0 || d < 0 || !valid_date(y, m, d) ||
 	    scan_time(iso + 11, &hh, &mm, &ss) == -1)
 		return -1;
-	if (outlen < 20)
+	memset(tm, 0, sizeof *tm);
+	tm->tm_year = y - 1900;
+	tm->tm_mon = m - 1;
+	tm->tm_mday = d;
+	tm->tm_hour = hh;
+	tm->tm_min = mm;
+	tm->tm_sec = ss;
+	return 0;
+}
+
+/*
+ * "yyyy-mm-ddTHH:MM:SS" (or with a space for the T) back to the ERP's
+ * "dd/mm/yyyy HH:MM:SS", for COLFILTER values (outlen >= 20).
+ */
+int
+format_it_datetime(const char *iso, char *out, size_t outlen)
+{
+	struct tm	 tm;
+
+	if (iso_datetime_scan(iso, &tm) == -1 || outlen < 20)
 		return -1;
-	snprintf(out, outlen, "%02d/%02d/%04d %02d:%02d:%02d",
-	    d, m, y, hh, mm, ss);
+	strftime(out, outlen, "%d/%m/%Y %H:%M:%S", &tm);
 	return 0;
 }
 

@@ -40,6 +40,8 @@ int		 parse_it_decimal(const char *, double *);
 int		 parse_it_date(const char *, char *out, size_t outlen);
 int		 parse_it_datetime(const char *, char *out, size_t outlen);
 int		 format_it_datetime(const char *iso, char *out, size_t outlen);
+struct tm;
+int		 iso_datetime_scan(const char *iso, struct tm *);
 int		 url_origin(const char *url, char *out, size_t outlen);
 
 /* grid.c: the grid control of contract §4 */

@@ -324,6 +324,33 @@ START_TEST(test_format_datetime)
 }
 END_TEST
 
+/* A delta's COLFILTER value: the watermark less the margin (sync.c). */
+START_TEST(test_delta_since)
+{
+	char	 out[32];
+
+	ck_assert_int_eq(delta_since("2024-03-01T00:02:00", 300, out,
+	    sizeof(out)), 0);
+	ck_assert_str_eq(out, "29/02/2024 23:57:00");	/* a leap day back */
+	ck_assert_int_eq(delta_since("2025-01-01T00:00:00", 1, out,
+	    sizeof(out)), 0);
+	ck_assert_str_eq(out, "31/12/2024 23:59:59");
+	ck_assert_int_eq(delta_since("2025-06-15T12:00:00", 0, out,
+	    sizeof(out)), 0);
+	ck_assert_str_eq(out, "15/06/2025 12:00:00");
+	ck_assert_int_eq(delta_since("2025-06-15T12:00:00", -5, out,
+	    sizeof(out)), 0);
+	ck_assert_str_eq(out, "15/06/2025 12:00:00");	/* no negative margin */
+	/* Not a watermark: refused, never rolled into another day. */
+	ck_assert_int_eq(delta_since("2023-02-30T10:00:00", 60, out,
+	    sizeof(out)), -1);
+	ck_assert_int_eq(delta_since("2023-02-28", 60, out, sizeof(out)), -1);
+	ck_assert_int_eq(delta_since("28/02/2023 10:00:00", 60, out,
+	    sizeof(out)), -1);
+	ck_assert_int_eq(delta_since("2023-02-28T10:00:00", 60, out, 19), -1);
+}
+END_TEST
+
 /* url_origin */
 
 START_TEST(test_url_origin)
@@ -668,6 +695,7 @@ value_suite(void)
 	tcase_add_test(tc, test_dt_bad);
 	tcase_add_test(tc, test_dt_buffers);
 	tcase_add_test(tc, test_format_datetime);
+	tcase_add_test(tc, test_delta_since);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("url");
