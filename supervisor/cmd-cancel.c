@@ -56,5 +56,5 @@ cmd_cancel_exec(struct client *c, const struct msg_req *req)
 }
 
 const struct sv_cmd cmd_cancel_entry = {
-	"cancel", cmd_cancel_args, cmd_cancel_exec
+	"cancel", cmd_cancel_args, cmd_cancel_exec, 1
 };

@@ -146,5 +146,5 @@ cmd_event_exec(struct client *c, const struct msg_req *req)
 }
 
 const struct sv_cmd cmd_event_entry = {
-	"event", cmd_event_args, cmd_event_exec
+	"event", cmd_event_args, cmd_event_exec, 1
 };

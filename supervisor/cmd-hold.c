@@ -62,5 +62,5 @@ cmd_hold_exec(struct client *c, const struct msg_req *req)
 }
 
 const struct sv_cmd cmd_hold_entry = {
-	"hold", cmd_hold_args, cmd_hold_exec
+	"hold", cmd_hold_args, cmd_hold_exec, 1
 };

@@ -133,5 +133,5 @@ cmd_jobs_exec(struct client *c, const struct msg_req *req)
 }
 
 const struct sv_cmd cmd_jobs_entry = {
-	"jobs", cmd_jobs_args, cmd_jobs_exec
+	"jobs", cmd_jobs_args, cmd_jobs_exec, 0
 };

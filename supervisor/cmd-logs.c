@@ -101,5 +101,5 @@ cmd_logs_exec(struct client *c, const struct msg_req *req)
 }
 
 const struct sv_cmd cmd_logs_entry = {
-	"logs", cmd_logs_args, cmd_logs_exec
+	"logs", cmd_logs_args, cmd_logs_exec, 0
 };

@@ -34,5 +34,5 @@ cmd_release_exec(struct client *c, const struct msg_req *req)
 }
 
 const struct sv_cmd cmd_release_entry = {
-	"release", cmd_release_args, cmd_release_exec
+	"release", cmd_release_args, cmd_release_exec, 1
 };

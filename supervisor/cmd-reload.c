@@ -32,5 +32,5 @@ cmd_reload_exec(struct client *c, const struct msg_req *req)
 }
 
 const struct sv_cmd cmd_reload_entry = {
-	"reload", cmd_reload_args, cmd_reload_exec
+	"reload", cmd_reload_args, cmd_reload_exec, 1
 };

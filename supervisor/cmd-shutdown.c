@@ -21,5 +21,5 @@ cmd_shutdown_exec(struct client *c, const struct msg_req *req)
 }
 
 const struct sv_cmd cmd_shutdown_entry = {
-	"shutdown", cmd_shutdown_args, cmd_shutdown_exec
+	"shutdown", cmd_shutdown_args, cmd_shutdown_exec, 1
 };

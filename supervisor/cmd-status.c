@@ -107,5 +107,5 @@ cmd_status_exec(struct client *c, const struct msg_req *req)
 }
 
 const struct sv_cmd cmd_status_entry = {
-	"status", cmd_status_args, cmd_status_exec
+	"status", cmd_status_args, cmd_status_exec, 0
 };

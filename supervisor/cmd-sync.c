@@ -74,5 +74,5 @@ cmd_sync_exec(struct client *c, const struct msg_req *req)
 }
 
 const struct sv_cmd cmd_sync_entry = {
-	"sync", cmd_sync_args, cmd_sync_exec
+	"sync", cmd_sync_args, cmd_sync_exec, 1
 };

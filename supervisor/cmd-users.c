@@ -143,5 +143,5 @@ cmd_users_exec(struct client *c, const struct msg_req *req)
 }
 
 const struct sv_cmd cmd_users_entry = {
-	"users", cmd_users_args, cmd_users_exec
+	"users", cmd_users_args, cmd_users_exec, 0
 };

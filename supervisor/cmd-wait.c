@@ -33,5 +33,5 @@ cmd_wait_exec(struct client *c, const struct msg_req *req)
 }
 
 const struct sv_cmd cmd_wait_entry = {
-	"wait", cmd_wait_args, cmd_wait_exec
+	"wait", cmd_wait_args, cmd_wait_exec, 0
 };

@@ -74,8 +74,13 @@ cmd_dispatch(struct client *c, const struct msg_req *req)
 		    bad);
 		return;
 	}
-	log_debug("control: client pid %d: %s (request %lld)", (int)c->pid,
-	    cmd->name, (long long)req->id);
+	/* Who asked for what: every request at debug, changes at info. */
+	if (cmd->mutates)
+		log_info("control: uid %d (pid %d) asks %s", (int)c->uid,
+		    (int)c->pid, cmd->name);
+	else
+		log_debug("control: uid %d (pid %d) asks %s (request %lld)",
+		    (int)c->uid, (int)c->pid, cmd->name, (long long)req->id);
 	cmd->exec(c, req);
 }
 

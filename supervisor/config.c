@@ -8,6 +8,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <ini.h>
 #include <stdio.h>
@@ -53,6 +54,7 @@ static const struct ckey sv_keys[] = {
 	CP("data_dir", data_dir),
 	CP("socket", socket),
 	CF("socket_mode", C_MODE, socket_mode),
+	CF("socket_group", C_STR, socket_group),
 	CI("max_workers", max_workers, 1, 256),
 	CI("max_erp_sessions", max_erp_sessions, 0, 1024),
 	CI("max_sessions_per_user", max_sessions_per_user, 0, 1024),
@@ -127,6 +129,8 @@ config_new(void)
 	c->data_dir = xstrdup("/var/lib/erpsync/data");
 	c->socket = xstrdup(SV_SOCKET_DEFAULT);
 	c->socket_mode = 0660;
+	c->socket_group = xstrdup("");
+	c->socket_gid = -1;
 	c->max_workers = 4;
 	c->max_erp_sessions = 8;
 	c->max_sessions_per_user = 2;
@@ -167,6 +171,7 @@ config_free(struct config *c)
 	free(c->state_dir);
 	free(c->data_dir);
 	free(c->socket);
+	free(c->socket_group);
 	free(c->worker_path);
 	free(c->warnings);
 	free(c);
@@ -301,6 +306,31 @@ section_index(const char *s)
 	if (kind_parse(s, &k) == 0)
 		return 2 + (int)k;
 	return -1;
+}
+
+/*
+ * A group name or a numeric gid (which needs no entry in the group
+ * database: a container shares only the number). -1 when neither.
+ */
+int
+group_gid(const char *name, int64_t *gid)
+{
+	struct group	 gr, *res = NULL;
+	char		 buf[4096], *end;
+	long long	 n;
+
+	errno = 0;
+	n = strtoll(name, &end, 10);
+	if (*name != '\0' && *end == '\0' && errno == 0) {
+		if (n < 0 || n > 0x7fffffff)
+			return -1;
+		*gid = n;
+		return 0;
+	}
+	if (getgrnam_r(name, &gr, buf, sizeof buf, &res) != 0 || res == NULL)
+		return -1;
+	*gid = (int64_t)gr.gr_gid;
+	return 0;
 }
 
 /* Store one value; returns an error message or NULL. */
@@ -582,6 +612,11 @@ cvalidate(struct cparse *cp, const char *dir)
 		cerror(cp, SV_LINE(cp, "admin_idle_timeout"),
 		    "[supervisor] admin_idle_timeout", "must be at least 1s");
 	csessions(cp);
+	if (c->socket_group[0] != '\0' &&
+	    group_gid(c->socket_group, &c->socket_gid) == -1)
+		cerror(cp, SV_LINE(cp, "socket_group"), "[supervisor] socket_group",
+		    "no group \"%s\" on this system (a group name from "
+		    "/etc/group, or a numeric gid)", c->socket_group);
 	if (strlen(c->socket) >= sizeof(((struct sockaddr_un *)0)->sun_path))
 		cerror(cp, SV_LINE(cp, "socket"), "[supervisor] socket",
 		    "path too long (max %zu bytes)",

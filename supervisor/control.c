@@ -60,7 +60,8 @@ static void	client_chan_cb(struct chan *, const msgpack_object *,
  * but not one another daemon still answers on. Leaves the fd in sv.
  */
 int
-control_listen(const char *path, int mode, char *err, size_t errlen)
+control_listen(const char *path, int mode, int64_t gid, const char *group,
+    char *err, size_t errlen)
 {
 	struct sockaddr_un	 sun;
 	struct stat		 st;
@@ -102,9 +103,17 @@ control_listen(const char *path, int mode, char *err, size_t errlen)
 		snprintf(err, errlen, "socket: %s", strerror(errno));
 		return -1;
 	}
-	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) == -1 ||
-	    chmod(path, (mode_t)mode) == -1 || listen(fd, 64) == -1) {
+	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (access_apply(path, mode, gid, group, err, errlen) == -1 ||
+	    listen(fd, 64) == -1) {
+		if (err[0] == '\0')
+			snprintf(err, errlen, "%s: listen: %s", path,
+			    strerror(errno));
+		(void)unlink(path);
 		close(fd);
 		return -1;
 	}
@@ -314,7 +323,7 @@ control_accept_cb(evutil_socket_t lfd, short ev, void *arg)
 	socklen_t	 len;
 	int64_t		 more;
 	int		 fd, max;
-	char		 m[64];
+	char		 m[64], why[256];
 
 	(void)ev;
 	(void)arg;
@@ -345,15 +354,12 @@ control_accept_cb(evutil_socket_t lfd, short ev, void *arg)
 			close(fd);
 			continue;
 		}
-		if (cred.uid != 0 && cred.uid != geteuid()) {
+		if (!access_admit(fd, &cred, why, sizeof why)) {
 			if (ratelim_ok(&refused_rl, &more))
-				log_warnx("control: refused client pid %d: "
-				    "uid %d is neither root nor ours%s",
-				    (int)cred.pid, (int)cred.uid,
+				log_warnx("control: refused client pid %d: %s%s",
+				    (int)cred.pid, why,
 				    ratelim_more(more, m, sizeof m));
-			control_refuse(fd, "permission denied: uid %d is "
-			    "neither root nor erpsyncd's (uid %d)",
-			    (int)cred.uid, (int)geteuid());
+			control_refuse(fd, "permission denied: %s", why);
 			continue;
 		}
 		max = (int)sv.conf->max_clients;

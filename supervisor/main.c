@@ -150,8 +150,9 @@ main(int argc, char **argv)
 	log_set_level(verbose ? LOG_DEBUG : conf->log_level);
 
 	make_dirs(conf);
-	if (control_listen(conf->socket, conf->socket_mode, err,
-	    sizeof err) == -1)
+	err[0] = '\0';
+	if (control_listen(conf->socket, conf->socket_mode, conf->socket_gid,
+	    conf->socket_group, err, sizeof err) == -1)
 		fatalx("admin socket: %s", err);
 	if (!foreground)
 		daemonize(conf->state_dir);

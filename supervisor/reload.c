@@ -22,6 +22,31 @@ sv_reload_keep(char **newv, char *oldv, const char *key)
 }
 
 /*
+ * socket_mode or socket_group changed: apply them to the socket file now;
+ * if that fails, keep the old ones (the file still has them).
+ */
+static void
+sv_reload_access(struct config *nc, const struct config *old)
+{
+	char	 err[512];
+
+	if (access_apply(nc->socket, nc->socket_mode, nc->socket_gid,
+	    nc->socket_group, err, sizeof err) == 0) {
+		log_info("reload: admin socket now mode %04o, group %s",
+		    nc->socket_mode, nc->socket_group[0] != '\0' ?
+		    nc->socket_group : "(erpsyncd's)");
+		return;
+	}
+	log_warnx("reload: %s; keeping socket_mode and socket_group", err);
+	(void)access_apply(old->socket, old->socket_mode, old->socket_gid,
+	    old->socket_group, err, sizeof err);
+	nc->socket_mode = old->socket_mode;
+	nc->socket_gid = old->socket_gid;
+	free(nc->socket_group);
+	nc->socket_group = xstrdup(old->socket_group);
+}
+
+/*
  * Read the config again. On errors: -1, each logged, and appended to errs
  * when given; the running configuration stays.
  */
@@ -51,6 +76,9 @@ sv_reload(struct buf *out)
 	sv_reload_keep(&nc->state_dir, old->state_dir,
 	    "[supervisor] state_dir");
 	sv_reload_keep(&nc->data_dir, old->data_dir, "[supervisor] data_dir");
+	if (nc->socket_mode != old->socket_mode ||
+	    nc->socket_gid != old->socket_gid)
+		sv_reload_access(nc, old);
 	users_sync_config(&sv.users, nc, old);
 	sv.conf = nc;
 	sv.pol.conf = nc;

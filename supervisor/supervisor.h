@@ -254,6 +254,8 @@ struct config {
 	char		*data_dir;
 	char		*socket;
 	int		 socket_mode;
+	char		*socket_group;		/* "" = none */
+	int64_t		 socket_gid;		/* resolved, -1 = none */
 	int64_t		 max_workers;
 	int64_t		 max_erp_sessions;
 	int64_t		 max_sessions_per_user;
@@ -285,6 +287,7 @@ struct config {
 
 struct config	*config_new(void);
 void		 config_free(struct config *);
+int		 group_gid(const char *, int64_t *);
 int		 config_load(const char *path, struct config **,
 		    struct buf *errs);
 int		 config_parse_string(const char *name, const char *text,
@@ -571,7 +574,14 @@ struct client {
 };
 TAILQ_HEAD(clientq, client);
 
-int		 control_listen(const char *path, int mode, char *, size_t);
+int		 control_listen(const char *path, int mode, int64_t gid,
+		    const char *group, char *, size_t);
+
+/* access.c */
+struct ucred;
+int		 access_apply(const char *path, int mode, int64_t gid,
+		    const char *group, char *, size_t);
+int		 access_admit(int fd, const struct ucred *, char *, size_t);
 void		 control_start(void);
 void		 control_close(void);
 void		 client_free(struct client *);
@@ -590,6 +600,7 @@ struct sv_cmd {
 	const char	 *name;
 	const char	**args;		/* keys allowed in args, NULL-ended */
 	void		(*exec)(struct client *, const struct msg_req *);
+	int		  mutates;	/* changes something: logged at info */
 };
 
 extern const struct sv_cmd cmd_status_entry;
