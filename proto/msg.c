@@ -155,6 +155,40 @@ msg_get_int(const msgpack_object *map, const char *key, int64_t *v,
 	return -1;
 }
 
+/*
+ * Read an array of exactly n integers (absent and not required: zeros).
+ */
+int
+msg_get_ints(const msgpack_object *map, const char *key, int64_t *v,
+    size_t n, int required, char *err, size_t errlen)
+{
+	const msgpack_object	*o = msg_get(map, key), *e;
+	size_t			 i;
+
+	memset(v, 0, n * sizeof *v);
+	if (o == NULL || o->type == MSGPACK_OBJECT_NIL)
+		return missing(key, required, err, errlen);
+	if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size != n) {
+		snprintf(err, errlen, "field \"%s\" is not an array of %zu "
+		    "integers", key, n);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		e = &o->via.array.ptr[i];
+		if (e->type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
+		    e->via.u64 <= INT64_MAX)
+			v[i] = (int64_t)e->via.u64;
+		else if (e->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
+			v[i] = e->via.i64;
+		else {
+			snprintf(err, errlen, "field \"%s\" item %zu is not an "
+			    "integer", key, i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Read a boolean field. */
 int
 msg_get_bool(const msgpack_object *map, const char *key, int *v,
@@ -192,7 +226,7 @@ msg_get_map(const msgpack_object *map, const char *key,
 	return 0;
 }
 
-enum ftype { F_STR, F_INT, F_BOOL };
+enum ftype { F_STR, F_INT, F_BOOL, F_INTS };
 
 struct field {
 	const char	*key;
@@ -205,13 +239,15 @@ struct field {
 #define FSTR(s, m, req)  { #m, F_STR, offsetof(s, m), sizeof(((s *)0)->m), req }
 #define FINT(s, m, req)  { #m, F_INT, offsetof(s, m), 0, req }
 #define FBOOL(s, m, req) { #m, F_BOOL, offsetof(s, m), 0, req }
+#define FINTS(s, m, req) { #m, F_INTS, offsetof(s, m), \
+			   nitems(((s *)0)->m), req }
 
 static void
 pack_fields(struct frame *f, enum msg_type t, const struct field *fl,
     size_t n, const void *msg)
 {
 	const char	*base = msg;
-	size_t		 i;
+	size_t		 i, j;
 
 	frame_begin(f, t, n);
 	for (i = 0; i < n; i++) {
@@ -225,6 +261,13 @@ pack_fields(struct frame *f, enum msg_type t, const struct field *fl,
 			break;
 		case F_BOOL:
 			pk_kv_bool(&f->pk, fl[i].key, *(const int *)p);
+			break;
+		case F_INTS:
+			pk_str(&f->pk, fl[i].key);
+			msgpack_pack_array(&f->pk, fl[i].size);
+			for (j = 0; j < fl[i].size; j++)
+				msgpack_pack_int64(&f->pk,
+				    ((const int64_t *)p)[j]);
 			break;
 		}
 	}
@@ -262,6 +305,10 @@ unpack_fields(const msgpack_object *map, enum msg_type t,
 		case F_BOOL:
 			rc = msg_get_bool(map, fl[i].key, p, fl[i].required,
 			    err, errlen);
+			break;
+		case F_INTS:
+			rc = msg_get_ints(map, fl[i].key, p, fl[i].size,
+			    fl[i].required, err, errlen);
 			break;
 		}
 	}
@@ -364,6 +411,15 @@ static const struct field done_fields[] = {
 	FSTR(struct msg_done, watermark, 0),
 	FSTR(struct msg_done, sweep, 0),
 	FINT(struct msg_done, resumed_from, 0),
+	FINT(struct msg_done, requests, 0),
+	FINT(struct msg_done, request_retries, 0),
+	FINT(struct msg_done, erp_wait_ms, 0),
+	FINTS(struct msg_done, request_hist, 0),
+};
+
+/* Upper bounds (ms) of msg_done.request_hist's buckets but the last. */
+const int64_t msg_req_bucket_ms[MSG_REQ_BUCKETS - 1] = {
+	25, 50, 100, 250, 500, 1000, 2500, 5000
 };
 MSG_CODEC(done, MSG_DONE, struct msg_done, done_fields)
 

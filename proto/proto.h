@@ -116,6 +116,8 @@ int	 msg_get_str(const msgpack_object *, const char *key, char *dst,
 	    size_t dstlen, int required, char *err, size_t errlen);
 int	 msg_get_int(const msgpack_object *, const char *key, int64_t *,
 	    int required, char *err, size_t errlen);
+int	 msg_get_ints(const msgpack_object *, const char *key, int64_t *,
+	    size_t n, int required, char *, size_t);
 int	 msg_get_bool(const msgpack_object *, const char *key, int *,
 	    int required, char *err, size_t errlen);
 int	 msg_get_map(const msgpack_object *, const char *key,
@@ -184,6 +186,10 @@ struct msg_log {
 	char		 msg[1024];
 };
 
+/* Request time buckets (ms) of msg_done.request_hist; the last is +Inf. */
+#define MSG_REQ_BUCKETS	9
+extern const int64_t msg_req_bucket_ms[MSG_REQ_BUCKETS - 1];
+
 struct msg_done {
 	char		 status[16];	/* ok failed cancelled */
 	char		 error_class[16];	/* auth busy erp contract storage ... */
@@ -201,6 +207,11 @@ struct msg_done {
 	char		 sweep[256];	/* "swept N: ..." or why nothing was
 					   deleted; "" for a delta */
 	int64_t		 resumed_from;	/* 1-based page the run resumed at, 0 */
+	int64_t		 requests;	/* HTTP requests sent, retries too */
+	int64_t		 request_retries;
+	int64_t		 erp_wait_ms;	/* sum of the requests' times */
+	int64_t		 request_hist[MSG_REQ_BUCKETS];	/* requests per
+					   msg_req_bucket_ms bound */
 };
 
 /*

@@ -77,6 +77,10 @@ static const struct ckey sv_keys[] = {
 	CF("admin_idle_timeout", C_DUR, admin_idle_timeout),
 };
 
+static const struct ckey metrics_keys[] = {
+	CF("listen", C_STR, metrics_listen),
+};
+
 static const struct ckey kind_keys[] = {
 	KF("full_every", C_DUR, full_every),
 	KF("delta_every", C_DUR, delta_every),
@@ -87,7 +91,8 @@ static const struct ckey kind_keys[] = {
 	KF("enabled", C_BOOL, enabled),
 };
 
-#define NSECT	(2 + KIND_COUNT)
+#define NSECT	(3 + KIND_COUNT)
+#define SECT_METRICS	(2 + KIND_COUNT)
 
 struct cparse {
 	struct config	*conf;
@@ -130,6 +135,7 @@ config_new(void)
 	c->socket = xstrdup(SV_SOCKET_DEFAULT);
 	c->socket_mode = 0660;
 	c->socket_group = xstrdup("");
+	c->metrics_listen = xstrdup("");
 	c->socket_gid = -1;
 	c->max_workers = 4;
 	c->max_erp_sessions = 8;
@@ -172,6 +178,7 @@ config_free(struct config *c)
 	free(c->data_dir);
 	free(c->socket);
 	free(c->socket_group);
+	free(c->metrics_listen);
 	free(c->worker_path);
 	free(c->warnings);
 	free(c);
@@ -305,6 +312,8 @@ section_index(const char *s)
 		return 1;
 	if (kind_parse(s, &k) == 0)
 		return 2 + (int)k;
+	if (strcmp(s, "metrics") == 0)
+		return SECT_METRICS;
 	return -1;
 }
 
@@ -430,6 +439,9 @@ chandler(void *arg, const char *section, const char *name, const char *value)
 		keys = erp_keys, nkeys = nitems(erp_keys), base = cp->conf;
 	} else if (s == 1) {
 		keys = sv_keys, nkeys = nitems(sv_keys), base = cp->conf;
+	} else if (s == SECT_METRICS) {
+		keys = metrics_keys, nkeys = nitems(metrics_keys);
+		base = cp->conf;
 	} else {
 		keys = kind_keys, nkeys = nitems(kind_keys);
 		base = &cp->conf->kinds[s - 2];
@@ -612,6 +624,11 @@ cvalidate(struct cparse *cp, const char *dir)
 		cerror(cp, SV_LINE(cp, "admin_idle_timeout"),
 		    "[supervisor] admin_idle_timeout", "must be at least 1s");
 	csessions(cp);
+	if (c->metrics_listen[0] != '\0' && metrics_addr(c->metrics_listen,
+	    NULL, 0, NULL) == -1)
+		cerror(cp, cline(cp, SECT_METRICS, metrics_keys,
+		    nitems(metrics_keys), "listen"), "[metrics] listen",
+		    "not an address such as 127.0.0.1:9464");
 	if (c->socket_group[0] != '\0' &&
 	    group_gid(c->socket_group, &c->socket_gid) == -1)
 		cerror(cp, SV_LINE(cp, "socket_group"), "[supervisor] socket_group",

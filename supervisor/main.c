@@ -179,6 +179,8 @@ main(int argc, char **argv)
 		    sv.worker_path);
 
 	control_start();
+	if (httpd_start(conf, err, sizeof err) == -1)
+		fatalx("%s", err);
 	sv_signals();
 	sv_holds_start();
 	log_info("erpsyncd %s started: pid %d, socket %s, %zu users with "
@@ -190,6 +192,7 @@ main(int argc, char **argv)
 
 	event_base_dispatch(base);
 
+	httpd_stop();
 	control_close();
 	sv_signals_free();
 	sv_free();

@@ -76,6 +76,8 @@ sv_reload(struct buf *out)
 	sv_reload_keep(&nc->state_dir, old->state_dir,
 	    "[supervisor] state_dir");
 	sv_reload_keep(&nc->data_dir, old->data_dir, "[supervisor] data_dir");
+	sv_reload_keep(&nc->metrics_listen, old->metrics_listen,
+	    "[metrics] listen");
 	if (nc->socket_mode != old->socket_mode ||
 	    nc->socket_gid != old->socket_gid)
 		sv_reload_access(nc, old);

@@ -142,6 +142,7 @@ sv_job_hook(struct job *j, enum job_state from, void *arg)
 	sv_kick();
 	if (!job_state_final(j->state))
 		return;
+	metrics_job_ended(j);
 	control_job_ended(j);
 	queue_retire(&sv.queue, j);
 	sv_reap_later();
@@ -192,6 +193,7 @@ sv_job_finish(struct job *j, enum job_state end)
 		sv.stats.crashed++;
 	if (j->error_class == ERR_STALLED && end == JOB_FAILED)
 		sv.stats.stalled++;
+	metrics_run_ended(j);
 	a = policy_job_ended(&sv.pol, j, end, now, rnd, &at);
 	state_begin();
 	(void)state_fresh_flush(&sv.users);
@@ -200,6 +202,7 @@ sv_job_finish(struct job *j, enum job_state end)
 	case END_RETRY:
 		sv.stats.retries++;
 		j->resume_run = 1;	/* a retry continues the run */
+		metrics_retry(j->error_class);
 		j->not_before_ms = at;
 		sv_note(LOG_WARN, j, "attempt %d of %lld in %s: %s: %s",
 		    j->attempts + 1, (long long)sv.conf->retry_attempts,

@@ -199,6 +199,33 @@ state_col_text(sqlite3_stmt *st, int i, char *dst, size_t len)
 	snprintf(dst, len, "%s", s != NULL ? (const char *)s : "");
 }
 
+/*
+ * Does state.db take a write now (for /healthz)? A write transaction that
+ * touches a row, rolled back; waits at most 200 ms for another writer.
+ * 0, or -1 with why.
+ */
+int
+state_writable(char *why, size_t len)
+{
+	int	 rc;
+
+	if (db == NULL) {
+		snprintf(why, len, "not open");
+		return -1;
+	}
+	if (in_tx)
+		return 0;	/* in the middle of our own write */
+	sqlite3_busy_timeout(db, 200);
+	rc = sqlite3_exec(db, "BEGIN IMMEDIATE;"
+	    "INSERT OR REPLACE INTO meta (key, value) VALUES ('healthz', 1)",
+	    NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		snprintf(why, len, "%s", sqlite3_errmsg(db));
+	(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_busy_timeout(db, 5000);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
 /* Group the writes that follow in one transaction (not nested). */
 void
 state_begin(void)

@@ -256,6 +256,8 @@ struct config {
 	int		 socket_mode;
 	char		*socket_group;		/* "" = none */
 	int64_t		 socket_gid;		/* resolved, -1 = none */
+	/* [metrics] */
+	char		*metrics_listen;	/* "host:port", "" = off */
 	int64_t		 max_workers;
 	int64_t		 max_erp_sessions;
 	int64_t		 max_sessions_per_user;
@@ -577,6 +579,15 @@ TAILQ_HEAD(clientq, client);
 int		 control_listen(const char *path, int mode, int64_t gid,
 		    const char *group, char *, size_t);
 
+/* metrics.c, httpd.c: design §11 */
+void		 metrics_job_ended(const struct job *);
+void		 metrics_run_ended(const struct job *);
+void		 metrics_retry(enum err_class);
+void		 metrics_render(struct buf *);
+int		 metrics_addr(const char *, char *host, size_t, int *port);
+int		 httpd_start(const struct config *, char *, size_t);
+void		 httpd_stop(void);
+
 /* access.c */
 struct ucred;
 int		 access_apply(const char *path, int mode, int64_t gid,
@@ -639,6 +650,7 @@ int		 state_step(struct sqlite3_stmt *);
 void		 state_bind_text(struct sqlite3_stmt *, int, const char *);
 void		 state_bind_time(struct sqlite3_stmt *, int, int64_t);
 void		 state_col_text(struct sqlite3_stmt *, int, char *, size_t);
+int		 state_writable(char *, size_t);
 void		 state_begin(void);
 void		 state_commit(void);
 int64_t		 state_meta_get(const char *key);
