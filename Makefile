@@ -98,11 +98,16 @@ $(BIN)/erpsim: $(call objs,$(SIM_SRC)) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SIM_TLS_LIBS) $(LDLIBS)
 
 # Unit tests link the real objects of every role (archives pull only what is used).
-$(B)/tests/check_%: $(B)/tests/unit/check_%.o $(B)/tests/unit/testutil.o $(LIBWORKER) $(LIBSUPERVISOR) $(LIBCTL) $(LIBPROTO) $(LIBCOMMON)
+$(B)/tests/check_%: $(B)/tests/unit/check_%.o $(B)/tests/unit/testutil.o $(B)/tests/unit/gridref.o $(LIBWORKER) $(LIBSUPERVISOR) $(LIBCTL) $(LIBPROTO) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
 units: pkgcheck $(UNITS)
+
+# bench/b_cpu.sh's floor: libxml2's parsers alone, and the worker's.
+$(B)/bench/parsefloor: $(B)/bench/parsefloor.o $(LIBWORKER) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 deps:
 	@sh deploy/deps.sh

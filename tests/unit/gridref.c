@@ -1,6 +1,8 @@
 /*
- * grid.c — read the grid control of contract §4 out of a full view page or
- * a callback body: grid id, active predefined filter, columns, rows and
+ * gridref.c — the reference the worker's SAX parser (worker/gridsax.c,
+ * gridread.c) is compared with: the tree parser the worker used before,
+ * kept for tests only. It reads the grid control of contract §4 out of a
+ * full view page or a callback body: grid id, active predefined filter, columns, rows and
  * pager. Everything is found by the stable parts of the markup (class
  * tokens, id suffixes), never by position in the page, ids or attribute
  * order. libxml2's HTML parser builds a tree; one walk over the page finds
@@ -9,9 +11,6 @@
  * costs more than all of this, so there is none.) The main table
  * (_DXMainTable) is not relied on: rows are found by id anywhere in the
  * control, which also holds if the headers move to a table of their own.
- *
- * struct grid is the only interface: a SAX push parser can replace the
- * tree later without touching callers.
  */
 #include <limits.h>
 #include <stdint.h>
@@ -23,6 +22,7 @@
 #include <libxml/tree.h>
 
 #include "worker/worker.h"
+#include "tests/unit/gridref.h"
 
 #define GRID_CLASS	"dxgvControl_XafTheme"
 #define PAGER_CLASS	"dxpLite_XafTheme"
@@ -100,15 +100,6 @@ class_contains(const xmlNode *n, const char *sub)
 	return (c = attr(n, "class")) != NULL && strstr(c, sub) != NULL;
 }
 
-/* Whether s ends with suffix. */
-int
-ends_with(const char *s, const char *suffix)
-{
-	size_t	 n = strlen(s), m = strlen(suffix);
-
-	return n >= m && memcmp(s + n - m, suffix, m) == 0;
-}
-
 /*
  * The next node of a depth-first walk of root's subtree; with skip set,
  * n's own children are not visited.
@@ -159,81 +150,18 @@ text_add(struct buf *b, const char *s, int nbsp, int *pending)
 	}
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
-size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t		 len, i;
-	uint32_t	 cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-/*
- * Copy n bytes of page text. libxml2 passes bytes that are not UTF-8
- * through untouched; they become U+FFFD so the database only ever holds
- * valid UTF-8.
- */
-static char *
-text_dup(const char *s, size_t n)
-{
-	const unsigned char	*u = (const unsigned char *)s;
-	struct buf		 b;
-	size_t			 i, k;
-
-	for (i = 0; i < n && (k = utf8_len(u + i, n - i)) > 0; i += k)
-		;
-	if (i == n)
-		return xstrndup(s, n);
-	buf_init(&b);
-	buf_add(&b, s, i);
-	while (i < n) {
-		if ((k = utf8_len(u + i, n - i)) > 0) {
-			buf_add(&b, s + i, k);
-			i += k;
-		} else {
-			buf_adds(&b, "\xef\xbf\xbd");
-			i++;
-		}
-	}
-	return buf_steal(&b);
-}
-
 /* text_dup of a NUL-terminated string. */
 static char *
 text_dups(const char *s)
 {
-	return text_dup(s, strlen(s));
+	return utf8_dup(s, strlen(s));
 }
 
 /* A copy of the buffer's text ("" when nothing was added). */
 static char *
 buf_dup(const struct buf *b)
 {
-	return text_dup(b->len > 0 ? b->data : "", b->len);
+	return utf8_dup(b->len > 0 ? b->data : "", b->len);
 }
 
 /* A cell as read from one walk of its subtree. */
@@ -448,40 +376,6 @@ read_row(xmlNode *tr, struct grid *g, struct buf *b, char *err,
 	return 0;
 }
 
-/* Parse a pager number: plain digits or Italian thousands ("5.712"). */
-static const char *
-summary_num(const char *s, int64_t *out)
-{
-	char		 tok[32];
-	size_t		 n;
-
-	n = strcspn(s, " ");
-	if (n == 0 || n >= sizeof(tok))
-		return NULL;
-	memcpy(tok, s, n);
-	tok[n] = '\0';
-	if (parse_it_int(tok, out) == -1 || *out < 0)
-		return NULL;
-	return s + n;
-}
-
-/* "Pagina {p} di {P} ({N} elementi)" into page, pages, total. */
-int
-parse_summary(const char *s, struct grid *g)
-{
-	if (strncmp(s, "Pagina ", 7) != 0 ||
-	    (s = summary_num(s + 7, &g->page)) == NULL ||
-	    strncmp(s, " di ", 4) != 0 ||
-	    (s = summary_num(s + 4, &g->pages)) == NULL ||
-	    strncmp(s, " (", 2) != 0 ||
-	    (s = summary_num(s + 2, &g->total)) == NULL ||
-	    (strcmp(s, " elementi)") != 0 && strcmp(s, " elemento)") != 0))
-		return -1;
-	if (g->total > 0 && (g->page < 1 || g->page > g->pages))
-		return -1;
-	return 0;
-}
-
 /* Read the pager: summary numbers and whether Next is disabled. */
 static int
 read_pager(xmlNode *pager, struct grid *g, struct buf *b, char *err,
@@ -580,11 +474,12 @@ out:
 }
 
 /*
- * Parse a view page or a callback body into g. Returns 0, or -1 with a
- * sentence in err and g left empty (nothing to free).
+ * Parse a view page or a callback body into g through libxml2's tree.
+ * Returns 0, or -1 with a sentence in err and g left empty (nothing to
+ * free): what grid_parse() must answer for the same bytes.
  */
 int
-grid_parse(const char *html, size_t len, struct grid *g, char *err,
+gridref_parse(const char *html, size_t len, struct grid *g, char *err,
     size_t errlen)
 {
 	struct grid_parts	 parts;
@@ -626,42 +521,4 @@ out:
 	if (rc == -1)
 		grid_free(g);
 	return rc;
-}
-
-/* Free everything grid_parse allocated; g may be parsed into again. */
-void
-grid_free(struct grid *g)
-{
-	size_t	 i, j;
-
-	free(g->grid_id);
-	free(g->filter_key);
-	free(g->filter_caption);
-	for (i = 0; i < g->ncols; i++) {
-		free(g->cols[i].caption);
-		free(g->cols[i].fieldname);
-	}
-	free(g->cols);
-	for (i = 0; i < g->nrows; i++) {
-		for (j = 0; j < g->rows[i].ncells; j++) {
-			free(g->rows[i].cells[j].text);
-			free(g->rows[i].cells[j].img_src);
-		}
-		free(g->rows[i].cells);
-		free(g->rows[i].id);
-	}
-	free(g->rows);
-	memset(g, 0, sizeof(*g));
-}
-
-/* The data column with exactly this caption (the first), or NULL. */
-const struct grid_column *
-grid_column(const struct grid *g, const char *caption)
-{
-	size_t	 i;
-
-	for (i = 0; i < g->ncols; i++)
-		if (strcmp(g->cols[i].caption, caption) == 0)
-			return &g->cols[i];
-	return NULL;
 }

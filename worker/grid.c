@@ -1,0 +1,155 @@
+/*
+ * grid.c — struct grid (contract §4) as the parsers fill it: freeing it,
+ * finding a column, the pager summary, and the UTF-8 checks every string
+ * taken from a page goes through. No parser here: worker/gridsax.c is it.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "worker/worker.h"
+
+/* Whether s ends with suffix. */
+int
+ends_with(const char *s, const char *suffix)
+{
+	size_t	 n = strlen(s), m = strlen(suffix);
+
+	return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
+size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t		 len, i;
+	uint32_t	 cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		cp = s[0] & 0x07;
+	} else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/*
+ * A copy of n bytes of page text. libxml2 passes bytes that are not UTF-8
+ * through untouched; they become U+FFFD so the database only ever holds
+ * valid UTF-8.
+ */
+char *
+utf8_dup(const char *s, size_t n)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	struct buf		 b;
+	size_t			 i, k;
+
+	for (i = 0; i < n && (k = utf8_len(u + i, n - i)) > 0; i += k)
+		;
+	if (i == n)
+		return xstrndup(s, n);
+	buf_init(&b);
+	buf_add(&b, s, i);
+	while (i < n) {
+		if ((k = utf8_len(u + i, n - i)) > 0) {
+			buf_add(&b, s + i, k);
+			i += k;
+		} else {
+			buf_adds(&b, "\xef\xbf\xbd");
+			i++;
+		}
+	}
+	return buf_steal(&b);
+}
+
+/* Parse a pager number: plain digits or Italian thousands ("5.712"). */
+static const char *
+summary_num(const char *s, int64_t *out)
+{
+	char		 tok[32];
+	size_t		 n;
+
+	n = strcspn(s, " ");
+	if (n == 0 || n >= sizeof(tok))
+		return NULL;
+	memcpy(tok, s, n);
+	tok[n] = '\0';
+	if (parse_it_int(tok, out) == -1 || *out < 0)
+		return NULL;
+	return s + n;
+}
+
+/* "Pagina {p} di {P} ({N} elementi)" into page, pages, total. */
+int
+parse_summary(const char *s, struct grid *g)
+{
+	if (strncmp(s, "Pagina ", 7) != 0 ||
+	    (s = summary_num(s + 7, &g->page)) == NULL ||
+	    strncmp(s, " di ", 4) != 0 ||
+	    (s = summary_num(s + 4, &g->pages)) == NULL ||
+	    strncmp(s, " (", 2) != 0 ||
+	    (s = summary_num(s + 2, &g->total)) == NULL ||
+	    (strcmp(s, " elementi)") != 0 && strcmp(s, " elemento)") != 0))
+		return -1;
+	if (g->total > 0 && (g->page < 1 || g->page > g->pages))
+		return -1;
+	return 0;
+}
+
+/* Free everything grid_parse allocated; g may be parsed into again. */
+void
+grid_free(struct grid *g)
+{
+	size_t	 i, j;
+
+	free(g->grid_id);
+	free(g->filter_key);
+	free(g->filter_caption);
+	for (i = 0; i < g->ncols; i++) {
+		free(g->cols[i].caption);
+		free(g->cols[i].fieldname);
+	}
+	free(g->cols);
+	for (i = 0; i < g->nrows; i++) {
+		for (j = 0; j < g->rows[i].ncells; j++) {
+			free(g->rows[i].cells[j].text);
+			free(g->rows[i].cells[j].img_src);
+		}
+		free(g->rows[i].cells);
+		free(g->rows[i].id);
+	}
+	free(g->rows);
+	memset(g, 0, sizeof(*g));
+}
+
+/* The data column with exactly this caption (the first), or NULL. */
+const struct grid_column *
+grid_column(const struct grid *g, const char *caption)
+{
+	size_t	 i;
+
+	for (i = 0; i < g->ncols; i++)
+		if (strcmp(g->cols[i].caption, caption) == 0)
+			return &g->cols[i];
+	return NULL;
+}
