@@ -4,7 +4,10 @@
  * whole body (design.md §6, "Parsing cost").
  *
  * Public libxml2 API only: a parser context made with our SAX handler,
- * htmlCtxtReadMemory() over the bytes libcurl buffered, no tree. The pull
+ * htmlCtxtReadMemory() over the bytes libcurl buffered, no tree. (Reading
+ * through htmlCtxtReadIO() would hold less of the page inside libxml2, but
+ * after invalid UTF-8 libxml2 then decodes what it has not read yet as
+ * Latin-1: not what the tree of htmlReadMemory() holds.) The pull
  * parser is used, not the push parser fed libcurl's chunks: on noisy
  * 200-row pages one pull pass costs about half of what the push parser
  * costs on the same bytes (bench/b_cpu.sh prints both), and it gives the
