@@ -9,7 +9,9 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
 
-PKGS     = libevent sqlite3 libcurl msgpack libxml-2.0 inih zlib
+# msgpack-c 6 (Debian 13) ships msgpack-c.pc; older ones msgpack.pc.
+MSGPACK_PC := $(shell pkg-config --exists msgpack-c 2>/dev/null && echo msgpack-c || echo msgpack)
+PKGS     = libevent sqlite3 libcurl $(MSGPACK_PC) libxml-2.0 inih zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # Only erpsim speaks TLS (--tls-cert); nothing else links OpenSSL.

@@ -22,7 +22,8 @@
  * page ends there), and once the root is closed it hangs a new top-level
  * element under the root when the root is the document's first child, and
  * outside it (where nothing is read) when a comment, PI or DOCTYPE came
- * first (sax_start()). libxml2 2.9's parser reads the tree only where
+ * first (sax_start()). Both changed in later libxml2 (2.12, 2.14): the
+ * rules follow the version built against. libxml2 2.9's parser reads the tree only where
  * that changes no event (areBlanks()), so a handler without a tree gets
  * the tree builder's events.
  */
@@ -44,9 +45,25 @@
 
 /*
  * The tree builder refuses an element when 257 are open (libxml2's
- * xmlParserMaxDepth, 256) and halts the parser: the page ends there.
+ * xmlParserMaxDepth, 256; from 2.14 when 256 are) and halts the parser:
+ * the page ends there.
  */
+#if LIBXML_VERSION >= 21400
+#define TREE_MAX_DEPTH	256
+#else
 #define TREE_MAX_DEPTH	257
+#endif
+
+/*
+ * Once the root is closed, libxml2 < 2.12 hangs a new top-level element
+ * under the root when the root is the document's first child; from 2.12
+ * every one goes beside the root, outside what is read.
+ */
+#if LIBXML_VERSION >= 21200
+#define TOPS_UNDER_ROOT	0
+#else
+#define TOPS_UNDER_ROOT	1
+#endif
 
 /* A hidden input, and whether it is in the page's first form. */
 struct hidden {
@@ -166,7 +183,7 @@ sax_start(void *ud, const xmlChar *xname, const xmlChar **atts)
 		return;
 	}
 	if (s->open == 0 && s->have_root) {
-		if (s->doc_other) {
+		if (s->doc_other || !TOPS_UNDER_ROOT) {
 			close_to(s, 0);
 			s->invisible = 1;
 			return;
