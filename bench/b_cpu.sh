@@ -126,8 +126,9 @@ print("customers %d rows, %d pages (%d requests; curl: %s pages of %s bytes): "
 PY
 }
 
-i=0
-while [ "$i" -lt "${RUNS:-1}" ]; do
+# (fetch_pages counts with i: the runs with r.)
+r=0
+while [ "$r" -lt "${RUNS:-1}" ]; do
 	run_once
-	i=$((i + 1))
+	r=$((r + 1))
 done
