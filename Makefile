@@ -10,11 +10,13 @@ DESTDIR ?=
 CC      ?= cc
 
 PKG_CONFIG ?= pkg-config
+# msgpack-c 6 (Debian 13) ships msgpack-c.pc; older ones msgpack.pc.
+MSGPACK_PC := $(shell $(PKG_CONFIG) --exists msgpack-c 2>/dev/null && echo msgpack-c || echo msgpack)
 
 # What each program links: only its own libraries.
-SV_PKGS   = libevent sqlite3 msgpack inih
-WK_PKGS   = sqlite3 libcurl msgpack libxml-2.0
-CTL_PKGS  = msgpack
+SV_PKGS   = libevent sqlite3 $(MSGPACK_PC) inih
+WK_PKGS   = sqlite3 libcurl $(MSGPACK_PC) libxml-2.0
+CTL_PKGS  = $(MSGPACK_PC)
 # Only erpsim speaks TLS (--tls-cert); nothing else links OpenSSL.
 SIM_PKGS  = libevent zlib libevent_openssl openssl
 UNIT_PKGS = $(sort $(SV_PKGS) $(WK_PKGS) $(CTL_PKGS)) check

@@ -1,11 +1,12 @@
 /*
  * b_grid.c — figures for the grid parsers, for make bench (never pass or
- * fail on a number): ms per page for grid_parse, grid_parse_sax and a
- * stream fed 16 KB at a time, on a ~450 KB 200-row page like production
- * (tests/unit/gridfix.c) and on erpsim's 200-row golden pages; the heap
- * the stream needs beyond its output for 200 and 2000 rows (it should not
- * grow), against the tree grid_parse builds. The unit tests check what
- * these parsers return; this only times them.
+ * fail on a number): ms per page for the worker's grid_parse (one SAX
+ * pass) and the tests' tree-walking reference (tests/unit/gridref.c), on
+ * a ~450 KB 200-row page like production (tests/unit/gridfix.c) and on
+ * erpsim's 200-row golden pages (plain and --noisy); the peak heap of a
+ * grid_parse of 200 and 2000 rows beyond its output grid, against the tree
+ * the reference builds. The unit tests check what these parsers return;
+ * this only times them.
  *   b_grid [RUNS]      (default 20 parses per round, best of 5 rounds)
  */
 #include <malloc.h>
@@ -17,30 +18,12 @@
 #include <libxml/HTMLparser.h>
 
 #include "tests/unit/gridfix.h"
+#include "tests/unit/gridref.h"
 #include "worker/worker.h"
 
 #define SIM	"tests/unit/golden/erpsim/"
 
 typedef int	 parse_fn(const char *, size_t, struct grid *, char *, size_t);
-
-/* Fed as libcurl would: 16 KB at a time. */
-static int
-stream_16k(const char *html, size_t len, struct grid *g, char *err,
-    size_t errlen)
-{
-	struct grid_stream	*s;
-	size_t			 at, n;
-	int			 rc;
-
-	s = grid_stream_new();
-	for (at = 0; at < len; at += n) {
-		n = len - at < 16384 ? len - at : 16384;
-		grid_stream_feed(s, html + at, n);
-	}
-	rc = grid_stream_end(s, g, err, errlen);
-	grid_stream_free(s);
-	return rc;
-}
 
 static double
 elapsed_ms(const struct timespec *a, const struct timespec *b)
@@ -77,35 +60,26 @@ time_parse(parse_fn *fn, const char *what, const char *html, size_t len,
 }
 
 /*
- * Heap in use while a page streams in 16 KB at a time, above what the
- * output grid holds: what the stream itself needs (libxml2's buffers,
- * held bytes, the cell being read).
+ * Heap held after a grid_parse beyond the output grid (libxml2's context
+ * is freed by then: this is what leaks or lingers), and the output's own
+ * size.
  */
 static size_t
-stream_overhead(const char *html, size_t len, size_t *peakp)
+parse_heap(const char *html, size_t len, size_t *outp)
 {
-	struct grid_stream	*s;
-	struct grid		 g;
-	char			 err[256];
-	size_t			 base, at, n, peak = 0, used, out;
+	struct grid	 g;
+	char		 err[256];
+	size_t		 base, out;
 
 	base = mallinfo2().uordblks;
-	s = grid_stream_new();
-	for (at = 0; at < len; at += n) {
-		n = len - at < 16384 ? len - at : 16384;
-		grid_stream_feed(s, html + at, n);
-		if ((used = mallinfo2().uordblks - base) > peak)
-			peak = used;
-	}
-	if (grid_stream_end(s, &g, err, sizeof(err)) != 0) {
-		fprintf(stderr, "b_grid: stream: %s\n", err);
+	if (grid_parse(html, len, &g, err, sizeof(err)) != 0) {
+		fprintf(stderr, "b_grid: grid_parse: %s\n", err);
 		exit(1);
 	}
-	grid_stream_free(s);
-	out = mallinfo2().uordblks - base;	/* the grid alone */
+	out = mallinfo2().uordblks - base;
 	grid_free(&g);
-	*peakp = peak;
-	return peak > out ? peak - out : 0;
+	*outp = out;
+	return mallinfo2().uordblks > base ? mallinfo2().uordblks - base : 0;
 }
 
 /* A whole file, or NULL. */
@@ -140,11 +114,12 @@ main(int argc, char *argv[])
 {
 	static const char *pages[] = {
 		SIM "customers_l7_200.html", SIM "customers_l11_200.html",
-		SIM "customers_l17_200.html",
+		SIM "customers_l17_200.html", SIM "customers_noisy_200.html",
+		SIM "customers_noisy_200_cb.html",
 	};
 	struct buf	 b;
 	char		*html;
-	size_t		 i, len, peak, over, over2k, peak2k, base, tree;
+	size_t		 i, len, out, out2k, left, left2k, base, tree;
 	int		 runs = argc > 1 ? atoi(argv[1]) : 20;
 	void		*doc;
 
@@ -153,34 +128,26 @@ main(int argc, char *argv[])
 	buf_init(&b);
 	big_page(&b, 200);
 	printf("grid: %zu-byte page, 200 rows: grid_parse %.2f ms, "
-	    "grid_parse_sax %.2f ms, stream of 16 KB chunks %.2f ms\n", b.len,
+	    "reference %.2f ms\n", b.len,
 	    time_parse(grid_parse, "grid_parse", b.data, b.len, runs),
-	    time_parse(grid_parse_sax, "grid_parse_sax", b.data, b.len, runs),
-	    time_parse(stream_16k, "stream", b.data, b.len, runs));
+	    time_parse(gridref_parse, "reference", b.data, b.len, runs));
 	for (i = 0; i < nitems(pages); i++) {
 		if ((html = slurp(pages[i], &len)) == NULL) {
 			printf("grid: %s: not there (tests/unit/golden/README)\n",
 			    pages[i]);
 			continue;
 		}
-		printf("grid: %s (%zu bytes): grid_parse %.2f ms, "
-		    "stream %.2f ms\n", pages[i], len,
+		printf("grid: %s (%zu bytes): grid_parse %.2f ms, reference "
+		    "%.2f ms\n", pages[i], len,
 		    time_parse(grid_parse, pages[i], html, len, runs),
-		    time_parse(stream_16k, pages[i], html, len, runs));
+		    time_parse(gridref_parse, pages[i], html, len, runs));
 		free(html);
 	}
 
-	over = stream_overhead(b.data, b.len, &peak);
+	left = parse_heap(b.data, b.len, &out);
 	buf_reset(&b);
 	big_page(&b, 2000);
-	over2k = stream_overhead(b.data, b.len, &peak2k);
-	if (peak == 0)		/* mallinfo2() knows nothing under ASan */
-		printf("grid: heap not measured (sanitizer build)\n");
-	else
-		printf("grid: heap while streaming, beyond the output grid: "
-		    "%zu KB for 200 rows (peak %zu KB), %zu KB for 2000 rows "
-		    "(peak %zu KB)\n", over / 1024, peak / 1024, over2k / 1024,
-		    peak2k / 1024);
+	left2k = parse_heap(b.data, b.len, &out2k);
 	buf_reset(&b);
 	big_page(&b, 200);
 	base = mallinfo2().uordblks;
@@ -189,9 +156,13 @@ main(int argc, char *argv[])
 	    HTML_PARSE_NONET | HTML_PARSE_COMPACT);
 	tree = mallinfo2().uordblks - base;
 	xmlFreeDoc(doc);
-	if (peak != 0)
-		printf("grid: grid_parse's tree of the 200-row page: %zu KB\n",
-		    tree / 1024);
+	if (out == 0)		/* mallinfo2() knows nothing under ASan */
+		printf("grid: heap not measured (sanitizer build)\n");
+	else
+		printf("grid: grid_parse's output: %zu KB for 200 rows, %zu KB "
+		    "for 2000 rows; left over after freeing it: %zu and %zu "
+		    "bytes; the reference's tree of the 200-row page: %zu KB\n",
+		    out / 1024, out2k / 1024, left, left2k, tree / 1024);
 	buf_free(&b);
 	return 0;
 }

@@ -30,15 +30,24 @@ starts_word(const char *p, size_t n, const char *word)
 	return n > w && strncasecmp(p, word, w) == 0 && !is_name_char(p[w]);
 }
 
-/* Skip past the first occurrence of what (any case), or to the end. */
+/*
+ * Skip past the first occurrence of what (any case), or to the end. Its
+ * first byte is never a letter ("-->", ">", "</script"), so memchr() finds
+ * the candidates: a script or a comment is skipped at memchr()'s speed.
+ */
 static size_t
 skip_past(const char *p, size_t n, size_t i, const char *what)
 {
-	size_t	 w = strlen(what);
+	const char	*q;
+	size_t		 w = strlen(what);
 
-	for (; i + w <= n; i++)
+	for (; i + w <= n; i++) {
+		if ((q = memchr(p + i, what[0], n - w + 1 - i)) == NULL)
+			break;
+		i = (size_t)(q - p);
 		if (strncasecmp(p + i, what, w) == 0)
 			return i + w;
+	}
 	return n;
 }
 

@@ -26,8 +26,6 @@ erp_write_cb(char *p, size_t size, size_t n, void *arg)
 	struct erp	*e = arg;
 
 	buf_add(&e->body, p, size * n);
-	if (e->gs != NULL)
-		grid_stream_feed(e->gs, p, size * n);
 	return size * n;
 }
 
@@ -140,7 +138,6 @@ erp_free(struct erp *e)
 			break;
 		}
 	curl_easy_cleanup(e->h);
-	grid_stream_free(e->gs);
 	buf_free(&e->body);
 	buf_free(&e->hidden);
 	if (e->post.data != NULL)
@@ -222,10 +219,6 @@ erp_send(struct erp *e)
 	int	 running;
 
 	buf_reset(&e->body);
-	/* Grids are parsed while they arrive (design.md §6), afresh per try. */
-	grid_stream_free(e->gs);
-	e->gs = e->flow == FLOW_VIEW || e->flow == FLOW_CALLBACK ?
-	    grid_stream_new() : NULL;
 	e->location[0] = '\0';
 	e->status = 0;
 	e->ebuf[0] = '\0';
@@ -384,16 +377,19 @@ erp_is_login_redirect(const struct erp *e)
 	    strstr(e->location, "Login.aspx") != NULL;
 }
 
-/* Parse the grid that arrived; -1 when it is malformed (being retried). */
+/*
+ * Parse the grid that arrived, in one pass over the whole body (design.md
+ * §6), with the page's hidden inputs when hidden is not NULL; -1 when it is
+ * malformed (being retried).
+ */
 static int
-erp_parse_grid(struct erp *e, const char *what)
+erp_parse_grid(struct erp *e, const char *what, struct form *hidden)
 {
 	char	 perr[256];
 	int	 rc;
 
-	rc = grid_stream_end(e->gs, e->grid, perr, sizeof perr);
-	grid_stream_free(e->gs);
-	e->gs = NULL;
+	rc = grid_parse_page(e->body.data, e->body.len, e->grid, hidden, perr,
+	    sizeof perr);
 	if (rc == -1) {
 		erp_malformed(e, e->view, "%s of %s: %s", what, e->view, perr);
 		return -1;
@@ -402,12 +398,11 @@ erp_parse_grid(struct erp *e, const char *what)
 	return 0;
 }
 
-/* Got the list view page: keep its hidden inputs, parse its grid. */
+/* Got the list view page: its grid and hidden inputs, in one pass. */
 static void
 erp_on_view(struct erp *e)
 {
 	struct form	 f;
-	char		 perr[256];
 	size_t		 i;
 
 	if (erp_is_login_redirect(e)) {
@@ -420,10 +415,8 @@ erp_on_view(struct erp *e)
 	}
 	if (erp_cut(e))
 		return;
-	if (form_parse(e->body.data, e->body.len, &f, perr, sizeof perr) == -1) {
-		erp_malformed(e, e->view, "page %s: %s", e->url, perr);
+	if (erp_parse_grid(e, "page", &f) == -1)
 		return;
-	}
 	buf_reset(&e->hidden);
 	for (i = 0; i < f.nfields; i++) {
 		if (strcmp(f.fields[i].name, "__CALLBACKID") == 0 ||
@@ -432,8 +425,6 @@ erp_on_view(struct erp *e)
 		form_add(e->h, &e->hidden, f.fields[i].name, f.fields[i].value);
 	}
 	form_free(&f);
-	if (erp_parse_grid(e, "page") == -1)
-		return;
 	free(e->grid_id);
 	e->grid_id = xstrdup(e->grid->grid_id);
 	erp_end(e, ERP_OK);
@@ -457,7 +448,7 @@ erp_on_callback(struct erp *e)
 	if (erp_cut(e))
 		return;
 	snprintf(what, sizeof what, "answer to %s", e->cmd);
-	if (erp_parse_grid(e, what) == 0)
+	if (erp_parse_grid(e, what, NULL) == 0)
 		erp_end(e, ERP_OK);
 }
 

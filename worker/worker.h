@@ -44,7 +44,7 @@ struct tm;
 int		 iso_datetime_scan(const char *iso, struct tm *);
 int		 url_origin(const char *url, char *out, size_t outlen);
 
-/* grid.c: the grid control of contract §4 */
+/* grid.c: the grid control of contract §4, as the parser reads it */
 struct grid_cell {
 	char		*text;		/* normalized: entities decoded, <br> and
 					   whitespace runs as one space, trimmed */
@@ -82,24 +82,30 @@ struct grid {
 	size_t			 nrows;
 };
 
-int		 grid_parse(const char *html, size_t len, struct grid *,
-		    char *err, size_t errlen);
 void		 grid_free(struct grid *);
 const struct grid_column *grid_column(const struct grid *, const char *caption);
-/* grid.c helpers gridsax.c shares */
 size_t		 utf8_len(const unsigned char *, size_t);
+char		*utf8_dup(const char *, size_t);
 int		 ends_with(const char *, const char *suffix);
 int		 parse_summary(const char *, struct grid *);
 
-/* gridsax.c: the grid, parsed as bytes arrive */
-struct grid_stream;
-struct grid_stream *grid_stream_new(void);
-void		 grid_stream_feed(struct grid_stream *, const char *, size_t);
-int		 grid_stream_end(struct grid_stream *, struct grid *,
+/* gridsax.c: one SAX pass over a page: its grid and its hidden inputs */
+struct form;
+int		 grid_parse(const char *html, size_t len, struct grid *,
 		    char *err, size_t errlen);
-void		 grid_stream_free(struct grid_stream *);
-int		 grid_parse_sax(const char *html, size_t len, struct grid *,
-		    char *err, size_t errlen);
+int		 grid_parse_page(const char *html, size_t len, struct grid *,
+		    struct form *hidden, char *err, size_t errlen);
+
+/* gridread.c: the grid control read from gridsax.c's events */
+struct gread;
+struct gread	*gread_new(void);
+void		 gread_free(struct gread *);
+void		 gread_element(struct gread *, size_t depth, const char *name,
+		    const unsigned char **atts);
+void		 gread_text(struct gread *, const char *, size_t);
+void		 gread_close_to(struct gread *, size_t depth);
+int		 gread_result(struct gread *, struct grid *, char *err,
+		    size_t errlen);
 
 /* cut.c: whether an answer arrived whole */
 int		 body_complete(const char *, size_t);
@@ -286,7 +292,6 @@ struct erp {
 	char		*user;
 	char		*debug_dir;
 	struct buf	 body;		/* last response body */
-	struct grid_stream *gs;		/* parses a grid as it arrives */
 	long		 status;
 	char		 location[1024];	/* of a 3xx: CURLINFO_REDIRECT_URL */
 	struct buf	 hidden;	/* view page's hidden inputs, urlencoded */

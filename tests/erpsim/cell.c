@@ -173,9 +173,41 @@ known_value(struct buf *b, const struct coldef *cd, union val v, uint64_t h)
 		fmt_datetime(tmp, v.i, 0);
 		break;
 	}
-	buf_adds(b, tmp);
+	if (sim.layout.noisy)
+		html_text(b, tmp, strlen(tmp), sim.layout.ent, h);
+	else
+		buf_adds(b, tmp);
 	if ((cd->flags & COL_MONEY) && h % 4 == 0)
 		html_text(b, " €", strlen(" €"), sim.layout.ent, h);
+}
+
+/*
+ * --noisy: the value inside two spans, one in eight with a tooltip, as
+ * heavy ERP themes render every cell. Neither span has a checkbox class,
+ * so the first span a reader looks at for one is still the checkbox's own.
+ */
+static void
+noisy_open(struct buf *b, uint64_t h, unsigned salt)
+{
+	struct hattr	 outer[] = { { "class", "dxgvCellWrap" },
+			    { "title", h % 8 == 0 ? "Apri & modifica" : NULL } };
+	struct hattr	 inner[] = { { "class", "dx-vam" } };
+
+	html_open(b, "span", outer, (int)nitems(outer), salt);
+	html_open(b, "span", inner, (int)nitems(inner), salt + 1);
+}
+
+/*
+ * --noisy: an inline script in one cell in ten, with markup in a string
+ * written the way ASP.NET writes it (<\/span>).
+ */
+static void
+noisy_script(struct buf *b, uint32_t uid, int ci, uint64_t h)
+{
+	if ((h >> 24) % 10 != 0)
+		return;
+	buf_addf(b, "<script type=\"text/javascript\">ASPx.GVCellInit(%u,%d,"
+	    "'<span>'+v+'<\\/span>',a<b&&c>0);</script>", uid, ci);
 }
 
 /*
@@ -199,7 +231,13 @@ cell_td(struct buf *b, const struct table *t, size_t row,
 		    cd->type == CT_BOOL ? "dxgv" : "dxgv dx-ar",
 		    (unsigned)(ci + (int)row));
 		pad(b, h);
+		if (sim.layout.noisy)
+			noisy_open(b, h, (unsigned)ci);
 		known_value(b, cd, CELL(t, row, lc->col), h);
+		if (sim.layout.noisy) {
+			buf_adds(b, "</span></span>");
+			noisy_script(b, uid, ci, h);
+		}
 		pad(b, h >> 3);
 	} else if (lc->kind == LC_EXTRA) {
 		td_open(b, "dxgv", (unsigned)ci);

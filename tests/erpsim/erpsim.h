@@ -139,6 +139,7 @@ struct layout {
 	int		 nested;	/* header captions in a nested table */
 	int		 nbsp;		/* NULL cells as &nbsp; (else empty) */
 	int		 tbody;
+	int		 noisy;		/* --noisy: heavy markup, see cell.c */
 	const char	*brtag;
 	char		 login_user[96];
 	char		 login_pass[96];
@@ -187,6 +188,9 @@ struct user {
 	uint64_t	 grid_requests;
 };
 
+/* --noisy: __VIEWSTATE and each grid's CallbackState, unless given. */
+#define NOISY_VIEWSTATE	61440
+
 #define SIM_FIELDMAX	64	/* a column's fieldname, NUL included */
 
 struct faultconf {
@@ -225,6 +229,7 @@ struct simconf {
 	uint64_t	 seed;
 	int		 ncust, nord, nprod, nprice;
 	int		 layout;
+	int		 noisy;		/* --noisy */
 	int		 session_idle;
 	unsigned	 churn;
 	size_t		 viewstate_bytes;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # golden_200.sh — capture the 200-row golden pages of
 # tests/unit/golden/erpsim/ (customers_l{7,11,17}_200.html,
-# customers_l11_200_cb.html) from a running
+# customers_l11_200_cb.html, customers_noisy_200{,_cb}.html) from a running
 # erpsim, with curl, the way tests/erpsim/golden.sh captures the small ones.
 # erpsim's randomness is seeded, so the same erpsim gives the same bytes.
 # check_gridsax compares both grid parsers on them.
@@ -87,5 +87,15 @@ for L in 7 11 17; do
 	[ "$L" = 11 ] && cp "$T/cb.html" "$OUT/customers_l11_200_cb.html"
 	get "$C/" >"$OUT/customers_l${L}_200.html"
 done
+
+# --noisy (nested spans, references, inline scripts, a 60 KB view state and
+# callback state), layout 0: the 200-row callback and the full page.
+start --layout 0 --noisy
+login agent1 agent1pw
+get "$C/" >"$T/c.html"
+G=$(grid "$T/c.html")
+cb "$C" "$G" "GB|FILTER|xaf_xaf_a0All_Customers" >/dev/null
+cb "$C" "$G" "GB|PSP200" >"$OUT/customers_noisy_200_cb.html"
+get "$C/" >"$OUT/customers_noisy_200.html"
 
 ls -l "$OUT"/*_200*

@@ -115,6 +115,7 @@ layout_init(int n)
 
 	memset(L, 0, sizeof(*L));
 	L->n = n;
+	L->noisy = sim.conf.noisy;
 	rng_seed(&r, 0x1a9017ULL * (uint64_t)(n + 1));
 	if (n == 0) {
 		L->pretty = 1;

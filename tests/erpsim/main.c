@@ -19,7 +19,7 @@ enum {
 	O_BIND = 256, O_BASE, O_SEED, O_USERS, O_SYSTEM, O_CUSTOMERS,
 	O_ORDERS, O_PRODUCTS, O_PRICES, O_LAYOUT, O_LATENCY, O_FAIL, O_DROP,
 	O_TRUNC, O_EXPIRE, O_RESET, O_MAXSESS, O_IDLE, O_CHURN, O_VSBYTES,
-	O_PORTFILE, O_DROPCOL, O_CUT, O_TLSCERT, O_TLSKEY
+	O_PORTFILE, O_DROPCOL, O_CUT, O_TLSCERT, O_TLSKEY, O_NOISY
 };
 
 static const struct option longopts[] = {
@@ -34,6 +34,7 @@ static const struct option longopts[] = {
 	{ "products", required_argument, NULL, O_PRODUCTS },
 	{ "prices", required_argument, NULL, O_PRICES },
 	{ "layout", required_argument, NULL, O_LAYOUT },
+	{ "noisy", no_argument, NULL, O_NOISY },
 	{ "latency", required_argument, NULL, O_LATENCY },
 	{ "fail-rate", required_argument, NULL, O_FAIL },
 	{ "drop-rate", required_argument, NULL, O_DROP },
@@ -65,7 +66,8 @@ usage(const char *why)
 	    "              [--users u:pw,...] [--system user:pw]\n"
 	    "              [--customers N] [--orders N] [--products N] "
 	    "[--prices N]\n"
-	    "              [--layout N] [--latency MS] [--fail-rate P] "
+	    "              [--layout N] [--noisy] [--latency MS] "
+	    "[--fail-rate P] "
 	    "[--drop-rate P]\n"
 	    "              [--truncate-rate P] [--cut-rate P] "
 	    "[--expire-every N] [--reset-rate P]\n"
@@ -182,7 +184,7 @@ on_sweep(evutil_socket_t fd, short ev, void *arg)
 static void
 parse_args(int argc, char **argv, const char **users, const char **sys)
 {
-	int	 ch;
+	int	 ch, vs_given = 0;
 
 	while ((ch = getopt_long(argc, argv, "p:vh", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -227,6 +229,9 @@ parse_args(int argc, char **argv, const char **users, const char **sys)
 			sim.conf.layout = (int)num_arg("--layout", optarg, 0,
 			    1000000);
 			break;
+		case O_NOISY:
+			sim.conf.noisy = 1;
+			break;
 		case O_LATENCY:
 			sim.faults.latency_ms = num_arg("--latency", optarg, 0,
 			    3600000);
@@ -263,6 +268,7 @@ parse_args(int argc, char **argv, const char **users, const char **sys)
 			    100000000);
 			break;
 		case O_VSBYTES:
+			vs_given = 1;
 			sim.conf.viewstate_bytes = (size_t)num_arg(
 			    "--viewstate-bytes", optarg, 0, 16 * 1024 * 1024);
 			break;
@@ -296,6 +302,8 @@ parse_args(int argc, char **argv, const char **users, const char **sys)
 	}
 	if (optind != argc)
 		usage("unexpected arguments");
+	if (sim.conf.noisy && !vs_given)
+		sim.conf.viewstate_bytes = NOISY_VIEWSTATE;
 	if ((sim.conf.tls_cert == NULL) != (sim.conf.tls_key == NULL))
 		usage("--tls-cert and --tls-key go together");
 }

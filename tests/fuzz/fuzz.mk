@@ -68,9 +68,11 @@ $(FZ_LIBS):
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
+# fuzz_gridsax compares the worker's parser with the tests' reference.
+$(FZ)/fuzz_gridsax: $(FZ)/obj/tests/unit/gridref.o
 $(FZ_BINS): $(FZ)/fuzz_%: $(FZ)/obj/tests/fuzz/fuzz_%.o $(FZ_LIBS)
-	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $< $(FZ_LIBS) \
-	    $(ROLES_LIBS) -lm
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ \
+	    $(filter %.o,$^) $(FZ_LIBS) $(ROLES_LIBS) -lm
 
 # fuzz_frame's own main() writes its seed frames (and runs without
 # libFuzzer: see tests/fuzz/run.sh).
