@@ -34,9 +34,12 @@ delta_since(const char *watermark, int64_t margin_s, char *out, size_t len)
 	if (iso_datetime_scan(watermark, &tm) == -1)
 		return -1;
 	t = timegm(&tm) - (margin_s > 0 ? margin_s : 0);
-	if (gmtime_r(&t, &tm) == NULL)
+	if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 < 0 ||
+	    tm.tm_year + 1900 > 9999)
 		return -1;
-	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(iso, sizeof iso, "%04d-%02d-%02dT%02d:%02d:%02d",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec);
 	return format_it_datetime(iso, out, len);
 }
 

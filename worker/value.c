@@ -357,15 +357,19 @@ format_it_datetime(const char *iso, char *out, size_t outlen)
 
 	if (iso_datetime_scan(iso, &tm) == -1 || outlen < 20)
 		return -1;
-	strftime(out, outlen, "%d/%m/%Y %H:%M:%S", &tm);
+	/* Not strftime: its %Y writes the year 998 as "998". */
+	snprintf(out, outlen, "%02d/%02d/%04d %02d:%02d:%02d", tm.tm_mday,
+	    tm.tm_mon + 1, tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+	    tm.tm_sec);
 	return 0;
 }
 
 /*
  * The origin of an http(s) URL: "http://127.0.0.1:8181/Archibald" gives
  * "http://127.0.0.1:8181", as libcurl's URL parser reads it. The scheme
- * is lowercased; user info and an empty host ("http:///x", which libcurl
- * would read as host "x") are refused.
+ * is lowercased; user info is refused, and so is a URL that does not
+ * start with its origin: libcurl reads "http:///x" and "http:/x" as host
+ * x, which is not what anyone who wrote them meant.
  */
 int
 url_origin(const char *url, char *out, size_t outlen)
@@ -381,13 +385,13 @@ url_origin(const char *url, char *out, size_t outlen)
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
 		goto out;
 	if ((strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) ||
-	    curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
-	    strncmp(url + strlen(scheme), ":///", 4) == 0)
+	    curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK)
 		goto out;
 	if (curl_url_get(u, CURLUPART_PORT, &port, 0) != CURLUE_OK)
 		port = NULL;	/* none given */
 	if ((size_t)snprintf(out, outlen, "%s://%s%s%s", scheme, host,
-	    port != NULL ? ":" : "", port != NULL ? port : "") < outlen)
+	    port != NULL ? ":" : "", port != NULL ? port : "") < outlen &&
+	    strncasecmp(url, out, strlen(out)) == 0)
 		rc = 0;
 out:
 	curl_free(scheme);

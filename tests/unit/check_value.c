@@ -308,6 +308,10 @@ START_TEST(test_format_datetime)
 	ck_assert_int_eq(format_it_datetime("2024-02-29 07:08:09", out,
 	    sizeof(out)), 0);
 	ck_assert_str_eq(out, "29/02/2024 07:08:09");
+	/* Found by fuzz_value: four digits for a year before 1000. */
+	ck_assert_int_eq(format_it_datetime("0998-12-31T23:59:59", out,
+	    sizeof(out)), 0);
+	ck_assert_str_eq(out, "31/12/0998 23:59:59");
 	ck_assert_int_eq(format_it_datetime("2023-02-29T07:08:09", out,
 	    sizeof(out)), -1);
 	ck_assert_int_eq(format_it_datetime("2024-02-29T24:00:00", out,
@@ -383,6 +387,8 @@ START_TEST(test_url_origin)
 		{ "http://[::1/", NULL },
 		{ "http://[]/", NULL },
 		{ "http://erp:1:2/", NULL },
+		{ "https:/Q//::im443/x?y#x", NULL },	/* found by fuzz_value */
+		{ "http:/erp/x", NULL },
 		{ "", NULL },
 		{ "junk", NULL },
 	};
