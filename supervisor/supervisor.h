@@ -352,7 +352,7 @@ struct hold {
 	char		 user[USER_ID_MAX + 1];	/* "" = everything */
 	char		 reason[128];
 	int64_t		 created_ms;
-	int64_t		 expires_ms;
+	int64_t		 expires_ms;	/* 0: no TTL, never expires */
 	int64_t		 granted_ms;	/* 0 while pending */
 	pid_t		 pid;		/* who holds it */
 	uid_t		 uid;
