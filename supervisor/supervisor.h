@@ -20,7 +20,9 @@
  *    scope has paused at a page boundary and logged out (or with an error
  *    when its TTL ends first). A hold is released by `release {id}`, by its
  *    TTL, or when its connection closes (once granted, a detached hold
- *    survives its connection and ends by release or TTL only).
+ *    survives its connection and ends by release or TTL only). Without
+ *    ttl, a detached hold gets hold_ttl and one kept by its connection
+ *    (`hold -- CMD`) has no TTL: it lasts as long as CMD.
  *
  * Policy (queue.c, users.c, schedule.c, trigger.c, hold.c, backoff.c) is
  * pure: functions of (state, now) with no I/O, driven by tests with a fake
