@@ -3,9 +3,9 @@
  * hold the way flock(1) runs its command under a lock. The hold has no TTL
  * and must outlast CMD whatever happens to erpsyncctl (design §5):
  *  - CMD inherits a duplicate of the admin connection (at fd 100 or above,
- *    ERPSYNC_HOLD_FD, not close-on-exec), so erpsyncd sees the connection
- *    close, and releases the hold, only once erpsyncctl, CMD and whatever
- *    CMD left running with that fd are all gone.
+ *    ERPSYNC_HOLD_FD, not close-on-exec): should erpsyncctl die first,
+ *    erpsyncd sees the connection close, and releases the hold, only once
+ *    CMD and whatever CMD left running with that fd are gone too.
  *  - CMD gets SIGTERM when erpsyncctl dies (PR_SET_PDEATHSIG): a SIGKILLed
  *    erpsyncctl stops CMD, and the hold lasts until CMD has exited.
  *  - SIGINT, SIGTERM and SIGHUP to erpsyncctl are passed to CMD, and
