@@ -3,6 +3,12 @@
  * of a user (or all jobs) at their next page boundary and start none there
  * until released. The answer (the hold) comes only once every job in scope
  * has paused and logged out of the ERP; pause.c sends it.
+ *
+ * The TTL: an explicit ttl bounds any hold. Without one, a detached hold
+ * gets hold_ttl (nothing else would ever end it if its owner forgets), and
+ * a hold kept by its connection gets none: that is `hold -- CMD`, which
+ * must last exactly as long as CMD (design §5) and ends by release or by
+ * its connection closing, which happens when CMD is gone.
  */
 #include <stdio.h>
 #include <string.h>
@@ -38,9 +44,10 @@ cmd_hold_exec(struct client *c, const struct msg_req *req)
 		cmd_error(c, req, "hold: invalid user id");
 		return;
 	}
-	if (ttl == 0)
+	if (ttl == 0 && detach)
 		ttl = sv.conf->hold_ttl;
-	if (ttl < 1 || ttl > SV_HOLD_TTL_MAX) {
+	/* 0 is left only for a hold kept by its connection: no TTL. */
+	if (ttl < 0 || ttl > SV_HOLD_TTL_MAX) {
 		cmd_error(c, req, "hold: ttl must be 1s..1d");
 		return;
 	}
@@ -54,9 +61,13 @@ cmd_hold_exec(struct client *c, const struct msg_req *req)
 	h->detach = detach;
 	h->owner = c;
 	h->req_id = req->id;
+	if (ttl == 0)
+		snprintf(d, sizeof d, "none");
+	else
+		duration_format(ttl, d, sizeof d);
 	log_info("hold %lld asked by pid %d: user %s, ttl %s%s%s%s",
 	    (long long)h->id, (int)c->pid, user[0] != '\0' ? user : "*",
-	    duration_format(ttl, d, sizeof d), detach ? ", detached" : "",
+	    d, detach ? ", detached" : " (kept by its connection)",
 	    reason[0] != '\0' ? ", reason: " : "", reason);
 	sv_holds_kick();
 }

@@ -174,7 +174,10 @@ cmd_reply_ok(struct client *c, const struct msg_req *req)
 	(void)client_send(c, &f);
 }
 
-/* Pack a hold as a map: who holds it, on what, since and until when. */
+/*
+ * Pack a hold as a map: who holds it, on what, since and until when. A hold
+ * without a TTL has expires_at 0 and ttl_left_s -1.
+ */
 void
 cmd_pack_hold(msgpack_packer *pk, const struct hold *h, int64_t now)
 {
@@ -198,7 +201,8 @@ cmd_pack_hold(msgpack_packer *pk, const struct hold *h, int64_t now)
 	pk_kv_int(pk, "created_at", h->created_ms);
 	pk_kv_int(pk, "granted_at", h->granted_ms);
 	pk_kv_int(pk, "expires_at", h->expires_ms);
-	pk_kv_int(pk, "ttl_left_s", (h->expires_ms - now + 999) / 1000);
+	pk_kv_int(pk, "ttl_left_s", h->expires_ms == 0 ? -1 :
+	    (h->expires_ms - now + 999) / 1000);
 	pk_kv_int(pk, "jobs", covered);
 	pk_kv_int(pk, "paused", paused);
 }

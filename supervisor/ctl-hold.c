@@ -3,19 +3,14 @@
  * [-- CMD ...]`: returns only once every running job in scope has paused
  * at a page boundary and logged out of the ERP.
  *  - Without CMD the hold is detached: it outlives this command and ends by
- *    `release ID` or its TTL. The id is printed.
- *  - With CMD, CMD runs while the hold lasts (ERPSYNC_HOLD holds its id),
- *    then the hold is released; if this command dies, its connection
- *    closes and the daemon releases the hold. Exits with CMD's status.
+ *    `release ID` or its TTL (--ttl, default hold_ttl). The id is printed.
+ *  - With CMD the hold has no TTL: it lasts exactly as long as CMD, which
+ *    ctl-hold-cmd.c runs; --ttl is ignored, with a note. Exits with CMD's
+ *    status.
  */
-#include <sys/wait.h>
-
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "supervisor/ctl.h"
 
@@ -59,34 +54,6 @@ ctl_hold_parse(struct ctl *c, int argc, char **argv)
 	return CTL_OK;
 }
 
-/* Run CMD with ERPSYNC_HOLD set; its exit status, or 128 + signal. */
-static int
-ctl_hold_exec(struct ctl *c, int64_t hold)
-{
-	char	 id[32];
-	pid_t	 pid;
-	int	 status;
-
-	snprintf(id, sizeof id, "%lld", (long long)hold);
-	if ((pid = fork()) == -1) {
-		ctl_err("fork: %s", strerror(errno));
-		return CTL_FAILED;
-	}
-	if (pid == 0) {
-		/* The admin socket is close-on-exec: CMD cannot keep it. */
-		setenv("ERPSYNC_HOLD", id, 1);
-		execvp(c->cmd[0], c->cmd);
-		ctl_err("%s: %s", c->cmd[0], strerror(errno));
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR)
-			return CTL_FAILED;
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
-}
-
 static int
 ctl_hold_run(struct ctl *c)
 {
@@ -95,6 +62,11 @@ ctl_hold_run(struct ctl *c)
 	int64_t			 id, hold;
 	int			 rc;
 
+	if (c->cmd != NULL && c->ttl > 0) {
+		ctl_err("--ttl ignored: a hold with a command lasts as long as "
+		    "the command");
+		c->ttl = 0;
+	}
 	if ((rc = ctl_connect(c)) != CTL_OK)
 		return rc;
 	id = ctl_new_id(c);
@@ -122,13 +94,7 @@ ctl_hold_run(struct ctl *c)
 	fflush(stdout);
 	if (c->cmd == NULL)
 		return CTL_OK;
-	rc = ctl_hold_exec(c, hold);
-	/* Release now rather than wait for the daemon to see us close. */
-	id = ctl_new_id(c);
-	msg_req_begin(&f, id, "release", 1);
-	pk_kv_int(&f.pk, "id", hold);
-	(void)ctl_request(c, &f, id, NULL, &d);
-	return rc;
+	return ctl_hold_cmd(c, hold);
 }
 
 const struct ctl_cmd ctl_hold_entry = {

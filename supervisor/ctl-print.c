@@ -233,19 +233,30 @@ ctl_ago(int64_t ms, int64_t now, char *out, size_t len)
 	return out;
 }
 
-/* One line about a hold: id, scope, who, state, jobs paused, time left. */
+/*
+ * One line about a hold: id, scope, who, state, jobs paused, time left (a
+ * hold without a TTL, ttl_left_s -1, is `hold -- CMD`'s or another kept by
+ * its connection).
+ */
 void
 ctl_print_hold(const msgpack_object *h)
 {
 	char	 user[USER_ID_MAX + 1], state[16], reason[160], d[32];
+	char	 left[64];
+	int64_t	 ttl = ctl_int(h, "ttl_left_s");
 
+	if (ttl < 0)
+		snprintf(left, sizeof left, "until its command ends or its "
+		    "connection closes");
+	else
+		snprintf(left, sizeof left, "%s left", duration_format(ttl, d,
+		    sizeof d));
 	printf("hold %lld on %s by pid %lld: %s, %lld of %lld jobs paused, "
-	    "%s left%s%s%s\n", (long long)ctl_int(h, "id"),
+	    "%s%s%s%s\n", (long long)ctl_int(h, "id"),
 	    ctl_str(h, "user", user, sizeof user), (long long)ctl_int(h, "pid"),
 	    ctl_str(h, "state", state, sizeof state),
 	    (long long)ctl_int(h, "paused"), (long long)ctl_int(h, "jobs"),
-	    duration_format(ctl_int(h, "ttl_left_s"), d, sizeof d),
-	    ctl_bool(h, "detached") ? ", detached" : "",
+	    left, ctl_bool(h, "detached") ? ", detached" : "",
 	    ctl_str(h, "reason", reason, sizeof reason)[0] != '\0' ?
 	    ": " : "", reason);
 }

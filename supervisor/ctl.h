@@ -86,6 +86,9 @@ int			 ctl_parse_job(struct ctl *, const char *);
 int			 ctl_simple(struct ctl *, const char *cmd,
 			    const msgpack_object **);
 
+/* ctl-hold-cmd.c */
+int		 ctl_hold_cmd(struct ctl *, int64_t hold);
+
 /* ctl-client.c */
 int		 ctl_connect(struct ctl *);
 void		 ctl_close(struct ctl *);

@@ -2,8 +2,10 @@
  * hold.c — holds for priority operations (design §5), pure: which jobs a
  * hold covers, whether it can be granted (every covered job paused), which
  * hold blocks a job, and expiry. Holds are reference-counted by nature: a
- * job stays paused while any hold covers it. Pausing and resuming workers
- * and answering clients is pause.c's.
+ * job stays paused while any hold covers it. A hold may have no TTL
+ * (expires_ms 0): `hold -- CMD` lasts exactly as long as CMD, however long
+ * that is, and ends by release or its connection closing. Pausing and
+ * resuming workers and answering clients is pause.c's.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +33,10 @@ holds_clear(struct holds *hs)
 	}
 }
 
-/* A new pending hold on user ("" or NULL: everything) for ttl_ms. */
+/*
+ * A new pending hold on user ("" or NULL: everything) for ttl_ms; ttl_ms 0
+ * means no TTL: it never expires.
+ */
 struct hold *
 hold_add(struct holds *hs, const char *user, const char *reason,
     int64_t ttl_ms, int64_t now)
@@ -44,7 +49,7 @@ hold_add(struct holds *hs, const char *user, const char *reason,
 	snprintf(h->reason, sizeof h->reason, "%s",
 	    reason != NULL ? reason : "");
 	h->created_ms = now;
-	h->expires_ms = now + ttl_ms;
+	h->expires_ms = ttl_ms > 0 ? now + ttl_ms : 0;
 	TAILQ_INSERT_TAIL(&hs->list, h, entry);
 	return h;
 }
@@ -125,7 +130,8 @@ hold_ready(const struct hold *h, struct queue *q)
 
 /*
  * The first hold whose TTL has run out at now (the caller removes it and
- * asks again), or NULL; *wake is then the next expiry, or -1.
+ * asks again), or NULL; *wake is then the next expiry, or -1. Holds
+ * without a TTL never expire.
  */
 struct hold *
 holds_expired(struct holds *hs, int64_t now, int64_t *wake)
@@ -134,6 +140,8 @@ holds_expired(struct holds *hs, int64_t now, int64_t *wake)
 
 	*wake = -1;
 	TAILQ_FOREACH(h, &hs->list, entry) {
+		if (h->expires_ms == 0)
+			continue;
 		if (h->expires_ms <= now)
 			return h;
 		if (*wake == -1 || h->expires_ms < *wake)

@@ -20,7 +20,9 @@
  *    scope has paused at a page boundary and logged out (or with an error
  *    when its TTL ends first). A hold is released by `release {id}`, by its
  *    TTL, or when its connection closes (once granted, a detached hold
- *    survives its connection and ends by release or TTL only).
+ *    survives its connection and ends by release or TTL only). Without
+ *    ttl, a detached hold gets hold_ttl and one kept by its connection
+ *    (`hold -- CMD`) has no TTL: it lasts as long as CMD.
  *
  * Policy (queue.c, users.c, schedule.c, trigger.c, hold.c, backoff.c) is
  * pure: functions of (state, now) with no I/O, driven by tests with a fake
@@ -362,7 +364,7 @@ struct hold {
 	char		 user[USER_ID_MAX + 1];	/* "" = everything */
 	char		 reason[128];
 	int64_t		 created_ms;
-	int64_t		 expires_ms;
+	int64_t		 expires_ms;	/* 0: no TTL, never expires */
 	int64_t		 granted_ms;	/* 0 while pending */
 	pid_t		 pid;		/* who holds it */
 	uid_t		 uid;

@@ -1,7 +1,7 @@
 /*
  * check_hold.c — holds with a fake clock: what a hold covers, when it may
  * be granted, reference counting, that nothing in scope starts while held,
- * and expiry by TTL.
+ * and expiry by TTL; a hold without a TTL (`hold -- CMD`) never expires.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -176,6 +176,34 @@ START_TEST(test_expiry)
 }
 END_TEST
 
+START_TEST(test_no_ttl_never_expires)
+{
+	struct hold	*cmd, *a, *x;
+	int64_t		 wake;
+
+	cmd = hold_add(&holds, "alice", "order", 0, now);
+	ck_assert_int_eq(cmd->expires_ms, 0);
+	/* alone, it wakes nobody and never comes back as expired */
+	ck_assert_ptr_null(holds_expired(&holds, now, &wake));
+	ck_assert_int_eq(wake, -1);
+	ck_assert_ptr_null(holds_expired(&holds, now + 400LL * 86400000,
+	    &wake));
+	ck_assert_int_eq(wake, -1);
+	/* beside one with a TTL: only that one expires, then no wake */
+	a = hold_add(&holds, "alice", NULL, 2000, now);
+	ck_assert_ptr_null(holds_expired(&holds, now + 1000, &wake));
+	ck_assert_int_eq(wake, now + 2000);
+	x = holds_expired(&holds, now + 2000, &wake);
+	ck_assert_ptr_eq(x, a);
+	hold_remove(&holds, x);
+	ck_assert_ptr_null(holds_expired(&holds, now + 9000, &wake));
+	ck_assert_int_eq(wake, -1);
+	/* and it still blocks alice's jobs */
+	ck_assert_ptr_eq(holds_block(&holds, req(KIND_CUSTOMERS, "alice")),
+	    cmd);
+}
+END_TEST
+
 static Suite *
 hold_suite(void)
 {
@@ -188,6 +216,7 @@ hold_suite(void)
 	tcase_add_test(tc, test_granted_when_all_paused);
 	tcase_add_test(tc, test_reference_counted);
 	tcase_add_test(tc, test_expiry);
+	tcase_add_test(tc, test_no_ttl_never_expires);
 	suite_add_tcase(s, tc);
 	return s;
 }
