@@ -4,6 +4,8 @@
 #   make demo         install missing packages, build, run a real sync against erpsim
 #   make ASAN=1 ...   build with AddressSanitizer + UBSan (into build-asan/, bin-asan/)
 #   make install PREFIX=/usr/local DESTDIR=
+#   make image        container image erpsync:VERSION (podman, mmdebstrap)
+#   make check-container  build or reuse the image, run tests/container/
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -188,10 +190,20 @@ install: all
 	for m in man/*.8; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(PREFIX)/share/man/man8/; done; true
 	for m in man/*.5; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(PREFIX)/share/man/man5/; done; true
 
+# The version every program reports (common/common.h).
+VERSION := $(shell sed -n 's/^\#define ERPSYNC_VERSION "\(.*\)"/\1/p' common/common.h)
+
+image: all
+	@sh deploy/deps.sh image
+	sh deploy/image/build.sh bin $(VERSION)
+
+check-container: image
+	sh tests/container/t_image.sh bin $(VERSION)
+
 clean:
 	rm -rf build build-asan bin bin-asan
 
-.PHONY: all pkgcheck units deps check stress demo bench install clean
+.PHONY: all pkgcheck units deps check stress demo bench install clean image check-container
 .DELETE_ON_ERROR:
 # Objects are intermediate files of the test and bench programs: keep them.
 .SECONDARY:
