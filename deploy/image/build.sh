@@ -92,6 +92,7 @@ install -m 755 "$BIN/erpsyncctl" "$HERE/erpsync-health" "$ctx/usr/bin/"
 mkdir -p "$ctx/usr/share/doc/erpsync"
 install -m 644 "$REPO/deploy/erpsync.conf.example" "$ctx/usr/share/doc/erpsync/"
 
+old=$(podman image inspect --format '{{.Id}}' "$TAG" 2>/dev/null || true)
 say "podman build $TAG from $base"
 # --format docker keeps the HEALTHCHECK (the OCI format has none).
 podman build --quiet --format docker --runtime runc --network host \
@@ -106,4 +107,8 @@ for p in /usr/sbin/erpsyncd /usr/sbin/erpsync-worker /usr/bin/erpsyncctl; do
 		die "ldd $p failed in $TAG"
 	case $out in *"not found"*) die "$p in $TAG: $out" ;; esac
 done
+# The image this one replaces, now untagged, goes (unless a container
+# still uses it).
+new=$(podman image inspect --format '{{.Id}}' "$TAG")
+[ -n "$old" ] && [ "$old" != "$new" ] && podman rmi "$old" >/dev/null 2>&1 || true
 echo "$TAG"
