@@ -241,6 +241,17 @@ check-install: all
 	sh tests/install/t_install.sh
 	python3 tests/k8s/t_manifests.py
 
+# The version every program reports (common/common.h).
+VERSION := $(shell sed -n 's/^\#define ERPSYNC_VERSION "\(.*\)"/\1/p' common/common.h)
+
+# The container image erpsync:VERSION (deploy/image/build.sh), and its test.
+image: all
+	@sh deploy/deps.sh image
+	sh deploy/image/build.sh bin $(VERSION)
+
+check-container: image
+	sh tests/container/t_image.sh bin $(VERSION)
+
 clean:
 	rm -rf build build-asan bin bin-asan
 

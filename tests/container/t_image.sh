@@ -63,6 +63,7 @@ rss_kb() {
 }
 
 start_sim --customers 3000 --seed 61
+MPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
 # The host directory mounted read-only at /etc/erpsync: config and
 # credentials (0600, owned by the container's uid); paths as the container
@@ -96,6 +97,8 @@ stale_after = 0
 enabled = no
 [prices]
 enabled = no
+[metrics]
+listen = 127.0.0.1:$MPORT
 EOC
 chown -R "$UID_CT:$UID_CT" "$T/etc"
 podman volume create "$VOL" >/dev/null || fail "podman volume create $VOL"
@@ -112,7 +115,10 @@ wait_for 20 ctlx status || { podman logs "$CT" >"$T/container.log" 2>&1; fail "e
 [ "$(cx id -u)" = "$UID_CT" ] || fail "the container runs as uid $(cx id -u), not $UID_CT"
 podman inspect "$CT" | grep -qE 'agent1pw|agent2pw|adminpw' && fail "a password is in the container's config"
 podman healthcheck run "$CT" >"$T/health.out" 2>&1 || fail "podman healthcheck run: $(cat "$T/health.out")"
-# ...and fails when nothing answers on the socket it is given.
+# /healthz (the Kubernetes probes, deploy/k8s) answers on the metrics port.
+curl -sf "http://127.0.0.1:$MPORT/healthz" >"$T/healthz.out" 2>&1 || fail "GET /healthz: $(cat "$T/healthz.out")"
+curl -sf "http://127.0.0.1:$MPORT/metrics" | grep -q '^erpsync_' || fail "GET /metrics has no erpsync_ series"
+# ...and erpsync-health fails when nothing answers on the socket it is given.
 podman exec -e ERPSYNC_SOCKET=/run/erpsync/none.sock "$CT" erpsync-health >/dev/null 2>&1 &&
 	fail "erpsync-health passed with no daemon on its socket"
 note "PID 1 is erpsyncd (uid $UID_CT); healthcheck passes on $SOCK"
