@@ -18,6 +18,7 @@ TEST_NAME=t_image
 UID_CT=7100			# the image's erpsync user (deploy/image/Containerfile)
 CT=erpsync-test-$$
 VOL=erpsync-test-$$
+RUNVOL=erpsync-test-run-$$	# /run/erpsync, shared with an "app backend" container
 SOCK=/run/erpsync/admin.sock	# not the default: erpsync-health must read the config
 PODMAN_RUN="--runtime runc --network=host --ulimit nofile=1024:1024 --ulimit nproc=4096:4096"
 
@@ -29,7 +30,7 @@ ct_cleanup() {
 		podman logs "$CT" >"$T/container.log" 2>&1
 		podman rm -f -t 0 "$CT" >/dev/null 2>&1
 	fi
-	podman volume rm -f "$VOL" >/dev/null 2>&1
+	podman volume rm -f "$VOL" "$RUNVOL" >/dev/null 2>&1
 	(exit "$_rc")
 	cleanup
 }
@@ -82,6 +83,7 @@ request_timeout = 10s
 
 [supervisor]
 socket = $SOCK
+socket_group = $UID_CT
 heartbeat_timeout = 30s
 retry_backoff = 1s
 poison_crashes = 10
@@ -102,11 +104,12 @@ listen = 127.0.0.1:$MPORT
 EOC
 chown -R "$UID_CT:$UID_CT" "$T/etc"
 podman volume create "$VOL" >/dev/null || fail "podman volume create $VOL"
+podman volume create "$RUNVOL" >/dev/null || fail "podman volume create $RUNVOL"
 
 # The healthcheck runs on demand only (no systemd timer here).
 # shellcheck disable=SC2086
 podman run -d --name "$CT" $PODMAN_RUN --health-interval=disable \
-    -v "$T/etc:/etc/erpsync:ro" -v "$VOL:/var/lib/erpsync" \
+    -v "$T/etc:/etc/erpsync:ro" -v "$VOL:/var/lib/erpsync" -v "$RUNVOL:/run/erpsync" \
     "$IMAGE" >"$T/run.out" 2>&1 || fail "podman run: $(cat "$T/run.out")"
 wait_for 20 ctlx status || { podman logs "$CT" >"$T/container.log" 2>&1; fail "erpsyncd did not answer in the container"; }
 
@@ -122,6 +125,17 @@ curl -sf "http://127.0.0.1:$MPORT/metrics" | grep -q '^erpsync_' || fail "GET /m
 podman exec -e ERPSYNC_SOCKET=/run/erpsync/none.sock "$CT" erpsync-health >/dev/null 2>&1 &&
 	fail "erpsync-health passed with no daemon on its socket"
 note "PID 1 is erpsyncd (uid $UID_CT); healthcheck passes on $SOCK"
+
+# Another container (the agents' app backend, another uid) sharing the
+# socket volume gets in with the socket group's gid, and not without it.
+app() {
+	# shellcheck disable=SC2086
+	podman run --rm $PODMAN_RUN --no-healthcheck --user 8000:8000 "$@" \
+	    -v "$RUNVOL:/run/erpsync" --entrypoint erpsyncctl "$IMAGE" -s "$SOCK" status
+}
+app --group-add "$UID_CT" >"$T/app.out" 2>&1 || fail "the app container (gid $UID_CT) cannot talk to erpsyncd: $(cat "$T/app.out")"
+app >"$T/app-nogroup.out" 2>&1 && fail "a container of another uid and group talks to erpsyncd"
+note "an app container of uid 8000 reaches the socket with --group-add $UID_CT, not without"
 
 # 1. A customers sync through erpsyncctl in the container; the database
 # in the volume equals erpsim's. The RSS is sampled while it runs.
