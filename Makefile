@@ -4,6 +4,8 @@
 #   make demo         install missing packages, build, run a real sync against erpsim
 #   make ASAN=1 ...   build with AddressSanitizer + UBSan (into build-asan/, bin-asan/)
 #   make install PREFIX=/usr/local DESTDIR=
+#   make image        container image erpsync:VERSION (podman, mmdebstrap)
+#   make check-container  build or reuse the image, run tests/container/
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -163,6 +165,7 @@ check: deps
 	sh tests/e2e/run.sh bin
 	sh tests/e2e/run.sh bin-asan t_customers_sync t_customers_resume t_sessions t_delta \
 	    t_sessions_leak t_cut_answers t_tls t_new_db_race t_history t_wait_retry
+	$(MAKE) check-install
 
 # The concurrency- and fault-sensitive end-to-end scripts, N times in a row.
 STRESS_N ?= 20
@@ -181,19 +184,80 @@ demo: deps
 bench: all $(BENCHES)
 	B=$(B) sh bench/run.sh $(BIN)
 
+# Installed as a Debian package would lay it out. The systemd unit goes
+# to $(PREFIX)/lib/systemd/system (systemd reads /usr/local/lib/... and
+# /usr/lib/...; a Debian package sets SYSTEMDUNITDIR=/lib/systemd/system).
+# The worker sits beside erpsyncd, where erpsyncd looks for it when
+# worker_path is empty. /etc/erpsync/erpsync.conf is installed only when
+# absent, and uninstall removes it only while it is the unedited example.
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR    ?= $(PREFIX)/share/bash-completion/completions
+SYSCONFDIR     ?= /etc
+DOCDIR          = $(PREFIX)/share/doc/erpsync
+MAN8 = $(wildcard man/*.8)
+MAN5 = $(wildcard man/*.5)
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/erpsync
-	install -m 755 bin/erpsyncd $(DESTDIR)$(PREFIX)/sbin/erpsyncd
-	install -m 755 bin/erpsync-worker $(DESTDIR)$(PREFIX)/sbin/erpsync-worker
-	install -m 755 bin/erpsyncctl $(DESTDIR)$(PREFIX)/bin/erpsyncctl
-	install -d $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man5
-	for m in man/*.8; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(PREFIX)/share/man/man8/; done; true
-	for m in man/*.5; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(PREFIX)/share/man/man5/; done; true
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
+	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man5 \
+	    $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(BASHCOMPDIR) \
+	    $(DESTDIR)$(SYSCONFDIR)/erpsync
+	install -m 755 bin/erpsyncd bin/erpsync-worker $(DESTDIR)$(PREFIX)/sbin/
+	install -m 755 bin/erpsyncctl $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(MAN8) $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 deploy/erpsync.conf.example $(DESTDIR)$(DOCDIR)/erpsync.conf.example
+	sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|g; s|/etc/erpsync/|$(SYSCONFDIR)/erpsync/|g' \
+	    deploy/erpsyncd.service >$(DESTDIR)$(SYSTEMDUNITDIR)/erpsyncd.service
+	chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/erpsyncd.service
+	install -m 644 deploy/bash-completion/erpsyncctl $(DESTDIR)$(BASHCOMPDIR)/erpsyncctl
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/erpsync/erpsync.conf ]; then \
+	    echo "$(DESTDIR)$(SYSCONFDIR)/erpsync/erpsync.conf exists: left as it is"; \
+	else \
+	    echo "install -m 644 deploy/erpsync.conf.example $(DESTDIR)$(SYSCONFDIR)/erpsync/erpsync.conf"; \
+	    install -m 644 deploy/erpsync.conf.example $(DESTDIR)$(SYSCONFDIR)/erpsync/erpsync.conf; \
+	fi
+
+# Removes what install put there; an edited /etc/erpsync/erpsync.conf
+# stays (and so does its directory). Shared directories (bin, man8, ...)
+# are left; the ones that are erpsync's own go when empty.
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/erpsyncd $(DESTDIR)$(PREFIX)/sbin/erpsync-worker \
+	    $(DESTDIR)$(PREFIX)/bin/erpsyncctl \
+	    $(addprefix $(DESTDIR)$(PREFIX)/share/man/man8/,$(notdir $(MAN8))) \
+	    $(addprefix $(DESTDIR)$(PREFIX)/share/man/man5/,$(notdir $(MAN5))) \
+	    $(DESTDIR)$(DOCDIR)/erpsync.conf.example \
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/erpsyncd.service \
+	    $(DESTDIR)$(BASHCOMPDIR)/erpsyncctl
+	@if cmp -s deploy/erpsync.conf.example $(DESTDIR)$(SYSCONFDIR)/erpsync/erpsync.conf; then \
+	    echo "rm -f $(DESTDIR)$(SYSCONFDIR)/erpsync/erpsync.conf"; \
+	    rm -f $(DESTDIR)$(SYSCONFDIR)/erpsync/erpsync.conf; \
+	elif [ -e $(DESTDIR)$(SYSCONFDIR)/erpsync/erpsync.conf ]; then \
+	    echo "$(DESTDIR)$(SYSCONFDIR)/erpsync/erpsync.conf was edited: left as it is"; \
+	fi
+	@rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/erpsync 2>/dev/null || true
+
+# make install and make uninstall into a temporary DESTDIR; the Kubernetes
+# manifests against the image and the example config.
+check-install: all
+	sh tests/install/t_install.sh
+	python3 tests/k8s/t_manifests.py
+
+# The version every program reports (common/common.h).
+VERSION := $(shell sed -n 's/^\#define ERPSYNC_VERSION "\(.*\)"/\1/p' common/common.h)
+
+# The container image erpsync:VERSION (deploy/image/build.sh), and its test.
+image: all
+	@sh deploy/deps.sh image
+	sh deploy/image/build.sh bin $(VERSION)
+
+check-container: image
+	sh tests/container/t_image.sh bin $(VERSION)
 
 clean:
 	rm -rf build build-asan bin bin-asan
 
-.PHONY: all pkgcheck units deps check stress demo bench install clean
+.PHONY: all pkgcheck units deps check stress demo bench install uninstall check-install clean image check-container
 .DELETE_ON_ERROR:
 # Objects are intermediate files of the test and bench programs: keep them.
 .SECONDARY:

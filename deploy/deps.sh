@@ -3,16 +3,21 @@
 # Usage: deploy/deps.sh         (as root, or with sudo available)
 #        deploy/deps.sh fuzz    also clang and its libFuzzer runtime, for
 #                               `make fuzz` (never needed by `make check`)
+#        deploy/deps.sh image   also podman, runc and mmdebstrap, for
+#                               `make image` and `make check-container`
 set -eu
 
 pkgs="build-essential pkg-config libevent-dev libsqlite3-dev libcurl4-openssl-dev
 libmsgpack-dev libxml2-dev libinih-dev libssl-dev zlib1g-dev check sqlite3 curl python3 procps
-util-linux openssl tmux"
+util-linux openssl tmux python3-yaml"
 case ${1:-} in
 '') ;;
 # The runtime is only a Recommends of clang: name it.
 fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
-*) echo "usage: deploy/deps.sh [fuzz]" >&2; exit 2 ;;
+# podman depends on "crun | runc": naming runc keeps crun out (crun refuses
+# to start containers on these cgroup v1 hosts; design §12).
+image) pkgs="$pkgs podman runc mmdebstrap" ;;
+*) echo "usage: deploy/deps.sh [fuzz|image]" >&2; exit 2 ;;
 esac
 
 missing=""
