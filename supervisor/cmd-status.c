@@ -68,7 +68,7 @@ cmd_status_exec(struct client *c, const struct msg_req *req)
 	TAILQ_FOREACH(h, &sv.holds.list, entry)
 		nholds++;
 	msg_resp_begin(&f, req->id, 1);
-	msgpack_pack_map(&f.pk, 19);
+	msgpack_pack_map(&f.pk, 20);
 	pk_kv_str(&f.pk, "version", ERPSYNC_VERSION);
 	pk_kv_int(&f.pk, "pid", sv.pid);
 	pk_kv_int(&f.pk, "started_at", sv.started_ms);
@@ -101,6 +101,7 @@ cmd_status_exec(struct client *c, const struct msg_req *req)
 	pk_kv_str(&f.pk, "data_dir", sv.conf->data_dir);
 	pk_kv_str(&f.pk, "state_dir", sv.conf->state_dir);
 	pk_kv_str(&f.pk, "socket", sv.conf->socket);
+	pk_kv_str(&f.pk, "metrics", httpd_url());
 	pk_kv_str(&f.pk, "config", sv.conf->path);
 	pk_kv_bool(&f.pk, "stopping", sv.stopping);
 	(void)client_send(c, &f);

@@ -20,6 +20,7 @@ static const struct sv_cmd *cmd_table[] = {
 	&cmd_release_entry,
 	&cmd_reload_entry,
 	&cmd_shutdown_entry,
+	&cmd_metrics_entry,
 };
 
 /* Is every key of the request's args one the command knows? */

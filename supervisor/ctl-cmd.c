@@ -20,6 +20,7 @@ static const struct ctl_cmd *ctl_table[] = {
 	&ctl_reload_entry,
 	&ctl_shutdown_entry,
 	&ctl_wait_entry,
+	&ctl_metrics_entry,
 };
 
 /* The command called name, or NULL. */

@@ -75,6 +75,7 @@ extern const struct ctl_cmd ctl_watch_entry;
 extern const struct ctl_cmd ctl_reload_entry;
 extern const struct ctl_cmd ctl_shutdown_entry;
 extern const struct ctl_cmd ctl_wait_entry;
+extern const struct ctl_cmd ctl_metrics_entry;
 
 /* ctl-cmd.c */
 const struct ctl_cmd	*ctl_cmd_find(const char *);

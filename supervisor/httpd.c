@@ -5,6 +5,10 @@
  * Anything else is a 404. Loopback by default: the config names the
  * address.
  */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,10 +19,19 @@
 #include "supervisor/supervisor.h"
 
 static struct evhttp	*httpd;
+static char		 httpd_where[300];	/* http://host:port, as bound */
+
+/* Where /metrics is served ("" when off), with the port really bound. */
+const char *
+httpd_url(void)
+{
+	return httpd_where;
+}
 
 /*
- * Split "host:port" ("[::1]:9464" for IPv6) into host and port; -1 if it
- * is not one. host may be NULL to only check.
+ * Split "host:port" ("[::1]:9464" for IPv6; port 0: any free one, see
+ * httpd_url) into host and port; -1 if it is not one. host may be NULL
+ * to only check.
  */
 int
 metrics_addr(const char *addr, char *host, size_t hostlen, int *port)
@@ -38,7 +51,7 @@ metrics_addr(const char *addr, char *host, size_t hostlen, int *port)
 		n -= 2;
 	}
 	p = strtol(colon + 1, &end, 10);
-	if (colon[1] == '\0' || *end != '\0' || p < 1 || p > 65535)
+	if (colon[1] == '\0' || *end != '\0' || p < 0 || p > 65535)
 		return -1;
 	if (host != NULL) {
 		if (n >= hostlen)
@@ -110,8 +123,11 @@ httpd_other(struct evhttp_request *req, void *arg)
 int
 httpd_start(const struct config *conf, char *err, size_t errlen)
 {
-	char	 host[256];
-	int	 port;
+	struct evhttp_bound_socket	*bound;
+	struct sockaddr_storage		 ss;
+	socklen_t			 len;
+	char				 host[256];
+	int				 port;
 
 	if (conf->metrics_listen[0] == '\0')
 		return 0;
@@ -128,7 +144,8 @@ httpd_start(const struct config *conf, char *err, size_t errlen)
 	evhttp_set_cb(httpd, "/metrics", httpd_metrics, NULL);
 	evhttp_set_cb(httpd, "/healthz", httpd_healthz, NULL);
 	evhttp_set_gencb(httpd, httpd_other, NULL);
-	if (evhttp_bind_socket(httpd, host, (ev_uint16_t)port) == -1) {
+	if ((bound = evhttp_bind_socket_with_handle(httpd, host,
+	    (ev_uint16_t)port)) == NULL) {
 		snprintf(err, errlen, "[metrics] listen %s: cannot bind (in "
 		    "use, or not an address of this machine)",
 		    conf->metrics_listen);
@@ -136,7 +153,16 @@ httpd_start(const struct config *conf, char *err, size_t errlen)
 		httpd = NULL;
 		return -1;
 	}
-	log_info("metrics on http://%s/metrics", conf->metrics_listen);
+	len = sizeof ss;
+	if (getsockname(evhttp_bound_socket_get_fd(bound),
+	    (struct sockaddr *)&ss, &len) == 0)
+		port = ntohs(ss.ss_family == AF_INET6 ?
+		    ((struct sockaddr_in6 *)&ss)->sin6_port :
+		    ((struct sockaddr_in *)&ss)->sin_port);
+	snprintf(httpd_where, sizeof httpd_where, strchr(host, ':') != NULL ?
+	    "http://[%s]:%d" : "http://%s:%d", host, port);
+	log_info("metrics on %s/metrics, health on %s/healthz", httpd_where,
+	    httpd_where);
 	return 0;
 }
 
@@ -147,4 +173,5 @@ httpd_stop(void)
 	if (httpd != NULL)
 		evhttp_free(httpd);
 	httpd = NULL;
+	httpd_where[0] = '\0';
 }

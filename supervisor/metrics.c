@@ -4,6 +4,7 @@
  * asked. No per-user labels. Served over HTTP by httpd.c and over the
  * admin socket by `metrics`.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -239,26 +240,29 @@ render_now(struct buf *b, int64_t now)
 		buf_addf(b, "erpsync_worker_peak_rss_bytes{kind=\"%s\"} %lld\n",
 		    kind_name(k), (long long)m.rss_kb[k] * 1024);
 	head(b, "freshest_sync_age_seconds", "gauge", "Age of the newest "
-	    "successful sync, by kind, the largest over users (the stalest "
-	    "user); -1 when a user never had one.");
+	    "successful sync, by kind, the largest over its scopes (the "
+	    "stalest user); +Inf while a scope never had one; no sample for "
+	    "a kind without scopes.");
 	for (k = 0; k < KIND_COUNT; k++) {
-		age = 0;
-		for (u = 0; u < sv.users.count; u++) {
+		age = -1;	/* no scope */
+		for (u = 0; u < sv.users.count && age != INT64_MAX; u++) {
 			const struct fresh *f = &sv.users.all[u]->k[k];
 
 			if (f->first_seen == 0 && f->last_full_ok == 0)
 				continue;	/* not a scope of this kind */
 			best = f->last_full_ok > f->last_delta_ok ?
 			    f->last_full_ok : f->last_delta_ok;
-			if (best == 0) {
-				age = -1;
-				break;
-			}
-			if ((now - best) / 1000 > age)
+			if (best == 0)
+				age = INT64_MAX;	/* never */
+			else if ((now - best) / 1000 > age)
 				age = (now - best) / 1000;
 		}
-		buf_addf(b, "erpsync_freshest_sync_age_seconds{kind=\"%s\"} "
-		    "%lld\n", kind_name(k), (long long)age);
+		if (age == INT64_MAX)
+			buf_addf(b, "erpsync_freshest_sync_age_seconds{kind="
+			    "\"%s\"} +Inf\n", kind_name(k));
+		else if (age >= 0)
+			buf_addf(b, "erpsync_freshest_sync_age_seconds{kind="
+			    "\"%s\"} %lld\n", kind_name(k), (long long)age);
 	}
 	head(b, "up_seconds", "gauge", "Time since erpsyncd started.");
 	buf_addf(b, "erpsync_up_seconds %lld\n",

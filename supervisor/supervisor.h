@@ -589,6 +589,7 @@ void		 metrics_render(struct buf *);
 int		 metrics_addr(const char *, char *host, size_t, int *port);
 int		 httpd_start(const struct config *, char *, size_t);
 void		 httpd_stop(void);
+const char	*httpd_url(void);
 
 /* access.c */
 struct ucred;
@@ -628,6 +629,7 @@ extern const struct sv_cmd cmd_hold_entry;
 extern const struct sv_cmd cmd_release_entry;
 extern const struct sv_cmd cmd_reload_entry;
 extern const struct sv_cmd cmd_shutdown_entry;
+extern const struct sv_cmd cmd_metrics_entry;
 
 void		 cmd_dispatch(struct client *, const struct msg_req *);
 void		 cmd_error(struct client *, const struct msg_req *,

@@ -321,6 +321,7 @@ erp_retry(struct erp *e, const char *why)
 	log_debug("%s %s: %s; retry %d in %lld ms", e->is_post ? "POST" : "GET",
 	    e->url, why, e->attempt, (long long)e->backoff);
 	e->attempt++;
+	e->pool->stats.retries++;
 	e->retry_at = mono_ms() + e->backoff + random() % (e->backoff / 2 + 1);
 	e->backoff = e->backoff * 2 > ERP_BACKOFF_MAX_MS ? ERP_BACKOFF_MAX_MS :
 	    e->backoff * 2;
@@ -478,6 +479,23 @@ erp_config_error(struct erp *e, CURLcode rc, const char *why)
 	}
 }
 
+/* Count a finished request and its time (libcurl's, queueing excluded). */
+static void
+erp_count(struct erp *e)
+{
+	struct erp_stats	*st = &e->pool->stats;
+	curl_off_t		 us = 0;
+	int			 i;
+
+	(void)curl_easy_getinfo(e->h, CURLINFO_TOTAL_TIME_T, &us);
+	st->requests++;
+	st->wait_us += us;
+	for (i = 0; i < MSG_REQ_BUCKETS - 1; i++)
+		if (us <= msg_req_bucket_ms[i] * 1000)
+			break;
+	st->hist[i]++;
+}
+
 /* A request finished at the transport level: retry, or hand to the flow. */
 static void
 erp_done(struct erp *e, CURLcode rc)
@@ -486,6 +504,7 @@ erp_done(struct erp *e, CURLcode rc)
 
 	curl_multi_remove_handle(e->pool->m, e->h);
 	e->in_multi = 0;
+	erp_count(e);
 	if (rc == CURLE_OK) {
 		curl_easy_getinfo(e->h, CURLINFO_RESPONSE_CODE, &e->status);
 		erp_redirect(e);

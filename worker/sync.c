@@ -394,6 +394,13 @@ out:
 	d->skipped = s.pc.skipped;
 	d->total = s.total_last;
 	d->fetched = s.fetched + (s.erp ? erp_fetched(s.erp) : 0);
+	if (s.pool != NULL) {
+		d->requests = s.pool->stats.requests;
+		d->request_retries = s.pool->stats.retries;
+		d->erp_wait_ms = s.pool->stats.wait_us / 1000;
+		memcpy(d->request_hist, s.pool->stats.hist,
+		    sizeof d->request_hist);
+	}
 	sync_free(&s);
 	return err_class_exit(s.err.class);
 }

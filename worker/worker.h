@@ -255,11 +255,20 @@ enum erp_flow {
 	FLOW_CALLBACK		/* POST a grid command */
 };
 
+/* What the pool's requests cost, for the job's done (and /metrics). */
+struct erp_stats {
+	int64_t		 requests;	/* sent, retries included */
+	int64_t		 retries;
+	int64_t		 wait_us;	/* sum of libcurl's total times */
+	int64_t		 hist[MSG_REQ_BUCKETS];	/* per msg_req_bucket_ms */
+};
+
 struct erp_pool {
 	CURLM		*m;
 	struct erp	**sess;
 	size_t		 n;
 	int		 next_id;
+	struct erp_stats stats;
 };
 
 struct erp {
