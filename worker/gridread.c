@@ -114,8 +114,8 @@ class_contains(const char *c, const char *sub)
  * An attribute's value, "" for a bare one, NULL when absent. The parser
  * drops repeated attributes, so the first is the only one.
  */
-static const char *
-att(const xmlChar **atts, const char *name)
+const char *
+sax_attr(const unsigned char **atts, const char *name)
 {
 	if (atts == NULL)
 		return NULL;
@@ -210,7 +210,7 @@ col_element(struct gread *s, size_t d, const char *name,
 		else if (class_contains(cls, "CheckBoxUnchecked"))
 			s->checkbox = 0;
 	} else if (strcmp(name, "img") == 0) {
-		if (s->img_src == NULL && (src = att(atts, "src")) != NULL)
+		if (s->img_src == NULL && (src = sax_attr(atts, "src")) != NULL)
 			s->img_src = xstrdup(src);
 		if (s->sort != 0)
 			return;
@@ -319,7 +319,7 @@ pager_element(struct gread *s, size_t d, const char *name,
 		s->have_summary = 1;
 		col_start(s, COL_SUMMARY, d, 1);
 	} else if (!s->have_next && strcmp(name, "img") == 0 &&
-	    (alt = att(atts, "alt")) != NULL && strcmp(alt, "Next") == 0) {
+	    (alt = sax_attr(atts, "alt")) != NULL && strcmp(alt, "Next") == 0) {
 		s->have_next = 1;
 		s->next_disabled = s->disabled != 0;
 	}
@@ -346,7 +346,7 @@ scan_element(struct gread *s, size_t d, const char *name,
 			return;
 		s->part_depth = d;
 	} else if (strcmp(name, "input") == 0 && id != NULL) {
-		v = att(atts, "value");
+		v = sax_attr(atts, "value");
 		if (ends_with(id, "_Cb_I") && s->filter_caption == NULL)
 			s->filter_caption = xstrdup(v != NULL ? v : "");
 		else if (ends_with(id, "_Cb_VI") && s->filter_key == NULL)
@@ -410,7 +410,7 @@ gread_element(struct gread *s, size_t d, const char *name,
 		if (d != s->part_depth + 1 || strcmp(name, "td") != 0)
 			break;
 		s->g.nheader++;
-		fieldname = att(atts, "fieldname");
+		fieldname = sax_attr(atts, "fieldname");
 		if (fieldname == NULL || *fieldname == '\0')
 			break;
 		s->fieldname = xstrdup(fieldname);

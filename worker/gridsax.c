@@ -96,21 +96,6 @@ struct gsax {
 };
 
 /*
- * An attribute's value, "" for a bare one, NULL when absent. The parser
- * drops repeated attributes, so the first is the only one.
- */
-static const char *
-att(const xmlChar **atts, const char *name)
-{
-	if (atts == NULL)
-		return NULL;
-	for (; atts[0] != NULL; atts += 2)
-		if (strcmp((const char *)atts[0], name) == 0)
-			return atts[1] != NULL ? (const char *)atts[1] : "";
-	return NULL;
-}
-
-/*
  * form_parse() for a view page: its first form's hidden inputs (or the
  * whole page's when it has no form), in page order, as they are.
  */
@@ -127,8 +112,8 @@ hidden_element(struct gsax *s, size_t d, const char *name,
 		return;
 	}
 	if (strcmp(name, "input") != 0 ||
-	    (nm = att(atts, "name")) == NULL || *nm == '\0' ||
-	    (type = att(atts, "type")) == NULL ||
+	    (nm = sax_attr(atts, "name")) == NULL || *nm == '\0' ||
+	    (type = sax_attr(atts, "type")) == NULL ||
 	    strcasecmp(type, "hidden") != 0)
 		return;
 	/* Once there is a form, inputs outside it are never posted. */
@@ -141,7 +126,7 @@ hidden_element(struct gsax *s, size_t d, const char *name,
 	}
 	h = &s->hidden[s->nhidden++];
 	h->name = xstrdup(nm);
-	v = att(atts, "value");
+	v = sax_attr(atts, "value");
 	h->value = xstrdup(v != NULL ? v : "");
 	h->in_form = s->form != 0;
 }

@@ -106,6 +106,7 @@ void		 gread_text(struct gread *, const char *, size_t);
 void		 gread_close_to(struct gread *, size_t depth);
 int		 gread_result(struct gread *, struct grid *, char *err,
 		    size_t errlen);
+const char	*sax_attr(const unsigned char **atts, const char *name);
 
 /* cut.c: whether an answer arrived whole */
 int		 body_complete(const char *, size_t);
