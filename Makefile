@@ -236,6 +236,20 @@ uninstall:
 	    echo "$(DESTDIR)$(SYSCONFDIR)/erpsync/erpsync.conf was edited: left as it is"; \
 	fi
 	@rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/erpsync 2>/dev/null || true
+	@# Into a staging DESTDIR, leave nothing: its directories install made
+	@# go too when empty (never on a live system: /usr/local/sbin stays).
+	@if [ -n "$(DESTDIR)" ] && [ "$(DESTDIR)" != / ]; then \
+	    for d in $(PREFIX)/share/man/man8 $(PREFIX)/share/man/man5 \
+	        $(PREFIX)/share/man $(PREFIX)/share/doc $(BASHCOMPDIR) \
+	        $(dir $(BASHCOMPDIR)) $(PREFIX)/share $(SYSTEMDUNITDIR) \
+	        $(dir $(SYSTEMDUNITDIR)) $(PREFIX)/lib $(PREFIX)/sbin \
+	        $(PREFIX)/bin $(PREFIX) $(SYSCONFDIR); do \
+	        while [ "$$d" != / ] && [ -n "$$d" ]; do \
+	            rmdir "$(DESTDIR)$$d" 2>/dev/null || break; \
+	            d=$$(dirname "$$d"); \
+	        done; \
+	    done; \
+	fi
 
 # make install and make uninstall into a temporary DESTDIR; the Kubernetes
 # manifests against the image and the example config.
