@@ -291,7 +291,6 @@ struct config {
 
 struct config	*config_new(void);
 void		 config_free(struct config *);
-int		 group_gid(const char *, int64_t *);
 int		 config_load(const char *path, struct config **,
 		    struct buf *errs);
 int		 config_parse_string(const char *name, const char *text,
@@ -303,7 +302,10 @@ int		 creds_load(struct config *, const char *path,
 int		 creds_parse(struct config *, const char *name,
 		    const char *text, struct buf *errs);
 void		 creds_free(struct config *);
+/* config-value.c */
 int		 parse_bytes(const char *, int64_t *);
+const char	*config_url_check(const char *);
+int		 group_gid(const char *, int64_t *);
 
 /* users.c: users and freshness per (kind, scope), in memory (pure) */
 struct fresh {
