@@ -18,7 +18,7 @@ MSGPACK_PC := $(shell $(PKG_CONFIG) --exists msgpack-c 2>/dev/null && echo msgpa
 # What each program links: only its own libraries.
 SV_PKGS   = libevent sqlite3 $(MSGPACK_PC) inih
 WK_PKGS   = sqlite3 libcurl $(MSGPACK_PC) libxml-2.0
-CTL_PKGS  = $(MSGPACK_PC)
+CTL_PKGS  = $(MSGPACK_PC) inih
 # Only erpsim speaks TLS (--tls-cert); nothing else links OpenSSL.
 SIM_PKGS  = libevent zlib libevent_openssl openssl
 UNIT_PKGS = $(sort $(SV_PKGS) $(WK_PKGS) $(CTL_PKGS)) check

@@ -9,7 +9,7 @@ set -eu
 
 pkgs="build-essential pkg-config libevent-dev libsqlite3-dev libcurl4-openssl-dev
 libmsgpack-dev libxml2-dev libinih-dev libssl-dev zlib1g-dev check sqlite3 curl python3 procps
-util-linux openssl tmux python3-yaml python3-prometheus-client"
+util-linux openssl tmux python3-yaml python3-prometheus-client groff-base man-db"
 case ${1:-} in
 '') ;;
 # The runtime is only a Recommends of clang: name it.

@@ -1,7 +1,9 @@
 /*
- * cmd-jobs.c — `jobs {limit, queued}`: running and paused jobs, queued jobs
- * in the order they will start (the first `queued` of them, each with why
- * it is waiting), the last `limit` ended jobs from state.db, and the holds.
+ * cmd-jobs.c — `jobs {limit, queued, user, kind, state}`: running and
+ * paused jobs, queued jobs in the order they will start (the first
+ * `queued` of them, each with why it is waiting), the last `limit` ended
+ * jobs from state.db, and the holds. user, kind and state keep only the
+ * jobs that have them, before `limit` and `queued` count.
  * `jobs {job}`: that one job, live or from the history.
  */
 #include <stdlib.h>
@@ -13,7 +15,16 @@
 #define JOBS_LIMIT_MAX		1000
 #define JOBS_QUEUED_DEFAULT	200
 
-static const char *cmd_jobs_args[] = { "limit", "queued", "job", NULL };
+static const char *cmd_jobs_args[] = {
+	"limit", "queued", "job", "user", "kind", "state", NULL
+};
+
+/* The filters of a request; "" for none. */
+struct jobs_filter {
+	char		 user[USER_ID_MAX + 1];
+	char		 kind[16];
+	char		 state[16];
+};
 
 struct recent {
 	struct job	*jobs;
@@ -29,6 +40,45 @@ cmd_jobs_collect(const struct job *j, void *arg)
 		return;		/* ended this instant: listed from memory */
 	r->jobs = xreallocarray(r->jobs, r->n + 1, sizeof *r->jobs);
 	r->jobs[r->n++] = *j;
+}
+
+/* Read and check the filters; -1 with err set when one is bad. */
+static int
+cmd_jobs_filter(const struct msg_req *req, struct jobs_filter *jf,
+    char *err, size_t len)
+{
+	enum kind	 k;
+	enum job_state	 s;
+
+	memset(jf, 0, sizeof *jf);
+	if (msg_get_str(req->args, "user", jf->user, sizeof jf->user, 0, err,
+	    len) == -1 || msg_get_str(req->args, "kind", jf->kind,
+	    sizeof jf->kind, 0, err, len) == -1 || msg_get_str(req->args,
+	    "state", jf->state, sizeof jf->state, 0, err, len) == -1)
+		return -1;
+	if (jf->user[0] != '\0' && strcmp(jf->user, "*") != 0 &&
+	    !user_id_valid(jf->user)) {
+		snprintf(err, len, "invalid user id");
+		return -1;
+	}
+	if (jf->kind[0] != '\0' && kind_parse(jf->kind, &k) == -1) {
+		snprintf(err, len, "unknown kind \"%s\"", jf->kind);
+		return -1;
+	}
+	if (jf->state[0] != '\0' && job_state_parse(jf->state, &s) == -1) {
+		snprintf(err, len, "unknown state \"%s\"", jf->state);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_jobs_match(const struct jobs_filter *jf, const struct job *j)
+{
+	return (jf->user[0] == '\0' || strcmp(jf->user, j->scope) == 0) &&
+	    (jf->kind[0] == '\0' || strcmp(jf->kind, kind_name(j->kind)) ==
+	    0) && (jf->state[0] == '\0' || strcmp(jf->state,
+	    job_state_name(j->state)) == 0);
 }
 
 static int
@@ -70,6 +120,7 @@ cmd_jobs_exec(struct client *c, const struct msg_req *req)
 {
 	struct frame		 f;
 	struct recent		 r = { NULL, 0 };
+	struct jobs_filter	 jf;
 	struct job		*j, **live;
 	const struct hold	*h;
 	size_t			 nlive = 0, i, nshow, nholds = 0, nqueued = 0;
@@ -80,6 +131,10 @@ cmd_jobs_exec(struct client *c, const struct msg_req *req)
 	    -1 || msg_get_int(req->args, "queued", &queued, 0, err,
 	    sizeof err) == -1 || msg_get_int(req->args, "job", &one, 0, err,
 	    sizeof err) == -1) {
+		cmd_error(c, req, "jobs: %s", err);
+		return;
+	}
+	if (cmd_jobs_filter(req, &jf, err, sizeof err) == -1) {
 		cmd_error(c, req, "jobs: %s", err);
 		return;
 	}
@@ -100,12 +155,14 @@ cmd_jobs_exec(struct client *c, const struct msg_req *req)
 	TAILQ_FOREACH(j, &sv.queue.jobs, entry)
 		nlive++;
 	live = xreallocarray(NULL, nlive + 1, sizeof *live);
-	i = 0;
+	nlive = 0;
 	TAILQ_FOREACH(j, &sv.queue.jobs, entry)
-		live[i++] = j;
+		if (cmd_jobs_match(&jf, j))
+			live[nlive++] = j;
 	qsort(live, nlive, sizeof *live, cmd_jobs_cmp);
 	if (limit > 0)
-		(void)state_jobs_recent((int)limit, cmd_jobs_collect, &r);
+		(void)state_jobs_recent_match((int)limit, jf.kind, jf.user,
+		    jf.state, cmd_jobs_collect, &r);
 	for (i = 0, nshow = 0; i < nlive; i++) {
 		if (live[i]->state == JOB_QUEUED && nqueued++ >= (size_t)queued)
 			continue;

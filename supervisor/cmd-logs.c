@@ -1,8 +1,9 @@
 /*
- * cmd-logs.c — `logs {lines, follow, level, user, job, progress}`: the last
- * lines of the ring that pass the filters, as `log` frames, then the answer
- * {lines, follow}; with follow, live `log` frames (and `progress` frames
- * when asked) until the client closes.
+ * cmd-logs.c — `logs {lines, follow, level, user, job, since, progress}`:
+ * the last lines of the ring that pass the filters (since: not older than
+ * that wall ms; then every such line unless lines is given), as `log`
+ * frames, then the answer {lines, follow}; with follow, live `log` frames
+ * (and `progress` frames when asked) until the client closes.
  */
 #include <string.h>
 
@@ -11,7 +12,7 @@
 #define LOGS_LINES_DEFAULT	50
 
 static const char *cmd_logs_args[] = {
-	"lines", "follow", "level", "user", "job", "progress", NULL
+	"lines", "follow", "level", "user", "job", "since", "progress", NULL
 };
 
 static int
@@ -31,7 +32,7 @@ cmd_logs_exec(struct client *c, const struct msg_req *req)
 	struct msg_log		 m;
 	struct frame		 f;
 	char			 level[16], err[PROTO_ERRLEN];
-	int64_t			 lines;
+	int64_t			 lines, since;
 	size_t			 i, n, first;
 	int			 follow, progress;
 
@@ -44,12 +45,16 @@ cmd_logs_exec(struct client *c, const struct msg_req *req)
 	    sizeof err) == -1 ||
 	    msg_get_str(req->args, "user", c->user, sizeof c->user, 0, err,
 	    sizeof err) == -1 ||
-	    msg_get_int(req->args, "job", &c->job, 0, err, sizeof err) == -1) {
+	    msg_get_int(req->args, "job", &c->job, 0, err, sizeof err) == -1 ||
+	    msg_get_int(req->args, "since", &since, 0, err, sizeof err) ==
+	    -1) {
 		cmd_error(c, req, "logs: %s", err);
 		return;
 	}
+	if (msg_get(req->args, "since") == NULL)
+		since = 0;
 	if (msg_get(req->args, "lines") == NULL)
-		lines = LOGS_LINES_DEFAULT;
+		lines = since > 0 ? SV_LOGRING_LINES : LOGS_LINES_DEFAULT;
 	if (lines < 0 || lines > SV_LOGRING_LINES) {
 		cmd_error(c, req, "logs: lines must be 0..%d",
 		    SV_LOGRING_LINES);
@@ -71,8 +76,11 @@ cmd_logs_exec(struct client *c, const struct msg_req *req)
 	n = 0;
 	first = sv.ring->count;
 	while (first > 0 && n < (size_t)lines) {
+		l = logring_get(sv.ring, first - 1);
+		if (l->ts_ms < since)
+			break;		/* the ring is in time order */
 		first--;
-		if (cmd_logs_match(c, logring_get(sv.ring, first)))
+		if (cmd_logs_match(c, l))
 			n++;
 	}
 	for (i = first; n > 0 && (l = logring_get(sv.ring, i)) != NULL; i++) {

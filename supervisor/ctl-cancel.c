@@ -1,6 +1,7 @@
 /*
  * ctl-cancel.c — `erpsyncctl cancel JOB`.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -9,9 +10,13 @@
 static int
 ctl_cancel_parse(struct ctl *c, int argc, char **argv)
 {
-	if (argc != 2)
+	if (ctl_getopt(argc, argv, NULL, "") != -1)
 		return CTL_USAGE;
-	return ctl_parse_job(c, argv[1]);
+	if (argc - optind != 1) {
+		ctl_err("cancel needs one JOB (a job id, see erpsyncctl jobs)");
+		return CTL_USAGE;
+	}
+	return ctl_parse_job(c, argv[optind]);
 }
 
 static int
@@ -39,5 +44,7 @@ ctl_cancel_run(struct ctl *c)
 }
 
 const struct ctl_cmd ctl_cancel_entry = {
-	"cancel", "JOB", ctl_cancel_parse, ctl_cancel_run
+	"cancel", "JOB",
+	"Cancel a queued job, or stop a running one at a page boundary.",
+	NULL, ctl_cancel_parse, ctl_cancel_run
 };

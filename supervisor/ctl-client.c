@@ -119,10 +119,14 @@ ctl_connect(struct ctl *c)
 		return CTL_UNREACHABLE;
 	}
 	memcpy(sun.sun_path, c->socket, strlen(c->socket) + 1);
-	if ((c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
-	    connect(c->fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
-		ctl_err("cannot reach erpsyncd at %s: %s", c->socket,
-		    strerror(errno));
+	if ((c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+		ctl_err("socket: %s", strerror(errno));
+		return CTL_UNREACHABLE;
+	}
+	if (connect(c->fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		ctl_connect_hint(c, errno);
+		close(c->fd);
+		c->fd = -1;
 		return CTL_UNREACHABLE;
 	}
 	frame_reader_init(&c->rd);

@@ -1,10 +1,16 @@
 /*
- * ctl-cmd.c — erpsyncctl's command table and usage messages.
+ * ctl-cmd.c — erpsyncctl's command table: finding a command (and, for a
+ * typo, the one that was meant), usage and help texts, and the argument
+ * parsers commands share.
  */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "supervisor/ctl.h"
+
+#define CTL_GLOBAL_USAGE	"[-s SOCKET] [-f CONF] [--json]"
 
 static const struct ctl_cmd *ctl_table[] = {
 	&ctl_status_entry,
@@ -21,6 +27,7 @@ static const struct ctl_cmd *ctl_table[] = {
 	&ctl_shutdown_entry,
 	&ctl_wait_entry,
 	&ctl_metrics_entry,
+	&ctl_help_entry,
 };
 
 /* The command called name, or NULL. */
@@ -35,26 +42,133 @@ ctl_cmd_find(const char *name)
 	return NULL;
 }
 
-/* Print the usage of every command. */
+/* The i-th command of the table, NULL past its end. */
+const struct ctl_cmd *
+ctl_cmd_at(size_t i)
+{
+	return i < nitems(ctl_table) ? ctl_table[i] : NULL;
+}
+
+/*
+ * Edits (insert, delete, replace, swap two neighbours) from a to b; words
+ * longer than 32 bytes count as far from everything.
+ */
+size_t
+ctl_edit_distance(const char *a, const char *b)
+{
+	size_t	 d[34][34], la = strlen(a), lb = strlen(b), i, j, v;
+
+	if (la > 32 || lb > 32)
+		return (size_t)-1;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	return d[la][lb];
+}
+
+/*
+ * The commands word may have meant, as `"a"` or `"a" or "b"` in out: the
+ * one it is a unique prefix of, else the nearest within 2 edits. Returns
+ * how many were named (0: none near).
+ */
+size_t
+ctl_cmd_suggest(const char *word, char *out, size_t len)
+{
+	size_t	 i, d, best = 3, n = 0, prefix = 0, wl = strlen(word);
+	const char *hit = NULL;
+
+	out[0] = '\0';
+	for (i = 0; i < nitems(ctl_table) && wl > 0; i++)
+		if (strncmp(ctl_table[i]->name, word, wl) == 0) {
+			hit = ctl_table[i]->name;
+			prefix++;
+		}
+	if (prefix == 1) {
+		snprintf(out, len, "\"%s\"", hit);
+		return 1;
+	}
+	for (i = 0; i < nitems(ctl_table); i++)
+		if ((d = ctl_edit_distance(word, ctl_table[i]->name)) < best)
+			best = d;
+	for (i = 0; i < nitems(ctl_table) && best <= 2; i++) {
+		if (ctl_edit_distance(word, ctl_table[i]->name) != best)
+			continue;
+		d = strlen(out);
+		snprintf(out + d, len - d, "%s\"%s\"", n > 0 ? " or " : "",
+		    ctl_table[i]->name);
+		n++;
+	}
+	return n;
+}
+
+/* Every command with its arguments (`erpsyncctl --help`). */
 void
-ctl_usage_all(void)
+ctl_usage_all(FILE *fp)
 {
 	size_t	 i;
 
-	fprintf(stderr, "usage: erpsyncctl [-s SOCKET] [--json] COMMAND "
-	    "[ARGS]\ncommands:\n");
+	fprintf(fp, "usage: erpsyncctl " CTL_GLOBAL_USAGE " COMMAND [ARGS]\n"
+	    "       erpsyncctl --version\ncommands:\n");
 	for (i = 0; i < nitems(ctl_table); i++)
-		fprintf(stderr, "  %s %s\n", ctl_table[i]->name,
+		fprintf(fp, "  %s %s\n", ctl_table[i]->name,
 		    ctl_table[i]->usage);
+	fprintf(fp, "\"erpsyncctl help\" says what each does, "
+	    "\"erpsyncctl COMMAND --help\" what its options are.\n");
 }
 
-/* Print one command's usage; returns CTL_USAGE. */
+/* One command's usage on stderr, after the error that said why. */
 int
 ctl_usage(const struct ctl_cmd *cmd)
 {
-	fprintf(stderr, "usage: erpsyncctl [-s SOCKET] [--json] %s %s\n",
-	    cmd->name, cmd->usage);
+	fprintf(stderr, "usage: erpsyncctl " CTL_GLOBAL_USAGE " %s%s%s\n"
+	    "(erpsyncctl %s --help for more)\n", cmd->name,
+	    cmd->usage[0] != '\0' ? " " : "", cmd->usage, cmd->name);
 	return CTL_USAGE;
+}
+
+/* `CMD --help`: usage, what it does, one line per option. */
+void
+ctl_help(const struct ctl_cmd *cmd, FILE *fp)
+{
+	const struct ctl_opt	*o;
+	char			 flags[64];
+	int			 own_f = 0;
+
+	fprintf(fp, "usage: erpsyncctl " CTL_GLOBAL_USAGE " %s%s%s\n%s\n",
+	    cmd->name, cmd->usage[0] != '\0' ? " " : "", cmd->usage,
+	    cmd->desc);
+	fprintf(fp, "options:\n");
+	for (o = cmd->opts; o != NULL && o->ch != 0; o++) {
+		own_f |= o->ch == 'f';
+		snprintf(flags, sizeof flags, "%s%c%s%s%s%s%s",
+		    o->ch < CTL_OPT_LONG ? "-" : "",
+		    o->ch < CTL_OPT_LONG ? o->ch : ' ',
+		    o->ch < CTL_OPT_LONG && o->name != NULL ? ", " : "",
+		    o->name != NULL ? "--" : "", o->name != NULL ? o->name : "",
+		    o->arg != NULL ? " " : "", o->arg != NULL ? o->arg : "");
+		fprintf(fp, "  %-22s %s\n", flags + (o->ch >= CTL_OPT_LONG),
+		    o->help);
+	}
+	fprintf(fp, "  %-22s %s\n", "-h, --help", "show this help");
+	fprintf(fp, "global options (anywhere on the line):\n"
+	    "  %-22s %s\n  %-22s %s\n  %-22s %s\n",
+	    "-s, --socket SOCKET", "erpsyncd's admin socket",
+	    own_f ? "--config CONF" : "-f, --config CONF",
+	    "find the socket in erpsyncd's config",
+	    "--json", "machine-readable output");
 }
 
 /* A duration argument ("90s", "5m", "2h") in seconds; -1 if bad. */
@@ -68,6 +182,20 @@ ctl_parse_duration(const char *s, int64_t *secs)
 		return -1;
 	}
 	return 0;
+}
+
+/* A count (0 or more) given to option opt; CTL_USAGE (said why) if bad. */
+int
+ctl_parse_count(const char *opt, const char *arg, int64_t *v)
+{
+	char	*end;
+
+	*v = strtoll(arg, &end, 10);
+	if (*arg == '\0' || *end != '\0' || *v < 0) {
+		ctl_err("%s needs a count (0 or more), not \"%s\"", opt, arg);
+		return CTL_USAGE;
+	}
+	return CTL_OK;
 }
 
 /*
@@ -93,8 +221,14 @@ int
 ctl_parse_none(struct ctl *c, int argc, char **argv)
 {
 	(void)c;
-	(void)argv;
-	return argc == 1 ? CTL_OK : CTL_USAGE;
+	if (ctl_getopt(argc, argv, NULL, "") != -1)
+		return CTL_USAGE;
+	if (optind < argc) {
+		ctl_err("%s takes no arguments (\"%s\")", argv[0],
+		    argv[optind]);
+		return CTL_USAGE;
+	}
+	return CTL_OK;
 }
 
 /* A JOB argument into c->job; CTL_USAGE (said why) if it is not one. */

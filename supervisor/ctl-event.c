@@ -12,26 +12,29 @@
 
 #include "supervisor/ctl.h"
 
+static const struct ctl_opt ctl_event_opts[] = {
+	{ CTL_OPT_LONG + 'p', "password-stdin", NULL, "login: the user's ERP "
+	    "password is the first line of stdin" },
+	{ CTL_OPT_LONG + 'a', "cache-age", "D", "reconnect: how old the "
+	    "client's cache is" },
+	{ 0, NULL, NULL, NULL }
+};
+
 static int
 ctl_event_parse(struct ctl *c, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "password-stdin", no_argument, NULL, 'p' },
-		{ "cache-age", required_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 }
-	};
 	static const char *types[] = { "login", "logout", "reconnect",
 	    "access" };
 	size_t	 i;
 	int	 ch, want;
 
 	c->cache_age = -1;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, ctl_event_opts, "")) != -1) {
 		switch (ch) {
-		case 'p':
+		case CTL_OPT_LONG + 'p':
 			c->password_stdin = 1;
 			break;
-		case 'a':
+		case CTL_OPT_LONG + 'a':
 			if (ctl_parse_duration(optarg, &c->cache_age) == -1)
 				return CTL_USAGE;
 			break;
@@ -39,16 +42,24 @@ ctl_event_parse(struct ctl *c, int argc, char **argv)
 			return CTL_USAGE;
 		}
 	}
-	if (optind >= argc)
+	if (optind >= argc) {
+		ctl_err("event needs a type: login, logout, reconnect or access");
 		return CTL_USAGE;
+	}
 	for (i = 0; i < nitems(types); i++)
 		if (strcmp(argv[optind], types[i]) == 0)
 			c->event = types[i];
-	if (c->event == NULL)
+	if (c->event == NULL) {
+		ctl_err("unknown event \"%s\" (login, logout, reconnect or "
+		    "access)", argv[optind]);
 		return CTL_USAGE;
+	}
 	want = strcmp(c->event, "access") == 0 ? 3 : 2;
-	if (argc - optind != want)
+	if (argc - optind != want) {
+		ctl_err("event %s needs %s", c->event, want == 3 ?
+		    "USER and KIND" : "one USER");
 		return CTL_USAGE;
+	}
 	if (!user_id_valid(argv[optind + 1])) {
 		ctl_err("invalid user id \"%s\"", argv[optind + 1]);
 		return CTL_USAGE;
@@ -61,9 +72,14 @@ ctl_event_parse(struct ctl *c, int argc, char **argv)
 		}
 		snprintf(c->kind, sizeof c->kind, "%s", argv[optind + 2]);
 	}
-	if ((c->password_stdin && strcmp(c->event, "login") != 0) ||
-	    (c->cache_age >= 0 && strcmp(c->event, "reconnect") != 0))
+	if (c->password_stdin && strcmp(c->event, "login") != 0) {
+		ctl_err("--password-stdin is for event login only");
 		return CTL_USAGE;
+	}
+	if (c->cache_age >= 0 && strcmp(c->event, "reconnect") != 0) {
+		ctl_err("--cache-age is for event reconnect only");
+		return CTL_USAGE;
+	}
 	return CTL_OK;
 }
 
@@ -156,5 +172,6 @@ ctl_event_run(struct ctl *c)
 const struct ctl_cmd ctl_event_entry = {
 	"event", "login|logout USER [--password-stdin] | reconnect USER "
 	"[--cache-age D] | access USER KIND",
-	ctl_event_parse, ctl_event_run
+	"Tell erpsyncd what the application saw; it syncs what is stale.",
+	ctl_event_opts, ctl_event_parse, ctl_event_run
 };

@@ -14,19 +14,22 @@
 
 #include "supervisor/ctl.h"
 
+static const struct ctl_opt ctl_hold_opts[] = {
+	{ 'u', "user", "U", "pause only user U's jobs (default: everybody's)" },
+	{ CTL_OPT_LONG + 't', "ttl", "D", "without CMD: end after D (1s..1d, "
+	    "default hold_ttl)" },
+	{ CTL_OPT_LONG + 'r', "reason", "R", "why, shown by status, jobs and "
+	    "watch" },
+	{ 0, NULL, NULL, NULL }
+};
+
 static int
 ctl_hold_parse(struct ctl *c, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "user", required_argument, NULL, 'u' },
-		{ "ttl", required_argument, NULL, 't' },
-		{ "reason", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 }
-	};
 	int	 ch;
 
 	/* "+": stop at "--" or the first word, which starts CMD. */
-	while ((ch = getopt_long(argc, argv, "+u:", longopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, ctl_hold_opts, "+")) != -1) {
 		switch (ch) {
 		case 'u':
 			if (!user_id_valid(optarg)) {
@@ -35,20 +38,27 @@ ctl_hold_parse(struct ctl *c, int argc, char **argv)
 			}
 			snprintf(c->user, sizeof c->user, "%s", optarg);
 			break;
-		case 't':
-			if (ctl_parse_duration(optarg, &c->ttl) == -1 ||
-			    c->ttl <= 0)
+		case CTL_OPT_LONG + 't':
+			if (ctl_parse_duration(optarg, &c->ttl) == -1)
 				return CTL_USAGE;
+			if (c->ttl <= 0 || c->ttl > CTL_HOLD_TTL_MAX) {
+				ctl_err("--ttl %s is out of range: a hold lasts "
+				    "1s to 1d", optarg);
+				return CTL_USAGE;
+			}
 			break;
-		case 'r':
+		case CTL_OPT_LONG + 'r':
 			c->reason = optarg;
 			break;
 		default:
 			return CTL_USAGE;
 		}
 	}
-	if (optind < argc && strcmp(argv[optind - 1], "--") != 0)
-		return CTL_USAGE;	/* a command must follow "--" */
+	if (optind < argc && strcmp(argv[optind - 1], "--") != 0) {
+		ctl_err("hold: the command goes after \"--\": hold -- %s ...",
+		    argv[optind]);
+		return CTL_USAGE;
+	}
 	if (optind < argc)
 		c->cmd = &argv[optind];
 	return CTL_OK;
@@ -99,5 +109,6 @@ ctl_hold_run(struct ctl *c)
 
 const struct ctl_cmd ctl_hold_entry = {
 	"hold", "[--user U] [--ttl D] [--reason R] [-- CMD ...]",
-	ctl_hold_parse, ctl_hold_run
+	"Pause running jobs at a page boundary until released, or CMD ends.",
+	ctl_hold_opts, ctl_hold_parse, ctl_hold_run
 };

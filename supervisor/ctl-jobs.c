@@ -1,34 +1,77 @@
 /*
- * ctl-jobs.c — `erpsyncctl jobs [-n LIMIT] [JOB]`: running, queued and
- * recent jobs, one line each with its duration and what it came to; with
- * JOB, everything about that one job (ctl-job.c), live or ended.
+ * ctl-jobs.c — `erpsyncctl jobs [-n LIMIT] [--user U] [--kind K]
+ * [--state S] [JOB]`: running, queued and recent jobs (those of a user, a
+ * kind, a state: the daemon filters before -n counts), one line each with
+ * its duration and what it came to; with JOB, everything about that one
+ * job (ctl-job.c), live or ended.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "supervisor/ctl.h"
 
+#define JOBS_COLS	11
+
+static const char *ctl_jobs_states[] = {
+	"queued", "starting", "running", "paused", "done", "failed",
+	"cancelled"
+};
+
+static const struct ctl_opt ctl_jobs_opts[] = {
+	{ 'n', "limit", "LIMIT", "ended jobs to list (default 20)" },
+	{ 'u', "user", "U", "only the jobs of user U (* for shared kinds)" },
+	{ 'k', "kind", "K", "only customers, orders, products or prices" },
+	{ 'S', "state", "S", "only jobs in state S (queued, running, done, "
+	    "failed, ...)" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static int
+ctl_jobs_state(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(ctl_jobs_states); i++)
+		if (strcmp(s, ctl_jobs_states[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 ctl_jobs_parse(struct ctl *c, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "limit", required_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 }
-	};
-	char	*end;
 	int	 ch;
 
 	c->limit = -1;
-	while ((ch = getopt_long(argc, argv, "n:", longopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, ctl_jobs_opts, "")) != -1) {
 		switch (ch) {
 		case 'n':
-			c->limit = strtoll(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || c->limit < 0) {
-				ctl_err("-n needs a count, not \"%s\"", optarg);
+			if (ctl_parse_count("-n", optarg, &c->limit) != CTL_OK)
+				return CTL_USAGE;
+			break;
+		case 'u':
+			if (strcmp(optarg, "*") != 0 && !user_id_valid(optarg)) {
+				ctl_err("invalid user id \"%s\"", optarg);
 				return CTL_USAGE;
 			}
+			snprintf(c->user, sizeof c->user, "%s", optarg);
+			break;
+		case 'k':
+			if (!kind_valid(optarg)) {
+				ctl_err("unknown kind \"%s\" (customers, orders, "
+				    "products or prices)", optarg);
+				return CTL_USAGE;
+			}
+			snprintf(c->kind, sizeof c->kind, "%s", optarg);
+			break;
+		case 'S':
+			if (!ctl_jobs_state(optarg)) {
+				ctl_err("unknown state \"%s\" (queued, starting, "
+				    "running, paused, done, failed or cancelled)", optarg);
+				return CTL_USAGE;
+			}
+			c->state = optarg;
 			break;
 		default:
 			return CTL_USAGE;
@@ -36,18 +79,28 @@ ctl_jobs_parse(struct ctl *c, int argc, char **argv)
 	}
 	if (optind == argc)
 		return CTL_OK;
-	if (optind != argc - 1)
+	if (optind != argc - 1) {
+		ctl_err("jobs takes one JOB at most");
 		return CTL_USAGE;
+	}
+	if (c->limit >= 0 || c->user[0] != '\0' || c->kind[0] != '\0' ||
+	    c->state != NULL) {
+		ctl_err("with JOB, no -n, --user, --kind or --state");
+		return CTL_USAGE;
+	}
 	return ctl_parse_job(c, argv[optind]);
 }
 
 static void
-ctl_jobs_line(const msgpack_object *j, int64_t now)
+ctl_jobs_line(struct ctl_table *t, const msgpack_object *j, int64_t now)
 {
-	char	 kind[16], user[USER_ID_MAX + 1], mode[8], state[16], trig[16];
-	char	 when[32], rows[32], prog[32], d[32], result[512];
-	int64_t	 secs = ctl_job_seconds(j, now), at;
+	char		 id[24], kind[16], user[USER_ID_MAX + 1], mode[8];
+	char		 state[16], trig[16], when[32], rows[32], prog[48];
+	char		 d[32], result[512];
+	const char	*cells[JOBS_COLS], *sgr[JOBS_COLS];
+	int64_t		 secs = ctl_job_seconds(j, now), at;
 
+	snprintf(id, sizeof id, "%lld", (long long)ctl_int(j, "id"));
 	snprintf(prog, sizeof prog, "%lld/%lld", (long long)ctl_int(j, "page"),
 	    (long long)ctl_int(j, "pages"));
 	if ((at = ctl_int(j, "started_at")) == 0)
@@ -56,16 +109,20 @@ ctl_jobs_line(const msgpack_object *j, int64_t now)
 		duration_format(secs, d, sizeof d);
 	else
 		snprintf(d, sizeof d, "-");
-	printf("%6lld  %-9s  %-12s  %-5s  %-9s  %-9s  %-19s  %8s  %9s  %9s  "
-	    "%s\n", (long long)ctl_int(j, "id"),
-	    ctl_str(j, "kind", kind, sizeof kind),
-	    ctl_str(j, "user", user, sizeof user),
-	    ctl_str(j, "mode", mode, sizeof mode),
-	    ctl_str(j, "state", state, sizeof state),
-	    ctl_str(j, "trigger", trig, sizeof trig),
-	    ctl_time(at, when, sizeof when), d, prog,
-	    ctl_count(ctl_int(j, "rows"), rows, sizeof rows),
-	    ctl_job_result(j, result, sizeof result));
+	cells[0] = id;
+	cells[1] = ctl_str(j, "kind", kind, sizeof kind);
+	cells[2] = ctl_str(j, "user", user, sizeof user);
+	cells[3] = ctl_str(j, "mode", mode, sizeof mode);
+	cells[4] = ctl_str(j, "state", state, sizeof state);
+	cells[5] = ctl_str(j, "trigger", trig, sizeof trig);
+	cells[6] = ctl_time(at, when, sizeof when);
+	cells[7] = d;
+	cells[8] = prog;
+	cells[9] = ctl_count(ctl_int(j, "rows"), rows, sizeof rows);
+	cells[10] = ctl_job_result(j, result, sizeof result);
+	memset(sgr, 0, sizeof sgr);
+	sgr[4] = ctl_state_sgr(state);
+	ctl_table_add(t, JOBS_COLS, cells, sgr);
 }
 
 static int
@@ -88,13 +145,38 @@ ctl_jobs_one(struct ctl *c)
 	return CTL_OK;
 }
 
+static void
+ctl_jobs_text(struct ctl *c, const msgpack_object *d,
+    const msgpack_object *jobs)
+{
+	static const char *head[JOBS_COLS] = { "ID", "KIND", "USER", "MODE",
+	    "STATE", "TRIGGER", "STARTED", "DURATION", "PAGE", "ROWS",
+	    "RESULT" };
+	const msgpack_object	*holds;
+	struct ctl_table	 t;
+	uint32_t		 i;
+	int64_t			 now = now_ms();
+
+	ctl_table_init(&t, JOBS_COLS, "rllllllrrrl");
+	ctl_table_add(&t, JOBS_COLS, head, NULL);
+	for (i = 0; i < jobs->via.array.size; i++)
+		ctl_jobs_line(&t, &jobs->via.array.ptr[i], now);
+	ctl_table_print(&t, c->colour);
+	ctl_table_free(&t);
+	if (ctl_int(d, "queued_total") > 0)
+		printf("(%lld queued in all)\n",
+		    (long long)ctl_int(d, "queued_total"));
+	holds = msg_get(d, "holds");
+	for (i = 0; holds != NULL && i < holds->via.array.size; i++)
+		ctl_print_hold(&holds->via.array.ptr[i]);
+}
+
 static int
 ctl_jobs_run(struct ctl *c)
 {
-	const msgpack_object	*d, *jobs, *holds;
+	const msgpack_object	*d, *jobs;
 	struct frame		 f;
-	uint32_t		 i;
-	int64_t			 id, now = now_ms();
+	int64_t			 id;
 	int			 rc;
 
 	if ((rc = ctl_connect(c)) != CTL_OK)
@@ -102,9 +184,16 @@ ctl_jobs_run(struct ctl *c)
 	if (c->job > 0)
 		return ctl_jobs_one(c);
 	id = ctl_new_id(c);
-	msg_req_begin(&f, id, "jobs", c->limit >= 0 ? 1 : 0);
+	msg_req_begin(&f, id, "jobs", (c->limit >= 0) + (c->user[0] != '\0') +
+	    (c->kind[0] != '\0') + (c->state != NULL));
 	if (c->limit >= 0)
 		pk_kv_int(&f.pk, "limit", c->limit);
+	if (c->user[0] != '\0')
+		pk_kv_str(&f.pk, "user", c->user);
+	if (c->kind[0] != '\0')
+		pk_kv_str(&f.pk, "kind", c->kind);
+	if (c->state != NULL)
+		pk_kv_str(&f.pk, "state", c->state);
 	if ((rc = ctl_request(c, &f, id, NULL, &d)) != CTL_OK)
 		return rc;
 	if (c->json) {
@@ -116,20 +205,12 @@ ctl_jobs_run(struct ctl *c)
 		ctl_err("jobs: answer without a jobs list");
 		return CTL_FAILED;
 	}
-	printf("%6s  %-9s  %-12s  %-5s  %-9s  %-9s  %-19s  %8s  %9s  %9s  %s\n",
-	    "ID", "KIND", "USER", "MODE", "STATE", "TRIGGER", "STARTED",
-	    "DURATION", "PAGE", "ROWS", "RESULT");
-	for (i = 0; i < jobs->via.array.size; i++)
-		ctl_jobs_line(&jobs->via.array.ptr[i], now);
-	if (ctl_int(d, "queued_total") > 0)
-		printf("(%lld queued in all)\n",
-		    (long long)ctl_int(d, "queued_total"));
-	holds = msg_get(d, "holds");
-	for (i = 0; holds != NULL && i < holds->via.array.size; i++)
-		ctl_print_hold(&holds->via.array.ptr[i]);
+	ctl_jobs_text(c, d, jobs);
 	return CTL_OK;
 }
 
 const struct ctl_cmd ctl_jobs_entry = {
-	"jobs", "[-n LIMIT] [JOB]", ctl_jobs_parse, ctl_jobs_run
+	"jobs", "[-n LIMIT] [--user U] [--kind K] [--state S] [JOB]",
+	"List running, queued and recent jobs, or tell everything about one.",
+	ctl_jobs_opts, ctl_jobs_parse, ctl_jobs_run
 };

@@ -1,44 +1,81 @@
 /*
  * ctl-logs.c — `erpsyncctl logs [-f] [-n LINES] [--level L] [--user U]
- * [--job N]`: the supervisor's recent log lines, and with -f the live ones.
+ * [--job N] [--since WHEN]`: the supervisor's recent log lines (those
+ * since WHEN: every one the daemon keeps, unless -n), and with -f the
+ * live ones.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "supervisor/ctl.h"
+
+static const struct ctl_opt ctl_logs_opts[] = {
+	{ 'f', "follow", NULL, "then the new lines as they come" },
+	{ 'n', "lines", "LINES", "how many of the last lines (default 50)" },
+	{ 'l', "level", "L", "only L and worse: error, warn, info or debug" },
+	{ 'u', "user", "U", "only the lines about user U" },
+	{ 'j', "job", "N", "only the lines about job N" },
+	{ 'S', "since", "WHEN", "only lines since WHEN: a duration ago (10m) "
+	    "or a time (2026-12-04T10:00)" },
+	{ 0, NULL, NULL, NULL }
+};
+
+/*
+ * --since: a duration before now ("90s", "10m"), or a local time
+ * "YYYY-MM-DD[THH:MM[:SS]]" (a space for the T too); wall ms into *ms.
+ */
+int
+ctl_parse_since(const char *s, int64_t now, int64_t *ms)
+{
+	static const char *fmts[] = { "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S",
+	    "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d" };
+	struct tm	 tm;
+	const char	*end, *errstr;
+	int64_t		 secs;
+	time_t		 t;
+	size_t		 i;
+
+	if (duration_parse(s, &secs, &errstr) == 0) {
+		*ms = now - secs * 1000;
+		return 0;
+	}
+	for (i = 0; i < nitems(fmts); i++) {
+		memset(&tm, 0, sizeof tm);
+		if ((end = strptime(s, fmts[i], &tm)) == NULL || *end != '\0')
+			continue;
+		tm.tm_isdst = -1;
+		if ((t = mktime(&tm)) == (time_t)-1)
+			break;
+		*ms = (int64_t)t * 1000;
+		return 0;
+	}
+	return -1;
+}
 
 static int
 ctl_logs_parse(struct ctl *c, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "follow", no_argument, NULL, 'f' },
-		{ "lines", required_argument, NULL, 'n' },
-		{ "level", required_argument, NULL, 'l' },
-		{ "user", required_argument, NULL, 'u' },
-		{ "job", required_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
 	enum log_level	 level;
 	char		*end;
 	int		 ch;
 
 	c->lines = -1;
-	while ((ch = getopt_long(argc, argv, "fn:", longopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, ctl_logs_opts, "")) != -1) {
 		switch (ch) {
 		case 'f':
 			c->follow = 1;
 			break;
 		case 'n':
-			c->lines = strtoll(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || c->lines < 0)
+			if (ctl_parse_count("-n", optarg, &c->lines) != CTL_OK)
 				return CTL_USAGE;
 			break;
 		case 'l':
 			if (log_level_parse(optarg, &level) == -1) {
-				ctl_err("level must be error, warn, info or "
-				    "debug");
+				ctl_err("--level must be error, warn, info or "
+				    "debug, not \"%s\"", optarg);
 				return CTL_USAGE;
 			}
 			c->level = optarg;
@@ -53,14 +90,30 @@ ctl_logs_parse(struct ctl *c, int argc, char **argv)
 			break;
 		case 'j':
 			c->job = strtoll(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || c->job <= 0)
+			if (*optarg == '\0' || *end != '\0' || c->job <= 0) {
+				ctl_err("--job needs a job id (a positive "
+				    "number), not \"%s\"", optarg);
 				return CTL_USAGE;
+			}
+			break;
+		case 'S':
+			if (ctl_parse_since(optarg, now_ms(), &c->since) ==
+			    -1 || c->since <= 0) {
+				ctl_err("--since needs a duration (90s, 10m, 2h) "
+				    "or a time (2026-12-04T10:00), not \"%s\"",
+				    optarg);
+				return CTL_USAGE;
+			}
 			break;
 		default:
 			return CTL_USAGE;
 		}
 	}
-	return optind == argc ? CTL_OK : CTL_USAGE;
+	if (optind != argc) {
+		ctl_err("logs takes no arguments (\"%s\")", argv[optind]);
+		return CTL_USAGE;
+	}
+	return CTL_OK;
 }
 
 static void
@@ -85,7 +138,8 @@ ctl_logs_run(struct ctl *c)
 		return rc;
 	id = ctl_new_id(c);
 	msg_req_begin(&f, id, "logs", 1 + (c->lines >= 0) +
-	    (c->level != NULL) + (c->user[0] != '\0') + (c->job > 0));
+	    (c->level != NULL) + (c->user[0] != '\0') + (c->job > 0) +
+	    (c->since > 0));
 	pk_kv_bool(&f.pk, "follow", c->follow);
 	if (c->lines >= 0)
 		pk_kv_int(&f.pk, "lines", c->lines);
@@ -95,6 +149,8 @@ ctl_logs_run(struct ctl *c)
 		pk_kv_str(&f.pk, "user", c->user);
 	if (c->job > 0)
 		pk_kv_int(&f.pk, "job", c->job);
+	if (c->since > 0)
+		pk_kv_int(&f.pk, "since", c->since);
 	if ((rc = ctl_request(c, &f, id, ctl_logs_push, &d)) != CTL_OK)
 		return rc;
 	if (!c->follow)
@@ -107,6 +163,8 @@ ctl_logs_run(struct ctl *c)
 }
 
 const struct ctl_cmd ctl_logs_entry = {
-	"logs", "[-f] [-n LINES] [--level L] [--user U] [--job N]",
-	ctl_logs_parse, ctl_logs_run
+	"logs", "[-f] [-n LINES] [--level L] [--user U] [--job N] "
+	"[--since WHEN]",
+	"Print erpsyncd's recent log lines, and with -f the new ones.",
+	ctl_logs_opts, ctl_logs_parse, ctl_logs_run
 };

@@ -1,5 +1,6 @@
 /*
- * ctl-main.c — erpsyncctl: global options, then the command from the table.
+ * ctl-main.c — erpsyncctl: the command line (ctl-args.c), where the socket
+ * is (ctl-socket.c), whether to colour, then the command from the table.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -10,59 +11,64 @@
 
 #include "supervisor/ctl.h"
 
+static int
+ctl_main(struct ctl *c, struct ctl_args *a, int argc, char **argv)
+{
+	const struct ctl_cmd	*cmd;
+	int			 rc;
+
+	if (ctl_args_split(argc, argv, a) == -1) {
+		ctl_usage_all(stderr);
+		return CTL_USAGE;
+	}
+	if (a->version) {
+		printf("erpsyncctl %s\n", ERPSYNC_VERSION);
+		return CTL_OK;
+	}
+	if (a->word == NULL) {
+		if (a->help) {
+			ctl_usage_all(stdout);
+			return CTL_OK;
+		}
+		ctl_err("no command given");
+		ctl_usage_all(stderr);
+		return CTL_USAGE;
+	}
+	if ((cmd = a->cmd) == NULL)
+		return ctl_unknown(a->word);
+	if (a->help) {
+		ctl_help(cmd, stdout);
+		return CTL_OK;
+	}
+	c->json = a->json;
+	c->config = a->config;
+	optind = 0;	/* glibc: start over for the command's own options */
+	if (cmd->parse(c, a->argc, a->argv) != CTL_OK)
+		return ctl_usage(cmd);
+	if (cmd != &ctl_help_entry &&
+	    (rc = ctl_socket_find(c, a->socket)) != CTL_OK)
+		return rc;
+	c->colour = !c->json && ctl_colour_wanted(isatty(STDOUT_FILENO),
+	    getenv("NO_COLOR"), getenv("TERM"));
+	return cmd->run(c);
+}
+
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "socket", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const struct ctl_cmd	*cmd;
-	struct ctl		 c;
-	int			 ch, rc;
+	struct ctl_args	 a;
+	struct ctl	 c;
+	int		 rc;
 
 	memset(&c, 0, sizeof c);
 	c.fd = -1;
-	c.socket = getenv("ERPSYNC_SOCKET");
-	if (c.socket == NULL || *c.socket == '\0')
-		c.socket = CTL_SOCKET_DEFAULT;
 	c.tty = isatty(STDERR_FILENO);
 	signal(SIGPIPE, SIG_IGN);	/* a closed socket fails the write */
 	log_init("erpsyncctl", LOG_LOGFMT, LOG_INFO);
 
-	while ((ch = getopt_long(argc, argv, "+s:h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 's':
-			c.socket = optarg;
-			break;
-		case 'j':
-			c.json = 1;
-			break;
-		case 'h':
-			ctl_usage_all();
-			return CTL_OK;
-		default:
-			ctl_usage_all();
-			return CTL_USAGE;
-		}
-	}
-	if (optind >= argc) {
-		ctl_usage_all();
-		return CTL_USAGE;
-	}
-	if ((cmd = ctl_cmd_find(argv[optind])) == NULL) {
-		ctl_err("unknown command \"%s\"", argv[optind]);
-		ctl_usage_all();
-		return CTL_USAGE;
-	}
-	argc -= optind;
-	argv += optind;
-	optind = 0;	/* glibc: start over for the command's own options */
-	if (cmd->parse(&c, argc, argv) != CTL_OK)
-		return ctl_usage(cmd);
-	rc = cmd->run(&c);
+	rc = ctl_main(&c, &a, argc, argv);
 	ctl_close(&c);
+	ctl_args_free(&a);
+	free(c.socket_conf);
 	return rc;
 }

@@ -22,11 +22,13 @@ ctl_metrics_run(struct ctl *c)
 		ctl_err("metrics: answer without text");
 		return CTL_FAILED;
 	}
-	/* Our own ASCII text: printed as the daemon wrote it. */
-	fwrite(t->via.str.ptr, 1, t->via.str.size, stdout);
+	/* Label values carry user ids: made safe like every string. */
+	ctl_print_lines(t->via.str.ptr, t->via.str.size);
 	return CTL_OK;
 }
 
 const struct ctl_cmd ctl_metrics_entry = {
-	"metrics", "", ctl_parse_none, ctl_metrics_run
+	"metrics", "",
+	"Print what /metrics serves (Prometheus text format).",
+	NULL, ctl_parse_none, ctl_metrics_run
 };

@@ -278,6 +278,8 @@ ctl_print_json(const msgpack_object *o)
 	buf_free(&safe);
 }
 
+static void	 ctl_print_level(const char *, const char *);
+
 /* Print a pushed log frame: logfmt line, or JSON. */
 void
 ctl_print_log(struct ctl *c, const msgpack_object *o)
@@ -302,7 +304,61 @@ ctl_print_log(struct ctl *c, const msgpack_object *o)
 	ev.kind = ctl_str_raw(o, "kind", kind, sizeof kind);
 	ev.msg = ctl_str_raw(o, "msg", msg, sizeof msg);
 	log_event_format(&ev, LOG_LOGFMT, line, sizeof line);
-	printf("%s\n", ctl_sanitize(line, strlen(line), safe, sizeof safe));
+	ctl_sanitize(line, strlen(line), safe, sizeof safe);
+	ctl_print_level(c->colour ? ctl_level_sgr(lv) : NULL, safe);
+}
+
+/* A log line on stdout, its level=... field in colour sgr (or none). */
+static void
+ctl_print_level(const char *sgr, const char *line)
+{
+	struct buf	 b;
+	const char	*p = strstr(line, " level=");
+	size_t		 n;
+
+	buf_init(&b);
+	if (sgr == NULL || p == NULL)
+		buf_adds(&b, line);
+	else {
+		p++;
+		n = strcspn(p, " ");
+		buf_add(&b, line, (size_t)(p - line));
+		ctl_paint(&b, sgr, p, n);
+		buf_adds(&b, p + n);
+	}
+	buf_addc(&b, '\n');
+	fwrite(b.data, 1, b.len, stdout);
+	fflush(stdout);
+	buf_free(&b);
+}
+
+/*
+ * Text the daemon wrote, line by line (such as the metrics), each made
+ * safe for a terminal: one field of it may come from a peer.
+ */
+void
+ctl_print_lines(const char *s, size_t n)
+{
+	char		 safe[4 * 1024 + 1];
+	const char	*nl;
+	size_t		 len;
+
+	while (n > 0) {
+		nl = memchr(s, '\n', n);
+		len = nl != NULL ? (size_t)(nl - s) : n;
+		/* Long lines go out in pieces: never cut inside an escape. */
+		do {
+			size_t	 piece = len > 1024 ? 1024 : len;
+
+			fputs(ctl_sanitize(s, piece, safe, sizeof safe),
+			    stdout);
+			s += piece, n -= piece, len -= piece;
+		} while (len > 0);
+		if (nl != NULL) {
+			fputc('\n', stdout);
+			s++, n--;
+		}
+	}
 	fflush(stdout);
 }
 

@@ -1,6 +1,7 @@
 /*
  * ctl-release.c — `erpsyncctl release ID`: end a hold.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -11,11 +12,18 @@ ctl_release_parse(struct ctl *c, int argc, char **argv)
 {
 	char	*end;
 
-	if (argc != 2)
+	if (ctl_getopt(argc, argv, NULL, "") != -1)
 		return CTL_USAGE;
-	c->job = strtoll(argv[1], &end, 10);
-	if (*argv[1] == '\0' || *end != '\0' || c->job <= 0)
+	if (argc - optind != 1) {
+		ctl_err("release needs one ID (a hold's, see erpsyncctl jobs)");
 		return CTL_USAGE;
+	}
+	c->job = strtoll(argv[optind], &end, 10);
+	if (*argv[optind] == '\0' || *end != '\0' || c->job <= 0) {
+		ctl_err("a hold id is a positive number, not \"%s\"",
+		    argv[optind]);
+		return CTL_USAGE;
+	}
 	return CTL_OK;
 }
 
@@ -42,5 +50,5 @@ ctl_release_run(struct ctl *c)
 }
 
 const struct ctl_cmd ctl_release_entry = {
-	"release", "ID", ctl_release_parse, ctl_release_run
+	"release", "ID", "End a hold.", NULL, ctl_release_parse, ctl_release_run
 };

@@ -25,5 +25,7 @@ ctl_reload_run(struct ctl *c)
 }
 
 const struct ctl_cmd ctl_reload_entry = {
-	"reload", "", ctl_parse_none, ctl_reload_run
+	"reload", "",
+	"Read the configuration again; on errors keep the running one.",
+	NULL, ctl_parse_none, ctl_reload_run
 };

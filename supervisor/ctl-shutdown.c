@@ -24,5 +24,7 @@ ctl_shutdown_run(struct ctl *c)
 }
 
 const struct ctl_cmd ctl_shutdown_entry = {
-	"shutdown", "", ctl_parse_none, ctl_shutdown_run
+	"shutdown", "",
+	"Stop erpsyncd: workers stop at a page boundary, then it exits.",
+	NULL, ctl_parse_none, ctl_shutdown_run
 };

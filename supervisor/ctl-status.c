@@ -97,5 +97,7 @@ ctl_status_run(struct ctl *c)
 }
 
 const struct ctl_cmd ctl_status_entry = {
-	"status", "", ctl_parse_none, ctl_status_run
+	"status", "",
+	"Show the daemon, its workers, queue, holds, users and problems.",
+	NULL, ctl_parse_none, ctl_status_run
 };

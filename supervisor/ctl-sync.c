@@ -16,21 +16,27 @@ ctl_sync_per_user(const char *kind)
 	return strcmp(kind, "customers") == 0 || strcmp(kind, "orders") == 0;
 }
 
+static const struct ctl_opt ctl_sync_opts[] = {
+	{ 'u', "user", "U", "whose customers or orders (not for products, "
+	    "prices)" },
+	{ CTL_OPT_LONG + 'F', "full", NULL, "a full sync: every row, then "
+	    "the sweep (the default)" },
+	{ CTL_OPT_LONG + 'D', "delta", NULL, "a delta sync: the rows changed "
+	    "since the last one" },
+	{ 'f', "force", NULL, "also when a running job covers it (a "
+	    "follow-up)" },
+	{ CTL_OPT_LONG + 'R', "resume", NULL, "continue the unfinished run "
+	    "from its checkpoint" },
+	{ 'w', "wait", NULL, "show its progress; exit 0 only if it succeeded" },
+	{ 0, NULL, NULL, NULL }
+};
+
 static int
 ctl_sync_parse(struct ctl *c, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "user", required_argument, NULL, 'u' },
-		{ "full", no_argument, NULL, 'F' },
-		{ "delta", no_argument, NULL, 'D' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "resume", no_argument, NULL, 'R' },
-		{ "wait", no_argument, NULL, 'w' },
-		{ NULL, 0, NULL, 0 }
-	};
 	int	 ch;
 
-	while ((ch = getopt_long(argc, argv, "u:fw", longopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, ctl_sync_opts, "")) != -1) {
 		switch (ch) {
 		case 'u':
 			if (!user_id_valid(optarg)) {
@@ -39,16 +45,19 @@ ctl_sync_parse(struct ctl *c, int argc, char **argv)
 			}
 			snprintf(c->user, sizeof c->user, "%s", optarg);
 			break;
-		case 'F':
-		case 'D':
-			if (c->mode != NULL)
+		case CTL_OPT_LONG + 'F':
+		case CTL_OPT_LONG + 'D':
+			if (c->mode != NULL && strcmp(c->mode, ch ==
+			    CTL_OPT_LONG + 'F' ? "full" : "delta") != 0) {
+				ctl_err("--full and --delta exclude each other");
 				return CTL_USAGE;
-			c->mode = ch == 'F' ? "full" : "delta";
+			}
+			c->mode = ch == CTL_OPT_LONG + 'F' ? "full" : "delta";
 			break;
 		case 'f':
 			c->force = 1;
 			break;
-		case 'R':
+		case CTL_OPT_LONG + 'R':
 			c->resume = 1;
 			break;
 		case 'w':
@@ -58,8 +67,15 @@ ctl_sync_parse(struct ctl *c, int argc, char **argv)
 			return CTL_USAGE;
 		}
 	}
-	if (optind != argc - 1)
+	if (optind == argc) {
+		ctl_err("sync needs a KIND (customers, orders, products or "
+		    "prices)");
 		return CTL_USAGE;
+	}
+	if (optind != argc - 1) {
+		ctl_err("sync takes one KIND, not \"%s\" too", argv[optind + 1]);
+		return CTL_USAGE;
+	}
 	if (!kind_valid(argv[optind])) {
 		ctl_err("unknown kind \"%s\" (customers, orders, products or "
 		    "prices)", argv[optind]);
@@ -121,5 +137,6 @@ ctl_sync_run(struct ctl *c)
 
 const struct ctl_cmd ctl_sync_entry = {
 	"sync", "KIND [--user U] [--full|--delta] [--force] [--resume] [--wait]",
-	ctl_sync_parse, ctl_sync_run
+	"Ask for a sync of a kind now; with --wait, follow it to its end.",
+	ctl_sync_opts, ctl_sync_parse, ctl_sync_run
 };

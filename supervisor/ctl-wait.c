@@ -5,6 +5,7 @@
  * Ctrl-C detaches: the job goes on, and the message says how to come back
  * to it.
  */
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,9 +17,13 @@ volatile sig_atomic_t	 ctl_interrupted;
 static int
 ctl_wait_parse(struct ctl *c, int argc, char **argv)
 {
-	if (argc != 2)
+	if (ctl_getopt(argc, argv, NULL, "") != -1)
 		return CTL_USAGE;
-	return ctl_parse_job(c, argv[1]);
+	if (argc - optind != 1) {
+		ctl_err("wait needs one JOB (a job id, see erpsyncctl jobs)");
+		return CTL_USAGE;
+	}
+	return ctl_parse_job(c, argv[optind]);
 }
 
 /*
@@ -147,5 +152,7 @@ ctl_wait_run(struct ctl *c)
 }
 
 const struct ctl_cmd ctl_wait_entry = {
-	"wait", "JOB", ctl_wait_parse, ctl_wait_run
+	"wait", "JOB",
+	"Follow a job to its end; exit 0 only if it succeeded.",
+	NULL, ctl_wait_parse, ctl_wait_run
 };

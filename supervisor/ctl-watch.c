@@ -34,20 +34,26 @@ static struct {
 	int64_t			 drawn;		/* mono ms, 0 = never */
 } w;
 
+static const struct ctl_opt ctl_watch_opts[] = {
+	{ 'n', NULL, "COUNT", "stop after COUNT refreshes (default: never)" },
+	{ 0, NULL, NULL, NULL }
+};
+
 static int
 ctl_watch_parse(struct ctl *c, int argc, char **argv)
 {
-	char	*end;
 	int	 ch;
 
-	while ((ch = getopt(argc, argv, "n:")) != -1) {
-		if (ch != 'n')
-			return CTL_USAGE;
-		c->count = strtoll(optarg, &end, 10);
-		if (*optarg == '\0' || *end != '\0' || c->count < 0)
+	while ((ch = ctl_getopt(argc, argv, ctl_watch_opts, "")) != -1) {
+		if (ch != 'n' ||
+		    ctl_parse_count("-n", optarg, &c->count) != CTL_OK)
 			return CTL_USAGE;
 	}
-	return optind == argc ? CTL_OK : CTL_USAGE;
+	if (optind != argc) {
+		ctl_err("watch takes no arguments (\"%s\")", argv[optind]);
+		return CTL_USAGE;
+	}
+	return CTL_OK;
 }
 
 /* Job i has rows now: sample its rate. */
@@ -286,5 +292,7 @@ ctl_watch_run(struct ctl *c)
 }
 
 const struct ctl_cmd ctl_watch_entry = {
-	"watch", "[-n COUNT]", ctl_watch_parse, ctl_watch_run
+	"watch", "[-n COUNT]",
+	"Show the live jobs with progress bars, refreshed every second.",
+	ctl_watch_opts, ctl_watch_parse, ctl_watch_run
 };

@@ -8,11 +8,14 @@
 
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "common/common.h"
 #include "proto/proto.h"
 
 #define CTL_SOCKET_DEFAULT	"/run/erpsync/erpsyncd.sock"
+#define CTL_CONF_DEFAULT	"/etc/erpsync/erpsync.conf"
+#define CTL_HOLD_TTL_MAX	(24 * 3600)	/* erpsyncd's SV_HOLD_TTL_MAX */
 
 /* Exit codes (stable). */
 #define CTL_OK		0
@@ -23,7 +26,11 @@
 
 struct ctl {
 	const char		*socket;
+	const char		*socket_from;	/* where c->socket came from */
+	char			*socket_conf;	/* read from a config: owned */
+	const char		*config;	/* -f CONF */
 	int			 json;
+	int			 colour;	/* SGR escapes on stdout */
 	int			 fd;
 	struct frame_reader	 rd;
 	int64_t			 next_id;
@@ -40,6 +47,8 @@ struct ctl {
 	int			 wait;
 	int			 follow;
 	const char		*level;
+	const char		*state;		/* jobs --state */
+	int64_t			 since;		/* logs --since, wall ms, 0 */
 	int64_t			 job;
 	int64_t			 lines;
 	int64_t			 limit;
@@ -55,11 +64,41 @@ struct ctl {
 typedef void (*ctl_push_fn)(struct ctl *, enum msg_type,
     const msgpack_object *);
 
+/*
+ * One option of a command: getopt's optstring and longopts, the text of
+ * `CMD --help` and the scan for global options after the command are all
+ * made from this table. ch is the short letter, or CTL_OPT_LONG + n for
+ * an option with a long name only.
+ */
+struct ctl_opt {
+	int		 ch;
+	const char	*name;		/* long name, or NULL */
+	const char	*arg;		/* its argument, NULL for a flag */
+	const char	*help;		/* one line */
+};
+#define CTL_OPT_LONG	256
+#define CTL_OPTS_MAX	16
+
 struct ctl_cmd {
-	const char	*name;
-	const char	*usage;		/* arguments, after the name */
-	int		(*parse)(struct ctl *, int, char **);	/* CTL_USAGE */
-	int		(*run)(struct ctl *);	/* returns the exit code */
+	const char		*name;
+	const char		*usage;		/* arguments, after the name */
+	const char		*desc;		/* one line, for `help` */
+	const struct ctl_opt	*opts;		/* ends with { 0 } */
+	int			(*parse)(struct ctl *, int, char **);
+	int			(*run)(struct ctl *);	/* the exit code */
+};
+
+/* Global options, wherever they are on the line (ctl-args.c). */
+struct ctl_args {
+	const char		*socket;	/* -s, --socket */
+	const char		*config;	/* -f, --config */
+	int			 json;
+	int			 help;		/* -h, --help */
+	int			 version;
+	const struct ctl_cmd	*cmd;		/* NULL: none given */
+	const char		*word;		/* the command word as given */
+	int			 argc;		/* the command's own: argv[0] */
+	char			**argv;		/* is its name; owned */
 };
 
 extern const struct ctl_cmd ctl_status_entry;
@@ -76,16 +115,72 @@ extern const struct ctl_cmd ctl_reload_entry;
 extern const struct ctl_cmd ctl_shutdown_entry;
 extern const struct ctl_cmd ctl_wait_entry;
 extern const struct ctl_cmd ctl_metrics_entry;
+extern const struct ctl_cmd ctl_help_entry;
 
 /* ctl-cmd.c */
 const struct ctl_cmd	*ctl_cmd_find(const char *);
-void			 ctl_usage_all(void);
+const struct ctl_cmd	*ctl_cmd_at(size_t);
+size_t			 ctl_edit_distance(const char *, const char *);
+size_t			 ctl_cmd_suggest(const char *, char *, size_t);
+void			 ctl_usage_all(FILE *);
 int			 ctl_usage(const struct ctl_cmd *);
+void			 ctl_help(const struct ctl_cmd *, FILE *);
 int			 ctl_parse_none(struct ctl *, int, char **);
 int			 ctl_parse_duration(const char *, int64_t *);
 int			 ctl_parse_job(struct ctl *, const char *);
+int			 ctl_parse_count(const char *opt, const char *,
+			    int64_t *);
+
+/* ctl-help.c */
+int		 ctl_unknown(const char *);
+
+/* ctl-args.c */
+int		 ctl_args_split(int, char **, struct ctl_args *);
+void		 ctl_args_free(struct ctl_args *);
+int		 ctl_getopt(int, char **, const struct ctl_opt *,
+		    const char *mode);
+const char	*ctl_opt_name(const struct ctl_opt *, int ch, char *,
+		    size_t);
+
+/* ctl-socket.c */
+int		 ctl_socket_find(struct ctl *, const char *arg);
+void		 ctl_connect_hint(const struct ctl *, int err);
+
+/* ctl-table.c: columns as wide as their widest cell */
+struct ctl_row {
+	char		**cells;
+	const char	**sgr;		/* a colour per cell, or NULL */
+	size_t		  n;		/* fewer than the columns: the last */
+};					/* cell spans the rest */
+
+struct ctl_table {
+	size_t		  ncols;
+	const char	 *align;	/* 'l' or 'r' per column */
+	struct ctl_row	 *rows;
+	size_t		  nrows;
+};
+
+size_t		 ctl_width(const char *);
+void		 ctl_table_init(struct ctl_table *, size_t, const char *);
+void		 ctl_table_add(struct ctl_table *, size_t,
+		    const char *const *, const char *const *sgr);
+void		 ctl_table_render(const struct ctl_table *, int colour,
+		    struct buf *);
+void		 ctl_table_print(const struct ctl_table *, int colour);
+void		 ctl_table_free(struct ctl_table *);
+
+/* ctl-colour.c */
+int		 ctl_colour_wanted(int tty, const char *no_color,
+		    const char *term);
+const char	*ctl_state_sgr(const char *state);
+const char	*ctl_level_sgr(const char *level);
+void		 ctl_paint(struct buf *, const char *sgr, const char *,
+		    size_t);
 int			 ctl_simple(struct ctl *, const char *cmd,
 			    const msgpack_object **);
+
+/* ctl-logs.c */
+int		 ctl_parse_since(const char *, int64_t now, int64_t *ms);
 
 /* ctl-hold-cmd.c */
 int		 ctl_hold_cmd(struct ctl *, int64_t hold);
@@ -112,6 +207,7 @@ char		*ctl_ago(int64_t ms, int64_t now, char *, size_t);
 void		 ctl_print_hold(const msgpack_object *);
 void		 ctl_print_json(const msgpack_object *);
 void		 ctl_print_log(struct ctl *, const msgpack_object *);
+void		 ctl_print_lines(const char *, size_t);
 void		 ctl_print_progress(struct ctl *, const msgpack_object *);
 void		 ctl_progress_end(struct ctl *);
 

@@ -17,15 +17,19 @@
 
 #include "supervisor/supervisor.h"
 
+/* The usage; on stdout and exit 0 when asked for with --help. */
 static void __attribute__((noreturn))
-usage(void)
+usage(int asked)
 {
-	fprintf(stderr, "usage: erpsyncd -f CONF [-dnv]\n"
-	    "  -f CONF  configuration file (erpsync.conf(5))\n"
-	    "  -d       stay in the foreground, log to stderr\n"
-	    "  -n       check the configuration and credentials, then exit\n"
-	    "  -v       log debug messages\n");
-	exit(1);
+	fprintf(asked ? stdout : stderr, "usage: erpsyncd -f CONF [-dnv]\n"
+	    "       erpsyncd --version\n"
+	    "  -f CONF    configuration file (erpsync.conf(5))\n"
+	    "  -d         stay in the foreground, log to stderr\n"
+	    "  -n         check the configuration and credentials, then exit\n"
+	    "  -v         log debug messages\n"
+	    "  -h, --help this help\n"
+	    "  --version  print \"erpsyncd VERSION\" and exit\n");
+	exit(asked ? 0 : 1);
 }
 
 /* Make sure fds 0-2 are open, so no socket or database lands there. */
@@ -111,17 +115,27 @@ main(int argc, char **argv)
 	const char		*conf_path = NULL;
 	int			 ch, foreground = 0, check = 0, verbose = 0;
 
-	while ((ch = getopt(argc, argv, "df:nv")) != -1) {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+
+	while ((ch = getopt_long(argc, argv, "df:nvh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': foreground = 1; break;
 		case 'f': conf_path = optarg; break;
 		case 'n': check = 1; break;
 		case 'v': verbose = 1; break;
-		default: usage();
+		case 'h': usage(1);
+		case 'V':
+			printf("erpsyncd %s\n", ERPSYNC_VERSION);
+			return 0;
+		default: usage(0);
 		}
 	}
 	if (conf_path == NULL || optind != argc)
-		usage();
+		usage(0);
 
 	stdio_guard();
 	umask(027);

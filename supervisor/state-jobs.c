@@ -143,14 +143,30 @@ state_job_get(int64_t id, struct job *j)
 int
 state_jobs_recent(int limit, state_job_fn fn, void *arg)
 {
+	return state_jobs_recent_match(limit, "", "", "", fn, arg);
+}
+
+/*
+ * The same, of those with that kind, user (scope) and state; "" (bound
+ * as NULL) matches any. limit counts the matching jobs.
+ */
+int
+state_jobs_recent_match(int limit, const char *kind, const char *user,
+    const char *state, state_job_fn fn, void *arg)
+{
 	sqlite3_stmt	*st;
 	struct job	 j;
 
 	st = state_prepare("SELECT " JOB_COLS " FROM jobs WHERE state IN "
-	    "('done', 'failed', 'cancelled') ORDER BY id DESC LIMIT ?");
+	    "('done', 'failed', 'cancelled') AND (?2 IS NULL OR kind = ?2) AND "
+	    "(?3 IS NULL OR user = ?3) AND (?4 IS NULL OR state = ?4) "
+	    "ORDER BY id DESC LIMIT ?1");
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int(st, 1, limit);
+	state_bind_text(st, 2, kind);
+	state_bind_text(st, 3, user);
+	state_bind_text(st, 4, state);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		job_from_row(st, &j);
 		fn(&j, arg);

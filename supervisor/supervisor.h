@@ -665,6 +665,8 @@ int64_t		 state_next_job_id(void);
 int		 state_job_save(const struct job *);
 int		 state_job_get(int64_t id, struct job *);
 int		 state_jobs_recent(int limit, state_job_fn, void *);
+int		 state_jobs_recent_match(int limit, const char *kind,
+		    const char *user, const char *state, state_job_fn, void *);
 int		 state_job_counts(int64_t counts[JOB_NSTATES]);
 int		 state_recover(state_job_fn, void *);
 int		 state_prune(int64_t keep);

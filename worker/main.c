@@ -20,15 +20,17 @@
 
 #define CHANNEL_FD 3
 
+/* The usage; on stdout and exit 0 when asked for with --help. */
 static void
-usage(void)
+usage(int asked)
 {
-	fprintf(stderr,
+	fprintf(asked ? stdout : stderr,
 	    "usage: erpsync-worker\n"
+	    "       erpsync-worker --version | --help\n"
 	    "erpsync-worker is started by erpsyncd: it reads its job from the\n"
 	    "socket on fd 3 and exits 0 (done or cancelled), 100 (permanent\n"
 	    "failure) or 111 (temporary failure).\n");
-	exit(2);
+	exit(asked ? 0 : 2);
 }
 
 /*
@@ -70,14 +72,20 @@ main(int argc, char **argv)
 	char		 err[PROTO_ERRLEN];
 	int		 code;
 
-	(void)argv;
 	log_init("worker", LOG_LOGFMT, LOG_INFO);
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf("erpsync-worker %s\n", ERPSYNC_VERSION);
+		return 0;
+	}
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0))
+		usage(1);
 	if (argc != 1)
-		usage();
+		usage(0);
 	if (fstat(CHANNEL_FD, &sb) == -1 || !S_ISSOCK(sb.st_mode)) {
 		log_warnx("fd %d is not a socket: erpsync-worker is started "
 		    "by erpsyncd", CHANNEL_FD);
-		usage();
+		usage(0);
 	}
 	signal(SIGPIPE, SIG_IGN);
 	no_core_dumps();

@@ -19,7 +19,7 @@ enum {
 	O_BIND = 256, O_BASE, O_SEED, O_USERS, O_SYSTEM, O_CUSTOMERS,
 	O_ORDERS, O_PRODUCTS, O_PRICES, O_LAYOUT, O_LATENCY, O_FAIL, O_DROP,
 	O_TRUNC, O_EXPIRE, O_RESET, O_MAXSESS, O_IDLE, O_CHURN, O_VSBYTES,
-	O_PORTFILE, O_DROPCOL, O_CUT, O_TLSCERT, O_TLSKEY, O_NOISY
+	O_PORTFILE, O_DROPCOL, O_CUT, O_TLSCERT, O_TLSKEY, O_NOISY, O_VERSION
 };
 
 static const struct option longopts[] = {
@@ -52,15 +52,18 @@ static const struct option longopts[] = {
 	{ "tls-key", required_argument, NULL, O_TLSKEY },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, O_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
 
 static void __attribute__((noreturn))
 usage(const char *why)
 {
-	if (why != NULL)
+	FILE	*fp = why != NULL && why[0] == '\0' ? stdout : stderr;
+
+	if (why != NULL && why[0] != '\0')
 		fprintf(stderr, "erpsim: %s\n", why);
-	fprintf(stderr,
+	fprintf(fp,
 	    "usage: erpsim [-p PORT] [--bind ADDR] [--base /Archibald] "
 	    "[--seed N]\n"
 	    "              [--users u:pw,...] [--system user:pw]\n"
@@ -75,8 +78,9 @@ usage(const char *why)
 	    "[--churn N]\n"
 	    "              [--viewstate-bytes N] [--port-file FILE] "
 	    "[--drop-column FIELD]\n"
-	    "              [--tls-cert FILE --tls-key FILE] [-v]\n");
-	exit(2);
+	    "              [--tls-cert FILE --tls-key FILE] [-v]\n"
+	    "       erpsim --version\n");
+	exit(fp == stdout ? 0 : 2);
 }
 
 static long
@@ -295,7 +299,10 @@ parse_args(int argc, char **argv, const char **users, const char **sys)
 			sim.conf.verbose = 1;
 			break;
 		case 'h':
-			usage(NULL);
+			usage("");	/* asked for: stdout, exit 0 */
+		case O_VERSION:
+			printf("erpsim %s\n", ERPSYNC_VERSION);
+			exit(0);
 		default:
 			usage(NULL);
 		}
