@@ -89,6 +89,7 @@ void		 buf_add_json(struct buf *, const char *, size_t);
 /* timeutil.c */
 int64_t		 now_ms(void);		/* CLOCK_REALTIME in ms */
 int64_t		 mono_ms(void);		/* CLOCK_MONOTONIC in ms */
+int64_t		 mono_us(void);		/* and in µs */
 int		 duration_parse(const char *, int64_t *secs, const char **errstr);
 char		*duration_format(int64_t secs, char *, size_t);
 char		*iso8601_utc(int64_t ms, char *, size_t);

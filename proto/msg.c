@@ -415,6 +415,12 @@ static const struct field done_fields[] = {
 	FINT(struct msg_done, request_retries, 0),
 	FINT(struct msg_done, erp_wait_ms, 0),
 	FINTS(struct msg_done, request_hist, 0),
+	FINT(struct msg_done, wall_ms, 0),
+	FINT(struct msg_done, erp_blocked_ms, 0),
+	FINT(struct msg_done, parse_ms, 0),
+	FINT(struct msg_done, write_ms, 0),
+	FINT(struct msg_done, paused_ms, 0),
+	FINT(struct msg_done, other_ms, 0),
 };
 
 /* Upper bounds (ms) of msg_done.request_hist's buckets but the last. */

@@ -212,6 +212,15 @@ struct msg_done {
 	int64_t		 erp_wait_ms;	/* sum of the requests' times */
 	int64_t		 request_hist[MSG_REQ_BUCKETS];	/* requests per
 					   msg_req_bucket_ms bound */
+	/* Where the worker's wall time went (ms); the parts add up to
+	 * wall_ms, other_ms being the rest (start, schema, logouts' CPU). */
+	int64_t		 wall_ms;
+	int64_t		 erp_blocked_ms;	/* waiting on the ERP, nothing
+						   else to do: the critical path */
+	int64_t		 parse_ms;	/* HTML and cell values */
+	int64_t		 write_ms;	/* SQLite */
+	int64_t		 paused_ms;	/* held */
+	int64_t		 other_ms;
 };
 
 /*

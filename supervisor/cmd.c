@@ -100,7 +100,7 @@ cmd_error(struct client *c, const struct msg_req *req, const char *fmt, ...)
 	(void)client_send(c, &f);
 }
 
-#define JOB_FIELDS	33
+#define JOB_FIELDS	42
 
 /* Pack a job as a map of JOB_FIELDS + extra pairs (the caller adds extra). */
 void
@@ -147,6 +147,16 @@ cmd_pack_job(msgpack_packer *pk, const struct job *j, size_t extra)
 	pk_kv_int(pk, "hold", hold);
 	pk_kv_int(pk, "sessions", j->sessions);
 	pk_kv_int(pk, "resumed_from", j->result.resumed_from);
+	/* Where the last attempt's worker time went (msg_done). */
+	pk_kv_int(pk, "requests", j->result.requests);
+	pk_kv_int(pk, "request_retries", j->result.request_retries);
+	pk_kv_int(pk, "erp_wait_ms", j->result.erp_wait_ms);
+	pk_kv_int(pk, "worker_wall_ms", j->result.wall_ms);
+	pk_kv_int(pk, "erp_blocked_ms", j->result.erp_blocked_ms);
+	pk_kv_int(pk, "parse_ms", j->result.parse_ms);
+	pk_kv_int(pk, "write_ms", j->result.write_ms);
+	pk_kv_int(pk, "paused_ms", j->result.paused_ms);
+	pk_kv_int(pk, "other_ms", j->result.other_ms);
 }
 
 /* Answer req_id with a job (and the request's outcome when >= 0). */

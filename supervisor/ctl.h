@@ -216,6 +216,7 @@ int64_t		 ctl_job_seconds(const msgpack_object *, int64_t now_ms);
 char		*ctl_job_result(const msgpack_object *, char *, size_t);
 void		 ctl_print_result(const msgpack_object *job);
 void		 ctl_print_job(const msgpack_object *job);
+char		*ctl_job_times(const msgpack_object *, char *, size_t);
 
 /* ctl-wait.c */
 extern volatile sig_atomic_t ctl_interrupted;	/* SIGINT while waiting */

@@ -15,7 +15,8 @@
     " created_at, started_at, finished_at, page, pages, rows, total," \
     " inserted, updated, unchanged, deleted, error_class, message, resume," \
     " attempts, fetched, skipped, sweep, resumed_from, cpu_ms, maxrss_kb," \
-    " sessions"
+    " sessions, requests, request_retries, erp_wait_ms, wall_ms," \
+    " erp_blocked_ms, parse_ms, write_ms, paused_ms, other_ms"
 
 /* The next job id: one more than any id state.db has seen. */
 int64_t
@@ -39,7 +40,8 @@ state_job_save(const struct job *j)
 	sqlite3_stmt	*st;
 
 	st = state_prepare("INSERT OR REPLACE INTO jobs (" JOB_COLS ") VALUES "
-	    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+	    "?,?,?,?,?,?,?,?,?)");
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, j->id);
@@ -72,6 +74,15 @@ state_job_save(const struct job *j)
 	sqlite3_bind_int64(st, 28, j->cpu_ms);
 	sqlite3_bind_int64(st, 29, j->maxrss_kb);
 	sqlite3_bind_int(st, 30, j->sessions);
+	sqlite3_bind_int64(st, 31, j->result.requests);
+	sqlite3_bind_int64(st, 32, j->result.request_retries);
+	sqlite3_bind_int64(st, 33, j->result.erp_wait_ms);
+	sqlite3_bind_int64(st, 34, j->result.wall_ms);
+	sqlite3_bind_int64(st, 35, j->result.erp_blocked_ms);
+	sqlite3_bind_int64(st, 36, j->result.parse_ms);
+	sqlite3_bind_int64(st, 37, j->result.write_ms);
+	sqlite3_bind_int64(st, 38, j->result.paused_ms);
+	sqlite3_bind_int64(st, 39, j->result.other_ms);
 	return state_step(st);
 }
 
@@ -118,6 +129,15 @@ job_from_row(sqlite3_stmt *st, struct job *j)
 	j->cpu_ms = sqlite3_column_int64(st, 27);
 	j->maxrss_kb = sqlite3_column_int64(st, 28);
 	j->sessions = sqlite3_column_int(st, 29);
+	j->result.requests = sqlite3_column_int64(st, 30);
+	j->result.request_retries = sqlite3_column_int64(st, 31);
+	j->result.erp_wait_ms = sqlite3_column_int64(st, 32);
+	j->result.wall_ms = sqlite3_column_int64(st, 33);
+	j->result.erp_blocked_ms = sqlite3_column_int64(st, 34);
+	j->result.parse_ms = sqlite3_column_int64(st, 35);
+	j->result.write_ms = sqlite3_column_int64(st, 36);
+	j->result.paused_ms = sqlite3_column_int64(st, 37);
+	j->result.other_ms = sqlite3_column_int64(st, 38);
 }
 
 /* Load job id; -1 when there is no such row. */

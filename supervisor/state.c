@@ -63,6 +63,15 @@ static const char *migrations[][3] = {
 	{ "jobs", "cpu_ms", "INTEGER" },
 	{ "jobs", "maxrss_kb", "INTEGER" },
 	{ "jobs", "sessions", "INTEGER" },
+	{ "jobs", "requests", "INTEGER" },
+	{ "jobs", "request_retries", "INTEGER" },
+	{ "jobs", "erp_wait_ms", "INTEGER" },
+	{ "jobs", "wall_ms", "INTEGER" },
+	{ "jobs", "erp_blocked_ms", "INTEGER" },
+	{ "jobs", "parse_ms", "INTEGER" },
+	{ "jobs", "write_ms", "INTEGER" },
+	{ "jobs", "paused_ms", "INTEGER" },
+	{ "jobs", "other_ms", "INTEGER" },
 };
 
 static int

@@ -387,10 +387,12 @@ static int
 erp_parse_grid(struct erp *e, const char *what, struct form *hidden)
 {
 	char	 perr[256];
+	int64_t	 t0 = mono_us();
 	int	 rc;
 
 	rc = grid_parse_page(e->body.data, e->body.len, e->grid, hidden, perr,
 	    sizeof perr);
+	e->pool->stats.parse_us += mono_us() - t0;
 	if (rc == -1) {
 		erp_malformed(e, e->view, "%s of %s: %s", what, e->view, perr);
 		return -1;
@@ -561,6 +563,7 @@ erp_pool_run(struct erp_pool *p, int timeout_ms)
 	CURLMsg		*msg;
 	int		 running, left, ended = 0, wait;
 	int64_t		 now, next, deadline = mono_ms() + timeout_ms;
+	int64_t		 t0 = mono_us();
 	size_t		 i;
 
 	for (;;) {
@@ -590,8 +593,10 @@ erp_pool_run(struct erp_pool *p, int timeout_ms)
 			}
 		}
 		report_tick();
-		if (ended > 0 || mono_ms() >= deadline)
+		if (ended > 0 || mono_ms() >= deadline) {
+			p->stats.run_us += mono_us() - t0;
 			return ended;
+		}
 		wait = (int)(next - mono_ms());
 		if (wait > 100)
 			wait = 100;	/* heartbeats */

@@ -69,6 +69,18 @@ erp_adopt(struct erp *e, const char *cookies)
 	erp_tell_session(e);
 }
 
+/* form_parse() of the answer, its time counted as parsing. */
+static int
+erp_form_parse(struct erp *e, struct form *f, char *perr, size_t len)
+{
+	int64_t	 t0 = mono_us();
+	int	 rc;
+
+	rc = form_parse(e->body.data, e->body.len, f, perr, len);
+	e->pool->stats.parse_us += mono_us() - t0;
+	return rc;
+}
+
 /* Ask for the login page (its hidden fields change on every GET). */
 static void
 erp_login_page(struct erp *e)
@@ -92,7 +104,7 @@ erp_on_login_page(struct erp *e)
 	}
 	if (erp_cut(e))
 		return;
-	if (form_parse(e->body.data, e->body.len, &f, perr, sizeof perr) == -1) {
+	if (erp_form_parse(e, &f, perr, sizeof perr) == -1) {
 		erp_malformed(e, "login", "the login page at %s: %s", e->url,
 		    perr);
 		return;
@@ -193,8 +205,8 @@ erp_on_login_post(struct erp *e)
 		snprintf(why, sizeof why, "the answer ended early (%zu bytes)",
 		    e->body.len);
 		erp_login_again(e, why);
-	} else if (form_parse(e->body.data, e->body.len, &f, perr,
-	    sizeof perr) == -1 || f.error_text == NULL) {
+	} else if (erp_form_parse(e, &f, perr, sizeof perr) == -1 ||
+	    f.error_text == NULL) {
 		if (perr[0] == '\0')
 			snprintf(perr, sizeof perr, "HTTP 200 without an error "
 			    "message or a redirect");

@@ -332,19 +332,22 @@ static int
 pages_pause(struct sync *s, struct pages *pg)
 {
 	enum ctl_event	 ev;
+	int64_t		 t0;
 	int		 k;
 
 	pages_halt(pg);
 	report_paused();
 	log_info("paused at page %lld", (long long)pg->next_write + 1);
+	t0 = mono_us();
 	for (;;) {
 		report_tick();
 		ev = report_poll(1000);
-		if (ev == CTL_STOP)
-			return 1;
-		if (ev == CTL_RESUME)
+		if (ev == CTL_STOP || ev == CTL_RESUME)
 			break;
 	}
+	s->paused_us += mono_us() - t0;
+	if (ev == CTL_STOP)
+		return 1;
 	log_info("resuming at page %lld", (long long)pg->next_write + 1);
 	for (k = 1; k < pg->nslots; k++)
 		slot_start_login(&pg->slot[k]);

@@ -171,6 +171,7 @@ sync_write_page(struct sync *s, struct erp *e, const struct grid *g,
 	int			*ok;
 	char			 perr[256];
 	struct msg_progress	 p;
+	int64_t			 t0 = mono_us(), t1;
 	int			 rc;
 
 	if (sync_map_columns(s, e, g) == -1)
@@ -204,8 +205,11 @@ sync_write_page(struct sync *s, struct erp *e, const struct grid *g,
 	}
 	s->ck.next_page = page + 1;
 	s->ck.pages = g->pages;
+	t1 = mono_us();
+	s->values_us += t1 - t0;
 	rc = store_write_page(s->st, &s->ck, vals, g->nrows, ok, &s->pc,
 	    &s->err);
+	s->write_us += mono_us() - t1;
 	for (r = 0; r < g->nrows * n; r++)
 		value_clear(&vals[r]);
 	free(vals);
@@ -278,6 +282,36 @@ sync_logout_stale(struct sync *s)
 		erp_free(e[i]);
 }
 
+/*
+ * What the requests cost, and where the run's wall time went: waiting on
+ * the ERP with nothing else to do (time in the pool less the parsing done
+ * in it), parsing, writing, paused, and the rest. One thread: the parts
+ * do not overlap, so they add up to the wall time.
+ */
+static void
+sync_times(const struct sync *s, struct msg_done *d)
+{
+	const struct erp_stats	*st = s->pool != NULL ? &s->pool->stats : NULL;
+	int64_t			 wall = mono_us() - s->start_us;
+	int64_t			 blocked = 0, parse = s->values_us;
+
+	if (st != NULL) {
+		d->requests = st->requests;
+		d->request_retries = st->retries;
+		d->erp_wait_ms = st->wait_us / 1000;
+		memcpy(d->request_hist, st->hist, sizeof d->request_hist);
+		blocked = st->run_us - st->parse_us;
+		parse += st->parse_us;
+	}
+	d->wall_ms = wall / 1000;
+	d->erp_blocked_ms = blocked / 1000;
+	d->parse_ms = parse / 1000;
+	d->write_ms = s->write_us / 1000;
+	d->paused_ms = s->paused_us / 1000;
+	d->other_ms = d->wall_ms - d->erp_blocked_ms - d->parse_ms -
+	    d->write_ms - d->paused_ms;
+}
+
 /* Run the job; fills d. Returns the worker's exit code. */
 int
 sync_run(const struct msg_job *job, struct msg_done *d)
@@ -288,6 +322,7 @@ sync_run(const struct msg_job *job, struct msg_done *d)
 	memset(&s, 0, sizeof s);
 	memset(d, 0, sizeof *d);
 	s.job = job;
+	s.start_us = mono_us();
 	s.full = strcmp(job->mode, "delta") != 0;
 	s.page_size = job->page_size > 0 ? job->page_size : 200;
 	if ((s.v = view_find(job->kind)) == NULL) {
@@ -394,13 +429,7 @@ out:
 	d->skipped = s.pc.skipped;
 	d->total = s.total_last;
 	d->fetched = s.fetched + (s.erp ? erp_fetched(s.erp) : 0);
-	if (s.pool != NULL) {
-		d->requests = s.pool->stats.requests;
-		d->request_retries = s.pool->stats.retries;
-		d->erp_wait_ms = s.pool->stats.wait_us / 1000;
-		memcpy(d->request_hist, s.pool->stats.hist,
-		    sizeof d->request_hist);
-	}
+	sync_times(&s, d);
 	sync_free(&s);
 	return err_class_exit(s.err.class);
 }

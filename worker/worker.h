@@ -261,6 +261,8 @@ struct erp_stats {
 	int64_t		 requests;	/* sent, retries included */
 	int64_t		 retries;
 	int64_t		 wait_us;	/* sum of libcurl's total times */
+	int64_t		 run_us;	/* wall time inside erp_pool_run */
+	int64_t		 parse_us;	/* of it, parsing the answers */
 	int64_t		 hist[MSG_REQ_BUCKETS];	/* per msg_req_bucket_ms */
 };
 
@@ -450,6 +452,11 @@ struct sync {
 	struct pages		*pg;		/* the page phase's sessions */
 	int			 nsessions;	/* K */
 	struct grid		 g;		/* session 0's grid */
+	/* Where the time went (µs): see msg_done's wall_ms and parts. */
+	int64_t			 start_us;
+	int64_t			 values_us;	/* cell values of written pages */
+	int64_t			 write_us;	/* store_write_page */
+	int64_t			 paused_us;	/* held, logged out */
 };
 void		 sync_grid_reset(struct sync *);
 int		 sync_cmd(struct sync *, const char *fmt, ...) ATTR_PRINTF(2, 3);

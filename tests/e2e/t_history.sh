@@ -18,7 +18,21 @@ j=json.load(open(sys.argv[1]))
 print("|".join(str(j[k]) for k in ("id","kind","user","mode","trigger","state",
     "attempts","pages","rows","inserted","updated","unchanged","skipped",
     "deleted","sweep","resumed_from","error_class","message","worker_cpu_ms",
-    "worker_maxrss_kb","sessions","started_at","finished_at")))' "$1"
+    "worker_maxrss_kb","sessions","started_at","finished_at","requests",
+    "request_retries","erp_wait_ms","worker_wall_ms","erp_blocked_ms",
+    "parse_ms","write_ms","paused_ms","other_ms")))' "$1"
+}
+
+# times FILE: where the worker's time went adds up, and fits in the job.
+adds_up() {
+	python3 -c 'import json,sys
+j=json.load(open(sys.argv[1]))
+parts=[j[k] for k in ("erp_blocked_ms","parse_ms","write_ms","paused_ms","other_ms")]
+assert all(p >= 0 for p in parts), parts
+assert sum(parts) == j["worker_wall_ms"] > 0, (parts, j["worker_wall_ms"])
+assert j["worker_wall_ms"] <= j["finished_at"] - j["started_at"], j
+assert j["requests"] >= j["fetched"] > 0, (j["requests"], j["fetched"])
+assert j["erp_wait_ms"] > 0' "$1"
 }
 
 # 1. The ERP gains a customer while the sync waits at page 5.
@@ -40,6 +54,7 @@ case "$sweep" in
 *) fail "job $j1's sweep does not say the ERP changed: \"$sweep\"" ;;
 esac
 fields "$T/a1.json" >"$T/f-wait"
+adds_up "$T/a1.json" || fail "job $j1's time breakdown does not add up: $(cat "$T/a1.json")"
 python3 -c 'import json,sys; j=json.load(open(sys.argv[1]))
 sys.exit(0 if j["worker_cpu_ms"] > 0 and j["worker_maxrss_kb"] > 0 else 1)' "$T/a1.json" ||
 	fail "the answer has no worker CPU or RSS: $(cat "$T/f-wait")"
@@ -88,6 +103,7 @@ cmp -s "$T/f2-wait" "$T/f2-restart" || fail "after a restart job $j2 differs:
 ctl jobs "$j1" >"$T/detail.out" || fail "jobs $j1"
 grep -q "sweep *ERP changed: " "$T/detail.out" || fail "jobs $j1 does not show the sweep: $(cat "$T/detail.out")"
 grep -q "worker *[0-9]* ms CPU, peak RSS [0-9,]* kB" "$T/detail.out" || fail "jobs $j1 does not show the worker: $(cat "$T/detail.out")"
+grep -q "time *ERP [0-9.]* m*s · parse .* = .*requests" "$T/detail.out" || fail "jobs $j1 does not show where the time went: $(cat "$T/detail.out")"
 note "jobs $j1 after a restart:"
 sed 's/^/    /' "$T/detail.out"
 note "ok"
