@@ -3,6 +3,7 @@
  * every state change, read back for `jobs`, `wait` and `status`, pruned to
  * history_keep rows, and the boot-time recovery of interrupted jobs.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,13 +11,99 @@
 
 #include "supervisor/supervisor.h"
 
-#define JOB_COLS \
-    "id, kind, user, erp_user, mode, \"trigger\", priority, state," \
-    " created_at, started_at, finished_at, page, pages, rows, total," \
-    " inserted, updated, unchanged, deleted, error_class, message, resume," \
-    " attempts, fetched, skipped, sweep, resumed_from, cpu_ms, maxrss_kb," \
-    " sessions, requests, request_retries, erp_wait_ms, wall_ms," \
-    " erp_blocked_ms, parse_ms, write_ms, paused_ms, other_ms"
+/*
+ * A job's row, as a table: the column, how it is stored, and where it
+ * lives in struct job. Saving, loading and the column list all read it:
+ * a new column is one line here and one migration in state.c.
+ */
+enum jtype {
+	JT_I64,		/* int64_t */
+	JT_INT,		/* int */
+	JT_TIME,	/* int64_t ms, 0 stored as NULL */
+	JT_TEXT,	/* char[size] */
+	JT_KIND, JT_MODE, JT_TRIG, JT_STATE, JT_CLASS,	/* names */
+	JT_PRIO		/* job_priority(), saved only */
+};
+
+struct jcol {
+	const char	*name;
+	enum jtype	 type;
+	size_t		 off;
+	size_t		 size;
+};
+
+#define JC(n, t, m)	{ n, t, offsetof(struct job, m), 0 }
+#define JS(n, m)	{ n, JT_TEXT, offsetof(struct job, m), \
+			  sizeof(((struct job *)0)->m) }
+
+static const struct jcol jcols[] = {
+	JC("id", JT_I64, id),
+	JC("kind", JT_KIND, kind),
+	JS("user", scope),
+	JS("erp_user", erp_user),
+	JC("mode", JT_MODE, mode),
+	JC("\"trigger\"", JT_TRIG, trigger),
+	JC("priority", JT_PRIO, id),
+	JC("state", JT_STATE, state),
+	JC("created_at", JT_I64, created_ms),
+	JC("started_at", JT_TIME, started_ms),
+	JC("finished_at", JT_TIME, finished_ms),
+	JC("page", JT_I64, progress.page),
+	JC("pages", JT_I64, progress.pages),
+	JC("rows", JT_I64, progress.seen),
+	JC("total", JT_I64, progress.total),
+	JC("inserted", JT_I64, progress.inserted),
+	JC("updated", JT_I64, progress.updated),
+	JC("unchanged", JT_I64, progress.unchanged),
+	JC("deleted", JT_I64, result.deleted),
+	JS("message", message),
+	JC("error_class", JT_CLASS, error_class),	/* after message */
+	JC("resume", JT_INT, resume),
+	JC("attempts", JT_INT, attempts),
+	JC("fetched", JT_I64, result.fetched),
+	JC("skipped", JT_I64, progress.skipped),
+	JS("sweep", result.sweep),
+	JC("resumed_from", JT_I64, result.resumed_from),
+	JC("cpu_ms", JT_I64, cpu_ms),
+	JC("maxrss_kb", JT_I64, maxrss_kb),
+	JC("sessions", JT_INT, sessions),
+	JC("requests", JT_I64, result.requests),
+	JC("request_retries", JT_I64, result.request_retries),
+	JC("erp_wait_ms", JT_I64, result.erp_wait_ms),
+	JC("wall_ms", JT_I64, result.wall_ms),
+	JC("erp_blocked_ms", JT_I64, result.erp_blocked_ms),
+	JC("parse_ms", JT_I64, result.parse_ms),
+	JC("write_ms", JT_I64, result.write_ms),
+	JC("paused_ms", JT_I64, result.paused_ms),
+	JC("other_ms", JT_I64, result.other_ms),
+};
+
+/* "id, kind, user, ...": the columns, in jcols order. */
+static const char *
+job_cols(void)
+{
+	static char	 cols[1024];
+	size_t		 i, n = 0;
+
+	if (cols[0] != '\0')
+		return cols;
+	for (i = 0; i < nitems(jcols); i++)
+		n += (size_t)snprintf(cols + n, sizeof cols - n, "%s%s",
+		    i > 0 ? ", " : "", jcols[i].name);
+	if (n >= sizeof cols)
+		fatalx("state-jobs: column list too long");
+	return cols;
+}
+
+/* A SELECT of every column, then sql after FROM jobs. */
+static sqlite3_stmt *
+job_select(const char *where)
+{
+	char	 sql[2048];
+
+	snprintf(sql, sizeof sql, "SELECT %s FROM jobs %s", job_cols(), where);
+	return state_prepare(sql);
+}
 
 /* The next job id: one more than any id state.db has seen. */
 int64_t
@@ -37,107 +124,104 @@ state_next_job_id(void)
 int
 state_job_save(const struct job *j)
 {
+	const char	*base = (const char *)j;
 	sqlite3_stmt	*st;
+	char		 sql[2048];
+	size_t		 i, n;
+	int		 c;
 
-	st = state_prepare("INSERT OR REPLACE INTO jobs (" JOB_COLS ") VALUES "
-	    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-	    "?,?,?,?,?,?,?,?,?)");
-	if (st == NULL)
+	n = (size_t)snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO jobs "
+	    "(%s) VALUES (", job_cols());
+	for (i = 0; i < nitems(jcols) && n < sizeof sql; i++)
+		n += (size_t)snprintf(sql + n, sizeof sql - n, "%s?%s",
+		    i > 0 ? "," : "", i + 1 == nitems(jcols) ? ")" : "");
+	if (n >= sizeof sql)
+		fatalx("state-jobs: insert too long");
+	if ((st = state_prepare(sql)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, j->id);
-	state_bind_text(st, 2, kind_name(j->kind));
-	state_bind_text(st, 3, j->scope);
-	state_bind_text(st, 4, j->erp_user);
-	state_bind_text(st, 5, job_mode_name(j->mode));
-	state_bind_text(st, 6, job_trigger_name(j->trigger));
-	sqlite3_bind_int(st, 7, job_priority(j));
-	state_bind_text(st, 8, job_state_name(j->state));
-	sqlite3_bind_int64(st, 9, j->created_ms);
-	state_bind_time(st, 10, j->started_ms);
-	state_bind_time(st, 11, j->finished_ms);
-	sqlite3_bind_int64(st, 12, j->progress.page);
-	sqlite3_bind_int64(st, 13, j->progress.pages);
-	sqlite3_bind_int64(st, 14, j->progress.seen);
-	sqlite3_bind_int64(st, 15, j->progress.total);
-	sqlite3_bind_int64(st, 16, j->progress.inserted);
-	sqlite3_bind_int64(st, 17, j->progress.updated);
-	sqlite3_bind_int64(st, 18, j->progress.unchanged);
-	sqlite3_bind_int64(st, 19, j->result.deleted);
-	state_bind_text(st, 20, err_class_name(j->error_class));
-	state_bind_text(st, 21, j->message);
-	sqlite3_bind_int(st, 22, j->resume);
-	sqlite3_bind_int(st, 23, j->attempts);
-	sqlite3_bind_int64(st, 24, j->result.fetched);
-	sqlite3_bind_int64(st, 25, j->progress.skipped);
-	state_bind_text(st, 26, j->result.sweep);
-	sqlite3_bind_int64(st, 27, j->result.resumed_from);
-	sqlite3_bind_int64(st, 28, j->cpu_ms);
-	sqlite3_bind_int64(st, 29, j->maxrss_kb);
-	sqlite3_bind_int(st, 30, j->sessions);
-	sqlite3_bind_int64(st, 31, j->result.requests);
-	sqlite3_bind_int64(st, 32, j->result.request_retries);
-	sqlite3_bind_int64(st, 33, j->result.erp_wait_ms);
-	sqlite3_bind_int64(st, 34, j->result.wall_ms);
-	sqlite3_bind_int64(st, 35, j->result.erp_blocked_ms);
-	sqlite3_bind_int64(st, 36, j->result.parse_ms);
-	sqlite3_bind_int64(st, 37, j->result.write_ms);
-	sqlite3_bind_int64(st, 38, j->result.paused_ms);
-	sqlite3_bind_int64(st, 39, j->result.other_ms);
+	for (i = 0; i < nitems(jcols); i++) {
+		const void *p = base + jcols[i].off;
+
+		c = (int)i + 1;
+		switch (jcols[i].type) {
+		case JT_I64:
+			sqlite3_bind_int64(st, c, *(const int64_t *)p);
+			break;
+		case JT_INT:
+			sqlite3_bind_int(st, c, *(const int *)p);
+			break;
+		case JT_TIME:
+			state_bind_time(st, c, *(const int64_t *)p);
+			break;
+		case JT_TEXT:
+			state_bind_text(st, c, p);
+			break;
+		case JT_KIND:
+			state_bind_text(st, c, kind_name(j->kind));
+			break;
+		case JT_MODE:
+			state_bind_text(st, c, job_mode_name(j->mode));
+			break;
+		case JT_TRIG:
+			state_bind_text(st, c, job_trigger_name(j->trigger));
+			break;
+		case JT_STATE:
+			state_bind_text(st, c, job_state_name(j->state));
+			break;
+		case JT_CLASS:
+			state_bind_text(st, c, err_class_name(j->error_class));
+			break;
+		case JT_PRIO:
+			sqlite3_bind_int(st, c, job_priority(j));
+			break;
+		}
+	}
 	return state_step(st);
 }
 
-/* Fill a job from a row selected with JOB_COLS. */
+/* Fill a job from a row selected with job_select(). */
 static void
 job_from_row(sqlite3_stmt *st, struct job *j)
 {
-	char	 s[32];
+	char	*base = (char *)j, s[64];
+	size_t	 i;
+	int	 c;
 
 	memset(j, 0, sizeof *j);
-	j->id = sqlite3_column_int64(st, 0);
-	state_col_text(st, 1, s, sizeof s);
-	(void)kind_parse(s, &j->kind);
-	state_col_text(st, 2, j->scope, sizeof j->scope);
-	state_col_text(st, 3, j->erp_user, sizeof j->erp_user);
-	state_col_text(st, 4, s, sizeof s);
-	(void)job_mode_parse(s, &j->mode);
-	state_col_text(st, 5, s, sizeof s);
-	(void)job_trigger_parse(s, &j->trigger);
-	state_col_text(st, 7, s, sizeof s);
-	(void)job_state_parse(s, &j->state);
-	j->created_ms = sqlite3_column_int64(st, 8);
-	j->started_ms = sqlite3_column_int64(st, 9);
-	j->finished_ms = sqlite3_column_int64(st, 10);
+	for (i = 0; i < nitems(jcols); i++) {
+		void *p = base + jcols[i].off;
+
+		c = (int)i;
+		switch (jcols[i].type) {
+		case JT_I64:
+		case JT_TIME:
+			*(int64_t *)p = sqlite3_column_int64(st, c);
+			break;
+		case JT_INT:
+			*(int *)p = sqlite3_column_int(st, c);
+			break;
+		case JT_TEXT:
+			state_col_text(st, c, p, jcols[i].size);
+			break;
+		case JT_PRIO:
+			break;
+		default:
+			state_col_text(st, c, s, sizeof s);
+			if (jcols[i].type == JT_KIND)
+				(void)kind_parse(s, &j->kind);
+			else if (jcols[i].type == JT_MODE)
+				(void)job_mode_parse(s, &j->mode);
+			else if (jcols[i].type == JT_TRIG)
+				(void)job_trigger_parse(s, &j->trigger);
+			else if (jcols[i].type == JT_STATE)
+				(void)job_state_parse(s, &j->state);
+			else if (err_class_parse(s, &j->error_class) == -1)
+				/* Not ours: keep it (message is read). */
+				job_append_message(j, " (error class \"%s\")", s);
+			break;
+		}
+	}
 	j->progress.job = j->id;
-	j->progress.page = sqlite3_column_int64(st, 11);
-	j->progress.pages = sqlite3_column_int64(st, 12);
-	j->progress.seen = sqlite3_column_int64(st, 13);
-	j->progress.total = sqlite3_column_int64(st, 14);
-	j->progress.inserted = sqlite3_column_int64(st, 15);
-	j->progress.updated = sqlite3_column_int64(st, 16);
-	j->progress.unchanged = sqlite3_column_int64(st, 17);
-	j->result.deleted = sqlite3_column_int64(st, 18);
-	state_col_text(st, 20, j->message, sizeof j->message);
-	state_col_text(st, 19, s, sizeof s);
-	if (err_class_parse(s, &j->error_class) == -1)	/* not ours: keep it */
-		job_append_message(j, " (error class \"%s\")", s);
-	j->resume = sqlite3_column_int(st, 21);
-	j->attempts = sqlite3_column_int(st, 22);
-	j->result.fetched = sqlite3_column_int64(st, 23);
-	j->progress.skipped = sqlite3_column_int64(st, 24);
-	state_col_text(st, 25, j->result.sweep, sizeof j->result.sweep);
-	j->result.resumed_from = sqlite3_column_int64(st, 26);
-	j->cpu_ms = sqlite3_column_int64(st, 27);
-	j->maxrss_kb = sqlite3_column_int64(st, 28);
-	j->sessions = sqlite3_column_int(st, 29);
-	j->result.requests = sqlite3_column_int64(st, 30);
-	j->result.request_retries = sqlite3_column_int64(st, 31);
-	j->result.erp_wait_ms = sqlite3_column_int64(st, 32);
-	j->result.wall_ms = sqlite3_column_int64(st, 33);
-	j->result.erp_blocked_ms = sqlite3_column_int64(st, 34);
-	j->result.parse_ms = sqlite3_column_int64(st, 35);
-	j->result.write_ms = sqlite3_column_int64(st, 36);
-	j->result.paused_ms = sqlite3_column_int64(st, 37);
-	j->result.other_ms = sqlite3_column_int64(st, 38);
 }
 
 /* Load job id; -1 when there is no such row. */
@@ -147,8 +231,7 @@ state_job_get(int64_t id, struct job *j)
 	sqlite3_stmt	*st;
 	int		 rc = -1;
 
-	if ((st = state_prepare("SELECT " JOB_COLS " FROM jobs WHERE id = ?")) ==
-	    NULL)
+	if ((st = job_select("WHERE id = ?")) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -177,10 +260,9 @@ state_jobs_recent_match(int limit, const char *kind, const char *user,
 	sqlite3_stmt	*st;
 	struct job	 j;
 
-	st = state_prepare("SELECT " JOB_COLS " FROM jobs WHERE state IN "
-	    "('done', 'failed', 'cancelled') AND (?2 IS NULL OR kind = ?2) AND "
-	    "(?3 IS NULL OR user = ?3) AND (?4 IS NULL OR state = ?4) "
-	    "ORDER BY id DESC LIMIT ?1");
+	st = job_select("WHERE state IN ('done', 'failed', 'cancelled') AND "
+	    "(?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR user = ?3) AND "
+	    "(?4 IS NULL OR state = ?4) ORDER BY id DESC LIMIT ?1");
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int(st, 1, limit);
@@ -243,8 +325,7 @@ state_recover(state_job_fn fn, void *arg)
 	sqlite3_bind_int64(st, 1, now);
 	if (state_step(st) == -1)
 		return -1;
-	if ((st = state_prepare("SELECT " JOB_COLS " FROM jobs WHERE resume = 1 "
-	    "ORDER BY id")) == NULL)
+	if ((st = job_select("WHERE resume = 1 ORDER BY id")) == NULL)
 		return -1;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		job_from_row(st, &j);
