@@ -16,15 +16,25 @@ static const char *const outcome_names[OUTCOMES] = {
 	"done", "failed", "cancelled"
 };
 
-/* Job duration buckets, seconds; +Inf is the count. */
+/* Histogram buckets, seconds; +Inf is the count. */
+#define HISTO_MAX	10
 static const double dur_bounds[] = {
 	1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600
 };
+static const double part_bounds[] = {
+	0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1800
+};
 
 struct histo {
-	int64_t		 bucket[nitems(dur_bounds)];	/* not cumulative */
+	int64_t		 bucket[HISTO_MAX];	/* not cumulative */
 	int64_t		 count;
 	double		 sum;
+};
+
+/* Where a run's worker time went (msg_done), and the part's name. */
+#define PARTS		5
+static const char *const part_names[PARTS] = {
+	"erp", "parse", "write", "paused", "other"
 };
 
 static struct {
@@ -40,31 +50,64 @@ static struct {
 	int64_t		 retries[ERR_CLASSES];
 	int64_t		 failures[ERR_CLASSES];
 	int64_t		 rss_kb[KIND_COUNT];	/* of the last worker */
+	struct histo	 parts[PARTS];
 } m;
+
+/* Count v in h, whose bucket bounds are bounds[0..n). */
+static void
+histo_add(struct histo *h, const double *bounds, size_t n, double v)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (v <= bounds[i])
+			break;
+	if (i < n)
+		h->bucket[i]++;
+	h->count++;
+	h->sum += v;
+}
+
+/* One histogram's samples; labels is "" or `kind="x",` and the like. */
+static void
+histo_render(struct buf *b, const char *name, const char *labels,
+    const double *bounds, size_t n, const struct histo *h)
+{
+	int64_t	 cum = 0;
+	size_t	 i;
+	int	 nl = (int)strlen(labels) - 1;	/* without the last comma */
+
+	for (i = 0; i < n; i++) {
+		cum += h->bucket[i];
+		buf_addf(b, "erpsync_%s_bucket{%sle=\"%g\"} %lld\n", name, labels,
+		    bounds[i], (long long)cum);
+	}
+	buf_addf(b, "erpsync_%s_bucket{%sle=\"+Inf\"} %lld\n", name, labels,
+	    (long long)h->count);
+	if (nl > 0) {
+		buf_addf(b, "erpsync_%s_sum{%.*s} %.3f\n", name, nl, labels,
+		    h->sum);
+		buf_addf(b, "erpsync_%s_count{%.*s} %lld\n", name, nl, labels,
+		    (long long)h->count);
+	} else {
+		buf_addf(b, "erpsync_%s_sum %.3f\n", name, h->sum);
+		buf_addf(b, "erpsync_%s_count %lld\n", name, (long long)h->count);
+	}
+}
 
 /* A job ended for good (done, failed, cancelled): count it. */
 void
 metrics_job_ended(const struct job *j)
 {
-	struct histo		*h = &m.duration[j->kind];
-	double			 secs;
-	size_t			 i;
 	int			 o;
 
 	o = j->state == JOB_DONE ? 0 : j->state == JOB_FAILED ? 1 : 2;
 	m.jobs[j->kind][j->trigger][o]++;
 	if (j->state == JOB_FAILED)
 		m.failures[j->error_class]++;
-	if (j->started_ms > 0 && j->finished_ms >= j->started_ms) {
-		secs = (double)(j->finished_ms - j->started_ms) / 1000;
-		for (i = 0; i < nitems(dur_bounds); i++)
-			if (secs <= dur_bounds[i])
-				break;
-		if (i < nitems(dur_bounds))
-			h->bucket[i]++;
-		h->count++;
-		h->sum += secs;
-	}
+	if (j->started_ms > 0 && j->finished_ms >= j->started_ms)
+		histo_add(&m.duration[j->kind], dur_bounds, nitems(dur_bounds),
+		    (double)(j->finished_ms - j->started_ms) / 1000);
 	if (j->maxrss_kb > 0)
 		m.rss_kb[j->kind] = j->maxrss_kb;
 }
@@ -74,6 +117,7 @@ void
 metrics_run_ended(const struct job *j)
 {
 	const struct msg_done	*d = &j->result;
+	int64_t			 part[PARTS];
 	size_t			 i;
 
 	m.pages[j->kind] += j->progress.page;
@@ -87,6 +131,16 @@ metrics_run_ended(const struct job *j)
 		m.req_count += d->request_hist[i];
 	}
 	m.req_sum_s += (double)d->erp_wait_ms / 1000;
+	if (d->wall_ms <= 0)
+		return;		/* no worker ran, or an old one */
+	part[0] = d->erp_blocked_ms;
+	part[1] = d->parse_ms;
+	part[2] = d->write_ms;
+	part[3] = d->paused_ms;
+	part[4] = d->other_ms;
+	for (i = 0; i < PARTS; i++)
+		histo_add(&m.parts[i], part_bounds, nitems(part_bounds),
+		    (double)part[i] / 1000);
 }
 
 /* A failed run will be retried. */
@@ -107,7 +161,8 @@ head(struct buf *b, const char *name, const char *type, const char *help)
 static void
 render_jobs(struct buf *b)
 {
-	int	 k, t, o;
+	char	 labels[64];
+	int	 k, t, o, p;
 
 	head(b, "jobs_total", "counter", "Jobs ended, by kind, trigger and "
 	    "outcome.");
@@ -122,22 +177,17 @@ render_jobs(struct buf *b)
 	head(b, "job_duration_seconds", "histogram", "Wall time of ended jobs, "
 	    "from their first attempt, by kind.");
 	for (k = 0; k < KIND_COUNT; k++) {
-		const struct histo	*h = &m.duration[k];
-		int64_t			 cum = 0;
-		size_t			 i;
-
-		for (i = 0; i < nitems(dur_bounds); i++) {
-			cum += h->bucket[i];
-			buf_addf(b, "erpsync_job_duration_seconds_bucket{kind=\"%s\","
-			    "le=\"%g\"} %lld\n", kind_name(k), dur_bounds[i],
-			    (long long)cum);
-		}
-		buf_addf(b, "erpsync_job_duration_seconds_bucket{kind=\"%s\","
-		    "le=\"+Inf\"} %lld\n", kind_name(k), (long long)h->count);
-		buf_addf(b, "erpsync_job_duration_seconds_sum{kind=\"%s\"} %.3f\n",
-		    kind_name(k), h->sum);
-		buf_addf(b, "erpsync_job_duration_seconds_count{kind=\"%s\"} %lld\n",
-		    kind_name(k), (long long)h->count);
+		snprintf(labels, sizeof labels, "kind=\"%s\",", kind_name(k));
+		histo_render(b, "job_duration_seconds", labels, dur_bounds,
+		    nitems(dur_bounds), &m.duration[k]);
+	}
+	head(b, "run_part_seconds", "histogram", "Where each worker run's wall "
+	    "time went: waiting on the ERP (erp), parsing, writing, paused, "
+	    "the rest (other).");
+	for (p = 0; p < PARTS; p++) {
+		snprintf(labels, sizeof labels, "part=\"%s\",", part_names[p]);
+		histo_render(b, "run_part_seconds", labels, part_bounds,
+		    nitems(part_bounds), &m.parts[p]);
 	}
 }
 

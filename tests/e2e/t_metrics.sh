@@ -49,7 +49,7 @@ for f in fams:
     assert f.type in ("counter", "gauge", "histogram"), (f.name, f.type)
     assert "# TYPE erpsync_" in text
 hist = [f for f in fams if f.type == "histogram"]
-assert {f.name for f in hist} >= {"erpsync_job_duration_seconds", "erpsync_erp_request_seconds"}, [f.name for f in hist]
+assert {f.name for f in hist} >= {"erpsync_job_duration_seconds", "erpsync_erp_request_seconds", "erpsync_run_part_seconds"}, [f.name for f in hist]
 for f in hist:
     assert any(s.name.endswith("_bucket") and s.labels.get("le") == "+Inf" for s in f.samples), f.name
 PYEOF
@@ -84,6 +84,11 @@ age=$(value "$T/m1b.txt" erpsync_freshest_sync_age_seconds kind=customers)
 	fail "products (disabled: no scope) has a freshness sample"
 [ "$(value "$T/m1b.txt" erpsync_jobs_total kind=customers,trigger=manual,outcome=done)" = 2 ] ||
 	fail "jobs_total did not count the second sync"
+# Where the two runs' time went: one sample per part per run.
+for part in erp parse write paused other; do
+	[ "$(value "$T/m1b.txt" erpsync_run_part_seconds_count part=$part)" = 2 ] ||
+		fail "run_part_seconds{part=$part} did not count both runs"
+done
 note "after one sync: 1 job, 1000 rows inserted, $req ERP requests timed"
 
 # erpsyncctl metrics prints the same series.
