@@ -21,7 +21,7 @@
 #define CONF_LINE_MAX	4096
 
 enum ctype { C_STR, C_INT, C_DUR, C_BOOL, C_MODE, C_BYTES, C_LOGFMT, C_LOGLVL,
-    C_USER, C_URL };
+    C_USER, C_URL, C_SESSIONS };
 
 struct ckey {
 	const char	*name;
@@ -41,7 +41,8 @@ static const struct ckey erp_keys[] = {
 	CP("credentials", credentials),
 	CF("system_user", C_USER, system_user),
 	CI("page_size", page_size, 1, 10000),
-	CI("sessions_per_job", sessions_per_job, 1, 64),
+	{ "sessions_per_job", C_SESSIONS, offsetof(struct config,
+	    sessions_per_job), 1, 64, 0 },
 	CF("request_timeout", C_DUR, request_timeout),
 	CF("tls_verify", C_BOOL, tls_verify),
 	CP("ca_file", ca_file),
@@ -264,6 +265,15 @@ cset(void *base, const struct ckey *k, const char *v)
 		free(*sp);
 		*sp = xstrdup(v);
 		return NULL;
+	case C_SESSIONS:
+		/* "auto" (0): as many as the session limits leave, up to 4. */
+		if (strcmp(v, "auto") == 0) {
+			*ip = 0;
+			return NULL;
+		}
+		if (*v == '\0' || strspn(v, "0123456789") != strlen(v))
+			return "not a number of sessions (1-64) nor auto";
+		/* FALLTHROUGH */
 	case C_INT:
 		errno = 0;
 		n = strtoll(v, &end, 10);
@@ -451,6 +461,8 @@ csessions(struct cparse *cp)
 	};
 	size_t	 i;
 
+	if (c->sessions_per_job == 0)
+		return;		/* auto takes what the limits leave */
 	for (i = 0; i < nitems(lims); i++)
 		if (lims[i].max > 0 && c->sessions_per_job > lims[i].max)
 			cwarn(cp, line, "[erp] sessions_per_job", "%lld is more "

@@ -54,6 +54,7 @@
 #define SV_POISON_MAX		16	/* crash times kept per (kind, scope) */
 #define SV_NOTES		16	/* notable events kept for `status` */
 #define SV_HOLD_TTL_MAX		(24 * 3600)
+#define SV_SESSIONS_AUTO	4	/* sessions_per_job = auto asks this many */
 #define SV_CANCEL_GRACE_MS	10000	/* stop, then SIGTERM */
 #define SV_KILL_GRACE_MS	3000	/* SIGTERM, then SIGKILL */
 #define SV_EXIT_GRACE_MS	10000	/* done, then we expect an exit */
@@ -246,7 +247,7 @@ struct config {
 	char		*credentials;
 	char		*system_user;
 	int64_t		 page_size;
-	int64_t		 sessions_per_job;
+	int64_t		 sessions_per_job;	/* 0: auto */
 	int64_t		 request_timeout;	/* seconds */
 	int		 tls_verify;
 	char		*ca_file;

@@ -427,6 +427,25 @@ START_TEST(test_url_scheme)
 }
 END_TEST
 
+/* sessions_per_job = auto: 0, as many as the limits leave; no warning. */
+START_TEST(test_sessions_auto)
+{
+	struct config	*c;
+	struct buf	 errs;
+
+	ck_assert_int_eq(parse("sessions_per_job = auto\n", &c, &errs), 0);
+	ck_assert_int_eq(c->sessions_per_job, 0);
+	ck_assert_ptr_null(c->warnings);
+	config_free(c);
+	buf_free(&errs);
+	expect_error("sessions_per_job = 0\n", at(4),
+	    "[erp] sessions_per_job: bad value \"0\": out of range");
+	expect_error("sessions_per_job = automatic\n", at(4),
+	    "[erp] sessions_per_job: bad value \"automatic\": not a number "
+	    "of sessions (1-64) nor auto");
+}
+END_TEST
+
 /* sessions_per_job above a session limit: valid, with a warning. */
 START_TEST(test_sessions_warning)
 {
@@ -518,6 +537,7 @@ config_suite(void)
 	tcase_add_test(tc, test_parse_bytes);
 	tcase_add_test(tc, test_url_scheme);
 	tcase_add_test(tc, test_sessions_warning);
+	tcase_add_test(tc, test_sessions_auto);
 	tcase_add_test(tc, test_admin_keys);
 	suite_add_tcase(s, tc);
 	return s;

@@ -355,6 +355,23 @@ START_TEST(test_auth_marks_needs_login)
 }
 END_TEST
 
+/* sessions_per_job = auto (0): a job asks for SV_SESSIONS_AUTO; set: that. */
+START_TEST(test_sessions_auto)
+{
+	struct job		*j;
+	enum queue_outcome	 o;
+
+	conf->sessions_per_job = 0;
+	j = trigger_manual(&pol, KIND_CUSTOMERS, "alice", "alice", MODE_FULL,
+	    0, 0, now, &o);
+	ck_assert_int_eq(j->want_sessions, SV_SESSIONS_AUTO);
+	conf->sessions_per_job = 3;
+	j = trigger_manual(&pol, KIND_CUSTOMERS, "bob", "bob", MODE_FULL, 0, 0,
+	    now, &o);
+	ck_assert_int_eq(j->want_sessions, 3);
+}
+END_TEST
+
 static Suite *
 trigger_suite(void)
 {
@@ -369,6 +386,7 @@ trigger_suite(void)
 	tcase_add_test(tc, test_orders_wait_first_customers);
 	tcase_add_test(tc, test_delta_upgraded_when_never_full);
 	tcase_add_test(tc, test_auth_marks_needs_login);
+	tcase_add_test(tc, test_sessions_auto);
 	suite_add_tcase(s, tc);
 	return s;
 }
