@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/unit/testutil.h"
 #include "supervisor/supervisor.h"
 
 static struct config	*conf;
@@ -253,11 +254,5 @@ backoff_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(backoff_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return test_run(backoff_suite());
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/unit/testutil.h"
 #include "supervisor/ctl.h"
 
 START_TEST(test_edit_distance)
@@ -328,11 +329,5 @@ ctl_cli_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(ctl_cli_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return test_run(ctl_cli_suite());
 }

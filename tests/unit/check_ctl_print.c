@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/unit/testutil.h"
 #include "supervisor/ctl.h"
 
 static char *
@@ -180,11 +181,5 @@ ctl_print_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(ctl_print_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return test_run(ctl_print_suite());
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/unit/testutil.h"
 #include "supervisor/ctl.h"
 
 #define NOW	1750000000000LL		/* wall ms */
@@ -440,11 +441,5 @@ ctl_watch_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(ctl_watch_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return test_run(ctl_watch_suite());
 }

@@ -102,11 +102,5 @@ cut_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(cut_suite());
-	int	 nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return test_run(cut_suite());
 }

@@ -311,11 +311,5 @@ form_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(form_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return test_run(form_suite());
 }

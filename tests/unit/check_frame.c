@@ -16,6 +16,7 @@
 
 #include <check.h>
 
+#include "tests/unit/testutil.h"
 #include "tests/unit/protofix.h"
 
 /* VmPeak of this process in kB, from /proc. */
@@ -618,12 +619,5 @@ frame_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(frame_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run(frame_suite());
 }

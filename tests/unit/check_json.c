@@ -11,6 +11,7 @@
 
 #include <check.h>
 
+#include "tests/unit/testutil.h"
 #include "tests/unit/protofix.h"
 
 /* ---------------------------------------------------------------------- */
@@ -313,12 +314,5 @@ json_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(json_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run(json_suite());
 }

@@ -12,6 +12,7 @@
 
 #include <check.h>
 
+#include "tests/unit/testutil.h"
 #include "tests/unit/protofix.h"
 
 /* ---------------------------------------------------------------------- */
@@ -1041,12 +1042,5 @@ msg_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(msg_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run(msg_suite());
 }

@@ -636,11 +636,5 @@ prices_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(prices_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return test_run(prices_suite());
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/unit/testutil.h"
 #include "supervisor/supervisor.h"
 
 static struct queue		 q;
@@ -664,11 +665,5 @@ queue_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(queue_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return test_run(queue_suite());
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/unit/testutil.h"
 #include "supervisor/supervisor.h"
 
 #define H	(3600 * 1000LL)
@@ -340,11 +341,5 @@ schedule_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(schedule_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return test_run(schedule_suite());
 }

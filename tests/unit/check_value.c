@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/unit/testutil.h"
 #include "worker/worker.h"
 
 #define NBSP	"\xc2\xa0"
@@ -722,11 +723,5 @@ value_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(value_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return test_run(value_suite());
 }

@@ -10,4 +10,8 @@ char	*test_slurp(const char *path, size_t *lenp);
 void	 test_tmpdir(char *dir, size_t len, const char *name);
 void	 test_rmdir(const char *dir);
 
+/* testrun.c: a suite's main() */
+struct Suite;
+int	 test_run(struct Suite *);
+
 #endif /* TESTUTIL_H */
