@@ -4,8 +4,9 @@
  *
  * Every session is a small state machine driven by a pool (one libcurl
  * multi handle), so one job can keep K sessions busy at once. A flow
- * (login, view, callback) is started with erp_start_* and ends with
- * s->result set; erp_wait runs the pool until one session's flow ends.
+ * (login, view, callback, logout) is started with erp_start_* and ends
+ * with e->result set; erp_pool_run drives them all and tells each owner
+ * when its flow ended. Nothing here blocks on one session.
  * Transport trouble (5xx, drops, timeouts, cut responses) is retried here
  * with backoff; a redirect to Login.aspx ends the flow as ERP_EXPIRED and
  * the caller logs in again and restores the grid state.
@@ -257,17 +258,24 @@ erp_request(struct erp *e, int is_post, int flags, const char *fmt, ...)
 	e->attempt = 1;
 	e->backoff = ERP_BACKOFF_MS;
 	e->result = ERP_PENDING;
+	e->tell = 0;
 	erp_send(e);
 }
 
 void
 erp_end(struct erp *e, int result)
 {
-	if (e->flow == FLOW_LOGIN_POST)
+	enum erp_flow	 flow = e->flow;
+
+	if (flow == FLOW_LOGIN_POST)
 		explicit_bzero(e->post.data, e->post.len);
 	buf_reset(&e->post);
 	e->flow = FLOW_NONE;
+	e->parked = 0;
 	e->result = result;
+	e->tell = 1;
+	if (e == e->pool->login_lead)
+		erp_login_lead_ended(e);
 }
 
 void
@@ -553,15 +561,16 @@ answer:
 }
 
 /*
- * Drive the pool for up to timeout_ms, or until some flow ends. Sends
- * heartbeats meanwhile. Returns the number of flows that ended.
+ * Drive the pool for up to timeout_ms, or until some flow ends; each
+ * owner is told (on_done) as soon as its flow ends, so it can send its
+ * next request at once. Returns the number of flows that ended.
  */
 int
 erp_pool_run(struct erp_pool *p, int timeout_ms)
 {
 	struct erp	*e;
 	CURLMsg		*msg;
-	int		 running, left, ended = 0, wait;
+	int		 running, left, ended = 0, wait, told;
 	int64_t		 now, next, deadline = mono_ms() + timeout_ms;
 	int64_t		 t0 = mono_us();
 	size_t		 i;
@@ -585,33 +594,33 @@ erp_pool_run(struct erp_pool *p, int timeout_ms)
 			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
 			    (char **)&e);
 			erp_done(e, msg->data.result);
-			if (!erp_busy(e)) {
+		}
+		/*
+		 * Tell the owners of every flow that ended, also those ended
+		 * by another session's (a parked login when the lead failed).
+		 * An owner may start flows and end others: go round again.
+		 */
+		do {
+			told = 0;
+			for (i = 0; i < p->n; i++) {
+				e = p->sess[i];
+				if (!e->tell)
+					continue;
+				e->tell = 0;
 				ended++;
-				/* The owner may start the next flow at once. */
+				told++;
 				if (e->on_done != NULL)
 					e->on_done(e, e->on_done_arg);
 			}
-		}
-		report_tick();
+		} while (told > 0);
 		if (ended > 0 || mono_ms() >= deadline) {
 			p->stats.run_us += mono_us() - t0;
 			return ended;
 		}
 		wait = (int)(next - mono_ms());
-		if (wait > 100)
-			wait = 100;	/* heartbeats */
 		if (wait > 0)
 			curl_multi_poll(p->m, NULL, 0, wait, NULL);
 	}
-}
-
-/* Run the pool until e's flow ends; its result. */
-int
-erp_wait(struct erp *e, struct wk_error *err)
-{
-	while (erp_busy(e))
-		(void)erp_pool_run(e->pool, 1000);
-	return erp_result(e, err);
 }
 
 /* Start opening a list view; its grid is parsed into g. */
@@ -650,39 +659,4 @@ erp_start_callback(struct erp *e, const char *cmd, struct grid *g)
 	}
 	e->flow = FLOW_CALLBACK;
 	erp_request(e, 1, 0, "%s/%s/", e->base, e->view);
-}
-
-/* Open a list view; blocking. 0 ok, 1 session expired, -1 error. */
-int
-erp_open_view(struct erp *e, const char *view, struct grid *g,
-    struct wk_error *err)
-{
-	erp_start_view(e, view, g);
-	switch (erp_wait(e, err)) {
-	case ERP_OK:
-		return 0;
-	case ERP_EXPIRED:
-		return 1;
-	default:
-		return -1;
-	}
-}
-
-/*
- * Send a grid command; blocking. 0 ok, 1 session expired, -1 error (a
- * contract error leaves the page in the session for erp_save_debug).
- */
-int
-erp_callback(struct erp *e, const char *cmd, struct grid *g,
-    struct wk_error *err)
-{
-	erp_start_callback(e, cmd, g);
-	switch (erp_wait(e, err)) {
-	case ERP_OK:
-		return 0;
-	case ERP_EXPIRED:
-		return 1;
-	default:
-		return -1;
-	}
 }

@@ -81,6 +81,8 @@ erp_form_parse(struct erp *e, struct form *f, char *perr, size_t len)
 	return rc;
 }
 
+static void	 erp_login_post(struct erp *);
+
 /* Ask for the login page (its hidden fields change on every GET). */
 static void
 erp_login_page(struct erp *e)
@@ -142,7 +144,50 @@ erp_on_login_page(struct erp *e)
 	    f.submit_value ? f.submit_value : "");
 	form_free(&f);
 	e->flow = FLOW_LOGIN_POST;
+	if (!e->pool->login_ok && e->pool->login_lead != NULL &&
+	    e->pool->login_lead != e) {
+		e->parked = 1;	/* posted by erp_login_lead_ended */
+		return;
+	}
+	if (!e->pool->login_ok)
+		e->pool->login_lead = e;
+	erp_login_post(e);
+}
+
+/* Post the login form that is ready in e->post. */
+static void
+erp_login_post(struct erp *e)
+{
+	e->parked = 0;
 	erp_request(e, 1, HTTP_NO_RETRY_5XX, "%s/Login.aspx", e->base);
+}
+
+/*
+ * The first login ended. If it worked, the parked sessions post their
+ * forms now; if not (refused, failed, or cancelled by erp_start_logout),
+ * they end the same way without asking: a wrong password is tried once.
+ */
+void
+erp_login_lead_ended(struct erp *lead)
+{
+	struct erp_pool	*p = lead->pool;
+	struct erp	*e;
+	size_t		 i;
+
+	p->login_lead = NULL;
+	if (lead->result == ERP_OK && lead->logged_in)
+		p->login_ok = 1;
+	for (i = 0; i < p->n; i++) {
+		e = p->sess[i];
+		if (!e->parked)
+			continue;
+		if (p->login_ok)
+			erp_login_post(e);
+		else {
+			e->err = lead->err;
+			erp_end(e, ERP_FAIL);
+		}
+	}
 }
 
 /*
@@ -241,14 +286,6 @@ erp_start_login(struct erp *e)
 }
 
 
-/* Log in; blocking. 0 ok, -1 with err set. */
-int
-erp_login(struct erp *e, struct wk_error *err)
-{
-	erp_start_login(e);
-	return erp_wait(e, err) == ERP_OK ? 0 : -1;
-}
-
 /*
  * Start ending the session (the ERP limits sessions per user), cancelling
  * whatever the session was doing. Errors are ignored.
@@ -257,7 +294,8 @@ void
 erp_start_logout(struct erp *e)
 {
 	if (erp_busy(e)) {
-		curl_multi_remove_handle(e->pool->m, e->h);
+		if (e->in_multi)
+			curl_multi_remove_handle(e->pool->m, e->h);
 		e->in_multi = 0;
 		e->retry_at = 0;
 		erp_end(e, ERP_FAIL);
@@ -268,13 +306,9 @@ erp_start_logout(struct erp *e)
 	erp_request(e, 0, HTTP_NO_RETRY_5XX, "%s/Logout.aspx", e->base);
 }
 
-/* End the session; blocking. */
-void
-erp_logout(struct erp *e)
+/* Whether the ERP knows this session as logged in. */
+int
+erp_logged_in(const struct erp *e)
 {
-	erp_start_logout(e);
-	(void)erp_wait(e, NULL);
-	e->logged_in = 0;
-	curl_easy_setopt(e->h, CURLOPT_COOKIELIST, "ALL");
+	return e->logged_in;
 }
-

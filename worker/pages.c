@@ -1,10 +1,17 @@
 /*
- * pages.c — the page phase (design §6 "Full"): K sessions ("slots") at
- * once, each logging in, setting the grid state, then fetching the pages
- * it is given with GB|PN jumps. Pages come back in any order and are
- * written strictly in order, one transaction each, through the one store
- * connection. A slot's life is a state machine (enum slot_state, one
- * slot_set_state() that logs every transition at debug level).
+ * pages.c — a run's sessions, from login to logout (design §6 "Full").
+ *
+ * K sessions ("slots") work at once, all alike, all driven by one pool
+ * (erp.c): each logs in, opens the list view, sets the grid state
+ * (s->setup[]), then fetches the pages it is given with GB|PN jumps, and
+ * logs out as soon as nothing is left for it. Nothing waits for an answer
+ * it does not need: the slots log in together (login.c lets the first
+ * login go alone, so a wrong password is tried once), the starting probe
+ * (sweep.c) takes the place of the sort on the first slot to get there,
+ * and the final probe and the logouts go out beside the last pages.
+ * Pages come back in any order and are written strictly in order, one
+ * transaction each. A slot's life is a state machine (enum slot_state,
+ * one slot_set_state() that logs every transition at debug level).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,16 +21,15 @@
 
 #define STATE_FIXES	40	/* filter/sort re-applications per job */
 
-static void	 pages_assign(struct pages *);
-
-/* Slot 0 is the session that connected and probed first. */
 enum slot_state {
-	SL_OFF = 0,	/* not in use (refused by the ERP, paused, done) */
+	SL_OFF = 0,	/* no session: not started, refused, or logged out */
 	SL_LOGIN,	/* logging in */
 	SL_VIEW,	/* opening the list view */
 	SL_SETUP,	/* sending s->setup[step] */
+	SL_PROBE,	/* taking the probe, in place of setup[sort_step] */
 	SL_IDLE,	/* ready for a page */
-	SL_FETCH	/* fetching its page */
+	SL_FETCH,	/* fetching its page */
+	SL_LOGOUT	/* nothing left for it: logging out */
 };
 
 static const char *const slot_state_names[] = {
@@ -31,34 +37,57 @@ static const char *const slot_state_names[] = {
 	[SL_LOGIN] = "login",
 	[SL_VIEW] = "view",
 	[SL_SETUP] = "setup",
+	[SL_PROBE] = "probe",
 	[SL_IDLE] = "idle",
 	[SL_FETCH] = "fetch",
+	[SL_LOGOUT] = "logout",
+};
+
+/* The probe the run wants next (sweep.c). */
+enum probe_want {
+	PROBE_NONE = 0,	/* none (a delta; or the final one is taken) */
+	PROBE_START,	/* before any page is read */
+	PROBE_END	/* once every page is asked for */
 };
 
 struct slot {
-	struct sync	*s;
 	struct pages	*pg;
 	struct erp	*erp;
-	struct grid	*g;
-	struct grid	 own;
+	struct grid	 g;
 	enum slot_state	 state;
-	int		 step;
+	int		 step;		/* SL_SETUP: the setup[] index */
+	int		 opened;	/* its last setup went out after the
+					   start probe was read */
 	int64_t		 page;		/* the page it owns, -1 none */
 	int		 tries;		/* re-reads of that page */
 };
 
 struct pages {
+	struct sync	*s;
 	struct slot	*slot;
 	int		 nslots;
+	int		 started;	/* slots started (a delta adds lazily) */
 	struct grid	*ready;		/* window of fetched pages */
 	int		*have;
 	int64_t		 window;
 	int64_t		 next_write;
 	int64_t		 next_assign;
-	int64_t		 npages;
+	int64_t		 npages;	/* -1 until an answer says */
 	int64_t		*requeue;	/* pages to fetch again */
 	int		 nrequeue;
+	enum probe_want	 probe;
+	struct slot	*prober;	/* the slot taking it, or NULL */
+	int		 probe_tries;
+	int		 ready_told;	/* report_ready() sent */
 };
+
+static void	 pages_assign(struct pages *);
+
+static int
+slot_no(const struct slot *sl)
+{
+	return (int)(sl - sl->pg->slot);
+}
 
 /* The one place a slot changes state; every transition is logged. */
 static void
@@ -67,21 +96,20 @@ slot_set_state(struct slot *sl, enum slot_state to)
 	if (sl->state == to)
 		return;
 	if (sl->page >= 0)
-		log_debug("session %d: %s -> %s (page %lld)",
-		    (int)(sl - sl->pg->slot), slot_state_names[sl->state],
-		    slot_state_names[to], (long long)sl->page + 1);
+		log_debug("session %d: %s -> %s (page %lld)", slot_no(sl),
+		    slot_state_names[sl->state], slot_state_names[to],
+		    (long long)sl->page + 1);
 	else
-		log_debug("session %d: %s -> %s", (int)(sl - sl->pg->slot),
+		log_debug("session %d: %s -> %s", slot_no(sl),
 		    slot_state_names[sl->state], slot_state_names[to]);
 	sl->state = to;
 }
 
-static void
-slot_start_setup(struct sync *s, struct slot *sl, int step)
+/* Pages may be read: the starting probe, if the run needs one, is in. */
+static int
+pages_open(const struct pages *pg)
 {
-	slot_set_state(sl, SL_SETUP);
-	sl->step = step;
-	erp_start_callback(sl->erp, s->setup[step], sl->g);
+	return pg->probe != PROBE_START;
 }
 
 static void
@@ -92,6 +120,23 @@ slot_start_login(struct slot *sl)
 }
 
 static void
+slot_logout(struct slot *sl)
+{
+	slot_set_state(sl, SL_LOGOUT);
+	erp_start_logout(sl->erp);
+	if (!erp_busy(sl->erp))
+		slot_set_state(sl, SL_OFF);	/* was not logged in */
+}
+
+static void
+slot_probe(struct pages *pg, struct slot *sl)
+{
+	pg->prober = sl;
+	slot_set_state(sl, SL_PROBE);
+	erp_start_callback(sl->erp, PROBE_SORT, &sl->g);
+}
+
+static void
 slot_fetch(struct slot *sl, int64_t page)
 {
 	char	 cmd[64];
@@ -99,17 +144,41 @@ slot_fetch(struct slot *sl, int64_t page)
 	snprintf(cmd, sizeof cmd, "GB|PN%lld", (long long)page);
 	sl->page = page;
 	slot_set_state(sl, SL_FETCH);
-	erp_start_callback(sl->erp, cmd, sl->g);
+	erp_start_callback(sl->erp, cmd, &sl->g);
 }
 
-/* A slot lost its page: someone must fetch it again. */
+/*
+ * Send setup[step]; at the sort, the slot taking a probe sends the
+ * probe's sort first (the first slot there takes the starting one).
+ */
 static void
-pages_requeue(struct pages *pg, struct slot *sl)
+slot_setup(struct pages *pg, struct slot *sl, int step)
+{
+	struct sync	*s = pg->s;
+
+	sl->step = step;
+	if (step == s->sort_step && pg->prober == NULL &&
+	    pg->probe == PROBE_START)
+		pg->prober = sl;
+	if (step == s->sort_step && pg->prober == sl) {
+		slot_probe(pg, sl);
+		return;
+	}
+	slot_set_state(sl, SL_SETUP);
+	sl->opened = pages_open(pg);
+	erp_start_callback(sl->erp, s->setup[step], &sl->g);
+}
+
+/* A slot lost its page (and its probe, when it goes off): someone else's. */
+static void
+slot_release(struct pages *pg, struct slot *sl, int going_off)
 {
 	if (sl->page >= 0)
 		pg->requeue[pg->nrequeue++] = sl->page;
 	sl->page = -1;
 	sl->tries = 0;
+	if (going_off && pg->prober == sl)
+		pg->prober = NULL;
 }
 
 /* Store a verified page in the window. */
@@ -119,12 +188,175 @@ pages_keep(struct pages *pg, struct slot *sl)
 	int64_t	 i = sl->page % pg->window;
 
 	grid_free(&pg->ready[i]);
-	pg->ready[i] = *sl->g;
-	memset(sl->g, 0, sizeof *sl->g);
+	pg->ready[i] = sl->g;
+	memset(&sl->g, 0, sizeof sl->g);
 	pg->have[i] = 1;
 	sl->page = -1;
 	sl->tries = 0;
 	slot_set_state(sl, SL_IDLE);
+}
+
+/* Slots other than except that still have (or are getting) a session. */
+static int
+pages_alive(const struct pages *pg, const struct slot *except)
+{
+	int	 k, n = 0;
+
+	for (k = 0; k < pg->nslots; k++)
+		if (&pg->slot[k] != except && pg->slot[k].state != SL_OFF)
+			n++;
+	return n;
+}
+
+/* Start the slots not started yet. */
+static void
+pages_grow(struct pages *pg)
+{
+	for (; pg->started < pg->nslots; pg->started++)
+		slot_start_login(&pg->slot[pg->started]);
+}
+
+/*
+ * An answer told how many pages the grid has: the first sets the run's
+ * count (and the relogin budget). A delta's extra sessions start only now,
+ * and only when the pages left outnumber the round trips a new session
+ * needs before its first page.
+ */
+static void
+pages_count(struct pages *pg, const struct grid *g)
+{
+	struct sync	*s = pg->s;
+
+	if (pg->npages >= 0)
+		return;
+	pg->npages = g->nrows == 0 && g->total == 0 ? 0 : g->pages;
+	s->max_relogins = 20 + (pg->npages > 0 ? pg->npages : 1) * 2;
+	if (pg->npages - pg->next_assign > 3 + s->nsetup)
+		pages_grow(pg);
+}
+
+/* The last setup answer is in: the slot is ready for pages. */
+static void
+slot_ready(struct pages *pg, struct slot *sl)
+{
+	struct sync	*s = pg->s;
+	char		 why[256];
+
+	pages_count(pg, &sl->g);
+	if (sl->page >= 0) {
+		slot_fetch(sl, sl->page);	/* re-read after a fix */
+		return;
+	}
+	/*
+	 * The answer shows page 0: it is the run's page 0 when the run
+	 * starts there, nobody has it yet, and it was asked for after the
+	 * starting probe was read.
+	 */
+	if (sl->opened && pg->next_assign == 0 && pg->npages > 0 &&
+	    verify_page(s->v, s->page_size, &sl->g, 0, why, sizeof why) ==
+	    NULL) {
+		sl->page = 0;
+		pg->next_assign = 1;
+		pages_keep(pg, sl);
+		return;
+	}
+	slot_set_state(sl, SL_IDLE);
+}
+
+/* The answer to PROBE_SORT is in. -1 when the job must fail. */
+static int
+slot_probed(struct pages *pg, struct slot *sl)
+{
+	struct sync	*s = pg->s;
+	char		 out[sizeof s->ck.probe], why[256] = "";
+	int64_t		 total = 0;
+	int		 rc, start = pg->probe == PROBE_START;
+
+	rc = sweep_probe_read(s, sl->erp, &sl->g, out, sizeof out, &total, why,
+	    sizeof why);
+	if (rc == -1) {
+		if (start)
+			return -1;
+		snprintf(s->probe_error, sizeof s->probe_error, "%s", s->err.msg);
+		memset(&s->err, 0, sizeof s->err);
+		s->probe_taken = -1;
+	} else if (rc != PROBE_READ && ++pg->probe_tries > SYNC_PAGE_RETRIES) {
+		if (start) {
+			wk_error_set(&s->err, ERR_ERP, "the %s grid could not be "
+			    "sorted by MODIFIEDDATETIME: %s", s->v->path, why);
+			return -1;
+		}
+		snprintf(s->probe_error, sizeof s->probe_error, "the %s grid "
+		    "could not be sorted by MODIFIEDDATETIME: %s", s->v->path,
+		    why);
+		s->probe_taken = -1;
+	} else if (rc == PROBE_REFILTER) {
+		log_warnx("probe: %s; setting the grid state again", why);
+		slot_setup(pg, sl, 0);
+		return 0;
+	} else if (rc == PROBE_RESORT) {
+		slot_probe(pg, sl);
+		return 0;
+	} else if (start) {
+		if (sweep_probe_started(s, out, total) == -1)
+			return -1;
+		pages_count(pg, &sl->g);
+	} else {
+		snprintf(s->probe_end, sizeof s->probe_end, "%s", out);
+		s->total_end = total;
+		s->probe_taken = 1;
+	}
+	pg->prober = NULL;
+	pg->probe = start && s->full ? PROBE_END : PROBE_NONE;
+	pg->probe_tries = 0;
+	if (start)
+		slot_setup(pg, sl, s->sort_step);	/* back to the run's sort */
+	else
+		slot_logout(sl);
+	return 0;
+}
+
+/* The answer to GB|PN is in. -1 when the job must fail. */
+static int
+slot_fetched(struct pages *pg, struct slot *sl)
+{
+	struct sync	*s = pg->s;
+	const char	*problem;
+	char		 why[256];
+
+	pages_count(pg, &sl->g);
+	if (sl->g.pages > 0 && sl->page >= sl->g.pages &&
+	    verify_page(s->v, s->page_size, &sl->g, sl->g.pages - 1, why,
+	    sizeof why) == NULL) {
+		/* The ERP has fewer pages than when we started. */
+		s->total_changed = 1;
+		if (sl->g.pages < pg->npages)
+			pg->npages = sl->g.pages;
+		sl->page = -1;
+		slot_set_state(sl, SL_IDLE);
+		return 0;
+	}
+	if (sync_need_field(s, sl->erp, &sl->g, s->v->sort_field) == -1)
+		return -1;
+	if ((problem = verify_page(s->v, s->page_size, &sl->g, sl->page, why,
+	    sizeof why)) != NULL) {
+		if (++sl->tries > SYNC_PAGE_RETRIES ||
+		    ++s->state_fixes > STATE_FIXES) {
+			erp_save_debug(sl->erp, s->v->kind);
+			wk_error_set(&s->err, ERR_ERP, "page %lld of %s could not "
+			    "be verified: %s", (long long)sl->page + 1,
+			    s->v->path, problem);
+			return -1;
+		}
+		log_warnx("page %lld: %s; setting the grid state again",
+		    (long long)sl->page + 1, problem);
+		slot_setup(pg, sl, 0);
+		return 0;
+	}
+	if (sl->g.pages > pg->npages)
+		pg->npages = sl->g.pages;	/* the ERP grew */
+	pages_keep(pg, sl);
+	return 0;
 }
 
 /*
@@ -132,32 +364,44 @@ pages_keep(struct pages *pg, struct slot *sl)
  * set), 0 otherwise.
  */
 static int
-slot_advance(struct sync *s, struct pages *pg, struct slot *sl)
+slot_advance(struct pages *pg, struct slot *sl)
 {
+	struct sync	*s = pg->s;
 	struct wk_error	 err;
-	const char	*problem;
-	char		 why[256];
 	int		 rc;
 
 	memset(&err, 0, sizeof err);
 	rc = erp_result(sl->erp, &err);
+	if (sl->state == SL_LOGOUT) {
+		slot_set_state(sl, SL_OFF);	/* errors do not matter now */
+		return 0;
+	}
 	if (rc == ERP_EXPIRED) {
 		if (++s->relogins > s->max_relogins) {
 			wk_error_set(&s->err, ERR_ERP, "the ERP ended the session "
 			    "%lld times; giving up", (long long)s->relogins - 1);
 			return -1;
 		}
-		log_info("session %d expired; logging in again",
-		    (int)(sl - pg->slot));
-		pages_requeue(pg, sl);
+		log_info("session %d expired; logging in again", slot_no(sl));
+		slot_release(pg, sl, 0);
 		slot_start_login(sl);
 		return 0;
 	}
 	if (rc == ERP_FAIL) {
-		if (sl->state == SL_LOGIN && sl != pg->slot &&
-		    err.class == ERR_BUSY) {
+		if (sl->state == SL_PROBE && pg->probe == PROBE_END) {
+			snprintf(s->probe_error, sizeof s->probe_error, "%s",
+			    err.msg);
+			s->probe_taken = -1;
+			pg->probe = PROBE_NONE;
+			pg->prober = NULL;
+			slot_logout(sl);
+			return 0;
+		}
+		if (sl->state == SL_LOGIN && err.class == ERR_BUSY &&
+		    pages_alive(pg, sl) > 0) {
 			log_warnx("session %d: %s; going on with fewer sessions",
-			    (int)(sl - pg->slot), err.msg);
+			    slot_no(sl), err.msg);
+			slot_release(pg, sl, 1);
 			slot_set_state(sl, SL_OFF);
 			return 0;
 		}
@@ -167,54 +411,24 @@ slot_advance(struct sync *s, struct pages *pg, struct slot *sl)
 	switch (sl->state) {
 	case SL_LOGIN:
 		slot_set_state(sl, SL_VIEW);
-		erp_start_view(sl->erp, s->v->path, sl->g);
-		break;
+		erp_start_view(sl->erp, s->v->path, &sl->g);
+		return 0;
 	case SL_VIEW:
-		slot_start_setup(s, sl, 0);
-		break;
+		slot_setup(pg, sl, 0);
+		return 0;
 	case SL_SETUP:
 		if (sl->step + 1 < s->nsetup)
-			slot_start_setup(s, sl, sl->step + 1);
-		else if (sl->page >= 0)
-			slot_fetch(sl, sl->page);	/* after a fix */
+			slot_setup(pg, sl, sl->step + 1);
 		else
-			slot_set_state(sl, SL_IDLE);
-		break;
+			slot_ready(pg, sl);
+		return 0;
+	case SL_PROBE:
+		return slot_probed(pg, sl);
 	case SL_FETCH:
-		if (sl->g->pages > 0 && sl->page >= sl->g->pages &&
-		    verify_page(s->v, s->page_size, sl->g, sl->g->pages - 1, why,
-		    sizeof why) == NULL) {
-			/* The ERP has fewer pages than when we started. */
-			s->total_changed = 1;
-			if (sl->g->pages < pg->npages)
-				pg->npages = sl->g->pages;
-			sl->page = -1;
-			slot_set_state(sl, SL_IDLE);
-			break;
-		}
-		if (sync_need_field(s, sl->erp, sl->g, s->v->sort_field) == -1)
-			return -1;
-		if ((problem = verify_page(s->v, s->page_size, sl->g,
-		    sl->page, why, sizeof why)) != NULL) {
-			if (++sl->tries > SYNC_PAGE_RETRIES ||
-			    ++s->state_fixes > STATE_FIXES) {
-				erp_save_debug(sl->erp, s->v->kind);
-				wk_error_set(&s->err, ERR_ERP, "page %lld of %s could "
-				    "not be verified: %s", (long long)sl->page + 1,
-				    s->v->path, problem);
-				return -1;
-			}
-			log_warnx("page %lld: %s; setting the grid state again",
-			    (long long)sl->page + 1, problem);
-			slot_start_setup(s, sl, 0);
-			break;
-		}
-		if (sl->g->pages > pg->npages)
-			pg->npages = sl->g->pages;	/* the ERP grew */
-		pages_keep(pg, sl);
-		break;
+		return slot_fetched(pg, sl);
 	case SL_IDLE:
 	case SL_OFF:
+	case SL_LOGOUT:
 		break;
 	}
 	return 0;
@@ -229,32 +443,43 @@ slot_on_done(struct erp *e, void *arg)
 	(void)e;
 	if (sl->state == SL_OFF || sl->state == SL_IDLE)
 		return;
-	if (slot_advance(sl->s, sl->pg, sl) == -1)
+	if (slot_advance(sl->pg, sl) == -1)
 		slot_set_state(sl, SL_OFF);	/* the error is in s->err */
 	else if (sl->state == SL_IDLE)
 		pages_assign(sl->pg);	/* keep the pipe full */
 }
 
-/* Give idle slots the next pages, inside the window. */
+/*
+ * Give idle slots work: a page to read again, the next page inside the
+ * window, or once every page is asked for, the final probe; a slot with
+ * nothing left logs out at once.
+ */
 static void
 pages_assign(struct pages *pg)
 {
 	struct slot	*sl;
 	int		 i;
-	int64_t		 page;
 
 	for (i = 0; i < pg->nslots; i++) {
 		sl = &pg->slot[i];
 		if (sl->state != SL_IDLE)
 			continue;
-		if (pg->nrequeue > 0)
-			page = pg->requeue[--pg->nrequeue];
-		else if (pg->next_assign < pg->npages &&
-		    pg->next_assign < pg->next_write + pg->window)
-			page = pg->next_assign++;
-		else
+		if (pg->probe == PROBE_START && pg->prober == NULL) {
+			slot_probe(pg, sl);	/* its prober went away */
+			continue;
+		}
+		if (!pages_open(pg) || pg->npages < 0)
 			return;
-		slot_fetch(sl, page);
+		if (pg->nrequeue > 0)
+			slot_fetch(sl, pg->requeue[--pg->nrequeue]);
+		else if (pg->next_assign < pg->npages) {
+			if (pg->next_assign >= pg->next_write + pg->window)
+				return;
+			slot_fetch(sl, pg->next_assign++);
+		} else if (pg->probe == PROBE_END && pg->prober == NULL)
+			slot_probe(pg, sl);
+		else
+			slot_logout(sl);
 	}
 }
 
@@ -285,24 +510,10 @@ pages_flush(struct sync *s, struct pages *pg, int *written)
 	return 0;
 }
 
-/* Log sessions first.. out, all at once. */
-static void
-pages_logout(struct pages *pg, int first)
-{
-	int	 k, busy;
-
-	for (k = first; k < pg->nslots; k++)
-		erp_start_logout(pg->slot[k].erp);
-	do {
-		busy = 0;
-		for (k = first; k < pg->nslots; k++)
-			busy += erp_busy(pg->slot[k].erp);
-		if (busy > 0)
-			(void)erp_pool_run(pg->slot[0].s->pool, 1000);
-	} while (busy > 0);
-}
-
-/* Cancel every slot's work and log it out; fetched pages are dropped. */
+/*
+ * Cancel every slot's work and log them all out; fetched pages are
+ * dropped, a probe in flight is asked for again later.
+ */
 static void
 pages_halt(struct pages *pg)
 {
@@ -310,11 +521,16 @@ pages_halt(struct pages *pg)
 	int	 k;
 
 	for (k = 0; k < pg->nslots; k++) {
+		slot_release(pg, &pg->slot[k], 1);
 		slot_set_state(&pg->slot[k], SL_OFF);
-		pg->slot[k].page = -1;
-		pg->slot[k].tries = 0;
 	}
-	pages_logout(pg, 0);
+	for (k = 0; k < pg->nslots; k++) {
+		erp_start_logout(pg->slot[k].erp);
+		if (erp_busy(pg->slot[k].erp))
+			slot_set_state(&pg->slot[k], SL_LOGOUT);
+	}
+	while (pages_alive(pg, NULL) > 0)
+		sync_pump(pg->s, 1000);
 	for (i = 0; i < pg->window; i++) {
 		grid_free(&pg->ready[i]);
 		memset(&pg->ready[i], 0, sizeof pg->ready[i]);
@@ -326,7 +542,7 @@ pages_halt(struct pages *pg)
 
 /*
  * Paused at a page boundary: checkpointed and logged out. 0 to go on
- * (logged in again), 1 when told to stop, -1 on failure.
+ * (logging in again), 1 when told to stop.
  */
 static int
 pages_pause(struct sync *s, struct pages *pg)
@@ -341,7 +557,7 @@ pages_pause(struct sync *s, struct pages *pg)
 	t0 = mono_us();
 	for (;;) {
 		report_tick();
-		ev = report_poll(1000);
+		ev = report_poll((int)report_due_ms());
 		if (ev == CTL_STOP || ev == CTL_RESUME)
 			break;
 	}
@@ -349,13 +565,8 @@ pages_pause(struct sync *s, struct pages *pg)
 	if (ev == CTL_STOP)
 		return 1;
 	log_info("resuming at page %lld", (long long)pg->next_write + 1);
-	for (k = 1; k < pg->nslots; k++)
+	for (k = 0; k < pg->started; k++)
 		slot_start_login(&pg->slot[k]);
-	erp_set_done(s->erp, NULL, NULL);
-	if (sync_connect(s) == -1)
-		return -1;
-	erp_set_done(s->erp, slot_on_done, &pg->slot[0]);
-	slot_set_state(&pg->slot[0], SL_IDLE);
 	return 0;
 }
 
@@ -367,12 +578,9 @@ pages_free(struct sync *s, struct pages *pg)
 
 	if (pg == NULL)
 		return;
-	for (k = 0; k < pg->nslots; k++)
-		slot_set_state(&pg->slot[k], SL_OFF);
-	pages_logout(pg, 1);
-	for (k = 1; k < pg->nslots; k++) {
+	for (k = 0; k < pg->nslots; k++) {
 		s->fetched += erp_fetched(pg->slot[k].erp);
-		grid_free(&pg->slot[k].own);
+		grid_free(&pg->slot[k].g);
 		erp_free(pg->slot[k].erp);
 	}
 	for (i = 0; i < pg->window; i++)
@@ -384,67 +592,65 @@ pages_free(struct sync *s, struct pages *pg)
 	free(pg);
 }
 
-/*
- * Set up the page phase's sessions. Sessions 1..K-1 start logging in now,
- * so they get ready while session 0 connects and probes.
- */
+/* The run's K sessions; none talks to the ERP before pages_run. */
 struct pages *
-pages_new(struct sync *s, int nsessions)
+pages_new(struct sync *s)
 {
 	struct pages	*pg;
 	struct slot	*sl;
 	int		 k;
 
 	pg = xcalloc(1, sizeof *pg);
-	pg->nslots = nsessions;
-	pg->window = 2 * (int64_t)nsessions;
+	pg->s = s;
+	pg->nslots = s->nsessions;
+	pg->window = 2 * (int64_t)s->nsessions;
 	pg->slot = xcalloc(pg->nslots, sizeof *pg->slot);
 	pg->ready = xcalloc(pg->window, sizeof *pg->ready);
 	pg->have = xcalloc(pg->window, sizeof *pg->have);
 	pg->requeue = xcalloc(pg->nslots + 1, sizeof *pg->requeue);
 	for (k = 0; k < pg->nslots; k++) {
 		sl = &pg->slot[k];
-		sl->s = s;
 		sl->pg = pg;
 		sl->page = -1;
-		if (k == 0) {
-			sl->erp = s->erp;
-			sl->g = &s->g;
-			slot_set_state(sl, SL_OFF);	/* driven by hand until the pages */
-			continue;
-		}
 		sl->erp = erp_new(s->pool, &s->ec);
-		sl->g = &sl->own;
 		erp_set_done(sl->erp, slot_on_done, sl);
-		slot_start_login(sl);
 	}
 	return pg;
 }
 
-/* Page through the grid from the checkpoint; 1 when stopped early. */
+/*
+ * The run: from the checkpoint to the last page, then the final probe,
+ * until every session has logged out. 0 done, 1 stopped early, -1 failed
+ * (s->err set).
+ */
 int
 pages_run(struct sync *s)
 {
 	struct pages	*pg = s->pg;
-	int		 k, rc = 0, written = 1, busy;
+	int		 rc = 0, written = 1;
 	enum ctl_event	 ev;
-	char		 why[256];
 
 	pg->next_write = pg->next_assign = s->ck.next_page;
-	pg->npages = s->g.nrows == 0 && s->g.total == 0 ? 0 : s->g.pages;
-	slot_set_state(&pg->slot[0], SL_IDLE);
-	erp_set_done(s->erp, slot_on_done, &pg->slot[0]);
-	/* Session 0 already shows page 0 when the run starts from there. */
-	if (pg->next_write == 0 && pg->npages > 0 &&
-	    verify_page(s->v, s->page_size, &s->g, 0, why, sizeof why) == NULL) {
-		pg->slot[0].page = 0;
-		pages_keep(pg, &pg->slot[0]);
-		pg->next_assign = 1;
-	}
-	while (pg->next_write < pg->npages) {
+	pg->npages = -1;
+	pg->probe = !s->full ? PROBE_NONE : s->ck.resumed &&
+	    s->ck.probe[0] != '\0' ? PROBE_END : PROBE_START;
+	/* A delta starts with one session: most fit on one page. */
+	pg->started = 0;
+	if (s->full)
+		pages_grow(pg);
+	else
+		slot_start_login(&pg->slot[pg->started++]);
+	for (;;) {
 		if (s->err.class != ERR_NONE) {
 			rc = -1;
 			break;
+		}
+		if (pg->npages >= 0 && pg->next_write >= pg->npages &&
+		    pages_alive(pg, NULL) == 0)
+			break;		/* read, probed, logged out */
+		if (pages_open(pg) && pg->npages >= 0 && !pg->ready_told) {
+			report_ready();
+			pg->ready_told = 1;
 		}
 		/* At a page boundary (or before the first page): pause? */
 		if (written > 0) {
@@ -457,30 +663,22 @@ pages_run(struct sync *s)
 			}
 		}
 		pages_assign(pg);
-		busy = 0;
-		for (k = 0; k < pg->nslots; k++)
-			busy += erp_busy(pg->slot[k].erp);
-		if (busy == 0 && !pg->have[pg->next_write % pg->window]) {
+		if (pages_alive(pg, NULL) == 0) {
 			wk_error_set(&s->err, ERR_ERP, "no ERP session left to "
 			    "read page %lld", (long long)pg->next_write + 1);
 			rc = -1;
 			break;
 		}
-		if (busy > 0)
-			(void)erp_pool_run(s->pool, 1000);
+		sync_pump(s, 1000);
 		if (s->err.class != ERR_NONE ||
-		    (rc = pages_flush(s, pg, &written)) != 0) {
+		    pages_flush(s, pg, &written) == -1) {
 			rc = -1;
 			break;
 		}
 	}
 	if (rc == 0 && pg->npages == 0)
 		s->ck.pages = 0;
-	/* Session 0 goes on alone (the final probe). */
-	for (k = 0; k < pg->nslots; k++)
-		slot_set_state(&pg->slot[k], SL_OFF);
-	erp_set_done(s->erp, NULL, NULL);
-	if (erp_busy(s->erp))
-		erp_logout(s->erp);
+	if (rc != 0)
+		pages_halt(pg);
 	return rc;
 }

@@ -160,6 +160,15 @@ report_tick(void)
 	report_send(&f);
 }
 
+/* How long until report_tick has to send a heartbeat (ms, at least 1). */
+int64_t
+report_due_ms(void)
+{
+	int64_t	 left = rp.last_sent + rp.heartbeat_ms - mono_ms();
+
+	return left > 0 ? left : 1;
+}
+
 /* Poll for pause/resume/stop; a bad frame or a closed channel means stop. */
 enum ctl_event
 report_poll(int timeout_ms)

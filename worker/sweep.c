@@ -18,11 +18,12 @@ cmp_str(const void *a, const void *b)
 }
 
 /*
- * Sign the newest records on the probe's first page: their modified_at,
+ * Sign the newest records on the probe's first page g: their modified_at,
  * how many share it, and a hash (FNV-1a) of their sorted keys.
  */
 static void
-probe_sign(struct sync *s, size_t ki, size_t mi, char *out, size_t len)
+probe_sign(struct sync *s, const struct grid *g, size_t ki, size_t mi,
+    char *out, size_t len)
 {
 	struct value	 key, mod;
 	char		 perr[256], top[32] = "", **keys;
@@ -30,13 +31,13 @@ probe_sign(struct sync *s, size_t ki, size_t mi, char *out, size_t len)
 	uint64_t	 h = 1469598103934665603ULL;
 	const char	*p;
 
-	keys = xcalloc(s->g.nrows, sizeof *keys);
-	for (r = 0; r < s->g.nrows; r++) {
+	keys = xcalloc(g->nrows ? g->nrows : 1, sizeof *keys);
+	for (r = 0; r < g->nrows; r++) {
 		memset(&key, 0, sizeof key);
 		memset(&mod, 0, sizeof mod);
-		if (value_parse(COL_DATETIME, &s->g.rows[r].cells[s->col[mi]],
+		if (value_parse(COL_DATETIME, &g->rows[r].cells[s->col[mi]],
 		    NULL, &mod, perr, sizeof perr) == -1 || mod.kind != VAL_TEXT ||
-		    value_parse(s->v->cols[ki].type, &s->g.rows[r].cells[s->col[ki]],
+		    value_parse(s->v->cols[ki].type, &g->rows[r].cells[s->col[ki]],
 		    NULL, &key, perr, sizeof perr) == -1 || key.kind == VAL_NULL) {
 			value_clear(&mod);
 			value_clear(&key);
@@ -66,7 +67,7 @@ probe_sign(struct sync *s, size_t ki, size_t mi, char *out, size_t len)
 	}
 	free(keys);
 	/* Ties filling the whole page may go on past it: no signature. */
-	if (n == 0 || (n == s->g.nrows && s->g.pages > 1))
+	if (n == 0 || (n == g->nrows && g->pages > 1))
 		snprintf(out, len, "?");
 	else
 		snprintf(out, len, "%s\t%zu\t%016llx", top, n,
@@ -74,83 +75,60 @@ probe_sign(struct sync *s, size_t ki, size_t mi, char *out, size_t len)
 }
 
 /*
- * The probe: sorted by MODIFICATO IL, newest first, the grid's first page
- * holds the newest records and its pager the element count. Taken at the
- * start and the end of a full run: an insert or update in between shows as
- * a newer record, a delete not offset by an insert as a smaller count.
- * Leaves the grid sorted by MODIFIEDDATETIME. out gets the signature of
- * probe_sign, "-" for an empty grid.
+ * The probe: sorted by MODIFICATO IL, newest first (PROBE_SORT), the
+ * grid's first page holds the newest records and its pager the element
+ * count. Taken at the start of a full run, before any page is read, and
+ * at its end: an insert or update in between shows as a newer record, a
+ * delete not offset by an insert as a smaller count.
+ *
+ * The final probe goes out once every page has been asked for, beside the
+ * last pages (pages.c). A change it misses because it came after it
+ * cannot cost a row either: a page read after the change reports the new
+ * count (total_changed), a row read after it is newer than the start
+ * (newer), and a row it pushed off the pages leaves the run with fewer
+ * distinct rows than the ERP reports (seen): each stops the sweep.
+ *
+ * sweep_probe_read() reads the answer to PROBE_SORT in g: PROBE_READ and
+ * out set to the signature of probe_sign ("-" for an empty grid),
+ * PROBE_REFILTER when the grid lost its filter (set the grid state again),
+ * PROBE_RESORT when it is not sorted so (ask again), why saying so; -1
+ * when the grid breaks the contract (s->err set).
  */
-static int
-sweep_probe(struct sync *s, char *out, size_t len, int64_t *total)
+int
+sweep_probe_read(struct sync *s, struct erp *e, const struct grid *g,
+    char *out, size_t len, int64_t *total, char *why, size_t whylen)
 {
 	size_t		 i, ki = view_key_index(s->v), mi = s->v->ncols;
-	char		 why[256] = "";
-	int		 rc, tries;
 
 	for (i = 0; i < s->v->ncols; i++)
 		if (strcmp(s->v->cols[i].column, "modified_at") == 0)
 			mi = i;
 	if (mi == s->v->ncols)
 		fatalx("view %s has no modified_at column", s->v->kind);
-	for (tries = 0;; tries++) {
-		if (tries > SYNC_PAGE_RETRIES) {
-			wk_error_set(&s->err, ERR_ERP, "the %s grid could not be "
-			    "sorted by MODIFIEDDATETIME: %s", s->v->path, why);
-			return -1;
-		}
-		rc = sync_cmd(s, "GB|SORT|MODIFIEDDATETIME|DESC");
-		if (rc == 1) {
-			if (sync_connect(s) == -1)
-				return -1;
-			continue;
-		}
-		if (rc == -1)
-			return -1;	/* cut answers were retried in erp.c */
-		if (sync_need_field(s, s->erp, &s->g, "MODIFIEDDATETIME") == -1)
-			return -1;
-		if (verify_filter(s->v, &s->g, why, sizeof why) != NULL) {
-			if ((rc = sync_apply_state(s)) == 1)
-				rc = sync_connect(s);
-			if (rc == -1)
-				return -1;
-			continue;
-		}
-		if (verify_sort(&s->g, "MODIFIEDDATETIME", 1, why,
-		    sizeof why) == NULL)
-			break;
-	}
-	*total = s->g.nrows > 0 ? s->g.total : 0;
-	if (s->g.nrows == 0) {
-		snprintf(out, len, "-");
-		return 0;
-	}
-	if (sync_map_columns(s, s->erp, &s->g) == -1)
+	if (sync_need_field(s, e, g, "MODIFIEDDATETIME") == -1)
 		return -1;
-	probe_sign(s, ki, mi, out, len);
-	return 0;
+	if (verify_filter(s->v, g, why, whylen) != NULL)
+		return PROBE_REFILTER;
+	if (verify_sort(g, "MODIFIEDDATETIME", 1, why, whylen) != NULL)
+		return PROBE_RESORT;
+	*total = g->nrows > 0 ? g->total : 0;
+	if (g->nrows == 0) {
+		snprintf(out, len, "-");
+		return PROBE_READ;
+	}
+	if (sync_map_columns(s, e, g) == -1)
+		return -1;
+	probe_sign(s, g, ki, mi, out, len);
+	return PROBE_READ;
 }
 
-/* Take the starting probe of a full run (kept across resumes). */
+/* The starting probe of a full run was read: keep it (across resumes). */
 int
-sweep_probe_start(struct sync *s)
+sweep_probe_started(struct sync *s, const char *probe, int64_t total)
 {
-	int64_t	 total;
-	int	 rc;
-
-	if (s->ck.resumed && s->ck.probe[0] != '\0')
-		return 0;
-	if (sweep_probe(s, s->ck.probe, sizeof s->ck.probe, &total) == -1)
-		return -1;
+	snprintf(s->ck.probe, sizeof s->ck.probe, "%s", probe);
 	s->ck.total = total;
-	if (store_set_probe(s->st, s->ck.probe, &s->err) == -1)
-		return -1;
-	/* Back to the sync's own order, on page 0. */
-	rc = sync_cmd(s, "GB|SORT|%s|%s", s->v->sort_field,
-	    s->v->sort_desc ? "DESC" : "ASC");
-	if (rc == 1)
-		rc = sync_connect(s);
-	return rc;
+	return store_set_probe(s->st, s->ck.probe, &s->err);
 }
 
 /*
@@ -213,16 +191,16 @@ sweep_verdict(const struct sweep_facts *f, char *why, size_t len)
 }
 
 /*
- * After a full run that read every page: take the final probe, gather the
- * facts, and delete or say why not (d->sweep, logged). A failed final
- * probe fails nothing: the run's pages are written, only the sweep is off.
+ * After a full run that read every page: gather the facts, the final
+ * probe's among them, and delete or say why not (d->sweep, logged). A
+ * failed final probe fails nothing: the run's pages are written, only the
+ * sweep is off.
  */
 void
 sweep_run(struct sync *s, struct msg_done *d)
 {
 	struct sweep_facts	 f;
-	char			 probe[sizeof s->ck.probe], start[32];
-	char			 perr[sizeof s->err.msg];
+	char			 start[32];
 
 	if (!s->full)
 		return;
@@ -232,12 +210,12 @@ sweep_run(struct sync *s, struct msg_done *d)
 	f.total_last = s->total_last;
 	f.total_changed = s->total_changed;
 	f.skipped = s->pc.skipped;
-	if (sweep_probe(s, probe, sizeof probe, &f.total_end) == -1) {
-		snprintf(perr, sizeof perr, "%s", s->err.msg);
-		memset(&s->err, 0, sizeof s->err);
-		f.probe_error = perr;
+	if (s->probe_taken == 1) {
+		f.probe_end = s->probe_end;
+		f.total_end = s->total_end;
 	} else
-		f.probe_end = probe;
+		f.probe_error = s->probe_error[0] != '\0' ? s->probe_error :
+		    "the run ended before it";
 	/* The newest modification time at the start: rows newer than it. */
 	if (strchr(s->ck.probe, '\t') != NULL) {
 		snprintf(start, sizeof start, "%.*s",

@@ -1,10 +1,9 @@
 /*
  * sync.c — one run of a job (design §6): open the store and the
- * checkpoint, log in and put the grid in the state the sync needs (page
- * size, filter, sort, column filter), take the starting probe, hand the
- * pages to the page phase (pages.c), then the sweep (sweep.c), and say how
- * it ended. The grid commands and the page writer the parts share live
- * here too.
+ * checkpoint, plan the grid state the sync needs (page size, filter,
+ * sort, column filter), hand the sessions' work to pages.c (login, probes,
+ * pages, logout), then the sweep (sweep.c), and say how it ended. The
+ * page writer the parts share lives here too.
  */
 #include <time.h>
 #include <stdio.h>
@@ -12,13 +11,6 @@
 #include <string.h>
 
 #include "worker/worker.h"
-
-void
-sync_grid_reset(struct sync *s)
-{
-	grid_free(&s->g);
-	memset(&s->g, 0, sizeof s->g);
-}
 
 /*
  * The COLFILTER value of a delta: the watermark (ERP local time, ISO) less
@@ -43,18 +35,18 @@ delta_since(const char *watermark, int64_t margin_s, char *out, size_t len)
 	return format_it_datetime(iso, out, len);
 }
 
-/* Send one grid command; 1 means the session expired. */
-int
-sync_cmd(struct sync *s, const char *fmt, ...)
+/*
+ * Drive the run's sessions for up to max_ms, or until a flow ends; the
+ * run loop's heartbeat goes out on time meanwhile.
+ */
+void
+sync_pump(struct sync *s, int max_ms)
 {
-	char	 cmd[256];
-	va_list	 ap;
+	int64_t	 due;
 
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	sync_grid_reset(s);
-	return erp_callback(s->erp, cmd, &s->g, &s->err);
+	report_tick();
+	due = report_due_ms();
+	(void)erp_pool_run(s->pool, due < max_ms ? (int)due : max_ms);
 }
 
 /*
@@ -70,58 +62,12 @@ sync_plan(struct sync *s)
 	if (s->v->filter_key != NULL)
 		snprintf(s->setup[s->nsetup++], sizeof s->setup[0],
 		    "GB|FILTER|%s", s->v->filter_key);
+	s->sort_step = s->nsetup;
 	snprintf(s->setup[s->nsetup++], sizeof s->setup[0], "GB|SORT|%s|%s",
 	    s->v->sort_field, s->v->sort_desc ? "DESC" : "ASC");
 	if (!s->full)
 		snprintf(s->setup[s->nsetup++], sizeof s->setup[0],
 		    "GB|COLFILTER|MODIFIEDDATETIME|ge|%s", s->since);
-}
-
-/* Put the grid in the state the sync needs; 1 means the session expired. */
-int
-sync_apply_state(struct sync *s)
-{
-	int	 i, rc;
-
-	for (i = 0; i < s->nsetup; i++)
-		if ((rc = sync_cmd(s, "%s", s->setup[i])) != 0)
-			return rc;
-	return 0;
-}
-
-/* Log in (again) and restore the grid state; -1 on failure. */
-int
-sync_connect(struct sync *s)
-{
-	int	 rc, tries;
-
-	for (tries = 0;; tries++) {
-		if (tries > 0) {
-			if (++s->relogins > s->max_relogins) {
-				wk_error_set(&s->err, ERR_ERP, "the ERP ended the "
-				    "session %lld times; giving up",
-				    (long long)s->relogins - 1);
-				return -1;
-			}
-			log_info("session expired; logging in again");
-		}
-		if (erp_login(s->erp, &s->err) == -1)
-			return -1;
-		/*
-		 * The other sessions log in only now, so that a limit on
-		 * sessions per user never locks session 0 out.
-		 */
-		if (s->pg == NULL)
-			s->pg = pages_new(s, s->nsessions);
-		sync_grid_reset(s);
-		rc = erp_open_view(s->erp, s->v->path, &s->g, &s->err);
-		if (rc == 0)
-			rc = sync_apply_state(s);
-		if (rc == -1)
-			return -1;
-		if (rc == 0)
-			return 0;
-	}
 }
 
 /*
@@ -234,10 +180,8 @@ static void
 sync_free(struct sync *s)
 {
 	pages_free(s, s->pg);
-	sync_grid_reset(s);
 	free(s->col);
 	store_close(s->st);
-	erp_free(s->erp);
 	erp_pool_free(s->pool);
 }
 
@@ -276,7 +220,7 @@ sync_logout_stale(struct sync *s)
 		for (i = 0, busy = 0; i < n; i++)
 			busy += erp_busy(e[i]);
 		if (busy > 0)
-			(void)erp_pool_run(s->pool, 1000);
+			sync_pump(s, 1000);
 	} while (busy > 0);
 	for (i = 0; i < n; i++)
 		erp_free(e[i]);
@@ -380,24 +324,13 @@ sync_run(const struct msg_job *job, struct msg_done *d)
 	s.ec.user_agent = job->user_agent;
 	s.ec.debug_dir = job->debug_dir;
 	s.pool = erp_pool_new();
-	s.erp = erp_new(s.pool, &s.ec);
 	s.max_relogins = 20;
 	s.nsessions = job->sessions > 1 ? (int)job->sessions : 1;
 	sync_logout_stale(&s);
-	if (sync_connect(&s) == -1)
-		goto out;
-	if (s.full && sweep_probe_start(&s) == -1)
-		goto out;
-	if (s.err.class != ERR_NONE)
-		goto out;	/* another session failed meanwhile */
-	report_ready();
-	s.max_relogins = 20 + (s.g.pages > 0 ? s.g.pages : 1) * 2;
+	s.pg = pages_new(&s);
 	rc = pages_run(&s);
-	pages_free(&s, s.pg);		/* the other sessions log out */
-	s.pg = NULL;
 	if (rc == 0)
 		sweep_run(&s, d);
-	erp_logout(s.erp);
 out:
 	if (s.st != NULL && s.err.class == ERR_NONE && rc == 0) {
 		/* Only a finished run moves the watermark. */
@@ -428,8 +361,8 @@ out:
 	d->unchanged = s.pc.unchanged;
 	d->skipped = s.pc.skipped;
 	d->total = s.total_last;
-	d->fetched = s.fetched + (s.erp ? erp_fetched(s.erp) : 0);
-	sync_times(&s, d);
 	sync_free(&s);
+	d->fetched = s.fetched;
+	sync_times(&s, d);
 	return err_class_exit(s.err.class);
 }

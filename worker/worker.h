@@ -188,6 +188,7 @@ int		 report_init(int fd, struct msg_job *, char *err, size_t errlen);
 void		 report_send(struct frame *);
 void		 report_progress(const struct msg_progress *);
 void		 report_tick(void);
+int64_t		 report_due_ms(void);
 enum ctl_event	 report_poll(int timeout_ms);
 void		 report_done(const struct msg_done *);
 void		 report_paused(void);
@@ -218,17 +219,11 @@ void		 erp_adopt(struct erp *, const char *cookies);
 void		 erp_set_done(struct erp *, erp_done_fn, void *);
 int		 erp_busy(const struct erp *);
 int		 erp_result(const struct erp *, struct wk_error *);
-int		 erp_wait(struct erp *, struct wk_error *);
 void		 erp_start_login(struct erp *);
 void		 erp_start_view(struct erp *, const char *view, struct grid *);
 void		 erp_start_callback(struct erp *, const char *cmd, struct grid *);
-int		 erp_login(struct erp *, struct wk_error *);
-void		 erp_logout(struct erp *);
 void		 erp_start_logout(struct erp *);
-int		 erp_open_view(struct erp *, const char *view, struct grid *,
-		    struct wk_error *);
-int		 erp_callback(struct erp *, const char *cmd, struct grid *,
-		    struct wk_error *);
+int		 erp_logged_in(const struct erp *);
 const char	*erp_origin(const struct erp *);
 int64_t		 erp_fetched(const struct erp *);
 void		 erp_save_debug(struct erp *, const char *what);
@@ -272,6 +267,13 @@ struct erp_pool {
 	size_t		 n;
 	int		 next_id;
 	struct erp_stats stats;
+	/*
+	 * The first login of a worker goes alone: the others get their
+	 * login page meanwhile and post their form only once it worked, so
+	 * a wrong password costs one failed login, not K (login.c).
+	 */
+	struct erp	*login_lead;	/* posting the first login, or NULL */
+	int		 login_ok;	/* a login of this worker worked */
 };
 
 struct erp {
@@ -282,6 +284,8 @@ struct erp {
 	void		*on_done_arg;
 	enum erp_flow	 flow;
 	int		 result;	/* ERP_PENDING, ERP_OK, ERP_EXPIRED, ERP_FAIL */
+	int		 tell;		/* a flow ended; on_done not called yet */
+	int		 parked;	/* login form ready, waiting for the lead */
 	struct wk_error	 err;		/* why ERP_FAIL */
 	struct grid	*grid;		/* where FLOW_VIEW/CALLBACK parse to */
 	char		 cmd[256];	/* the grid command in flight */
@@ -328,6 +332,7 @@ void		 form_add(CURL *, struct buf *, const char *name,
 void		 erp_on_login_page(struct erp *);
 void		 erp_on_login_post(struct erp *);
 void		 erp_tell_session(struct erp *);
+void		 erp_login_lead_ended(struct erp *);
 
 /* store.c: one SQLite database, one page per transaction */
 struct store;
@@ -430,7 +435,6 @@ struct pages;
 struct sync {
 	const struct msg_job	*job;
 	const struct view	*v;
-	struct erp		*erp;		/* session 0 */
 	struct store		*st;
 	struct checkpoint	 ck;
 	struct page_counts	 pc;
@@ -446,32 +450,40 @@ struct sync {
 	size_t			*col;		/* view column -> header td */
 	char			 setup[4][256];	/* see sync_plan */
 	int			 nsetup;
+	int			 sort_step;	/* setup[] index of the sort */
 	struct erp_pool		*pool;
 	struct erp_config	 ec;
-	int64_t			 fetched;	/* by sessions other than 0 */
-	struct pages		*pg;		/* the page phase's sessions */
+	int64_t			 fetched;	/* grid pages received */
+	struct pages		*pg;		/* the run's sessions */
 	int			 nsessions;	/* K */
-	struct grid		 g;		/* session 0's grid */
+	/* The final probe (sweep.c), taken while the last pages are read. */
+	int			 probe_taken;	/* 1 taken, -1 failed, 0 not */
+	char			 probe_end[80];
+	int64_t			 total_end;
+	char			 probe_error[sizeof ((struct wk_error *)0)->msg];
 	/* Where the time went (µs): see msg_done's wall_ms and parts. */
 	int64_t			 start_us;
 	int64_t			 values_us;	/* cell values of written pages */
 	int64_t			 write_us;	/* store_write_page */
 	int64_t			 paused_us;	/* held, logged out */
 };
-void		 sync_grid_reset(struct sync *);
-int		 sync_cmd(struct sync *, const char *fmt, ...) ATTR_PRINTF(2, 3);
-int		 sync_apply_state(struct sync *);
-int		 sync_connect(struct sync *);
+void		 sync_pump(struct sync *, int max_ms);
 int		 sync_need_field(struct sync *, struct erp *, const struct grid *,
 		    const char *field);
 int		 sync_map_columns(struct sync *, struct erp *,
 		    const struct grid *);
 int		 sync_write_page(struct sync *, struct erp *, const struct grid *,
 		    int64_t page);
-struct pages	*pages_new(struct sync *, int nsessions);
+struct pages	*pages_new(struct sync *);
 void		 pages_free(struct sync *, struct pages *);
 int		 pages_run(struct sync *);
-int		 sweep_probe_start(struct sync *);
+#define PROBE_SORT	"GB|SORT|MODIFIEDDATETIME|DESC"
+enum probe_read { PROBE_READ = 0, PROBE_REFILTER, PROBE_RESORT };
+int		 sweep_probe_read(struct sync *, struct erp *,
+		    const struct grid *, char *out, size_t len, int64_t *total,
+		    char *why, size_t whylen);
+int		 sweep_probe_started(struct sync *, const char *probe,
+		    int64_t total);
 void		 sweep_run(struct sync *, struct msg_done *);
 
 #endif /* WORKER_H */
