@@ -184,6 +184,7 @@ queue_request(struct queue *q, const struct job_req *r, int64_t now,
 	j = job_new(q->next_id++, r->kind, r->scope, r->erp_user, r->mode,
 	    r->trigger, now);
 	j->want_sessions = r->sessions > 0 ? r->sessions : 1;
+	j->auto_sessions = r->auto_sessions;
 	j->resume_run = r->resume;
 	j->sessions = 0;	/* granted when it starts (queue_next) */
 	TAILQ_INSERT_TAIL(&q->jobs, j, entry);
@@ -355,6 +356,53 @@ queue_why(struct queue *q, const struct job *j, const struct queue_limits *l,
 	return NULL;
 }
 
+/*
+ * sessions_per_job = auto beside other jobs: j, about to start with grant
+ * sessions, leaves one session for each other queued job that could start
+ * now (as many as there are workers left for them), so that its extra
+ * sessions never keep another job waiting. In a login storm (80 jobs, 8
+ * sessions) every job then runs with 1 session, 8 at a time, rather than
+ * 4 jobs with 2 each: a small job is hardly faster with more sessions,
+ * but holds them all the same. As the queue drains, the last jobs get
+ * more. At least 1; unchanged when nothing else could start.
+ */
+static int
+queue_share(struct queue *q, const struct job *best,
+    const struct queue_limits *l, const struct job **a, size_t n,
+    int64_t now, int grant)
+{
+	const struct job	*j;
+	size_t			 i;
+	int			 total = 0, mine = 0, others = 0, same = 0;
+	int			 room = l->max_workers - (int)n - 1, g = grant, x;
+	char			 why[128];
+
+	if (grant <= 1 || room <= 0)
+		return grant;
+	for (i = 0; i < n; i++) {
+		total += a[i]->sessions;
+		if (strcmp(a[i]->erp_user, best->erp_user) == 0)
+			mine += a[i]->sessions;
+	}
+	TAILQ_FOREACH(j, &q->jobs, entry) {
+		if (j == best || j->state != JOB_QUEUED ||
+		    j->not_before_ms > now ||
+		    queue_why(q, j, l, a, n, &x, why, sizeof why) != NULL)
+			continue;
+		others++;
+		same += strcmp(j->erp_user, best->erp_user) == 0;
+		if (l->max_erp_sessions > 0 &&
+		    l->max_erp_sessions - total - others < g)
+			g = l->max_erp_sessions - total - others;
+		if (l->max_sessions_per_user > 0 &&
+		    l->max_sessions_per_user - mine - same < g)
+			g = l->max_sessions_per_user - mine - same;
+		if (g <= 1 || others >= room)
+			break;
+	}
+	return g < 1 ? 1 : g;
+}
+
 /* Why a queued job cannot start now (for `jobs`), or NULL. */
 const char *
 queue_blocked(struct queue *q, const struct job *j,
@@ -372,7 +420,7 @@ queue_blocked(struct queue *q, const struct job *j,
  * The best queued job that may start now, or NULL; its sessions are set to
  * the number it is granted, so the caller starts it with those. *wake is
  * set to the earliest time a job held back by not_before becomes
- * eligible, or -1.
+ * eligible, or -1. A job of sessions_per_job = auto shares (queue_share).
  */
 struct job *
 queue_next(struct queue *q, const struct queue_limits *l, int64_t now,
@@ -404,6 +452,8 @@ queue_next(struct queue *q, const struct queue_limits *l, int64_t now,
 			best_grant = grant;
 		}
 	}
+	if (best != NULL && best->auto_sessions)
+		best_grant = queue_share(q, best, l, a, n, now, best_grant);
 	if (best != NULL)
 		best->sessions = best_grant;
 	return best;

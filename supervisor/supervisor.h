@@ -108,6 +108,9 @@ struct job {
 	enum job_trigger	 trigger;
 	enum job_state		 state;
 	int			 want_sessions;	/* asked for: sessions_per_job */
+	int			 auto_sessions;	/* sessions_per_job = auto: leaves
+						   one for each other job that
+						   could start (queue_next) */
 	int			 sessions;	/* granted when it started: held
 						   while active, 0 before */
 	int			 resume;	/* requeue at next start */
@@ -177,6 +180,7 @@ struct job_req {
 	int			 force;		/* rerun after a running one */
 	int			 resume;	/* continue the unfinished run */
 	int			 sessions;
+	int			 auto_sessions;	/* sessions_per_job = auto */
 };
 
 enum queue_outcome {

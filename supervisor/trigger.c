@@ -66,9 +66,11 @@ policy_request(struct policy *p, const struct job_req *r, int64_t now,
 	if (rr.mode == MODE_DELTA &&
 	    !users_first_done(p->users, rr.kind, rr.scope))
 		rr.mode = MODE_FULL;
-	if (rr.sessions <= 0)
+	if (rr.sessions <= 0) {
 		rr.sessions = p->conf->sessions_per_job > 0 ?
 		    (int)p->conf->sessions_per_job : SV_SESSIONS_AUTO;
+		rr.auto_sessions = p->conf->sessions_per_job == 0;
+	}
 	j = queue_request(p->queue, &rr, now, outcome);
 	if (p->requested != NULL)
 		p->requested(j, &rr, *outcome, p->arg);

@@ -15,6 +15,7 @@ static struct queue		 q;
 static struct queue_limits	 lim;
 static int64_t			 now;
 static int			 want;	/* sessions_per_job of requests */
+static int			 autos;	/* ... and whether it is auto */
 
 static void
 setup(void)
@@ -25,6 +26,7 @@ setup(void)
 	lim.max_erp_sessions = 0;
 	lim.max_sessions_per_user = 0;
 	want = 1;
+	autos = 0;
 	now = 1000000;
 }
 
@@ -49,6 +51,7 @@ req(enum kind k, const char *scope, enum job_mode mode, enum job_trigger t,
 	r.trigger = t;
 	r.force = force;
 	r.sessions = want;
+	r.auto_sessions = autos;
 	now += 10;
 	return queue_request(&q, &r, now, o != NULL ? o : &dummy);
 }
@@ -547,6 +550,97 @@ START_TEST(test_sessions_unlimited)
 END_TEST
 
 /*
+ * sessions_per_job = auto in a login storm (issue 11): a job leaves one
+ * session for each other job that could start, so 10 jobs on 8 sessions
+ * start 8 at once with 1 each, not 2 with 4 each; as the queue drains the
+ * last get more. Jobs that have no worker left to start with, and jobs
+ * with a set sessions_per_job, are not shared with.
+ */
+START_TEST(test_sessions_auto_shares)
+{
+	struct job	*j, *js[10], *a, *b, *c;
+	char		 name[16];
+	int		 i, n;
+
+	want = 4;
+	autos = 1;
+	lim.max_workers = 16;
+	lim.max_erp_sessions = 8;
+	for (i = 0; i < 10; i++) {
+		snprintf(name, sizeof name, "agent%d", i);
+		js[i] = req(KIND_CUSTOMERS, name, MODE_FULL, TRIG_LOGIN, 0,
+		    NULL);
+		ck_assert_int_eq(js[i]->auto_sessions, 1);
+	}
+	ck_assert_int_eq(start_all(), 8);
+	for (i = 0; i < 8; i++)
+		ck_assert_int_eq(js[i]->sessions, 1);
+	ck_assert_str_eq(blocked(js[8]), "max_erp_sessions (8) all in use "
+	    "(job 1, 2, 3, 4 and 4 more)");
+	/* 4 sessions come back, 2 jobs wait: the first leaves one for the
+	 * last, which then takes the one left */
+	for (i = 0; i < 4; i++)
+		finish(js[i]);
+	ck_assert_ptr_eq(start_one(), js[8]);
+	ck_assert_int_eq(js[8]->sessions, 3);
+	ck_assert_ptr_eq(start_one(), js[9]);
+	ck_assert_int_eq(js[9]->sessions, 1);
+	/* alone in the queue: all it asks for */
+	for (i = 4; i < 10; i++)
+		finish(js[i]);
+	j = req(KIND_CUSTOMERS, "late", MODE_FULL, TRIG_LOGIN, 0, NULL);
+	ck_assert_ptr_eq(start_one(), j);
+	ck_assert_int_eq(j->sessions, 4);
+	finish(j);
+
+	/* the same user's other job, under max_sessions_per_user: 1 each,
+	 * both run, rather than 2 and a wait */
+	lim.max_erp_sessions = 0;
+	lim.max_sessions_per_user = 2;
+	a = req(KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_LOGIN, 0, NULL);
+	b = req(KIND_ORDERS, "alice", MODE_FULL, TRIG_LOGIN, 0, NULL);
+	ck_assert_int_eq(start_all(), 2);
+	ck_assert_int_eq(a->sessions, 1);
+	ck_assert_int_eq(b->sessions, 1);
+	finish(a);
+	finish(b);
+
+	/* a job with no worker left to start is not left a session */
+	lim.max_sessions_per_user = 0;
+	lim.max_erp_sessions = 8;
+	lim.max_workers = 2;
+	a = req(KIND_CUSTOMERS, "a", MODE_FULL, TRIG_LOGIN, 0, NULL);
+	b = req(KIND_CUSTOMERS, "b", MODE_FULL, TRIG_LOGIN, 0, NULL);
+	c = req(KIND_CUSTOMERS, "c", MODE_FULL, TRIG_LOGIN, 0, NULL);
+	ck_assert_int_eq(start_all(), 2);
+	ck_assert_int_eq(a->sessions, 4);
+	ck_assert_int_eq(b->sessions, 4);
+	ck_assert_str_eq(blocked(c), "max_workers (2) all busy");
+	finish(a);
+	finish(b);
+	ck_assert_ptr_eq(start_one(), c);
+	finish(c);
+
+	/* a set sessions_per_job takes what the limits leave, as before */
+	autos = 0;
+	lim.max_workers = 16;
+	for (i = 0; i < 10; i++) {
+		snprintf(name, sizeof name, "set%d", i);
+		js[i] = req(KIND_CUSTOMERS, name, MODE_FULL, TRIG_LOGIN, 0,
+		    NULL);
+	}
+	ck_assert_int_eq(start_all(), 2);
+	n = 0;
+	TAILQ_FOREACH(j, &q.jobs, entry)
+		if (job_state_active(j->state)) {
+			ck_assert_int_eq(j->sessions, 4);
+			n++;
+		}
+	ck_assert_int_eq(n, 2);
+}
+END_TEST
+
+/*
  * Random requests, limits, starts and ends: the sessions of active jobs
  * never exceed a limit, every job starts with 1..its ask, and every reason
  * `jobs` would show is true at that moment; no job that may start is left.
@@ -567,6 +661,7 @@ START_TEST(test_sessions_random_reasons)
 		case 0:
 		case 1:
 			want = 1 + (int)((seed >> 9) % 5);
+			autos = (int)((seed >> 3) & 1);
 			kind = (int)((seed >> 8) % KIND_COUNT);
 			req((enum kind)kind, kind_per_user((enum kind)kind) ?
 			    scopes[(seed >> 4) % 4] : "*", MODE_FULL,
@@ -652,6 +747,7 @@ queue_suite(void)
 	tcase_add_test(tc, test_sessions_same_user_waits);
 	tcase_add_test(tc, test_sessions_shared_total);
 	tcase_add_test(tc, test_sessions_unlimited);
+	tcase_add_test(tc, test_sessions_auto_shares);
 	tcase_add_test(tc, test_sessions_random_reasons);
 	tcase_add_test(tc, test_priority_order);
 	tcase_add_test(tc, test_not_before_wake);

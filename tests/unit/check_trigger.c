@@ -356,7 +356,10 @@ START_TEST(test_auth_marks_needs_login)
 }
 END_TEST
 
-/* sessions_per_job = auto (0): a job asks for SV_SESSIONS_AUTO; set: that. */
+/*
+ * sessions_per_job = auto (0): a job asks for SV_SESSIONS_AUTO and shares
+ * (queue_share); set: that, not shared.
+ */
 START_TEST(test_sessions_auto)
 {
 	struct job		*j;
@@ -366,10 +369,12 @@ START_TEST(test_sessions_auto)
 	j = trigger_manual(&pol, KIND_CUSTOMERS, "alice", "alice", MODE_FULL,
 	    0, 0, now, &o);
 	ck_assert_int_eq(j->want_sessions, SV_SESSIONS_AUTO);
+	ck_assert_int_eq(j->auto_sessions, 1);
 	conf->sessions_per_job = 3;
 	j = trigger_manual(&pol, KIND_CUSTOMERS, "bob", "bob", MODE_FULL, 0, 0,
 	    now, &o);
 	ck_assert_int_eq(j->want_sessions, 3);
+	ck_assert_int_eq(j->auto_sessions, 0);
 }
 END_TEST
 
