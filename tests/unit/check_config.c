@@ -515,37 +515,18 @@ START_TEST(test_admin_keys)
 }
 END_TEST
 
-static Suite *
-config_suite(void)
-{
-	Suite	*s = suite_create("config");
-	TCase	*tc = tcase_create("config");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_defaults);
-	tcase_add_test(tc, test_values);
-	tcase_add_test(tc, test_scheduler_keys);
-	tcase_add_test(tc, test_unknown_key);
-	tcase_add_test(tc, test_unknown_section);
-	tcase_add_test(tc, test_bad_duration);
-	tcase_add_test(tc, test_bad_number);
-	tcase_add_test(tc, test_bad_mode);
-	tcase_add_test(tc, test_bad_log_format);
-	tcase_add_test(tc, test_other_errors);
-	tcase_add_test(tc, test_missing_credentials);
-	tcase_add_test(tc, test_credentials_mode);
-	tcase_add_test(tc, test_credentials_bad_lines);
-	tcase_add_test(tc, test_parse_bytes);
-	tcase_add_test(tc, test_url_scheme);
-	tcase_add_test(tc, test_sessions_warning);
-	tcase_add_test(tc, test_sessions_auto);
-	tcase_add_test(tc, test_admin_keys);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return test_run(config_suite());
+	Suite	*s = suite_create("config");
+
+	tcase_add_checked_fixture(test_case(s, "config", test_defaults,
+	    test_values, test_scheduler_keys, test_unknown_key,
+	    test_unknown_section, test_bad_duration, test_bad_number,
+	    test_bad_mode, test_bad_log_format, test_other_errors,
+	    test_missing_credentials, test_credentials_mode,
+	    test_credentials_bad_lines, test_parse_bytes, test_url_scheme,
+	    test_sessions_warning, test_sessions_auto, test_admin_keys, NULL),
+	    setup, teardown);
+	return test_run(s);
 }

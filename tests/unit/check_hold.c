@@ -205,25 +205,14 @@ START_TEST(test_no_ttl_never_expires)
 }
 END_TEST
 
-static Suite *
-hold_suite(void)
-{
-	Suite	*s = suite_create("hold");
-	TCase	*tc = tcase_create("holds");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_covers);
-	tcase_add_test(tc, test_nothing_starts_while_held);
-	tcase_add_test(tc, test_granted_when_all_paused);
-	tcase_add_test(tc, test_reference_counted);
-	tcase_add_test(tc, test_expiry);
-	tcase_add_test(tc, test_no_ttl_never_expires);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return test_run(hold_suite());
+	Suite	*s = suite_create("hold");
+
+	tcase_add_checked_fixture(test_case(s, "holds", test_covers,
+	    test_nothing_starts_while_held, test_granted_when_all_paused,
+	    test_reference_counted, test_expiry, test_no_ttl_never_expires, NULL),
+	    setup, teardown);
+	return test_run(s);
 }

@@ -319,27 +319,16 @@ START_TEST(test_many_agents)
 }
 END_TEST
 
-static Suite *
-schedule_suite(void)
-{
-	Suite	*s = suite_create("schedule");
-	TCase	*tc = tcase_create("clock");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_outage_one_catch_up);
-	tcase_add_test(tc, test_restart_without_outage);
-	tcase_add_test(tc, test_never_synced_spread);
-	tcase_add_test(tc, test_who_is_scheduled);
-	tcase_add_test(tc, test_intervals_off_and_stale);
-	tcase_add_test(tc, test_failures_back_off);
-	tcase_add_test(tc, test_jitter);
-	tcase_add_test(tc, test_many_agents);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return test_run(schedule_suite());
+	Suite	*s = suite_create("schedule");
+
+	tcase_add_checked_fixture(test_case(s, "clock",
+	    test_outage_one_catch_up, test_restart_without_outage,
+	    test_never_synced_spread, test_who_is_scheduled,
+	    test_intervals_off_and_stale, test_failures_back_off, test_jitter,
+	    test_many_agents, NULL),
+	    setup, teardown);
+	return test_run(s);
 }

@@ -373,27 +373,16 @@ START_TEST(test_sessions_auto)
 }
 END_TEST
 
-static Suite *
-trigger_suite(void)
-{
-	Suite	*s = suite_create("trigger");
-	TCase	*tc = tcase_create("rules");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_login_thresholds);
-	tcase_add_test(tc, test_reconnect_and_access);
-	tcase_add_test(tc, test_skips_say_why);
-	tcase_add_test(tc, test_trigger_storm);
-	tcase_add_test(tc, test_orders_wait_first_customers);
-	tcase_add_test(tc, test_delta_upgraded_when_never_full);
-	tcase_add_test(tc, test_auth_marks_needs_login);
-	tcase_add_test(tc, test_sessions_auto);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return test_run(trigger_suite());
+	Suite	*s = suite_create("trigger");
+
+	tcase_add_checked_fixture(test_case(s, "rules", test_login_thresholds,
+	    test_reconnect_and_access, test_skips_say_why, test_trigger_storm,
+	    test_orders_wait_first_customers,
+	    test_delta_upgraded_when_never_full, test_auth_marks_needs_login,
+	    test_sessions_auto, NULL),
+	    setup, teardown);
+	return test_run(s);
 }
