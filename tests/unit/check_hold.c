@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "tests/unit/testutil.h"
-#include "supervisor/supervisor.h"
+#include "tests/unit/polfix.h"
 
 static struct queue		 q;
 static struct holds		 holds;
@@ -37,30 +37,14 @@ teardown(void)
 static struct job *
 req(enum kind k, const char *scope)
 {
-	struct job_req		 r;
-	enum queue_outcome	 o;
-
-	memset(&r, 0, sizeof r);
-	r.kind = k;
-	r.scope = scope;
-	r.erp_user = kind_per_user(k) ? scope : "sys";
-	r.mode = MODE_FULL;
-	r.trigger = TRIG_MANUAL;
-	return queue_request(&q, &r, now, &o);
+	return polfix_request(&q, k, scope, MODE_FULL, TRIG_MANUAL, 0, 0, now,
+	    NULL);
 }
 
 static int
 start_all(void)
 {
-	struct job	*j;
-	int64_t		 wake;
-	int		 n = 0;
-
-	while ((j = queue_next(&q, &lim, now, &wake)) != NULL) {
-		job_set_state(j, JOB_RUNNING, now);
-		n++;
-	}
-	return n;
+	return polfix_start_all(&q, &lim, now, JOB_RUNNING);
 }
 
 START_TEST(test_covers)

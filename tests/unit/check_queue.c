@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "tests/unit/testutil.h"
-#include "supervisor/supervisor.h"
+#include "tests/unit/polfix.h"
 
 static struct queue		 q;
 static struct queue_limits	 lim;
@@ -38,45 +38,21 @@ static struct job *
 req(enum kind k, const char *scope, enum job_mode mode, enum job_trigger t,
     int force, enum queue_outcome *o)
 {
-	struct job_req		 r;
-	enum queue_outcome	 dummy;
-
-	memset(&r, 0, sizeof r);
-	r.kind = k;
-	r.scope = scope;
-	r.erp_user = kind_per_user(k) ? scope : "sys";
-	r.mode = mode;
-	r.trigger = t;
-	r.force = force;
-	r.sessions = want;
 	now += 10;
-	return queue_request(&q, &r, now, o != NULL ? o : &dummy);
+	return polfix_request(&q, k, scope, mode, t, force, want, now, o);
 }
 
 /* Start what the queue allows now; returns how many started. */
 static int
 start_all(void)
 {
-	struct job	*j;
-	int64_t		 wake;
-	int		 n = 0;
-
-	while ((j = queue_next(&q, &lim, now, &wake)) != NULL) {
-		job_set_state(j, JOB_STARTING, now);
-		n++;
-	}
-	return n;
+	return polfix_start_all(&q, &lim, now, JOB_STARTING);
 }
 
 static struct job *
 start_one(void)
 {
-	struct job	*j;
-	int64_t		 wake;
-
-	if ((j = queue_next(&q, &lim, now, &wake)) != NULL)
-		job_set_state(j, JOB_RUNNING, now);
-	return j;
+	return polfix_start_one(&q, &lim, now);
 }
 
 static void
