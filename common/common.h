@@ -87,6 +87,7 @@ size_t		 json_escape(char *, size_t, const char *, size_t);
 void		 buf_add_json(struct buf *, const char *, size_t);
 
 /* timeutil.c */
+int64_t		 clock_us(clockid_t);	/* any clock in µs */
 int64_t		 now_ms(void);		/* CLOCK_REALTIME in ms */
 int64_t		 mono_ms(void);		/* CLOCK_MONOTONIC in ms */
 int64_t		 mono_us(void);		/* and in µs */

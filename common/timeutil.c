@@ -9,34 +9,35 @@
 
 #include "common/common.h"
 
+/* Clock id's time in microseconds. */
+int64_t
+clock_us(clockid_t id)
+{
+	struct timespec	 ts;
+
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 /* Wall-clock time in milliseconds since the epoch. */
 int64_t
 now_ms(void)
 {
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return clock_us(CLOCK_REALTIME) / 1000;
 }
 
 /* Monotonic time in microseconds, for what a job's time went to. */
 int64_t
 mono_us(void)
 {
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	return clock_us(CLOCK_MONOTONIC);
 }
 
 /* Monotonic time in milliseconds, for intervals and timeouts. */
 int64_t
 mono_ms(void)
 {
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return clock_us(CLOCK_MONOTONIC) / 1000;
 }
 
 /*

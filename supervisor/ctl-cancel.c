@@ -23,17 +23,11 @@ static int
 ctl_cancel_run(struct ctl *c)
 {
 	const msgpack_object	*d;
-	struct frame		 f;
 	char			 state[16];
-	int64_t			 id;
 	int			 rc;
 
-	if ((rc = ctl_connect(c)) != CTL_OK)
-		return rc;
-	id = ctl_new_id(c);
-	msg_req_begin(&f, id, "cancel", 1);
-	pk_kv_int(&f.pk, "job", c->job);
-	if ((rc = ctl_request(c, &f, id, NULL, &d)) != CTL_OK)
+	if ((rc = ctl_connect(c)) != CTL_OK ||
+	    (rc = ctl_ask_int(c, "cancel", "job", c->job, NULL, &d)) != CTL_OK)
 		return rc;
 	if (c->json)
 		ctl_print_json(d);

@@ -216,6 +216,24 @@ ctl_simple(struct ctl *c, const char *cmd, const msgpack_object **data)
 	return ctl_request(c, &f, id, NULL, data);
 }
 
+/*
+ * Send cmd with the one integer argument key = v on c's connection, push
+ * told of what comes before the answer; on success *data is the answer's
+ * data. Returns an exit code.
+ */
+int
+ctl_ask_int(struct ctl *c, const char *cmd, const char *key, int64_t v,
+    ctl_push_fn push, const msgpack_object **data)
+{
+	struct frame	 f;
+	int64_t		 id;
+
+	id = ctl_new_id(c);
+	msg_req_begin(&f, id, cmd, 1);
+	pk_kv_int(&f.pk, key, v);
+	return ctl_request(c, &f, id, push, data);
+}
+
 /* For commands without arguments. */
 int
 ctl_parse_none(struct ctl *c, int argc, char **argv)

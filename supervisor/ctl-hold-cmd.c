@@ -266,13 +266,9 @@ static int
 hc_release(struct ctl *c, int64_t hold)
 {
 	const msgpack_object	*d;
-	struct frame		 f;
-	int64_t			 id;
 
-	id = ctl_new_id(c);
-	msg_req_begin(&f, id, "release", 1);
-	pk_kv_int(&f.pk, "id", hold);
-	return ctl_request(c, &f, id, NULL, &d) == CTL_OK ? 0 : -1;
+	return ctl_ask_int(c, "release", "id", hold, NULL, &d) == CTL_OK ? 0 :
+	    -1;
 }
 
 /*

@@ -129,14 +129,9 @@ static int
 ctl_jobs_one(struct ctl *c)
 {
 	const msgpack_object	*d;
-	struct frame		 f;
-	int64_t			 id;
 	int			 rc;
 
-	id = ctl_new_id(c);
-	msg_req_begin(&f, id, "jobs", 1);
-	pk_kv_int(&f.pk, "job", c->job);
-	if ((rc = ctl_request(c, &f, id, NULL, &d)) != CTL_OK)
+	if ((rc = ctl_ask_int(c, "jobs", "job", c->job, NULL, &d)) != CTL_OK)
 		return rc;
 	if (c->json)
 		ctl_print_json(d);

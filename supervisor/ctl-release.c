@@ -31,16 +31,10 @@ static int
 ctl_release_run(struct ctl *c)
 {
 	const msgpack_object	*d;
-	struct frame		 f;
-	int64_t			 id;
 	int			 rc;
 
-	if ((rc = ctl_connect(c)) != CTL_OK)
-		return rc;
-	id = ctl_new_id(c);
-	msg_req_begin(&f, id, "release", 1);
-	pk_kv_int(&f.pk, "id", c->job);
-	if ((rc = ctl_request(c, &f, id, NULL, &d)) != CTL_OK)
+	if ((rc = ctl_connect(c)) != CTL_OK ||
+	    (rc = ctl_ask_int(c, "release", "id", c->job, NULL, &d)) != CTL_OK)
 		return rc;
 	if (c->json)
 		ctl_print_json(d);

@@ -72,16 +72,11 @@ static int
 ctl_wait_announce(struct ctl *c, int64_t job)
 {
 	const msgpack_object	*d;
-	struct frame		 f;
 	char			 kind[16], user[USER_ID_MAX + 1], state[16];
 	char			 result[512];
-	int64_t			 id;
 	int			 rc;
 
-	id = ctl_new_id(c);
-	msg_req_begin(&f, id, "jobs", 1);
-	pk_kv_int(&f.pk, "job", job);
-	if ((rc = ctl_request(c, &f, id, NULL, &d)) != CTL_OK)
+	if ((rc = ctl_ask_int(c, "jobs", "job", job, NULL, &d)) != CTL_OK)
 		return rc;
 	if (c->json) {
 		ctl_print_json(d);
@@ -106,9 +101,7 @@ ctl_wait_job(struct ctl *c, int64_t job, int announce)
 {
 	const msgpack_object	*d;
 	struct sigaction	 sa, old;
-	struct frame		 f;
 	char			 state[16];
-	int64_t			 id;
 	int			 rc;
 
 	/* No SA_RESTART: Ctrl-C interrupts the blocking read. */
@@ -120,10 +113,7 @@ ctl_wait_job(struct ctl *c, int64_t job, int announce)
 		(void)sigaction(SIGINT, &old, NULL);
 		return rc;
 	}
-	id = ctl_new_id(c);
-	msg_req_begin(&f, id, "wait", 1);
-	pk_kv_int(&f.pk, "job", job);
-	rc = ctl_request(c, &f, id, ctl_wait_push, &d);
+	rc = ctl_ask_int(c, "wait", "job", job, ctl_wait_push, &d);
 	(void)sigaction(SIGINT, &old, NULL);
 	ctl_progress_end(c);
 	if (rc == CTL_DETACHED) {

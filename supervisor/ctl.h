@@ -130,6 +130,9 @@ int			 ctl_parse_duration(const char *, int64_t *);
 int			 ctl_parse_job(struct ctl *, const char *);
 int			 ctl_parse_count(const char *opt, const char *,
 			    int64_t *);
+int			 ctl_ask_int(struct ctl *, const char *cmd,
+			    const char *key, int64_t, ctl_push_fn,
+			    const msgpack_object **);
 
 /* ctl-help.c */
 int		 ctl_unknown(const char *);

@@ -15,15 +15,6 @@
 
 static void	sv_sched_cb(evutil_socket_t, short, void *);
 
-static int64_t
-thread_cpu_us(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* Create the timer and run a first pass at once. */
 void
 sv_sched_start(void)
@@ -55,7 +46,7 @@ sv_sched_cb(evutil_socket_t fd, short ev, void *arg)
 	(void)arg;
 	if (sv.stopping)
 		return;
-	cpu = thread_cpu_us();
+	cpu = clock_us(CLOCK_THREAD_CPUTIME_ID);
 	state_begin();
 	n = sched_tick(&sv.pol, now, &next);
 	(void)state_fresh_flush(&sv.users);
@@ -64,7 +55,7 @@ sv_sched_cb(evutil_socket_t fd, short ev, void *arg)
 		sv.stats.last_prune_ms = now;
 	}
 	state_commit();
-	cpu = thread_cpu_us() - cpu;
+	cpu = clock_us(CLOCK_THREAD_CPUTIME_ID) - cpu;
 	sv.stats.ticks++;
 	sv.stats.tick_us_last = cpu;
 	sv.stats.tick_us_total += cpu;

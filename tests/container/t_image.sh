@@ -87,18 +87,7 @@ socket_group = $UID_CT
 heartbeat_timeout = 30s
 retry_backoff = 1s
 poison_crashes = 10
-[customers]
-full_every = 0
-delta_every = 0
-stale_after = 0
-[orders]
-full_every = 0
-delta_every = 0
-stale_after = 0
-[products]
-enabled = no
-[prices]
-enabled = no
+$(schedules_off)
 [metrics]
 listen = 127.0.0.1:$MPORT
 EOC

@@ -157,15 +157,18 @@ start_sim_tls() {
 	URL="$ORIGIN/Archibald"
 }
 
-# no_schedules [KIND...]: append to the config sections that turn off the
-# schedule and the stale check of KINDs (default customers and orders)
-# and disable products and prices, so only the test's own syncs run.
-no_schedules() {
+# schedules_off [KIND...]: the config sections that turn off the schedule
+# and the stale check of KINDs (default customers and orders) and disable
+# products and prices, so only the test's own syncs run.
+schedules_off() {
 	for _k in ${*:-customers orders}; do
 		printf '[%s]\nfull_every = 0\ndelta_every = 0\nstale_after = 0\n' "$_k"
-	done >>"$T/erpsync.conf"
-	[ $# -gt 0 ] || printf '[products]\nenabled = no\n[prices]\nenabled = no\n' >>"$T/erpsync.conf"
+	done
+	[ $# -gt 0 ] || printf '[products]\nenabled = no\n[prices]\nenabled = no\n'
 }
+
+# no_schedules [KIND...]: schedules_off appended to $T/erpsync.conf.
+no_schedules() { schedules_off "$@" >>"$T/erpsync.conf"; }
 
 # job_field JOB KEY: one field of job JOB from `jobs --json JOB` ("" if none).
 job_field() {
@@ -173,6 +176,26 @@ job_field() {
 try: j=json.load(sys.stdin)
 except ValueError: j={}
 print(j.get(sys.argv[1],""))' "$2"
+}
+
+# state_is JOB STATE: job JOB is in STATE. page_at_least JOB N: it has
+# read N pages. running_past JOB N: both, running.
+state_is() { [ "$(job_field "$1" state)" = "$2" ]; }
+page_at_least() { [ "$(job_field "$1" page)" -ge "$2" ]; }
+running_past() { state_is "$1" running && page_at_least "$1" "$2"; }
+
+# hold_count: how many holds `status` lists.
+hold_count() {
+	ctl --json status | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["holds"]))'
+}
+
+# status_field KEY: a value from `status --json` (a dotted path:
+# counters.crashed).
+status_field() {
+	ctl --json status | python3 -c 'import json,sys
+d=json.load(sys.stdin)
+for k in sys.argv[1].split("."): d=d[k]
+print(d)' "$1"
 }
 
 # The erpsim gate (tests/erpsim/gate.c): gate_at N [USER] holds back the

@@ -10,22 +10,12 @@
 start_sim --customers 1500 --orders 200 --seed 97 --latency 20 \
     --users agent1:agent1pw,agent2:agent2pw,agent3:agent3pw
 PAGE_SIZE=50 write_conf
-for k in customers orders; do
-	printf '[%s]\nfull_every = 0\ndelta_every = 0\nstale_after = 0\n' "$k"
-done >>"$T/erpsync.conf"
-printf '[products]\nenabled = no\n[prices]\nenabled = no\n' >>"$T/erpsync.conf"
+no_schedules
 start_daemon
 
 isjson() { python3 -c 'import json,sys
 for l in open(sys.argv[1]):
     json.loads(l)' "$1" || fail "not JSON: $(head -c 300 "$1")"; }
-jf() {
-	ctl --json jobs -n 100 | python3 -c 'import json,sys
-d=json.load(sys.stdin); j=[x for x in d["jobs"] if x["id"]==int(sys.argv[1])]
-print(j[0].get(sys.argv[2],"") if j else "")' "$1" "$2"
-}
-state_is() { [ "$(jf "$1" state)" = "$2" ]; }
-running() { [ "$(jf "$1" state)" = running ] && [ "$(jf "$1" page)" -ge 2 ]; }
 
 # Socket: default mode 0660; another uid is refused (SO_PEERCRED).
 [ "$(stat -c %a "$T/sock")" = 660 ] || fail "socket mode $(stat -c %a "$T/sock"), want 660"
@@ -48,7 +38,7 @@ ctl sync widgets >/dev/null 2>&1; [ $? = 2 ] || fail "bad kind: not exit 2"
 printf 'agent3pw\n' | ctl event login agent3 --password-stdin >"$T/login3.out" 2>&1 || fail "event login: $(cat "$T/login3.out")"
 grep -q "customers  queued" "$T/login3.out" || fail "agent3 not queued: $(cat "$T/login3.out")"
 job=$(sed -n 's/^  customers  queued     job \([0-9]*\).*/\1/p' "$T/login3.out")
-wait_for 30 state_is "$job" done || fail "agent3's sync: $(jf "$job" state) $(jf "$job" message)"
+wait_for 30 state_is "$job" done || fail "agent3's sync: $(job_field "$job" state) $(job_field "$job" message)"
 compare customers "$T/data/customers-agent3.db" agent3 || fail "agent3 differs"
 ctl --json event logout agent3 >"$T/logout3.json" || fail "logout"
 isjson "$T/logout3.json"
@@ -67,8 +57,8 @@ fpid=$!
 curl -sf "$ORIGIN/_sim/faults?latency=120" >/dev/null || fail "faults"
 ctl --json sync customers --user agent2 >"$T/s2.json" || fail "sync agent2"
 isjson "$T/s2.json"
-j2=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$T/s2.json")
-wait_for 20 running "$j2" || fail "agent2's sync did not start"
+j2=$(job_id "$T/s2.json")
+wait_for 20 running_past "$j2" 2 || fail "agent2's sync did not start"
 ctl watch -n 2 >"$T/watch.out" 2>&1 || fail "watch: $(cat "$T/watch.out")"
 # The job's bar, and its page under it.
 grep -EA1 "^ +$j2  customers +agent2 +full +\[#*-*\] +[0-9]+%$" "$T/watch.out" |
@@ -120,7 +110,7 @@ for c in status jobs users "users --user agent1" "logs -n 3" "event login agent1
 done
 ctl --json hold --ttl 5s >"$T/hold.json" || fail "hold --json"
 isjson "$T/hold.json"
-hid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$T/hold.json")
+hid=$(job_id "$T/hold.json")
 ctl --json release "$hid" >"$T/rel.json" || fail "release --json"
 isjson "$T/rel.json"
 ctl release "$hid" >/dev/null 2>&1; [ $? = 1 ] || fail "releasing twice did not fail"

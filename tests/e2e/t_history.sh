@@ -46,7 +46,7 @@ gate_open
 wait "$wpid" || fail "the sync failed: $(cat "$T/w1.err")"
 # The last JSON line is the answer (progress lines come before it).
 tail -n 1 "$T/w1.json" >"$T/a1.json"
-j1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$T/a1.json")
+j1=$(job_id "$T/a1.json")
 sweep=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sweep"])' "$T/a1.json")
 note "job $j1: sweep \"$sweep\""
 case "$sweep" in
@@ -78,7 +78,7 @@ sim_curl -sf -X POST "$ORIGIN/_sim/mutate?kind=customers&user=agent1&delete=3" >
 ctl --json sync customers --user agent1 --wait >"$T/w2.json" 2>"$T/w2.err" ||
 	fail "the second sync failed: $(cat "$T/w2.err")"
 tail -n 1 "$T/w2.json" >"$T/a2.json"
-j2=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$T/a2.json")
+j2=$(job_id "$T/a2.json")
 fields "$T/a2.json" >"$T/f2-wait"
 compare customers "$T/data/customers-agent1.db" agent1 || fail "differs after the sweep"
 ctl jobs >"$T/table.out" || fail "jobs"

@@ -37,9 +37,6 @@ print(d[sys.argv[2]].get(sys.argv[3],0))' "$ORIGIN" "\$1" "\$2"
 EOF
 chmod +x "$T/jobstate" "$T/erp"
 
-state_is() { [ "$("$T/jobstate" "$1")" = "$2" ]; }
-page_at_least() { [ "$(job_field "$1" page)" -ge "$2" ]; }
-holds() { ctl --json status | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["holds"]))'; }
 # start_sync USER [--full]: a running customers sync of USER, a few pages in.
 start_sync() {
 	ctl --json sync customers --user "$@" >"$T/sync.json" || fail "sync $1 not queued"
@@ -188,7 +185,7 @@ is "$T/d.s2" paused "job $job 1 s after the first hold was released"
 same "$T/d.g0" "$T/d.g1" "grid requests for agent2 under the second hold"
 python3 -c 'import json,sys; h=json.load(open(sys.argv[1]))["holds"]; sys.exit(not (len(h)==1 and h[0]["reason"]=="second" and h[0]["ttl_left_s"]==-1))' "$T/d.status" ||
 	fail "status under the second hold alone: $(cat "$T/d.status")"
-[ "$(holds)" = 0 ] || fail "a hold is left after both ended"
+[ "$(hold_count)" = 0 ] || fail "a hold is left after both ended"
 ended_exact "$job" agent2
 note "two holds: the job stayed paused after the first, resumed after the second"
 

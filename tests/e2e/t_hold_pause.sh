@@ -8,35 +8,13 @@
 
 start_sim --customers 3000 --orders 300 --seed 71 --latency 60
 PAGE_SIZE=50 write_conf
-cat >>"$T/erpsync.conf" <<EOC
-[customers]
-full_every = 0
-delta_every = 0
-stale_after = 0
-[orders]
-full_every = 0
-delta_every = 0
-stale_after = 0
-[products]
-enabled = no
-[prices]
-enabled = no
-EOC
+no_schedules
 start_daemon
 
-# jf ID FIELD: a field of job ID (from `jobs --json`).
-jf() {
-	ctl --json jobs -n 100 | python3 -c 'import json,sys
-d=json.load(sys.stdin); j=[x for x in d["jobs"] if x["id"]==int(sys.argv[1])]
-print(j[0].get(sys.argv[2],"") if j else "")' "$1" "$2"
-}
-holds() { ctl --json status | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["holds"]))'; }
-page_at_least() { [ "$(jf "$1" page)" -ge "$2" ]; }
-state_is() { [ "$(jf "$1" state)" = "$2" ]; }
 
 # 1. A hold during a long sync.
 ctl --json sync customers --user agent1 >"$T/s1.json" || fail "sync not queued"
-job=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$T/s1.json")
+job=$(job_id "$T/s1.json")
 wait_for 30 page_at_least "$job" 5 || fail "the sync did not reach page 5"
 t0=$(date +%s%N)
 ctl hold --user agent1 --reason "new order" >"$T/hold.out" 2>&1 || fail "hold failed: $(cat "$T/hold.out")"
@@ -48,8 +26,8 @@ ms=$(( (t1 - t0) / 1000000 ))
 granted=$(sed -n "s/.*hold $hold granted after \([0-9]*\) ms.*/\1/p" "$T/erpsyncd.log")
 note "hold $hold granted after ${granted} ms in the daemon (${ms} ms for erpsyncctl); a page takes ~70 ms"
 [ "$granted" -le 1000 ] || fail "the hold took $granted ms: more than a page or two"
-[ "$(jf "$job" state)" = paused ] || fail "job $job is $(jf "$job" state), not paused"
-page=$(jf "$job" page)
+[ "$(job_field "$job" state)" = paused ] || fail "job $job is $(job_field "$job" state), not paused"
+page=$(job_field "$job" page)
 g1=$(sim_stat grid_requests.agent1)
 [ "$(sim_stat sessions.agent1)" = 0 ] || fail "the paused job is still logged in to the ERP"
 ctl status >"$T/status.out" || fail "status"
@@ -57,12 +35,12 @@ grep -q "hold $hold on agent1 by pid" "$T/status.out" || fail "status does not s
 grep -q "new order" "$T/status.out" || fail "status does not show the reason"
 # Nothing else of agent1 starts while held.
 ctl --json sync orders --user agent1 >"$T/s2.json" || fail "orders sync not queued"
-ojob=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$T/s2.json")
+ojob=$(job_id "$T/s2.json")
 sleep 2
 g2=$(sim_stat grid_requests.agent1)
 [ "$g1" = "$g2" ] || fail "the ERP served $((g2 - g1)) grid pages to agent1 while held"
-[ "$(jf "$ojob" state)" = queued ] || fail "orders started while held"
-jf "$ojob" blocked | grep -q "held by hold $hold" || fail "orders is not shown as held: $(jf "$ojob" blocked)"
+[ "$(job_field "$ojob" state)" = queued ] || fail "orders started while held"
+job_field "$ojob" blocked | grep -q "held by hold $hold" || fail "orders is not shown as held: $(job_field "$ojob" blocked)"
 ctl jobs | grep -q "paused by hold $hold" || fail "jobs does not show who paused the job"
 note "held 2 s: grid requests for agent1 stayed at $g1, job $job paused at page $page"
 
@@ -72,17 +50,17 @@ grep -q "attached" "$T/w1.out" || fail "the second request did not attach to the
 compare customers "$T/data/customers-agent1.db" agent1 || fail "customers differ after the hold"
 wait_for 30 state_is "$ojob" done || fail "orders did not run after the release"
 compare orders "$T/data/orders.db" agent1 || fail "orders differ"
-fetched=$(jf "$job" fetched)
+fetched=$(job_field "$job" fetched)
 note "after release: the job ended exact with $fetched grid pages fetched in all (60 pages)"
 
 # 2. A hold whose client dies is released.
 ctl --json sync customers --user agent2 >"$T/s3.json" || fail "sync agent2 not queued"
-job2=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$T/s3.json")
+job2=$(job_id "$T/s3.json")
 wait_for 30 page_at_least "$job2" 3 || fail "agent2's sync did not start"
 "$BIN/erpsyncctl" -s "$T/sock" hold --user agent2 -- sleep 60 >"$T/hold2.out" 2>&1 &
 hpid=$!
 wait_for 10 state_is "$job2" paused || fail "agent2's job did not pause"
-[ "$(holds)" = 1 ] || fail "status shows $(holds) holds, want 1"
+[ "$(hold_count)" = 1 ] || fail "status shows $(hold_count) holds, want 1"
 spid=$(pgrep -P "$hpid")
 kill -KILL "$hpid"
 wait "$hpid" 2>/dev/null
@@ -95,7 +73,7 @@ compare customers "$T/data/customers-agent2.db" agent2 || fail "agent2 differs a
 
 # 3. A detached hold ends with its TTL.
 ctl hold --ttl 2s --reason maintenance >"$T/hold3.out" 2>&1 || fail "global hold failed"
-[ "$(holds)" = 1 ] || fail "the detached hold is not listed"
+[ "$(hold_count)" = 1 ] || fail "the detached hold is not listed"
 wait_for 6 sh -c "grep -q 'released: its TTL ran out' '$T/erpsyncd.log'" || fail "the TTL did not end the hold"
-[ "$(holds)" = 0 ] || fail "the expired hold is still listed"
+[ "$(hold_count)" = 0 ] || fail "the expired hold is still listed"
 note "ok"

@@ -26,13 +26,11 @@ no_schedules
 DAEMON_PID=$!
 wait_for 10 "$BIN/erpsyncctl" -s "$T/sock" status || fail "erpsyncd did not answer"
 
-jf() { job_field "$1" "$2"; }
-running_past() { [ "$(jf "$1" state)" = running ] && [ "$(jf "$1" page)" -ge "$2" ]; }
 
 ctl --json sync customers --user agent1 >"$T/s.json" || fail "sync"
 job=$(job_id "$T/s.json")
-wait_for 30 running_past "$job" 3 || fail "the sync did not get going: $(jf "$job" state)"
-pid=$(jf "$job" pid)
+wait_for 30 running_past "$job" 3 || fail "the sync did not get going: $(job_field "$job" state)"
+pid=$(job_field "$job" pid)
 [ "${pid:-0}" -gt 1 ] || fail "no worker pid"
 grep -q '^Max core file size *unlimited' "/proc/$pid/limits" &&
 	fail "the worker's core limit is unlimited"

@@ -12,7 +12,6 @@ PAGE_SIZE=20 write_conf
 sed -i 's/^page_size = .*/&\nsessions_per_job = 2/' "$T/erpsync.conf"
 no_schedules
 start_daemon
-running_past() { [ "$(job_field "$1" state)" = running ] && [ "$(job_field "$1" page)" -ge "$2" ]; }
 
 ctl --json sync customers --user agent1 >"$T/s.json" || fail "sync"
 job=$(job_id "$T/s.json")
@@ -28,7 +27,6 @@ note "worker $pid: $(cat "$T/scan.err")"
 # The control: the scanner does find the password where it is (erpsim).
 python3 "$REPO/tests/e2e/memscan.py" "$SIM_PID" agent1pw >/dev/null 2>&1
 [ $? -eq 1 ] || fail "memscan does not find the password in erpsim's memory: it proves nothing"
-state_is() { [ "$(job_field "$1" state)" = "$2" ]; }
 wait_for 60 state_is "$job" done || fail "job $job did not end done: $(job_field "$job" state) $(job_field "$job" message)"
 compare customers "$T/data/customers-agent1.db" agent1 || fail "customers differ"
 

@@ -29,24 +29,20 @@ UNSHARE_PID=$!
 wait_for 10 "$BIN/erpsyncctl" -s "$T/sock" status || fail "erpsyncd did not answer"
 DAEMON_PID=$(pgrep -P "$UNSHARE_PID")
 [ -n "$DAEMON_PID" ] || fail "no erpsyncd under unshare"
-sfield() { ctl --json status | python3 -c 'import json,sys
-d=json.load(sys.stdin)
-for k in sys.argv[1].split("."): d=d[k]
-print(d)' "$1"; }
-[ "$(sfield pid)" = 1 ] || fail "erpsyncd is pid $(sfield pid) in its namespace, not 1"
+[ "$(status_field pid)" = 1 ] || fail "erpsyncd is pid $(status_field pid) in its namespace, not 1"
 
 ctl sync customers --user agent1 --wait >"$T/s1.out" 2>&1 || fail "sync failed: $(cat "$T/s1.out")"
 ctl sync customers --user agent2 --wait >"$T/s2.out" 2>&1 || fail "sync failed: $(cat "$T/s2.out")"
 compare customers "$T/data/customers-agent1.db" agent1 || fail "agent1 differs"
 compare customers "$T/data/customers-agent2.db" agent2 || fail "agent2 differs"
-orphans_reaped() { [ "$(sfield counters.orphans_reaped)" -ge 2 ]; }
-wait_for 10 orphans_reaped || fail "erpsyncd reaped $(sfield counters.orphans_reaped) orphans, want 2"
+orphans_reaped() { [ "$(status_field counters.orphans_reaped)" -ge 2 ]; }
+wait_for 10 orphans_reaped || fail "erpsyncd reaped $(status_field counters.orphans_reaped) orphans, want 2"
 z=$(ps -o stat=,pid= --ppid "$DAEMON_PID" | awk '$1 ~ /^Z/ {print $2}')
 [ -z "$z" ] || fail "zombies under erpsyncd (PID 1): $z"
 left=$(ps -o pid= --ppid "$DAEMON_PID" | wc -l)
 [ "$left" = 0 ] || fail "$left children left under erpsyncd"
 grep -q "reaped pid [0-9]*, not a worker" "$T/erpsyncd.log" || fail "the log does not mention the orphans"
-note "as PID 1: $(sfield counters.orphans_reaped) orphans reaped, no zombie"
+note "as PID 1: $(status_field counters.orphans_reaped) orphans reaped, no zombie"
 
 kill -TERM "$DAEMON_PID"
 wait "$UNSHARE_PID"

@@ -8,22 +8,9 @@
 
 start_sim --customers 3000 --seed 93 --latency 60
 PAGE_SIZE=50 write_conf "drain_timeout = 5s"
-for k in customers orders; do
-	printf '[%s]\nfull_every = 0\ndelta_every = 0\nstale_after = 0\n' "$k"
-done >>"$T/erpsync.conf"
-printf '[products]\nenabled = no\n[prices]\nenabled = no\n' >>"$T/erpsync.conf"
+no_schedules
 start_daemon
 
-jf() {
-	ctl --json jobs -n 100 | python3 -c 'import json,sys
-d=json.load(sys.stdin); j=[x for x in d["jobs"] if x["id"]==int(sys.argv[1])]
-print(j[0].get(sys.argv[2],"") if j else "")' "$1" "$2"
-}
-page_at_least() { [ "$(jf "$1" page)" -ge "$2" ] && [ "$(jf "$1" state)" = running ]; }
-sfield() { ctl --json status | python3 -c 'import json,sys
-d=json.load(sys.stdin)
-for k in sys.argv[1].split("."): d=d[k]
-print(d)' "$1"; }
 committed() { sqlite3 "$T/data/customers-$1.db" "SELECT next_page FROM _sync WHERE kind='customers'" 2>/dev/null; }
 customers_done() {
 	[ "$(sqlite3 "$T/state/state.db" "SELECT count(*) FROM jobs WHERE kind='customers' AND user='$1' AND state='done'")" -ge 1 ]
@@ -31,13 +18,13 @@ customers_done() {
 
 # 1. SIGKILL the supervisor.
 ctl --json sync customers --user agent1 >"$T/s1.json" || fail "sync"
-job=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$T/s1.json")
+job=$(job_id "$T/s1.json")
 # 20 of 60 pages committed first, so that a resumed run (40 pages and a
 # few setup requests) and a fresh one (60 and more) cannot be confused.
 committed_20() { [ "$(committed agent1)" -ge 20 ] 2>/dev/null; }
 wait_for 60 committed_20 || fail "the sync did not commit 20 pages"
-wpid=$(jf "$job" pid)
-[ "${wpid:-0}" -gt 1 ] || fail "job $job has no worker (pid '$wpid'): $(jf "$job" state)"
+wpid=$(job_field "$job" pid)
+[ "${wpid:-0}" -gt 1 ] || fail "job $job has no worker (pid '$wpid'): $(job_field "$job" state)"
 kill -KILL "$DAEMON_PID"
 wait "$DAEMON_PID" 2>/dev/null
 DAEMON_PID=""
@@ -52,8 +39,8 @@ served=$(sim_stat grid_requests.agent1)
 # The pages left, the view, page size, filter and sort, and a re-read.
 most=$((60 - before + 6))
 [ "$served" -le "$most" ] || fail "the requeued job fetched $served pages, more than the $most a resume from page $before needs"
-[ "$(sfield counters.requeued_at_boot)" = 1 ] || fail "status: $(sfield counters.requeued_at_boot) requeued"
-[ "$(sfield counters.unclean_previous_pid)" -gt 0 ] || fail "status does not say the last erpsyncd died"
+[ "$(status_field counters.requeued_at_boot)" = 1 ] || fail "status: $(status_field counters.requeued_at_boot) requeued"
+[ "$(status_field counters.unclean_previous_pid)" -gt 0 ] || fail "status does not say the last erpsyncd died"
 ctl status >"$T/status1.out"
 grep -q "did not stop cleanly; 1 interrupted jobs requeued" "$T/status1.out" || fail "status: $(cat "$T/status1.out")"
 ctl jobs | grep -q "crashed: supervisor restarted" || fail "jobs does not show the interrupted run"
@@ -61,10 +48,10 @@ note "restarted: the job resumed with $served grid requests and ended exact"
 
 # 2. SIGTERM drains.
 ctl --json sync customers --user agent2 >"$T/s2.json" || fail "sync agent2"
-job=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$T/s2.json")
-wait_for 30 page_at_least "$job" 5 || fail "agent2's sync did not reach page 5"
-wpid=$(jf "$job" pid)
-[ "${wpid:-0}" -gt 1 ] || fail "job $job has no worker (pid '$wpid'): $(jf "$job" state)"
+job=$(job_id "$T/s2.json")
+wait_for 30 running_past "$job" 5 || fail "agent2's sync did not reach page 5"
+wpid=$(job_field "$job" pid)
+[ "${wpid:-0}" -gt 1 ] || fail "job $job has no worker (pid '$wpid'): $(job_field "$job" state)"
 t0=$(date +%s%N)
 kill -TERM "$DAEMON_PID"
 wait "$DAEMON_PID"
@@ -79,7 +66,7 @@ note "SIGTERM: drained in $ms ms, exit 0, checkpoint at page $(committed agent2)
 start_daemon
 wait_for 60 customers_done agent2 || fail "agent2's job was not resumed"
 compare customers "$T/data/customers-agent2.db" agent2 || fail "agent2 differs after the drain"
-[ "$(sfield counters.unclean_previous_pid)" = 0 ] || fail "a clean stop was reported as unclean"
+[ "$(status_field counters.unclean_previous_pid)" = 0 ] || fail "a clean stop was reported as unclean"
 ctl shutdown >/dev/null || fail "shutdown"
 wait "$DAEMON_PID"
 rc=$?

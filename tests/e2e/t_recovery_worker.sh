@@ -10,55 +10,45 @@ start_sim --customers 3000 --seed 91 --latency 60
 PAGE_SIZE=50 write_conf "retry_backoff = 1s
 retry_backoff_max = 2s"
 sed -i 's/^heartbeat_timeout = .*/heartbeat_timeout = 3s/' "$T/erpsync.conf"
-for k in customers orders; do
-	printf '[%s]\nfull_every = 0\ndelta_every = 0\nstale_after = 0\n' "$k"
-done >>"$T/erpsync.conf"
-printf '[products]\nenabled = no\n[prices]\nenabled = no\n' >>"$T/erpsync.conf"
+no_schedules
 start_daemon
 
-jf() {
-	ctl --json jobs -n 100 | python3 -c 'import json,sys
-d=json.load(sys.stdin); j=[x for x in d["jobs"] if x["id"]==int(sys.argv[1])]
-print(j[0].get(sys.argv[2],"") if j else "")' "$1" "$2"
-}
-page_at_least() { [ "$(jf "$1" page)" -ge "$2" ] && [ "$(jf "$1" state)" = running ]; }
-state_is() { [ "$(jf "$1" state)" = "$2" ]; }
-counter() { ctl --json status | python3 -c 'import json,sys; print(json.load(sys.stdin)["counters"][sys.argv[1]])' "$1"; }
+counter() { status_field "counters.$1"; }
 no_zombies() {
 	z=$(ps -o stat=,pid= --ppid "$DAEMON_PID" | awk '$1 ~ /^Z/ {print $2}')
 	[ -z "$z" ] || fail "zombie children of erpsyncd: $z"
 }
 start_job() {
 	ctl --json sync customers --user "$1" >"$T/s-$1.json" || fail "sync $1"
-	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$T/s-$1.json"
+	job_id "$T/s-$1.json"
 }
 
 # 1. SIGKILL.
 job=$(start_job agent1)
-wait_for 30 page_at_least "$job" 5 || fail "the sync did not reach page 5"
-pid=$(jf "$job" pid)
-[ "${pid:-0}" -gt 1 ] || fail "job $job has no worker (pid '$pid'): $(jf "$job" state)"
+wait_for 30 running_past "$job" 5 || fail "the sync did not reach page 5"
+pid=$(job_field "$job" pid)
+[ "${pid:-0}" -gt 1 ] || fail "job $job has no worker (pid '$pid'): $(job_field "$job" state)"
 kill -KILL "$pid" || fail "no worker $pid"
 wait_for 10 sh -c "! kill -0 $pid 2>/dev/null" || fail "worker $pid survived SIGKILL"
-wait_for 60 state_is "$job" done || fail "job $job did not end done: $(jf "$job" state) $(jf "$job" message)"
-[ "$(jf "$job" attempts)" = 2 ] || fail "job $job took $(jf "$job" attempts) attempts, want 2"
+wait_for 60 state_is "$job" done || fail "job $job did not end done: $(job_field "$job" state) $(job_field "$job" message)"
+[ "$(job_field "$job" attempts)" = 2 ] || fail "job $job took $(job_field "$job" attempts) attempts, want 2"
 grep -q "job=$job .*attempt 2 of 5 in [0-9a-z]*: crashed: worker exited with signal 9 before finishing" "$T/erpsyncd.log" ||
 	fail "the log does not tell of the crash and the retry"
 compare customers "$T/data/customers-agent1.db" agent1 || fail "agent1 differs after SIGKILL"
 [ "$(counter crashed)" = 1 ] || fail "status counts $(counter crashed) crashes"
-note "SIGKILL: worker $pid crashed at page >= 5, job $job retried and resumed: $(jf "$job" fetched) grid pages fetched by the last run"
+note "SIGKILL: worker $pid crashed at page >= 5, job $job retried and resumed: $(job_field "$job" fetched) grid pages fetched by the last run"
 no_zombies
 
 # 2. SIGSTOP: silent, so the watchdog kills it after heartbeat_timeout.
 job=$(start_job agent2)
-wait_for 30 page_at_least "$job" 5 || fail "the sync did not reach page 5"
-pid=$(jf "$job" pid)
-[ "${pid:-0}" -gt 1 ] || fail "job $job has no worker (pid '$pid'): $(jf "$job" state)"
+wait_for 30 running_past "$job" 5 || fail "the sync did not reach page 5"
+pid=$(job_field "$job" pid)
+[ "${pid:-0}" -gt 1 ] || fail "job $job has no worker (pid '$pid'): $(job_field "$job" state)"
 t0=$(date +%s)
 kill -STOP "$pid" || fail "no worker $pid"
 wait_for 20 sh -c "! kill -0 $pid 2>/dev/null" || fail "stopped worker $pid was not killed"
 note "SIGSTOP: worker $pid killed after $(( $(date +%s) - t0 ))s (heartbeat_timeout 3s)"
-wait_for 60 state_is "$job" done || fail "job $job did not end done: $(jf "$job" state) $(jf "$job" message)"
+wait_for 60 state_is "$job" done || fail "job $job did not end done: $(job_field "$job" state) $(job_field "$job" message)"
 grep -q "job=$job .*stalled: worker sent nothing for 3s" "$T/erpsyncd.log" ||
 	fail "the log does not tell of the stall"
 compare customers "$T/data/customers-agent2.db" agent2 || fail "agent2 differs after SIGSTOP"

@@ -16,7 +16,6 @@ committed() {
 	sqlite3 "$T/data/customers-agent2.db" \
 	    "SELECT next_page FROM _sync WHERE kind = 'customers'"
 }
-state_is() { [ "$(job_field "$1" state)" = "$2" ]; }
 
 # cancel_at N: a full sync of agent2 held back at page N, then cancelled;
 # prints the job id.

@@ -12,21 +12,10 @@
 start_sim --customers 600 --orders 400 --seed 81 --latency 5
 PAGE_SIZE=100 write_conf
 # The schedule and the stale check off: only the events under test run.
-for k in customers orders; do
-	printf '[%s]\nfull_every = 0\ndelta_every = 0\nstale_after = 0\n' "$k"
-done >>"$T/erpsync.conf"
-printf '[products]\nenabled = no\n[prices]\nenabled = no\n' >>"$T/erpsync.conf"
+no_schedules
 start_daemon
 
 jobs_json() { ctl --json jobs -n 100 >"$T/jobs.json" || fail "jobs --json"; }
-# jf ID FIELD
-jf() {
-	jobs_json
-	python3 -c 'import json,sys
-d=json.load(open(sys.argv[1])); j=[x for x in d["jobs"] if x["id"]==int(sys.argv[2])]
-print(j[0].get(sys.argv[3],"") if j else "")' "$T/jobs.json" "$1" "$2"
-}
-state_is() { [ "$(jf "$1" state)" = "$2" ]; }
 # event_jobs FILE: "kind:outcome:job" per result of an `event --json`
 results() {
 	python3 -c 'import json,sys
@@ -46,11 +35,11 @@ grep -q "^customers:queued:" "$T/e1.txt" || fail "customers not queued: $(cat "$
 grep -q "^orders:queued:" "$T/e1.txt" || fail "orders not queued: $(cat "$T/e1.txt")"
 c1=$(sed -n 's/^customers:queued://p' "$T/e1.txt")
 o1=$(sed -n 's/^orders:queued://p' "$T/e1.txt")
-wait_for 30 state_is "$o1" done || fail "orders did not finish: $(jf "$o1" state) $(jf "$o1" message)"
+wait_for 30 state_is "$o1" done || fail "orders did not finish: $(job_field "$o1" state) $(job_field "$o1" message)"
 state_is "$c1" done || fail "customers did not finish"
-[ "$(jf "$c1" mode)" = full ] || fail "the first customers run is not full"
-cfin=$(jf "$c1" finished_at)
-ostart=$(jf "$o1" started_at)
+[ "$(job_field "$c1" mode)" = full ] || fail "the first customers run is not full"
+cfin=$(job_field "$c1" finished_at)
+ostart=$(job_field "$o1" started_at)
 [ "$ostart" -ge "$cfin" ] || fail "orders started ($ostart) before the first customers sync ended ($cfin)"
 note "never synced: customers job $c1 then orders job $o1 (started $((ostart - cfin)) ms after customers ended)"
 compare customers "$T/data/customers-agent1.db" agent1 || fail "customers differ"
@@ -86,10 +75,10 @@ o2=$(sed -n 's/^orders:queued://p' "$T/e3.txt")
 [ -n "$c2" ] && [ -n "$o2" ] || fail "agent1 (3h old) did not get both kinds: $(cat "$T/e3.txt")"
 wait_for 30 state_is "$c2" done || fail "customers did not finish"
 wait_for 30 state_is "$o2" done || fail "orders did not finish"
-[ "$(jf "$c2" trigger)" = login ] || fail "customers trigger is $(jf "$c2" trigger)"
-[ "$(jf "$c2" mode)" = delta ] || fail "a 3h-old agent got a $(jf "$c2" mode) run, want delta"
-cst=$(jf "$c2" started_at)
-ost=$(jf "$o2" started_at)
+[ "$(job_field "$c2" trigger)" = login ] || fail "customers trigger is $(job_field "$c2" trigger)"
+[ "$(job_field "$c2" mode)" = delta ] || fail "a 3h-old agent got a $(job_field "$c2" mode) run, want delta"
+cst=$(job_field "$c2" started_at)
+ost=$(job_field "$o2" started_at)
 [ "$cst" -le "$ost" ] || fail "orders started before customers"
 first=$(grep -E "job=($c2|$o2) .*worker pid [0-9]+ started" "$T/erpsyncd.log" | head -n 1 | sed 's/.*job=\([0-9]*\).*/\1/')
 [ "$first" = "$c2" ] || fail "the first worker started was for job $first, not customers ($c2)"

@@ -16,10 +16,6 @@ poison_crashes = 0"
 no_schedules
 start_daemon
 
-jf() { job_field "$1" "$2"; }
-state_is() { [ "$(jf "$1" state)" = "$2" ]; }
-running_past() { [ "$(jf "$1" state)" = running ] && [ "$(jf "$1" page)" -ge "$2" ]; }
-
 ctl --json sync customers --user agent1 >"$T/s.json" || fail "sync"
 job=$(job_id "$T/s.json")
 # Three workers of the same job, each killed mid-sync: every attempt is a
@@ -28,8 +24,8 @@ job=$(job_id "$T/s.json")
 page=3
 for round in 1 2 3; do
 	wait_for 60 running_past "$job" "$page" ||
-		fail "round $round: job $job not running past page $page: $(jf "$job" state) $(jf "$job" message)"
-	pid=$(jf "$job" pid)
+		fail "round $round: job $job not running past page $page: $(job_field "$job" state) $(job_field "$job" message)"
+	pid=$(job_field "$job" pid)
 	[ "${pid:-0}" -gt 1 ] || fail "round $round: no worker pid"
 	kill -KILL "$pid"
 	wait_for 10 sh -c "! kill -0 $pid 2>/dev/null" || fail "worker $pid survived SIGKILL"
@@ -37,13 +33,13 @@ for round in 1 2 3; do
 	page=$((page + 3))
 done
 wait_for 120 state_is "$job" done ||
-	fail "job $job did not end done after 3 killed workers: $(jf "$job" state): $(jf "$job" message)"
+	fail "job $job did not end done after 3 killed workers: $(job_field "$job" state): $(job_field "$job" message)"
 compare customers "$T/data/customers-agent1.db" agent1 || fail "agent1 differs"
 # The run's rows are the whole run's, across its 4 attempts (regression:
 # sync --wait and jobs reported only the last attempt's rows).
 want=$(sim_stat rows.customers.agent1)
-[ "$(jf "$job" rows)" = "$want" ] || fail "job $job reports $(jf "$job" rows) rows, the run read $want"
-[ "$(jf "$job" inserted)" = "$want" ] || fail "job $job reports $(jf "$job" inserted) inserted, want $want"
+[ "$(job_field "$job" rows)" = "$want" ] || fail "job $job reports $(job_field "$job" rows) rows, the run read $want"
+[ "$(job_field "$job" inserted)" = "$want" ] || fail "job $job reports $(job_field "$job" inserted) inserted, want $want"
 grep -q "job=$job .*resuming run 1 at page" "$T/erpsyncd.log" || fail "job $job's attempts did not resume"
 
 # A fresh sync logs in at once, and ends exact.

@@ -13,9 +13,6 @@ PAGE_SIZE=50 write_conf
 no_schedules
 start_daemon
 
-state_is() { [ "$(job_field "$1" state)" = "$2" ]; }
-page_at_least() { [ "$(job_field "$1" page)" -ge "$2" ]; }
-
 ctl --json sync customers --user agent1 >"$T/s1.json" || fail "sync not queued"
 job=$(job_id "$T/s1.json")
 wait_for 30 page_at_least "$job" 3 || fail "the sync did not reach page 3"

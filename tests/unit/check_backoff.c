@@ -234,25 +234,15 @@ START_TEST(test_poison)
 }
 END_TEST
 
-static Suite *
-backoff_suite(void)
-{
-	Suite	*s = suite_create("backoff");
-	TCase	*tc = tcase_create("retries");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_backoff_grows_and_is_capped);
-	tcase_add_test(tc, test_retry_until_attempts_run_out);
-	tcase_add_test(tc, test_classes);
-	tcase_add_test(tc, test_class_table);
-	tcase_add_test(tc, test_success_and_cancel);
-	tcase_add_test(tc, test_poison);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return test_run(backoff_suite());
+	Suite	*s = suite_create("backoff");
+
+	tcase_add_checked_fixture(test_case(s, "retries",
+	    test_backoff_grows_and_is_capped, test_retry_until_attempts_run_out,
+	    test_classes, test_class_table, test_success_and_cancel,
+	    test_poison, NULL),
+	    setup, teardown);
+	return test_run(s);
 }

@@ -84,6 +84,18 @@ expect_error(const char *text, const char *want1, const char *want2)
 	buf_free(&errs);
 }
 
+/* Parse text, which must be valid; the config. */
+static struct config *
+parse_ok(const char *text)
+{
+	struct config	*c;
+	struct buf	 errs;
+
+	ck_assert_int_eq(parse(text, &c, &errs), 0);
+	buf_free(&errs);
+	return c;
+}
+
 static char *
 at(int line)
 {
@@ -96,9 +108,8 @@ at(int line)
 START_TEST(test_defaults)
 {
 	struct config	*c;
-	struct buf	 errs;
 
-	ck_assert_int_eq(parse("", &c, &errs), 0);
+	c = parse_ok("");
 	ck_assert_str_eq(c->url, "http://erp.example/");
 	ck_assert_int_eq(c->page_size, 200);
 	ck_assert_int_eq(c->sessions_per_job, 1);
@@ -128,24 +139,21 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(config_password(c, "bob"), "secret");
 	ck_assert_ptr_null(config_password(c, "carol"));
 	config_free(c);
-	buf_free(&errs);
 }
 END_TEST
 
 START_TEST(test_values)
 {
 	struct config	*c;
-	struct buf	 errs;
 
-	ck_assert_int_eq(parse(
-	    "system_user = sys\npage_size = 50\ntls_verify = no\n"
+	c = parse_ok("system_user = sys\npage_size = 50\ntls_verify = no\n"
 	    "request_timeout = 90s\n"
 	    "[supervisor]\nstate_dir = state\nsocket = /tmp/x.sock\n"
 	    "socket_mode = 0600\nmax_workers = 8\nheartbeat_timeout = 1m30s\n"
 	    "job_timeout = 0\nworker_memory = 512M\nlog_format = json\n"
 	    "log_level = debug\n"
 	    "[orders]\naccess_after = 5m\nenabled = false\n"
-	    "[prices]\nstale_after = 2d\n", &c, &errs), 0);
+	    "[prices]\nstale_after = 2d\n");
 	ck_assert_str_eq(c->system_user, "sys");
 	ck_assert_int_eq(c->page_size, 50);
 	ck_assert_int_eq(c->tls_verify, 0);
@@ -165,20 +173,18 @@ START_TEST(test_values)
 	ck_assert_int_eq(strncmp(c->state_dir, dir, strlen(dir)), 0);
 	ck_assert_str_eq(c->state_dir + strlen(dir), "/state");
 	config_free(c);
-	buf_free(&errs);
 }
 END_TEST
 
 START_TEST(test_scheduler_keys)
 {
 	struct config	*c;
-	struct buf	 errs;
 
-	ck_assert_int_eq(parse("[supervisor]\nretry_attempts = 3\n"
+	c = parse_ok("[supervisor]\nretry_attempts = 3\n"
 	    "retry_backoff = 5s\nretry_backoff_max = 1m\npoison_crashes = 0\n"
 	    "poison_window = 2h\ncheck_every = 10s\nhold_ttl = 90s\n"
 	    "drain_timeout = 20s\nhistory_keep = 500\n"
-	    "[customers]\nfull_every = 0\ndelta_every = 0\n", &c, &errs), 0);
+	    "[customers]\nfull_every = 0\ndelta_every = 0\n");
 	ck_assert_int_eq(c->retry_attempts, 3);
 	ck_assert_int_eq(c->retry_backoff, 5);
 	ck_assert_int_eq(c->retry_backoff_max, 60);
@@ -190,7 +196,6 @@ START_TEST(test_scheduler_keys)
 	ck_assert_int_eq(c->history_keep, 500);
 	ck_assert_int_eq(c->kinds[KIND_CUSTOMERS].full_every, 0);
 	config_free(c);
-	buf_free(&errs);
 	/* defaults */
 	c = config_new();
 	ck_assert_int_eq(c->retry_attempts, 5);
@@ -201,84 +206,86 @@ START_TEST(test_scheduler_keys)
 	ck_assert_int_eq(c->hold_ttl, 300);
 	ck_assert_int_eq(c->history_keep, 10000);
 	config_free(c);
-	expect_error("[supervisor]\nretry_backoff = 1m\nretry_backoff_max = 30s\n",
-	    at(6), "retry_backoff_max: must not be less than retry_backoff");
-	expect_error("[supervisor]\nretry_attempts = 0\n", at(5),
-	    "retry_attempts: bad value \"0\": out of range");
-	expect_error("[supervisor]\ncheck_every = 0\n", at(5),
-	    "check_every: must be at least 1s");
-	expect_error("[supervisor]\nhold_ttl = 2d\n", at(5),
-	    "hold_ttl: must be between 1s and 1d");
-	expect_error("[supervisor]\npoison_crashes = 17\n", at(5),
-	    "poison_crashes: bad value \"17\": out of range");
 }
 END_TEST
 
-START_TEST(test_unknown_key)
-{
-	/* line 1 [erp], 2 url, 3 credentials, 4 the key */
-	expect_error("page_sise = 10\n", at(4), "[erp] page_sise: unknown key");
-	expect_error("[supervisor]\n\nmax_worker = 3\n", at(6),
-	    "[supervisor] max_worker: unknown key");
-}
-END_TEST
+/*
+ * Configs that must fail, the line the error names and what it must say.
+ * The text follows line 1 [erp], 2 url and 3 credentials.
+ */
+static const struct {
+	const char	*text;
+	int		 line;
+	const char	*want;
+} bad_configs[] = {
+	/* scheduler keys */
+	{ "[supervisor]\nretry_backoff = 1m\nretry_backoff_max = 30s\n", 6,
+	    "retry_backoff_max: must not be less than retry_backoff" },
+	{ "[supervisor]\nretry_attempts = 0\n", 5,
+	    "retry_attempts: bad value \"0\": out of range" },
+	{ "[supervisor]\ncheck_every = 0\n", 5,
+	    "check_every: must be at least 1s" },
+	{ "[supervisor]\nhold_ttl = 2d\n", 5,
+	    "hold_ttl: must be between 1s and 1d" },
+	{ "[supervisor]\npoison_crashes = 17\n", 5,
+	    "poison_crashes: bad value \"17\": out of range" },
+	/* unknown keys and sections */
+	{ "page_sise = 10\n", 4, "[erp] page_sise: unknown key" },
+	{ "[supervisor]\n\nmax_worker = 3\n", 6,
+	    "[supervisor] max_worker: unknown key" },
+	{ "[supervisor]\nmax_workers = 2\n[schedule]\nx = 1\n", 6,
+	    "unknown section [schedule]" },
+	/* durations */
+	{ "[customers]\nfull_every = 5x\n", 5,
+	    "[customers] full_every: bad value \"5x\": unknown unit" },
+	{ "[supervisor]\nheartbeat_timeout = 30\n", 5,
+	    "[supervisor] heartbeat_timeout: bad value \"30\": missing unit" },
+	/* numbers and sizes */
+	{ "[supervisor]\nmax_workers = four\n", 5,
+	    "[supervisor] max_workers: bad value \"four\": not a number" },
+	{ "[supervisor]\nmax_workers = 0\n", 5,
+	    "max_workers: bad value \"0\": out of range" },
+	{ "page_size = 12abc\n", 4, "[erp] page_size" },
+	{ "[supervisor]\nworker_memory = 2T\n", 5,
+	    "[supervisor] worker_memory: bad value \"2T\"" },
+	/* socket mode */
+	{ "[supervisor]\nsocket_mode = 0989\n", 5,
+	    "[supervisor] socket_mode: bad value \"0989\": not an octal mode" },
+	{ "[supervisor]\nsocket_mode = rw\n", 5, "socket_mode" },
+	/* log format and level, booleans */
+	{ "[supervisor]\nlog_format = xml\n", 5,
+	    "[supervisor] log_format: bad value \"xml\": not a log format" },
+	{ "[supervisor]\nlog_level = loud\n", 5,
+	    "[supervisor] log_level: bad value \"loud\"" },
+	{ "[customers]\nenabled = maybe\n", 5,
+	    "[customers] enabled: bad value \"maybe\": not a boolean" },
+	/* set twice, not ini, system_user */
+	{ "page_size = 10\npage_size = 20\n", 5,
+	    "[erp] page_size: set twice (first on line 4)" },
+	{ "this is not ini\n", 4, "syntax error" },
+	{ "system_user = ../x\n", 4,
+	    "[erp] system_user: bad value \"../x\": not a valid user id" },
+	{ "system_user = carol\n", 4,
+	    "[erp] system_user: no credentials for carol" },
+	/* sessions_per_job */
+	{ "sessions_per_job = 0\n", 4,
+	    "[erp] sessions_per_job: bad value \"0\": out of range" },
+	{ "sessions_per_job = automatic\n", 4,
+	    "[erp] sessions_per_job: bad value \"automatic\": not a number "
+	    "of sessions (1-64) nor auto" },
+	/* the admin socket */
+	{ "[supervisor]\nmax_clients = 0\n", 5,
+	    "[supervisor] max_clients: bad value \"0\": out of range" },
+	{ "[supervisor]\nadmin_idle_timeout = 0s\n", 5,
+	    "[supervisor] admin_idle_timeout: must be at least 1s" },
+	{ "[supervisor]\nadmin_idle_timeout = 60\n", 5,
+	    "[supervisor] admin_idle_timeout: bad value \"60\"" },
+};
 
-START_TEST(test_unknown_section)
+START_TEST(test_bad_config)
 {
-	expect_error("[supervisor]\nmax_workers = 2\n[schedule]\nx = 1\n",
-	    at(6), "unknown section [schedule]");
-}
-END_TEST
-
-START_TEST(test_bad_duration)
-{
-	expect_error("[customers]\nfull_every = 5x\n", at(5),
-	    "[customers] full_every: bad value \"5x\": unknown unit");
-	expect_error("[supervisor]\nheartbeat_timeout = 30\n", at(5),
-	    "[supervisor] heartbeat_timeout: bad value \"30\": missing unit");
-}
-END_TEST
-
-START_TEST(test_bad_number)
-{
-	expect_error("[supervisor]\nmax_workers = four\n", at(5),
-	    "[supervisor] max_workers: bad value \"four\": not a number");
-	expect_error("[supervisor]\nmax_workers = 0\n", at(5),
-	    "max_workers: bad value \"0\": out of range");
-	expect_error("page_size = 12abc\n", at(4), "[erp] page_size");
-	expect_error("[supervisor]\nworker_memory = 2T\n", at(5),
-	    "[supervisor] worker_memory: bad value \"2T\"");
-}
-END_TEST
-
-START_TEST(test_bad_mode)
-{
-	expect_error("[supervisor]\nsocket_mode = 0989\n", at(5),
-	    "[supervisor] socket_mode: bad value \"0989\": not an octal mode");
-	expect_error("[supervisor]\nsocket_mode = rw\n", at(5), "socket_mode");
-}
-END_TEST
-
-START_TEST(test_bad_log_format)
-{
-	expect_error("[supervisor]\nlog_format = xml\n", at(5),
-	    "[supervisor] log_format: bad value \"xml\": not a log format");
-	expect_error("[supervisor]\nlog_level = loud\n", at(5),
-	    "[supervisor] log_level: bad value \"loud\"");
-	expect_error("[customers]\nenabled = maybe\n", at(5),
-	    "[customers] enabled: bad value \"maybe\": not a boolean");
-}
-END_TEST
-
-START_TEST(test_other_errors)
-{
-	expect_error("page_size = 10\npage_size = 20\n", at(5),
-	    "[erp] page_size: set twice (first on line 4)");
-	expect_error("this is not ini\n", at(4), "syntax error");
-	expect_error("system_user = ../x\n", at(4),
-	    "[erp] system_user: bad value \"../x\": not a valid user id");
-	expect_error("system_user = carol\n", at(4),
-	    "[erp] system_user: no credentials for carol");
+	expect_error(bad_configs[_i].text, at(bad_configs[_i].line),
+	    bad_configs[_i].want);
 }
 END_TEST
 
@@ -304,7 +311,6 @@ END_TEST
 START_TEST(test_credentials_mode)
 {
 	struct config	*c;
-	struct buf	 errs;
 
 	write_file(creds, "alice:pw\n", 0644);
 	expect_error("", "must not be readable by group or others",
@@ -312,10 +318,9 @@ START_TEST(test_credentials_mode)
 	write_file(creds, "alice:pw\n", 0640);
 	expect_error("", "mode 0640", NULL);
 	write_file(creds, "alice:pw\n", 0600);
-	ck_assert_int_eq(parse("", &c, &errs), 0);
+	c = parse_ok("");
 	ck_assert_str_eq(config_password(c, "alice"), "pw");
 	config_free(c);
-	buf_free(&errs);
 }
 END_TEST
 
@@ -432,18 +437,11 @@ END_TEST
 START_TEST(test_sessions_auto)
 {
 	struct config	*c;
-	struct buf	 errs;
 
-	ck_assert_int_eq(parse("sessions_per_job = auto\n", &c, &errs), 0);
+	c = parse_ok("sessions_per_job = auto\n");
 	ck_assert_int_eq(c->sessions_per_job, 0);
 	ck_assert_ptr_null(c->warnings);
 	config_free(c);
-	buf_free(&errs);
-	expect_error("sessions_per_job = 0\n", at(4),
-	    "[erp] sessions_per_job: bad value \"0\": out of range");
-	expect_error("sessions_per_job = automatic\n", at(4),
-	    "[erp] sessions_per_job: bad value \"automatic\": not a number "
-	    "of sessions (1-64) nor auto");
 }
 END_TEST
 
@@ -451,15 +449,13 @@ END_TEST
 START_TEST(test_sessions_warning)
 {
 	struct config	*c;
-	struct buf	 errs;
 
-	ck_assert_int_eq(parse("sessions_per_job = 2\n", &c, &errs), 0);
+	c = parse_ok("sessions_per_job = 2\n");
 	ck_assert_ptr_null(c->warnings);
 	config_free(c);
-	buf_free(&errs);
 
 	/* the default max_sessions_per_user is 2 */
-	ck_assert_int_eq(parse("sessions_per_job = 4\n", &c, &errs), 0);
+	c = parse_ok("sessions_per_job = 4\n");
 	ck_assert_int_eq(c->sessions_per_job, 4);
 	ck_assert_ptr_nonnull(c->warnings);
 	ck_assert_ptr_nonnull(strstr(c->warnings, at(4)));
@@ -468,24 +464,19 @@ START_TEST(test_sessions_warning)
 	    "run with at most 2 sessions"));
 	ck_assert_ptr_null(strstr(c->warnings, "max_erp_sessions"));
 	config_free(c);
-	buf_free(&errs);
 
-	ck_assert_int_eq(parse("sessions_per_job = 10\n[supervisor]\n"
-	    "max_sessions_per_user = 0\nmax_erp_sessions = 6\n", &c, &errs),
-	    0);
+	c = parse_ok("sessions_per_job = 10\n[supervisor]\n"
+	    "max_sessions_per_user = 0\nmax_erp_sessions = 6\n");
 	ck_assert_ptr_nonnull(strstr(c->warnings, "max_erp_sessions (6): "
 	    "jobs will run with at most 6 sessions"));
 	ck_assert_ptr_null(strstr(c->warnings, "max_sessions_per_user"));
 	config_free(c);
-	buf_free(&errs);
 
 	/* 0 is no limit: nothing to warn about */
-	ck_assert_int_eq(parse("sessions_per_job = 64\n[supervisor]\n"
-	    "max_sessions_per_user = 0\nmax_erp_sessions = 0\n", &c, &errs),
-	    0);
+	c = parse_ok("sessions_per_job = 64\n[supervisor]\n"
+	    "max_sessions_per_user = 0\nmax_erp_sessions = 0\n");
 	ck_assert_ptr_null(c->warnings);
 	config_free(c);
-	buf_free(&errs);
 }
 END_TEST
 
@@ -493,59 +484,31 @@ END_TEST
 START_TEST(test_admin_keys)
 {
 	struct config	*c;
-	struct buf	 errs;
 
-	ck_assert_int_eq(parse("", &c, &errs), 0);
+	c = parse_ok("");
 	ck_assert_int_eq(c->max_clients, 64);
 	ck_assert_int_eq(c->admin_idle_timeout, 60);
 	config_free(c);
-	buf_free(&errs);
-	ck_assert_int_eq(parse("[supervisor]\nmax_clients = 5\n"
-	    "admin_idle_timeout = 2m\n", &c, &errs), 0);
+	c = parse_ok("[supervisor]\nmax_clients = 5\n"
+	    "admin_idle_timeout = 2m\n");
 	ck_assert_int_eq(c->max_clients, 5);
 	ck_assert_int_eq(c->admin_idle_timeout, 120);
 	config_free(c);
-	buf_free(&errs);
-	expect_error("[supervisor]\nmax_clients = 0\n", at(5),
-	    "[supervisor] max_clients: bad value \"0\": out of range");
-	expect_error("[supervisor]\nadmin_idle_timeout = 0s\n", at(5),
-	    "[supervisor] admin_idle_timeout: must be at least 1s");
-	expect_error("[supervisor]\nadmin_idle_timeout = 60\n", at(5),
-	    "[supervisor] admin_idle_timeout: bad value \"60\"");
 }
 END_TEST
-
-static Suite *
-config_suite(void)
-{
-	Suite	*s = suite_create("config");
-	TCase	*tc = tcase_create("config");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_defaults);
-	tcase_add_test(tc, test_values);
-	tcase_add_test(tc, test_scheduler_keys);
-	tcase_add_test(tc, test_unknown_key);
-	tcase_add_test(tc, test_unknown_section);
-	tcase_add_test(tc, test_bad_duration);
-	tcase_add_test(tc, test_bad_number);
-	tcase_add_test(tc, test_bad_mode);
-	tcase_add_test(tc, test_bad_log_format);
-	tcase_add_test(tc, test_other_errors);
-	tcase_add_test(tc, test_missing_credentials);
-	tcase_add_test(tc, test_credentials_mode);
-	tcase_add_test(tc, test_credentials_bad_lines);
-	tcase_add_test(tc, test_parse_bytes);
-	tcase_add_test(tc, test_url_scheme);
-	tcase_add_test(tc, test_sessions_warning);
-	tcase_add_test(tc, test_sessions_auto);
-	tcase_add_test(tc, test_admin_keys);
-	suite_add_tcase(s, tc);
-	return s;
-}
 
 int
 main(void)
 {
-	return test_run(config_suite());
+	Suite	*s = suite_create("config");
+	TCase	*tc;
+
+	tc = test_case(s, "config", test_defaults, test_values,
+	    test_scheduler_keys, test_missing_credentials,
+	    test_credentials_mode, test_credentials_bad_lines,
+	    test_parse_bytes, test_url_scheme, test_sessions_warning,
+	    test_sessions_auto, test_admin_keys, NULL);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, test_bad_config, 0, nitems(bad_configs));
+	return test_run(s);
 }

@@ -309,25 +309,13 @@ START_TEST(test_colour_decision)
 }
 END_TEST
 
-static Suite *
-ctl_cli_suite(void)
-{
-	Suite	*s = suite_create("ctl_cli");
-	TCase	*tc = tcase_create("cli");
-
-	tcase_add_test(tc, test_edit_distance);
-	tcase_add_test(tc, test_suggest);
-	tcase_add_test(tc, test_globals_anywhere);
-	tcase_add_test(tc, test_opts_match_usage);
-	tcase_add_test(tc, test_since);
-	tcase_add_test(tc, test_table_widths);
-	tcase_add_test(tc, test_colour_decision);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return test_run(ctl_cli_suite());
+	Suite	*s = suite_create("ctl_cli");
+
+	test_case(s, "cli", test_edit_distance, test_suggest,
+	    test_globals_anywhere, test_opts_match_usage, test_since,
+	    test_table_widths, test_colour_decision, NULL);
+	return test_run(s);
 }

@@ -162,24 +162,13 @@ START_TEST(test_json)
 }
 END_TEST
 
-static Suite *
-ctl_print_suite(void)
-{
-	Suite	*s = suite_create("ctl_print");
-	TCase	*tc = tcase_create("sanitize");
-
-	tcase_add_test(tc, test_text_controls);
-	tcase_add_test(tc, test_text_utf8_kept);
-	tcase_add_test(tc, test_text_bad_utf8);
-	tcase_add_test(tc, test_text_truncation);
-	tcase_add_test(tc, test_ctl_str);
-	tcase_add_test(tc, test_json);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return test_run(ctl_print_suite());
+	Suite	*s = suite_create("ctl_print");
+
+	test_case(s, "sanitize", test_text_controls, test_text_utf8_kept,
+	    test_text_bad_utf8, test_text_truncation, test_ctl_str, test_json,
+	    NULL);
+	return test_run(s);
 }

@@ -416,30 +416,16 @@ START_TEST(test_nothing)
 }
 END_TEST
 
-static Suite *
-ctl_watch_suite(void)
-{
-	Suite	*s = suite_create("ctl_watch");
-	TCase	*tc = tcase_create("draw");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_paused_are_not_running);
-	tcase_add_test(tc, test_counts_match_sections);
-	tcase_add_test(tc, test_paused_shows_hold);
-	tcase_add_test(tc, test_running_pausing);
-	tcase_add_test(tc, test_queued_reasons);
-	tcase_add_test(tc, test_rate_and_eta);
-	tcase_add_test(tc, test_rate_samples);
-	tcase_add_test(tc, test_long_user_fits);
-	tcase_add_test(tc, test_cut_utf8);
-	tcase_add_test(tc, test_queued_fits_screen);
-	tcase_add_test(tc, test_nothing);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return test_run(ctl_watch_suite());
+	Suite	*s = suite_create("ctl_watch");
+
+	tcase_add_checked_fixture(test_case(s, "draw",
+	    test_paused_are_not_running, test_counts_match_sections,
+	    test_paused_shows_hold, test_running_pausing, test_queued_reasons,
+	    test_rate_and_eta, test_rate_samples, test_long_user_fits,
+	    test_cut_utf8, test_queued_fits_screen, test_nothing, NULL),
+	    setup, teardown);
+	return test_run(s);
 }

@@ -86,21 +86,15 @@ START_TEST(test_cut_cases)
 }
 END_TEST
 
-static Suite *
-cut_suite(void)
-{
-	Suite	*s = suite_create("cut");
-	TCase	*tc = tcase_create("cut");
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_loop_test(tc, test_cut_golden_prefixes, 0, nitems(golden));
-	tcase_add_loop_test(tc, test_cut_cases, 0, nitems(cases));
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return test_run(cut_suite());
+	Suite	*s = suite_create("cut");
+	TCase	*tc;
+
+	tc = test_case(s, "cut", NULL);
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_cut_golden_prefixes, 0, nitems(golden));
+	tcase_add_loop_test(tc, test_cut_cases, 0, nitems(cases));
+	return test_run(s);
 }

@@ -281,35 +281,15 @@ START_TEST(test_truncated)
 }
 END_TEST
 
-static Suite *
-form_suite(void)
-{
-	Suite	*s = suite_create("form");
-	TCase	*tc;
-
-	tc = tcase_create("login");
-	tcase_add_test(tc, test_login);
-	tcase_add_test(tc, test_login_wrong_password);
-	tcase_add_test(tc, test_login_busy);
-	tcase_add_test(tc, test_view_page);
-	tcase_add_test(tc, test_corners);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("erpsim");
-	tcase_add_test(tc, test_sim_login);
-	tcase_add_test(tc, test_sim_view);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("hostile");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_hostile);
-	tcase_add_test(tc, test_truncated);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return test_run(form_suite());
+	Suite	*s = suite_create("form");
+
+	test_case(s, "login", test_login, test_login_wrong_password,
+	    test_login_busy, test_view_page, test_corners, NULL);
+	test_case(s, "erpsim", test_sim_login, test_sim_view, NULL);
+	tcase_set_timeout(test_case(s, "hostile", test_hostile, test_truncated,
+	    NULL), 60);
+	return test_run(s);
 }

@@ -585,39 +585,19 @@ END_TEST
 
 /* ---------------------------------------------------------------------- */
 
-static Suite *
-frame_suite(void)
-{
-	Suite	*s = suite_create("frame");
-	TCase	*tc;
-
-	tc = tcase_create("reader");
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_one_byte_at_a_time);
-	tcase_add_test(tc, test_many_frames_one_feed);
-	tcase_add_test(tc, test_random_chunks);
-	tcase_add_test(tc, test_frame_max_boundary);
-	tcase_add_test(tc, test_read_socketpair);
-	tcase_add_test(tc, test_read_pipe_truncated);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("reject");
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_reject_length_zero);
-	tcase_add_test(tc, test_reject_length_too_big);
-	tcase_add_test(tc, test_truncated_needs_more);
-	tcase_add_test(tc, test_reject_not_map);
-	tcase_add_test(tc, test_reject_trailing_bytes);
-	tcase_add_test(tc, test_reject_invalid_msgpack);
-	tcase_add_test(tc, test_small_frame_huge_count_no_alloc);
-	tcase_add_test(tc, test_nesting_ok);
-	tcase_add_test(tc, test_failure_is_sticky);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return test_run(frame_suite());
+	Suite	*s = suite_create("frame");
+
+	tcase_set_timeout(test_case(s, "reader", test_one_byte_at_a_time,
+	    test_many_frames_one_feed, test_random_chunks,
+	    test_frame_max_boundary, test_read_socketpair,
+	    test_read_pipe_truncated, NULL), 30);
+	tcase_set_timeout(test_case(s, "reject", test_reject_length_zero,
+	    test_reject_length_too_big, test_truncated_needs_more,
+	    test_reject_not_map, test_reject_trailing_bytes,
+	    test_reject_invalid_msgpack, test_small_frame_huge_count_no_alloc,
+	    test_nesting_ok, test_failure_is_sticky, NULL), 30);
+	return test_run(s);
 }

@@ -1067,55 +1067,22 @@ START_TEST(test_sim_login_no_grid)
 }
 END_TEST
 
-static Suite *
-grid_suite(void)
-{
-	Suite	*s = suite_create("grid");
-	TCase	*tc;
-
-	tc = tcase_create("hand");
-	tcase_add_test(tc, test_hand_customers_a);
-	tcase_add_test(tc, test_hand_customers_b);
-	tcase_add_test(tc, test_hand_layouts_agree);
-	tcase_add_test(tc, test_hand_products_callback);
-	tcase_add_test(tc, test_hand_empty);
-	tcase_add_test(tc, test_hand_errors);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("erpsim");
-	tcase_add_test(tc, test_sim_customers_l0);
-	tcase_add_test(tc, test_sim_layouts_agree);
-	tcase_add_test(tc, test_sim_sorted_callback);
-	tcase_add_test(tc, test_sim_empty);
-	tcase_add_test(tc, test_sim_prices_last);
-	tcase_add_test(tc, test_sim_orders_reset);
-	tcase_add_test(tc, test_sim_products);
-	tcase_add_test(tc, test_sim_login_no_grid);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("markup");
-	tcase_add_test(tc, test_pager_summaries);
-	tcase_add_test(tc, test_pager_next);
-	tcase_add_test(tc, test_no_pager);
-	tcase_add_test(tc, test_markup_corners);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("hostile");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_hostile);
-	tcase_add_test(tc, test_truncated);
-	tcase_add_test(tc, test_deep);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("speed");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_big_page);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return test_run(grid_suite());
+	Suite	*s = suite_create("grid");
+
+	test_case(s, "hand", test_hand_customers_a, test_hand_customers_b,
+	    test_hand_layouts_agree, test_hand_products_callback,
+	    test_hand_empty, test_hand_errors, NULL);
+	test_case(s, "erpsim", test_sim_customers_l0, test_sim_layouts_agree,
+	    test_sim_sorted_callback, test_sim_empty, test_sim_prices_last,
+	    test_sim_orders_reset, test_sim_products, test_sim_login_no_grid,
+	    NULL);
+	test_case(s, "markup", test_pager_summaries, test_pager_next,
+	    test_no_pager, test_markup_corners, NULL);
+	tcase_set_timeout(test_case(s, "hostile", test_hostile, test_truncated,
+	    test_deep, NULL), 60);
+	tcase_set_timeout(test_case(s, "speed", test_big_page, NULL), 60);
+	return test_run(s);
 }

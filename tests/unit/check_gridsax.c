@@ -809,44 +809,17 @@ START_TEST(test_big_page)
 }
 END_TEST
 
-static Suite *
-gridsax_suite(void)
-{
-	Suite	*s = suite_create("gridsax");
-	TCase	*tc;
-
-	tc = tcase_create("golden");
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, test_golden_hand);
-	tcase_add_test(tc, test_golden_erpsim);
-	tcase_add_test(tc, test_golden_200);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("hostile");
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, test_truncated);
-	tcase_add_test(tc, test_nul);
-	tcase_add_test(tc, test_gridsax_leading_nul_null_hold_bug);
-	tcase_add_test(tc, test_invalid_utf8);
-	tcase_add_test(tc, test_deep);
-	tcase_add_test(tc, test_huge);
-	tcase_add_test(tc, test_corners);
-	tcase_add_test(tc, test_mutations);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("api");
-	tcase_add_test(tc, test_api);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("big");
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, test_big_page);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return test_run(gridsax_suite());
+	Suite	*s = suite_create("gridsax");
+
+	tcase_set_timeout(test_case(s, "golden", test_golden_hand,
+	    test_golden_erpsim, test_golden_200, NULL), 120);
+	tcase_set_timeout(test_case(s, "hostile", test_truncated, test_nul,
+	    test_gridsax_leading_nul_null_hold_bug, test_invalid_utf8,
+	    test_deep, test_huge, test_corners, test_mutations, NULL), 120);
+	test_case(s, "api", test_api, NULL);
+	tcase_set_timeout(test_case(s, "big", test_big_page, NULL), 120);
+	return test_run(s);
 }

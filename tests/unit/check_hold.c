@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "tests/unit/testutil.h"
-#include "supervisor/supervisor.h"
+#include "tests/unit/polfix.h"
 
 static struct queue		 q;
 static struct holds		 holds;
@@ -37,30 +37,14 @@ teardown(void)
 static struct job *
 req(enum kind k, const char *scope)
 {
-	struct job_req		 r;
-	enum queue_outcome	 o;
-
-	memset(&r, 0, sizeof r);
-	r.kind = k;
-	r.scope = scope;
-	r.erp_user = kind_per_user(k) ? scope : "sys";
-	r.mode = MODE_FULL;
-	r.trigger = TRIG_MANUAL;
-	return queue_request(&q, &r, now, &o);
+	return polfix_request(&q, k, scope, MODE_FULL, TRIG_MANUAL, 0, 0, 0, now,
+	    NULL);
 }
 
 static int
 start_all(void)
 {
-	struct job	*j;
-	int64_t		 wake;
-	int		 n = 0;
-
-	while ((j = queue_next(&q, &lim, now, &wake)) != NULL) {
-		job_set_state(j, JOB_RUNNING, now);
-		n++;
-	}
-	return n;
+	return polfix_start_all(&q, &lim, now, JOB_RUNNING);
 }
 
 START_TEST(test_covers)
@@ -205,25 +189,14 @@ START_TEST(test_no_ttl_never_expires)
 }
 END_TEST
 
-static Suite *
-hold_suite(void)
-{
-	Suite	*s = suite_create("hold");
-	TCase	*tc = tcase_create("holds");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_covers);
-	tcase_add_test(tc, test_nothing_starts_while_held);
-	tcase_add_test(tc, test_granted_when_all_paused);
-	tcase_add_test(tc, test_reference_counted);
-	tcase_add_test(tc, test_expiry);
-	tcase_add_test(tc, test_no_ttl_never_expires);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return test_run(hold_suite());
+	Suite	*s = suite_create("hold");
+
+	tcase_add_checked_fixture(test_case(s, "holds", test_covers,
+	    test_nothing_starts_while_held, test_granted_when_all_paused,
+	    test_reference_counted, test_expiry, test_no_ttl_never_expires, NULL),
+	    setup, teardown);
+	return test_run(s);
 }

@@ -289,30 +289,15 @@ END_TEST
 
 /* ---------------------------------------------------------------------- */
 
-static Suite *
-json_suite(void)
-{
-	Suite	*s = suite_create("json");
-	TCase	*tc;
-
-	tc = tcase_create("json");
-	tcase_add_test(tc, test_json_nested);
-	tcase_add_test(tc, test_json_odd_values);
-	tcase_add_test(tc, test_json_message);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("escape");
-	tcase_add_test(tc, test_escape_controls);
-	tcase_add_test(tc, test_escape_quotes);
-	tcase_add_test(tc, test_escape_utf8);
-	tcase_add_test(tc, test_escape_small_buffer);
-	tcase_add_test(tc, test_escape_in_log_lines);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return test_run(json_suite());
+	Suite	*s = suite_create("json");
+
+	test_case(s, "json", test_json_nested, test_json_odd_values,
+	    test_json_message, NULL);
+	test_case(s, "escape", test_escape_controls, test_escape_quotes,
+	    test_escape_utf8, test_escape_small_buffer,
+	    test_escape_in_log_lines, NULL);
+	return test_run(s);
 }

@@ -994,53 +994,28 @@ END_TEST
 
 /* ---------------------------------------------------------------------- */
 
-static Suite *
-msg_suite(void)
+int
+main(void)
 {
 	Suite	*s = suite_create("msg");
 	TCase	*tc;
 
-	tc = tcase_create("roundtrip");
-	tcase_add_test(tc, test_hello_roundtrip);
-	tcase_add_test(tc, test_error_roundtrip);
-	tcase_add_test(tc, test_job_roundtrip);
-	tcase_add_test(tc, test_job_minimal);
+	tc = test_case(s, "roundtrip", test_hello_roundtrip,
+	    test_error_roundtrip, test_job_roundtrip, test_job_minimal,
+	    test_progress_roundtrip, test_log_roundtrip, test_done_roundtrip,
+	    test_req_roundtrip_args, test_req_roundtrip_no_args,
+	    test_resp_ok_data, test_resp_error, test_msg_names, NULL);
 	tcase_add_loop_test(tc, test_empty_roundtrip, 0, nitems(pf_empty_types));
-	tcase_add_test(tc, test_progress_roundtrip);
-	tcase_add_test(tc, test_log_roundtrip);
-	tcase_add_test(tc, test_done_roundtrip);
-	tcase_add_test(tc, test_req_roundtrip_args);
-	tcase_add_test(tc, test_req_roundtrip_no_args);
-	tcase_add_test(tc, test_resp_ok_data);
-	tcase_add_test(tc, test_resp_error);
-	tcase_add_test(tc, test_msg_names);
 	tcase_add_loop_test(tc, test_every_type_named, 0, MSG_COUNT);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("type");
-	tcase_add_test(tc, test_type_unknown);
-	tcase_add_test(tc, test_type_unknown_long);
-	tcase_add_test(tc, test_type_missing);
-	tcase_add_test(tc, test_type_not_string);
-	tcase_add_test(tc, test_type_of_non_map_object);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("unpack");
+	test_case(s, "type", test_type_unknown, test_type_unknown_long,
+	    test_type_missing, test_type_not_string,
+	    test_type_of_non_map_object, NULL);
+	tc = test_case(s, "unpack", test_extra_field_ignored, test_int_edges,
+	    test_small_errlen, test_unpack_exact_buffer, NULL);
 	tcase_add_loop_test(tc, test_missing_required, 0, nitems(required));
 	tcase_add_loop_test(tc, test_missing_optional, 0, nitems(optional));
-	tcase_add_test(tc, test_extra_field_ignored);
 	tcase_add_loop_test(tc, test_bad_field, 0, nitems(badfields));
 	tcase_add_loop_test(tc, test_good_field_edges, 0, nitems(goodfields));
-	tcase_add_test(tc, test_int_edges);
 	tcase_add_loop_test(tc, test_type_mismatch, 0, MSG_COUNT);
-	tcase_add_test(tc, test_small_errlen);
-	tcase_add_test(tc, test_unpack_exact_buffer);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	return test_run(msg_suite());
+	return test_run(s);
 }

@@ -610,31 +610,18 @@ START_TEST(test_normalize_long)
 }
 END_TEST
 
-static Suite *
-prices_suite(void)
+int
+main(void)
 {
 	Suite	*s = suite_create("prices");
 	TCase	*tc;
 
-	tc = tcase_create("match");
+	tc = test_case(s, "match", test_match_rules,
+	    test_match_follows_products, test_price_changes,
+	    test_runs_keep_to_their_table, NULL);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_match_rules);
-	tcase_add_test(tc, test_match_follows_products);
-	tcase_add_test(tc, test_price_changes);
-	tcase_add_test(tc, test_runs_keep_to_their_table);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("normalize");
-	tcase_add_test(tc, test_normalize_cases);
-	tcase_add_test(tc, test_normalize_same_key);
-	tcase_add_test(tc, test_normalize_long);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	return test_run(prices_suite());
+	test_case(s, "normalize", test_normalize_cases, test_normalize_same_key,
+	    test_normalize_long, NULL);
+	return test_run(s);
 }

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "tests/unit/testutil.h"
-#include "supervisor/supervisor.h"
+#include "tests/unit/polfix.h"
 
 static struct queue		 q;
 static struct queue_limits	 lim;
@@ -40,46 +40,22 @@ static struct job *
 req(enum kind k, const char *scope, enum job_mode mode, enum job_trigger t,
     int force, enum queue_outcome *o)
 {
-	struct job_req		 r;
-	enum queue_outcome	 dummy;
-
-	memset(&r, 0, sizeof r);
-	r.kind = k;
-	r.scope = scope;
-	r.erp_user = kind_per_user(k) ? scope : "sys";
-	r.mode = mode;
-	r.trigger = t;
-	r.force = force;
-	r.sessions = want;
-	r.auto_sessions = autos;
 	now += 10;
-	return queue_request(&q, &r, now, o != NULL ? o : &dummy);
+	return polfix_request(&q, k, scope, mode, t, force, want, autos, now,
+	    o);
 }
 
 /* Start what the queue allows now; returns how many started. */
 static int
 start_all(void)
 {
-	struct job	*j;
-	int64_t		 wake;
-	int		 n = 0;
-
-	while ((j = queue_next(&q, &lim, now, &wake)) != NULL) {
-		job_set_state(j, JOB_STARTING, now);
-		n++;
-	}
-	return n;
+	return polfix_start_all(&q, &lim, now, JOB_STARTING);
 }
 
 static struct job *
 start_one(void)
 {
-	struct job	*j;
-	int64_t		 wake;
-
-	if ((j = queue_next(&q, &lim, now, &wake)) != NULL)
-		job_set_state(j, JOB_RUNNING, now);
-	return j;
+	return polfix_start_one(&q, &lim, now);
 }
 
 static void
@@ -727,39 +703,21 @@ START_TEST(test_sessions_random_reasons)
 }
 END_TEST
 
-static Suite *
-queue_suite(void)
-{
-	Suite	*s = suite_create("queue");
-	TCase	*tc = tcase_create("policy");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_one_job_per_scope);
-	tcase_add_test(tc, test_products_prices_never_together);
-	tcase_add_test(tc, test_agents_in_parallel);
-	tcase_add_test(tc, test_coalesce_queued);
-	tcase_add_test(tc, test_resume_rules);
-	tcase_add_test(tc, test_attach_or_follow_up);
-	tcase_add_test(tc, test_running_delta_does_not_cover_full);
-	tcase_add_test(tc, test_max_workers);
-	tcase_add_test(tc, test_session_limits);
-	tcase_add_test(tc, test_sessions_more_than_user_limit);
-	tcase_add_test(tc, test_sessions_same_user_waits);
-	tcase_add_test(tc, test_sessions_shared_total);
-	tcase_add_test(tc, test_sessions_unlimited);
-	tcase_add_test(tc, test_sessions_auto_shares);
-	tcase_add_test(tc, test_sessions_random_reasons);
-	tcase_add_test(tc, test_priority_order);
-	tcase_add_test(tc, test_not_before_wake);
-	tcase_add_test(tc, test_names);
-	tcase_add_test(tc, test_invariants_random);
-	tcase_add_test(tc, test_index_many_jobs);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return test_run(queue_suite());
+	Suite	*s = suite_create("queue");
+
+	tcase_add_checked_fixture(test_case(s, "policy", test_one_job_per_scope,
+	    test_products_prices_never_together, test_agents_in_parallel,
+	    test_coalesce_queued, test_resume_rules, test_attach_or_follow_up,
+	    test_running_delta_does_not_cover_full, test_max_workers,
+	    test_session_limits, test_sessions_more_than_user_limit,
+	    test_sessions_same_user_waits, test_sessions_shared_total,
+	    test_sessions_unlimited, test_sessions_auto_shares,
+	    test_sessions_random_reasons,
+	    test_priority_order, test_not_before_wake, test_names,
+	    test_invariants_random, test_index_many_jobs, NULL),
+	    setup, teardown);
+	return test_run(s);
 }

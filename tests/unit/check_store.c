@@ -199,22 +199,15 @@ START_TEST(test_store_reopen_idempotent)
 }
 END_TEST
 
-static Suite *
-store_suite(void)
-{
-	Suite	*s = suite_create("store");
-	TCase	*tc = tcase_create("concurrency");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, test_store_new_db_race_bug);
-	tcase_add_test(tc, test_store_reopen_idempotent);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return test_run(store_suite());
+	Suite	*s = suite_create("store");
+	TCase	*tc;
+
+	tc = test_case(s, "concurrency", test_store_new_db_race_bug,
+	    test_store_reopen_idempotent, NULL);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	return test_run(s);
 }

@@ -165,27 +165,14 @@ START_TEST(test_long_error)
 }
 END_TEST
 
-static Suite *
-sweep_suite(void)
-{
-	Suite	*s = suite_create("sweep");
-	TCase	*tc = tcase_create("verdict");
-
-	tcase_add_test(tc, test_clean_run_sweeps);
-	tcase_add_test(tc, test_final_probe_failed);
-	tcase_add_test(tc, test_erp_changed);
-	tcase_add_test(tc, test_rows_changed);
-	tcase_add_test(tc, test_count_changed);
-	tcase_add_test(tc, test_rows_unreadable);
-	tcase_add_test(tc, test_rows_missing);
-	tcase_add_test(tc, test_order);
-	tcase_add_test(tc, test_long_error);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return test_run(sweep_suite());
+	Suite	*s = suite_create("sweep");
+
+	test_case(s, "verdict", test_clean_run_sweeps, test_final_probe_failed,
+	    test_erp_changed, test_rows_changed, test_count_changed,
+	    test_rows_unreadable, test_rows_missing, test_order,
+	    test_long_error, NULL);
+	return test_run(s);
 }

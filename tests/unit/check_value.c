@@ -677,51 +677,20 @@ START_TEST(test_value_bad_type)
 }
 END_TEST
 
-static Suite *
-value_suite(void)
-{
-	Suite	*s = suite_create("value");
-	TCase	*tc;
-
-	tc = tcase_create("int");
-	tcase_add_test(tc, test_int_good);
-	tcase_add_test(tc, test_int_bad);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("decimal");
-	tcase_add_test(tc, test_dec_good);
-	tcase_add_test(tc, test_dec_bad);
-	tcase_add_test(tc, test_dec_nearest);
-	tcase_add_test(tc, test_dec_locale);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("date");
-	tcase_add_test(tc, test_date_good);
-	tcase_add_test(tc, test_date_bad);
-	tcase_add_test(tc, test_dt_good);
-	tcase_add_test(tc, test_dt_bad);
-	tcase_add_test(tc, test_dt_buffers);
-	tcase_add_test(tc, test_format_datetime);
-	tcase_add_test(tc, test_delta_since);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("url");
-	tcase_add_test(tc, test_url_origin);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("value_parse");
-	tcase_add_test(tc, test_value_text);
-	tcase_add_test(tc, test_value_numbers);
-	tcase_add_test(tc, test_value_dates);
-	tcase_add_test(tc, test_value_bool);
-	tcase_add_test(tc, test_value_image);
-	tcase_add_test(tc, test_value_bad_type);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return test_run(value_suite());
+	Suite	*s = suite_create("value");
+
+	test_case(s, "int", test_int_good, test_int_bad, NULL);
+	test_case(s, "decimal", test_dec_good, test_dec_bad, test_dec_nearest,
+	    test_dec_locale, NULL);
+	test_case(s, "date", test_date_good, test_date_bad, test_dt_good,
+	    test_dt_bad, test_dt_buffers, test_format_datetime,
+	    test_delta_since, NULL);
+	test_case(s, "url", test_url_origin, NULL);
+	test_case(s, "value_parse", test_value_text, test_value_numbers,
+	    test_value_dates, test_value_bool, test_value_image,
+	    test_value_bad_type, NULL);
+	return test_run(s);
 }

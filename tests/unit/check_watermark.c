@@ -603,35 +603,18 @@ START_TEST(test_resume_other_mode)
 }
 END_TEST
 
-static Suite *
-watermark_suite(void)
+int
+main(void)
 {
 	Suite	*s = suite_create("watermark");
 	TCase	*tc;
 
-	tc = tcase_create("delta_since");
-	tcase_add_test(tc, test_since_cases);
-	tcase_add_test(tc, test_since_tz_independent);
-	tcase_add_test(tc, test_since_bad);
-	tcase_add_test(tc, test_since_strict);
-	tcase_add_test(tc, test_since_small_buffer);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("store");
+	test_case(s, "delta_since", test_since_cases, test_since_tz_independent,
+	    test_since_bad, test_since_strict, test_since_small_buffer, NULL);
+	tc = test_case(s, "store", test_watermark_is_max_of_scope,
+	    test_last_watermark, test_seen_run, test_resume, test_fresh_run,
+	    test_resume_other_mode, NULL);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_watermark_is_max_of_scope);
-	tcase_add_test(tc, test_last_watermark);
-	tcase_add_test(tc, test_seen_run);
-	tcase_add_test(tc, test_resume);
-	tcase_add_test(tc, test_fresh_run);
-	tcase_add_test(tc, test_resume_other_mode);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	return test_run(watermark_suite());
+	return test_run(s);
 }

@@ -12,6 +12,9 @@ void	 test_rmdir(const char *dir);
 
 /* testrun.c: a suite's main() */
 struct Suite;
-int	 test_run(struct Suite *);
+struct TCase;
+int		 test_run(struct Suite *);
+struct TCase	*test_case(struct Suite *, const char *, ...)
+		    __attribute__((__sentinel__));
 
 #endif /* TESTUTIL_H */
