@@ -181,6 +181,13 @@ erp_busy(const struct erp *e)
 	return e->result == ERP_PENDING;
 }
 
+/* The HTTP status of the last answer (0: none). */
+long
+erp_status(const struct erp *e)
+{
+	return e->status;
+}
+
 /* How the last flow ended, and why when it failed. */
 int
 erp_result(const struct erp *e, struct wk_error *err)
@@ -638,9 +645,12 @@ erp_start_view(struct erp *e, const char *view, struct grid *g)
 	erp_request(e, 0, 0, "%s/%s/", e->base, view);
 }
 
-/* Start a grid command (GB|PN3, GB|FILTER|key, ...); parsed into g. */
+/*
+ * Start a grid command (GB|PN3, GB|FILTER|key, ...); parsed into g. With
+ * ERP_NO_RETRY_5XX a 5xx answer is the command's refusal, not a fault.
+ */
 void
-erp_start_callback(struct erp *e, const char *cmd, struct grid *g)
+erp_start_callback(struct erp *e, const char *cmd, struct grid *g, int flags)
 {
 	if (e->grid_id == NULL)
 		fatalx("erp_start_callback before the view was opened");
@@ -658,5 +668,5 @@ erp_start_callback(struct erp *e, const char *cmd, struct grid *g)
 		buf_add(&e->post, e->hidden.data, e->hidden.len);
 	}
 	e->flow = FLOW_CALLBACK;
-	erp_request(e, 1, 0, "%s/%s/", e->base, e->view);
+	erp_request(e, 1, flags & ERP_NO_RETRY_5XX, "%s/%s/", e->base, e->view);
 }

@@ -58,6 +58,7 @@ struct slot {
 	int		 step;		/* SL_SETUP: the setup[] index */
 	int		 opened;	/* its last setup went out after the
 					   start probe was read */
+	int64_t		 size;		/* the page size it asked for */
 	int64_t		 page;		/* the page it owns, -1 none */
 	int		 tries;		/* re-reads of that page */
 };
@@ -79,6 +80,7 @@ struct pages {
 	struct slot	*prober;	/* the slot taking it, or NULL */
 	int		 probe_tries;
 	int		 ready_told;	/* report_ready() sent */
+	int		 refusals;	/* of s->page_size, in a row */
 };
 
 static void	 pages_assign(struct pages *);
@@ -133,7 +135,7 @@ slot_probe(struct pages *pg, struct slot *sl)
 {
 	pg->prober = sl;
 	slot_set_state(sl, SL_PROBE);
-	erp_start_callback(sl->erp, PROBE_SORT, &sl->g);
+	erp_start_callback(sl->erp, PROBE_SORT, &sl->g, 0);
 }
 
 static void
@@ -144,7 +146,7 @@ slot_fetch(struct slot *sl, int64_t page)
 	snprintf(cmd, sizeof cmd, "GB|PN%lld", (long long)page);
 	sl->page = page;
 	slot_set_state(sl, SL_FETCH);
-	erp_start_callback(sl->erp, cmd, &sl->g);
+	erp_start_callback(sl->erp, cmd, &sl->g, 0);
 }
 
 /*
@@ -166,7 +168,11 @@ slot_setup(struct pages *pg, struct slot *sl, int step)
 	}
 	slot_set_state(sl, SL_SETUP);
 	sl->opened = pages_open(pg);
-	erp_start_callback(sl->erp, s->setup[step], &sl->g);
+	if (step == 0)
+		sl->size = s->page_size;
+	/* A page size the ERP does not offer is refused: see pages_smaller. */
+	erp_start_callback(sl->erp, s->setup[step], &sl->g,
+	    step == 0 ? ERP_NO_RETRY_5XX : 0);
 }
 
 /* A slot lost its page (and its probe, when it goes off): someone else's. */
@@ -360,6 +366,44 @@ slot_fetched(struct pages *pg, struct slot *sl)
 }
 
 /*
+ * The ERP answered the page size command with a 5xx. Asked once more (it
+ * may have been a fault), the same refusal means the ERP does not offer
+ * that size: go on with the next smaller one of the contract's. A slot
+ * that asked for a size already given up just asks for the current one.
+ * -1 when the ERP refuses them all.
+ */
+static int
+pages_smaller(struct pages *pg, struct slot *sl)
+{
+	static const int64_t	 sizes[] = { 200, 100, 50, 20, 10 };
+	struct sync		*s = pg->s;
+	int64_t			 was = s->page_size, next = 0;
+	size_t			 i;
+
+	if (sl->size == was && ++pg->refusals >= 2) {
+		for (i = 0; i < nitems(sizes) && next == 0; i++)
+			if (sizes[i] < was)
+				next = sizes[i];
+		if (next == 0) {
+			wk_error_set(&s->err, ERR_CONTRACT, "the ERP refused every "
+			    "page size down to %lld (GB|PSP answered HTTP %ld)",
+			    (long long)was, erp_status(sl->erp));
+			return -1;
+		}
+		log_warnx("the ERP refused page size %lld twice (HTTP %ld); "
+		    "asking for %lld: set page_size = %lld in [erp] to skip "
+		    "this", (long long)was, erp_status(sl->erp),
+		    (long long)next, (long long)next);
+		s->page_size = next;
+		snprintf(s->setup[0], sizeof s->setup[0], "GB|PSP%lld",
+		    (long long)next);
+		pg->refusals = 0;
+	}
+	slot_setup(pg, sl, 0);
+	return 0;
+}
+
+/*
  * A slot's flow ended: move it along. -1 when the job must fail (s->err
  * set), 0 otherwise.
  */
@@ -397,6 +441,9 @@ slot_advance(struct pages *pg, struct slot *sl)
 			slot_logout(sl);
 			return 0;
 		}
+		if (sl->state == SL_SETUP && sl->step == 0 &&
+		    erp_status(sl->erp) >= 500)
+			return pages_smaller(pg, sl);
 		if (sl->state == SL_LOGIN && err.class == ERR_BUSY &&
 		    pages_alive(pg, sl) > 0) {
 			log_warnx("session %d: %s; going on with fewer sessions",
@@ -417,6 +464,8 @@ slot_advance(struct pages *pg, struct slot *sl)
 		slot_setup(pg, sl, 0);
 		return 0;
 	case SL_SETUP:
+		if (sl->step == 0 && sl->size == s->page_size)
+			pg->refusals = 0;
 		if (sl->step + 1 < s->nsetup)
 			slot_setup(pg, sl, sl->step + 1);
 		else

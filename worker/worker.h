@@ -221,7 +221,10 @@ int		 erp_busy(const struct erp *);
 int		 erp_result(const struct erp *, struct wk_error *);
 void		 erp_start_login(struct erp *);
 void		 erp_start_view(struct erp *, const char *view, struct grid *);
-void		 erp_start_callback(struct erp *, const char *cmd, struct grid *);
+void		 erp_start_callback(struct erp *, const char *cmd, struct grid *,
+		    int flags);
+#define ERP_NO_RETRY_5XX	0x1	/* a 5xx answer ends the flow (refused) */
+long		 erp_status(const struct erp *);
 void		 erp_start_logout(struct erp *);
 int		 erp_logged_in(const struct erp *);
 const char	*erp_origin(const struct erp *);
@@ -239,7 +242,7 @@ void		 erp_save_debug(struct erp *, const char *what);
 #define ERP_BACKOFF_MAX_MS	3000
 #define ERP_LOGIN_TRIES		4
 
-#define HTTP_NO_RETRY_5XX	0x1
+#define HTTP_NO_RETRY_5XX	ERP_NO_RETRY_5XX
 
 /* What a session is doing; each flow is one or more HTTP requests. */
 enum erp_flow {

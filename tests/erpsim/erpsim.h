@@ -231,6 +231,7 @@ struct simconf {
 	int		 layout;
 	int		 noisy;		/* --noisy */
 	int		 session_idle;
+	int		 max_page_size;	/* larger GB|PSP refused; 0: 200 */
 	unsigned	 churn;
 	size_t		 viewstate_bytes;
 	char		*port_file;

@@ -19,7 +19,8 @@ enum {
 	O_BIND = 256, O_BASE, O_SEED, O_USERS, O_SYSTEM, O_CUSTOMERS,
 	O_ORDERS, O_PRODUCTS, O_PRICES, O_LAYOUT, O_LATENCY, O_FAIL, O_DROP,
 	O_TRUNC, O_EXPIRE, O_RESET, O_MAXSESS, O_IDLE, O_CHURN, O_VSBYTES,
-	O_PORTFILE, O_DROPCOL, O_CUT, O_TLSCERT, O_TLSKEY, O_NOISY, O_VERSION
+	O_PORTFILE, O_DROPCOL, O_CUT, O_TLSCERT, O_TLSKEY, O_NOISY, O_VERSION,
+	O_MAXPAGE
 };
 
 static const struct option longopts[] = {
@@ -43,6 +44,7 @@ static const struct option longopts[] = {
 	{ "expire-every", required_argument, NULL, O_EXPIRE },
 	{ "reset-rate", required_argument, NULL, O_RESET },
 	{ "max-sessions", required_argument, NULL, O_MAXSESS },
+	{ "max-page-size", required_argument, NULL, O_MAXPAGE },
 	{ "session-idle", required_argument, NULL, O_IDLE },
 	{ "churn", required_argument, NULL, O_CHURN },
 	{ "viewstate-bytes", required_argument, NULL, O_VSBYTES },
@@ -76,6 +78,7 @@ usage(const char *why)
 	    "[--expire-every N] [--reset-rate P]\n"
 	    "              [--max-sessions N] [--session-idle SECONDS] "
 	    "[--churn N]\n"
+	    "              [--max-page-size N]\n"
 	    "              [--viewstate-bytes N] [--port-file FILE] "
 	    "[--drop-column FIELD]\n"
 	    "              [--tls-cert FILE --tls-key FILE] [-v]\n"
@@ -262,6 +265,10 @@ parse_args(int argc, char **argv, const char **users, const char **sys)
 		case O_MAXSESS:
 			sim.faults.max_sessions = (unsigned)num_arg(
 			    "--max-sessions", optarg, 0, 100000);
+			break;
+		case O_MAXPAGE:
+			sim.conf.max_page_size = (int)num_arg("--max-page-size",
+			    optarg, 10, 200);
 			break;
 		case O_IDLE:
 			sim.conf.session_idle = (int)num_arg("--session-idle",

@@ -308,6 +308,10 @@ view_command(struct session *s, enum kind k, const char *param, int *nav)
 	if (strncmp(param, "PSP", 3) == 0 && parse_uint(param + 3, &n) == 0) {
 		if (n != 10 && n != 20 && n != 50 && n != 100 && n != 200)
 			return -1;
+		/* An installation may offer fewer sizes than the contract. */
+		if (sim.conf.max_page_size > 0 &&
+		    n > (long)sim.conf.max_page_size)
+			return -1;
 		g->size = (int)n;
 		g->page = 0;
 		return 0;
