@@ -198,9 +198,9 @@ erp_result(const struct erp *e, struct wk_error *err)
 }
 
 
-/* Save the last response under debug_dir for a human to inspect. */
+/* Save an answer (b) under debug_dir for a human to inspect. */
 void
-erp_save_debug(struct erp *e, const char *what)
+erp_save_page(struct erp *e, const char *what, const struct buf *b)
 {
 	char	 path[PATH_MAX];
 	int	 fd;
@@ -214,10 +214,45 @@ erp_save_debug(struct erp *e, const char *what)
 		log_warn("cannot save the page to %s", path);
 		return;
 	}
-	if (write_all(fd, e->body.data ? e->body.data : "", e->body.len) == -1)
+	if (write_all(fd, b->data ? b->data : "", b->len) == -1)
 		log_warn("writing %s", path);
 	close(fd);
 	log_warnx("the page is saved in %s", path);
+}
+
+/* Save the last response under debug_dir for a human to inspect. */
+void
+erp_save_debug(struct erp *e, const char *what)
+{
+	erp_save_page(e, what, &e->body);
+}
+
+/*
+ * Take the answer of a flow started with ERP_RAW, so that the session can
+ * send its next request before the answer is parsed: b gets the body, the
+ * session keeps b's old buffer (emptied).
+ */
+void
+erp_take_answer(struct erp *e, struct buf *b)
+{
+	struct buf	 tmp = *b;
+
+	*b = e->body;
+	e->body = tmp;
+	buf_reset(&e->body);
+}
+
+/* Parse a grid answer taken with erp_take_answer; its time is parsing. */
+int
+erp_parse_answer(struct erp *e, const struct buf *b, struct grid *g,
+    char *perr, size_t len)
+{
+	int64_t	 t0 = mono_us();
+	int	 rc;
+
+	rc = grid_parse_page(b->data, b->len, g, NULL, perr, len);
+	e->pool->stats.parse_us += mono_us() - t0;
+	return rc;
 }
 
 /* Hand the current request to the multi handle. */
@@ -465,6 +500,11 @@ erp_on_callback(struct erp *e)
 	}
 	if (erp_cut(e))
 		return;
+	if (e->raw) {		/* the owner parses it: erp_take_answer */
+		e->fetched++;
+		erp_end(e, ERP_OK);
+		return;
+	}
 	snprintf(what, sizeof what, "answer to %s", e->cmd);
 	if (erp_parse_grid(e, what, NULL) == 0)
 		erp_end(e, ERP_OK);
@@ -647,7 +687,8 @@ erp_start_view(struct erp *e, const char *view, struct grid *g)
 
 /*
  * Start a grid command (GB|PN3, GB|FILTER|key, ...); parsed into g. With
- * ERP_NO_RETRY_5XX a 5xx answer is the command's refusal, not a fault.
+ * ERP_NO_RETRY_5XX a 5xx answer is the command's refusal, not a fault;
+ * with ERP_RAW the whole answer is left for erp_take_answer, unparsed.
  */
 void
 erp_start_callback(struct erp *e, const char *cmd, struct grid *g, int flags)
@@ -668,5 +709,6 @@ erp_start_callback(struct erp *e, const char *cmd, struct grid *g, int flags)
 		buf_add(&e->post, e->hidden.data, e->hidden.len);
 	}
 	e->flow = FLOW_CALLBACK;
+	e->raw = (flags & ERP_RAW) != 0;
 	erp_request(e, 1, flags & ERP_NO_RETRY_5XX, "%s/%s/", e->base, e->view);
 }

@@ -59,8 +59,9 @@ struct slot {
 	int		 opened;	/* its last setup went out after the
 					   start probe was read */
 	int64_t		 size;		/* the page size it asked for */
-	int64_t		 page;		/* the page it owns, -1 none */
-	int		 tries;		/* re-reads of that page */
+	int64_t		 page;		/* the page it fetches, -1 none */
+	int		 fix;		/* set the grid state again after it */
+	struct buf	 answer;	/* the page answer being read */
 };
 
 struct pages {
@@ -76,6 +77,9 @@ struct pages {
 	int64_t		 npages;	/* -1 until an answer says */
 	int64_t		*requeue;	/* pages to fetch again */
 	int		 nrequeue;
+	int		*tries;		/* re-reads of a page (window index) */
+	int		*bad;		/* its answers that did not parse */
+	int		 reading;	/* a page answer is being read */
 	enum probe_want	 probe;
 	struct slot	*prober;	/* the slot taking it, or NULL */
 	int		 probe_tries;
@@ -146,7 +150,7 @@ slot_fetch(struct slot *sl, int64_t page)
 	snprintf(cmd, sizeof cmd, "GB|PN%lld", (long long)page);
 	sl->page = page;
 	slot_set_state(sl, SL_FETCH);
-	erp_start_callback(sl->erp, cmd, &sl->g, 0);
+	erp_start_callback(sl->erp, cmd, &sl->g, ERP_RAW);
 }
 
 /*
@@ -182,24 +186,23 @@ slot_release(struct pages *pg, struct slot *sl, int going_off)
 	if (sl->page >= 0)
 		pg->requeue[pg->nrequeue++] = sl->page;
 	sl->page = -1;
-	sl->tries = 0;
+	sl->fix = 0;
 	if (going_off && pg->prober == sl)
 		pg->prober = NULL;
 }
 
-/* Store a verified page in the window. */
+/* Store verified page g in the window (g is taken). */
 static void
-pages_keep(struct pages *pg, struct slot *sl)
+pages_keep(struct pages *pg, int64_t page, struct grid *g)
 {
-	int64_t	 i = sl->page % pg->window;
+	int64_t	 i = page % pg->window;
 
 	grid_free(&pg->ready[i]);
-	pg->ready[i] = sl->g;
-	memset(&sl->g, 0, sizeof sl->g);
+	pg->ready[i] = *g;
+	memset(g, 0, sizeof *g);
 	pg->have[i] = 1;
-	sl->page = -1;
-	sl->tries = 0;
-	slot_set_state(sl, SL_IDLE);
+	pg->tries[i] = 0;
+	pg->bad[i] = 0;
 }
 
 /* Slots other than except that still have (or are getting) a session. */
@@ -249,10 +252,6 @@ slot_ready(struct pages *pg, struct slot *sl)
 	char		 why[256];
 
 	pages_count(pg, &sl->g);
-	if (sl->page >= 0) {
-		slot_fetch(sl, sl->page);	/* re-read after a fix */
-		return;
-	}
 	/*
 	 * The answer shows page 0: it is the run's page 0 when the run
 	 * starts there, nobody has it yet, and it was asked for after the
@@ -261,10 +260,8 @@ slot_ready(struct pages *pg, struct slot *sl)
 	if (sl->opened && pg->next_assign == 0 && pg->npages > 0 &&
 	    verify_page(s->v, s->page_size, &sl->g, 0, why, sizeof why) ==
 	    NULL) {
-		sl->page = 0;
 		pg->next_assign = 1;
-		pages_keep(pg, sl);
-		return;
+		pages_keep(pg, 0, &sl->g);
 	}
 	slot_set_state(sl, SL_IDLE);
 }
@@ -322,47 +319,115 @@ slot_probed(struct pages *pg, struct slot *sl)
 	return 0;
 }
 
-/* The answer to GB|PN is in. -1 when the job must fail. */
+/*
+ * A page needs reading again after the grid state is set again: by the
+ * slot itself now, or after the page it is already fetching.
+ */
 static int
-slot_fetched(struct pages *pg, struct slot *sl)
+slot_refix(struct pages *pg, struct slot *sl, int64_t page, const char *problem)
 {
 	struct sync	*s = pg->s;
+
+	if (++pg->tries[page % pg->window] > SYNC_PAGE_RETRIES ||
+	    ++s->state_fixes > STATE_FIXES) {
+		erp_save_page(sl->erp, s->v->kind, &sl->answer);
+		wk_error_set(&s->err, ERR_ERP, "page %lld of %s could not be "
+		    "verified: %s", (long long)page + 1, s->v->path, problem);
+		return -1;
+	}
+	log_warnx("page %lld: %s; setting the grid state again",
+	    (long long)page + 1, problem);
+	pg->requeue[pg->nrequeue++] = page;
+	if (sl->state == SL_FETCH)
+		sl->fix = 1;
+	else if (sl->state == SL_IDLE)
+		slot_setup(pg, sl, 0);
+	return 0;
+}
+
+/* Read the answer to GB|PN of page, in sl->answer. -1: the job fails. */
+static int
+slot_read(struct pages *pg, struct slot *sl, int64_t page)
+{
+	struct sync	*s = pg->s;
+	struct grid	 g;
 	const char	*problem;
 	char		 why[256];
+	int		 rc = 0, *bad = &pg->bad[page % pg->window];
 
-	pages_count(pg, &sl->g);
-	if (sl->g.pages > 0 && sl->page >= sl->g.pages &&
-	    verify_page(s->v, s->page_size, &sl->g, sl->g.pages - 1, why,
+	memset(&g, 0, sizeof g);
+	if (erp_parse_answer(sl->erp, &sl->answer, &g, why, sizeof why) == -1) {
+		/* Whole (cut answers were retried) yet not a grid. */
+		if (++*bad >= 2) {
+			erp_save_page(sl->erp, s->v->kind, &sl->answer);
+			wk_error_set(&s->err, ERR_CONTRACT, "page %lld of %s: %s",
+			    (long long)page + 1, s->v->path, why);
+			rc = -1;
+		} else {
+			log_warnx("page %lld of %s: %s; asking again",
+			    (long long)page + 1, s->v->path, why);
+			pg->requeue[pg->nrequeue++] = page;
+		}
+		goto out;
+	}
+	pages_count(pg, &g);
+	if (g.pages > 0 && page >= g.pages &&
+	    verify_page(s->v, s->page_size, &g, g.pages - 1, why,
 	    sizeof why) == NULL) {
 		/* The ERP has fewer pages than when we started. */
 		s->total_changed = 1;
-		if (sl->g.pages < pg->npages)
-			pg->npages = sl->g.pages;
-		sl->page = -1;
-		slot_set_state(sl, SL_IDLE);
-		return 0;
+		if (g.pages < pg->npages)
+			pg->npages = g.pages;
+		goto out;
 	}
-	if (sync_need_field(s, sl->erp, &sl->g, s->v->sort_field) == -1)
-		return -1;
-	if ((problem = verify_page(s->v, s->page_size, &sl->g, sl->page, why,
+	if (sync_need_field(s, &g, s->v->sort_field) == -1 ||
+	    sync_map_columns(s, &g) == -1) {
+		erp_save_page(sl->erp, s->v->kind, &sl->answer);
+		rc = -1;
+		goto out;
+	}
+	if ((problem = verify_page(s->v, s->page_size, &g, page, why,
 	    sizeof why)) != NULL) {
-		if (++sl->tries > SYNC_PAGE_RETRIES ||
-		    ++s->state_fixes > STATE_FIXES) {
-			erp_save_debug(sl->erp, s->v->kind);
-			wk_error_set(&s->err, ERR_ERP, "page %lld of %s could not "
-			    "be verified: %s", (long long)sl->page + 1,
-			    s->v->path, problem);
-			return -1;
-		}
-		log_warnx("page %lld: %s; setting the grid state again",
-		    (long long)sl->page + 1, problem);
+		rc = slot_refix(pg, sl, page, problem);
+		goto out;
+	}
+	if (g.pages > pg->npages)
+		pg->npages = g.pages;	/* the ERP grew */
+	pages_keep(pg, page, &g);
+out:
+	grid_free(&g);
+	buf_free(&sl->answer);	/* the next page brings its own */
+	return rc;
+}
+
+/*
+ * The answer to GB|PN is in, whole: the slot's next request goes out
+ * first (pages_assign), then the answer is read. A slot that must set
+ * the grid state again does that instead, and its page is read again.
+ */
+static int
+slot_answered(struct pages *pg, struct slot *sl)
+{
+	int64_t	 page = sl->page;
+	int	 rc;
+
+	erp_take_answer(sl->erp, &sl->answer);
+	sl->page = -1;
+	if (sl->fix) {
+		sl->fix = 0;
+		buf_reset(&sl->answer);
+		pg->requeue[pg->nrequeue++] = page;
 		slot_setup(pg, sl, 0);
 		return 0;
 	}
-	if (sl->g.pages > pg->npages)
-		pg->npages = sl->g.pages;	/* the ERP grew */
-	pages_keep(pg, sl);
-	return 0;
+	slot_set_state(sl, SL_IDLE);
+	pg->reading = 1;	/* nobody logs out: the page may come back */
+	pages_assign(pg);
+	pg->reading = 0;
+	rc = slot_read(pg, sl, page);
+	if (rc == 0)
+		pages_assign(pg);
+	return rc;
 }
 
 /*
@@ -474,7 +539,7 @@ slot_advance(struct pages *pg, struct slot *sl)
 	case SL_PROBE:
 		return slot_probed(pg, sl);
 	case SL_FETCH:
-		return slot_fetched(pg, sl);
+		return slot_answered(pg, sl);
 	case SL_IDLE:
 	case SL_OFF:
 	case SL_LOGOUT:
@@ -525,7 +590,9 @@ pages_assign(struct pages *pg)
 			if (pg->next_assign >= pg->next_write + pg->window)
 				return;
 			slot_fetch(sl, pg->next_assign++);
-		} else if (pg->probe == PROBE_END && pg->prober == NULL)
+		} else if (pg->reading)
+			return;		/* wait: the page read may fail */
+		else if (pg->probe == PROBE_END && pg->prober == NULL)
 			slot_probe(pg, sl);
 		else
 			slot_logout(sl);
@@ -630,6 +697,7 @@ pages_free(struct sync *s, struct pages *pg)
 	for (k = 0; k < pg->nslots; k++) {
 		s->fetched += erp_fetched(pg->slot[k].erp);
 		grid_free(&pg->slot[k].g);
+		buf_free(&pg->slot[k].answer);
 		erp_free(pg->slot[k].erp);
 	}
 	for (i = 0; i < pg->window; i++)
@@ -637,6 +705,8 @@ pages_free(struct sync *s, struct pages *pg)
 	free(pg->ready);
 	free(pg->have);
 	free(pg->requeue);
+	free(pg->tries);
+	free(pg->bad);
 	free(pg->slot);
 	free(pg);
 }
@@ -656,11 +726,14 @@ pages_new(struct sync *s)
 	pg->slot = xcalloc(pg->nslots, sizeof *pg->slot);
 	pg->ready = xcalloc(pg->window, sizeof *pg->ready);
 	pg->have = xcalloc(pg->window, sizeof *pg->have);
-	pg->requeue = xcalloc(pg->nslots + 1, sizeof *pg->requeue);
+	pg->requeue = xcalloc(pg->window + 1, sizeof *pg->requeue);
+	pg->tries = xcalloc(pg->window, sizeof *pg->tries);
+	pg->bad = xcalloc(pg->window, sizeof *pg->bad);
 	for (k = 0; k < pg->nslots; k++) {
 		sl = &pg->slot[k];
 		sl->pg = pg;
 		sl->page = -1;
+		buf_init(&sl->answer);
 		sl->erp = erp_new(s->pool, &s->ec);
 		erp_set_done(sl->erp, slot_on_done, sl);
 	}

@@ -105,8 +105,10 @@ sweep_probe_read(struct sync *s, struct erp *e, const struct grid *g,
 			mi = i;
 	if (mi == s->v->ncols)
 		fatalx("view %s has no modified_at column", s->v->kind);
-	if (sync_need_field(s, e, g, "MODIFIEDDATETIME") == -1)
+	if (sync_need_field(s, g, "MODIFIEDDATETIME") == -1) {
+		erp_save_debug(e, s->v->kind);
 		return -1;
+	}
 	if (verify_filter(s->v, g, why, whylen) != NULL)
 		return PROBE_REFILTER;
 	if (verify_sort(g, "MODIFIEDDATETIME", 1, why, whylen) != NULL)
@@ -116,8 +118,10 @@ sweep_probe_read(struct sync *s, struct erp *e, const struct grid *g,
 		snprintf(out, len, "-");
 		return PROBE_READ;
 	}
-	if (sync_map_columns(s, e, g) == -1)
+	if (sync_map_columns(s, g) == -1) {
+		erp_save_debug(e, s->v->kind);
 		return -1;
+	}
 	probe_sign(s, g, ki, mi, out, len);
 	return PROBE_READ;
 }

@@ -72,32 +72,32 @@ sync_plan(struct sync *s)
 
 /*
  * A grid without the column a sync sorts by breaks the contract: no number
- * of retries will sort it. Records the error and saves the page.
+ * of retries will sort it. Records the error (the caller saves the page).
  */
 int
-sync_need_field(struct sync *s, struct erp *e, const struct grid *g,
-    const char *field)
+sync_need_field(struct sync *s, const struct grid *g, const char *field)
 {
 	const struct view_col	*c = view_col_by_field(s->v, field);
 
 	if (verify_has_field(g, field))
 		return 0;
-	erp_save_debug(e, s->v->kind);
 	wk_error_set(&s->err, ERR_CONTRACT, "the %s grid has no column \"%s\" "
 	    "(fieldname %s)", s->v->path, c ? c->caption : field, field);
 	return -1;
 }
 
-/* Map the view's captions to the grid's cells; -1 if one is missing. */
+/*
+ * Map the view's captions to the grid's cells; -1 if one is missing (the
+ * error recorded; the caller saves the page).
+ */
 int
-sync_map_columns(struct sync *s, struct erp *e, const struct grid *g)
+sync_map_columns(struct sync *s, const struct grid *g)
 {
 	const struct grid_column	*c;
 	size_t				 i;
 
 	for (i = 0; i < s->v->ncols; i++) {
 		if ((c = grid_column(g, s->v->cols[i].caption)) == NULL) {
-			erp_save_debug(e, s->v->kind);
 			wk_error_set(&s->err, ERR_CONTRACT, "the %s grid has no "
 			    "column \"%s\"", s->v->path, s->v->cols[i].caption);
 			return -1;
@@ -109,7 +109,7 @@ sync_map_columns(struct sync *s, struct erp *e, const struct grid *g)
 
 /* Parse, write and report page (0-based) of grid g, fetched by session e. */
 int
-sync_write_page(struct sync *s, struct erp *e, const struct grid *g,
+sync_write_page(struct sync *s, const struct erp *e, const struct grid *g,
     int64_t page)
 {
 	size_t			 n = s->v->ncols, r, i, key = view_key_index(s->v);
@@ -120,7 +120,7 @@ sync_write_page(struct sync *s, struct erp *e, const struct grid *g,
 	int64_t			 t0 = mono_us(), t1;
 	int			 rc;
 
-	if (sync_map_columns(s, e, g) == -1)
+	if (sync_map_columns(s, g) == -1)
 		return -1;
 	vals = xcalloc(g->nrows ? g->nrows * n : 1, sizeof *vals);
 	ok = xcalloc(g->nrows ? g->nrows : 1, sizeof *ok);

@@ -224,12 +224,18 @@ void		 erp_start_view(struct erp *, const char *view, struct grid *);
 void		 erp_start_callback(struct erp *, const char *cmd, struct grid *,
 		    int flags);
 #define ERP_NO_RETRY_5XX	0x1	/* a 5xx answer ends the flow (refused) */
+#define ERP_RAW			0x2	/* leave the answer to erp_take_answer */
 long		 erp_status(const struct erp *);
 void		 erp_start_logout(struct erp *);
 int		 erp_logged_in(const struct erp *);
 const char	*erp_origin(const struct erp *);
 int64_t		 erp_fetched(const struct erp *);
 void		 erp_save_debug(struct erp *, const char *what);
+void		 erp_save_page(struct erp *, const char *what,
+		    const struct buf *);
+void		 erp_take_answer(struct erp *, struct buf *);
+int		 erp_parse_answer(struct erp *, const struct buf *,
+		    struct grid *, char *perr, size_t);
 
 /*
  * erp.c and login.c: a session's insides, for these two files only (the
@@ -289,6 +295,7 @@ struct erp {
 	int		 result;	/* ERP_PENDING, ERP_OK, ERP_EXPIRED, ERP_FAIL */
 	int		 tell;		/* a flow ended; on_done not called yet */
 	int		 parked;	/* login form ready, waiting for the lead */
+	int		 raw;		/* ERP_RAW: the answer is not parsed here */
 	struct wk_error	 err;		/* why ERP_FAIL */
 	struct grid	*grid;		/* where FLOW_VIEW/CALLBACK parse to */
 	char		 cmd[256];	/* the grid command in flight */
@@ -471,12 +478,11 @@ struct sync {
 	int64_t			 paused_us;	/* held, logged out */
 };
 void		 sync_pump(struct sync *, int max_ms);
-int		 sync_need_field(struct sync *, struct erp *, const struct grid *,
+int		 sync_need_field(struct sync *, const struct grid *,
 		    const char *field);
-int		 sync_map_columns(struct sync *, struct erp *,
-		    const struct grid *);
-int		 sync_write_page(struct sync *, struct erp *, const struct grid *,
-		    int64_t page);
+int		 sync_map_columns(struct sync *, const struct grid *);
+int		 sync_write_page(struct sync *, const struct erp *,
+		    const struct grid *, int64_t page);
 struct pages	*pages_new(struct sync *);
 void		 pages_free(struct sync *, struct pages *);
 int		 pages_run(struct sync *);
