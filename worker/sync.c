@@ -361,8 +361,10 @@ out:
 	d->unchanged = s.pc.unchanged;
 	d->skipped = s.pc.skipped;
 	d->total = s.total_last;
-	sync_free(&s);
+	pages_free(&s, s.pg);		/* counts its sessions' pages */
+	s.pg = NULL;
 	d->fetched = s.fetched;
 	sync_times(&s, d);
+	sync_free(&s);
 	return err_class_exit(s.err.class);
 }
