@@ -423,6 +423,19 @@ cline(struct cparse *cp, int s, const struct ckey *keys, size_t n,
 #define ERP_LINE(cp, k)	cline(cp, 0, erp_keys, nitems(erp_keys), k)
 #define SV_LINE(cp, k)	cline(cp, 1, sv_keys, nitems(sv_keys), k)
 
+/* A [supervisor] duration key of value v must be at least min seconds. */
+static void
+csv_least(struct cparse *cp, const char *key, int64_t v, int64_t min)
+{
+	char	 name[64];
+
+	if (v >= min)
+		return;
+	snprintf(name, sizeof name, "[supervisor] %s", key);
+	cerror(cp, SV_LINE(cp, key), name, "must be at least %llds",
+	    (long long)min);
+}
+
 /* A warning: the config is used, but the operator should know. */
 static void ATTR_PRINTF(4, 5)
 cwarn(struct cparse *cp, int line, const char *key, const char *fmt, ...)
@@ -504,32 +517,19 @@ cvalidate(struct cparse *cp, const char *dir)
 			break;
 	if (c->url[0] == '\0' && !cp->bad[0][i])	/* not said twice */
 		cerror(cp, 0, "[erp] url", "missing (required)");
-	if (c->heartbeat_timeout < 3)
-		cerror(cp, SV_LINE(cp, "heartbeat_timeout"),
-		    "[supervisor] heartbeat_timeout",
-		    "must be at least 3s");
-	if (c->retry_backoff < 1)
-		cerror(cp, SV_LINE(cp, "retry_backoff"),
-		    "[supervisor] retry_backoff", "must be at least 1s");
+	csv_least(cp, "heartbeat_timeout", c->heartbeat_timeout, 3);
+	csv_least(cp, "retry_backoff", c->retry_backoff, 1);
 	if (c->retry_backoff_max < c->retry_backoff)
 		cerror(cp, SV_LINE(cp, "retry_backoff_max"),
 		    "[supervisor] retry_backoff_max",
 		    "must not be less than retry_backoff");
-	if (c->poison_window < 1)
-		cerror(cp, SV_LINE(cp, "poison_window"),
-		    "[supervisor] poison_window", "must be at least 1s");
-	if (c->check_every < 1)
-		cerror(cp, SV_LINE(cp, "check_every"),
-		    "[supervisor] check_every", "must be at least 1s");
+	csv_least(cp, "poison_window", c->poison_window, 1);
+	csv_least(cp, "check_every", c->check_every, 1);
 	if (c->hold_ttl < 1 || c->hold_ttl > SV_HOLD_TTL_MAX)
 		cerror(cp, SV_LINE(cp, "hold_ttl"), "[supervisor] hold_ttl",
 		    "must be between 1s and 1d");
-	if (c->drain_timeout < 1)
-		cerror(cp, SV_LINE(cp, "drain_timeout"),
-		    "[supervisor] drain_timeout", "must be at least 1s");
-	if (c->admin_idle_timeout < 1)
-		cerror(cp, SV_LINE(cp, "admin_idle_timeout"),
-		    "[supervisor] admin_idle_timeout", "must be at least 1s");
+	csv_least(cp, "drain_timeout", c->drain_timeout, 1);
+	csv_least(cp, "admin_idle_timeout", c->admin_idle_timeout, 1);
 	csessions(cp);
 	if (c->metrics_listen[0] != '\0' && metrics_addr(c->metrics_listen,
 	    NULL, 0, NULL) == -1)

@@ -249,6 +249,21 @@ ctl_parse_none(struct ctl *c, int argc, char **argv)
 	return CTL_OK;
 }
 
+/*
+ * A USER argument into c->user; "*" (every user) too if star is set.
+ * CTL_USAGE (said why) if it is not a user id.
+ */
+int
+ctl_parse_user(struct ctl *c, const char *arg, int star)
+{
+	if (!(star && strcmp(arg, "*") == 0) && !user_id_valid(arg)) {
+		ctl_err("invalid user id \"%s\"", arg);
+		return CTL_USAGE;
+	}
+	snprintf(c->user, sizeof c->user, "%s", arg);
+	return CTL_OK;
+}
+
 /* A JOB argument into c->job; CTL_USAGE (said why) if it is not one. */
 int
 ctl_parse_job(struct ctl *c, const char *arg)

@@ -60,11 +60,8 @@ ctl_event_parse(struct ctl *c, int argc, char **argv)
 		    "USER and KIND" : "one USER");
 		return CTL_USAGE;
 	}
-	if (!user_id_valid(argv[optind + 1])) {
-		ctl_err("invalid user id \"%s\"", argv[optind + 1]);
+	if (ctl_parse_user(c, argv[optind + 1], 0) != CTL_OK)
 		return CTL_USAGE;
-	}
-	snprintf(c->user, sizeof c->user, "%s", argv[optind + 1]);
 	if (want == 3) {
 		if (!kind_valid(argv[optind + 2])) {
 			ctl_err("unknown kind \"%s\"", argv[optind + 2]);

@@ -81,12 +81,8 @@ ctl_logs_parse(struct ctl *c, int argc, char **argv)
 			c->level = optarg;
 			break;
 		case 'u':
-			if (strcmp(optarg, "*") != 0 &&
-			    !user_id_valid(optarg)) {
-				ctl_err("invalid user id \"%s\"", optarg);
+			if (ctl_parse_user(c, optarg, 1) != CTL_OK)
 				return CTL_USAGE;
-			}
-			snprintf(c->user, sizeof c->user, "%s", optarg);
 			break;
 		case 'j':
 			c->job = strtoll(optarg, &end, 10);

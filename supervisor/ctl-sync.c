@@ -39,11 +39,8 @@ ctl_sync_parse(struct ctl *c, int argc, char **argv)
 	while ((ch = ctl_getopt(argc, argv, ctl_sync_opts, "")) != -1) {
 		switch (ch) {
 		case 'u':
-			if (!user_id_valid(optarg)) {
-				ctl_err("invalid user id \"%s\"", optarg);
+			if (ctl_parse_user(c, optarg, 0) != CTL_OK)
 				return CTL_USAGE;
-			}
-			snprintf(c->user, sizeof c->user, "%s", optarg);
 			break;
 		case CTL_OPT_LONG + 'F':
 		case CTL_OPT_LONG + 'D':

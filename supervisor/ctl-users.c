@@ -29,11 +29,8 @@ ctl_users_parse(struct ctl *c, int argc, char **argv)
 	while ((ch = ctl_getopt(argc, argv, ctl_users_opts, "")) != -1) {
 		if (ch != 'u')
 			return CTL_USAGE;
-		if (strcmp(optarg, "*") != 0 && !user_id_valid(optarg)) {
-			ctl_err("invalid user id \"%s\"", optarg);
+		if (ctl_parse_user(c, optarg, 1) != CTL_OK)
 			return CTL_USAGE;
-		}
-		snprintf(c->user, sizeof c->user, "%s", optarg);
 	}
 	if (optind != argc) {
 		ctl_err("users takes no arguments (\"%s\"): a user is "

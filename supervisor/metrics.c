@@ -211,6 +211,19 @@ render_rows(struct buf *b)
 			    (long long)m.rows[k][c]);
 }
 
+/* Counter erpsync_NAME by error class, from v[class]. */
+static void
+by_class(struct buf *b, const char *name, const char *help,
+    const int64_t *v)
+{
+	int	 i;
+
+	head(b, name, "counter", help);
+	for (i = 1; i < ERR_CLASSES; i++)
+		buf_addf(b, "erpsync_%s{class=\"%s\"} %lld\n", name,
+		    err_class_name(i), (long long)v[i]);
+}
+
 static void
 render_erp(struct buf *b)
 {
@@ -240,16 +253,10 @@ render_erp(struct buf *b)
 	buf_addf(b, "erpsync_erp_request_seconds_sum %.3f\n", m.req_sum_s);
 	buf_addf(b, "erpsync_erp_request_seconds_count %lld\n",
 	    (long long)m.req_count);
-	head(b, "retries_total", "counter", "Failed runs retried, by error "
-	    "class.");
-	for (i = 1; i < ERR_CLASSES; i++)
-		buf_addf(b, "erpsync_retries_total{class=\"%s\"} %lld\n",
-		    err_class_name(i), (long long)m.retries[i]);
-	head(b, "failures_total", "counter", "Jobs failed for good, by error "
-	    "class.");
-	for (i = 1; i < ERR_CLASSES; i++)
-		buf_addf(b, "erpsync_failures_total{class=\"%s\"} %lld\n",
-		    err_class_name(i), (long long)m.failures[i]);
+	by_class(b, "retries_total", "Failed runs retried, by error class.",
+	    m.retries);
+	by_class(b, "failures_total", "Jobs failed for good, by error class.",
+	    m.failures);
 }
 
 /* The gauges: read from the queue, the holds and freshness now. */

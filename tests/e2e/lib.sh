@@ -132,6 +132,14 @@ while ks:
 print(d)' "$ORIGIN" "$1"
 }
 
+# sim_stat_least KEY N WHAT: erpsim's counter KEY is at least N (what a
+# seeded fault schedule guarantees); otherwise fail with WHAT and the count.
+sim_stat_least() {
+	v=$(sim_stat "$1")
+	[ "$v" -ge "$2" ] ||
+		fail "$3: erpsim's $1 is $v, the schedule says at least $2"
+}
+
 # sim_curl ARGS...: curl that trusts erpsim's certificate under start_sim_tls.
 sim_curl() { curl ${SIM_CA:+--cacert "$SIM_CA"} "$@"; }
 
@@ -183,6 +191,19 @@ print(j.get(sys.argv[1],""))' "$2"
 state_is() { [ "$(job_field "$1" state)" = "$2" ]; }
 page_at_least() { [ "$(job_field "$1" page)" -ge "$2" ]; }
 running_past() { state_is "$1" running && page_at_least "$1" "$2"; }
+
+# sync_to_page N USER [ARGS...]: queue a customers sync of USER (ARGS such
+# as --full go to `sync`) and wait until its job, whose id goes to $job,
+# has read N pages.
+sync_to_page() {
+	n=$1
+	shift
+	ctl --json sync customers --user "$@" >"$T/sync.json" ||
+		fail "sync $1 not queued"
+	job=$(job_id "$T/sync.json")
+	wait_for 30 page_at_least "$job" "$n" ||
+		fail "job $job did not reach page $n"
+}
 
 # hold_count: how many holds `status` lists.
 hold_count() {

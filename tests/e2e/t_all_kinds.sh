@@ -72,17 +72,17 @@ note "prices with a name shared by several products: $amb"
 # pages of 100 the syncs navigate (GB|PN, carried out) to at least 103 pages
 # after the first: customers 2 x 14, orders 2 x 11, products 24, prices 29.
 # drop-rate 0.02 is offered every callback: the first among the first 50.
-[ "$(sim_stat faults.drop.callback)" -ge 1 ] || fail "erpsim dropped no callback: the schedule says it must"
+sim_stat_least faults.drop.callback 1 "erpsim dropped no callback"
 # fail-rate 0.03 is offered the callbacks not dropped: at least
 # 103 - 3 (floor(103*0.02 + phase)) = 100; the first among 34.
-[ "$(sim_stat faults.fail.callback)" -ge 1 ] || fail "erpsim failed no callback: the schedule says it must"
+sim_stat_least faults.fail.callback 1 "erpsim failed no callback"
 # truncate-rate 0.02 is offered the callbacks neither dropped nor failed:
 # at least 100 - 4 (floor(100*0.03 + phase)) = 96; the first among 50.
-[ "$(sim_stat faults.truncate.callback)" -ge 1 ] || fail "erpsim truncated no callback: the schedule says it must"
+sim_stat_least faults.truncate.callback 1 "erpsim truncated no callback"
 # reset-rate 0.05 is offered the navigations with a needed filter on:
 # customers and orders, 50 of them; floor(50*0.05) = 2.
-[ "$(sim_stat faults.reset)" -ge 2 ] || fail "only $(sim_stat faults.reset) filter resets: the schedule says at least 2"
+sim_stat_least faults.reset 2 "too few filter resets"
 # expire-every 12: the worker logs in again only when the ERP ends its
 # session, and the products job alone makes more than 24 callbacks.
-[ "$(sim_stat faults.expire)" -ge 1 ] || fail "no session expired: a job's session made 13 requests"
+sim_stat_least faults.expire 1 "no session expired: a job's session made 13 requests"
 note "ok"

@@ -22,17 +22,17 @@ done
 # the 56 after the first through a callback that navigates (GB|PN) and was
 # carried out with "Tutti i clienti" on; retries only add requests.
 # drop-rate 0.03 is offered every callback: the first among the first 34.
-[ "$(sim_stat faults.drop.callback)" -ge 1 ] || fail "erpsim dropped no callback: the schedule says it must"
+sim_stat_least faults.drop.callback 1 "erpsim dropped no callback"
 # fail-rate 0.05 is offered the callbacks not dropped: at most 2 of the
 # first 56 (floor(56*0.03 + phase)), so 54 or more, and the first fail is
 # among the first 20.
-[ "$(sim_stat faults.fail.callback)" -ge 1 ] || fail "erpsim injected no 5xx: the schedule says it must"
+sim_stat_least faults.fail.callback 1 "erpsim injected no 5xx"
 # truncate-rate 0.03 is offered the callbacks neither dropped nor failed:
 # at least 54 - 3 (floor(54*0.05 + phase)) = 51; the first among 34.
-[ "$(sim_stat faults.truncate.callback)" -ge 1 ] || fail "erpsim truncated no callback: the schedule says it must"
+sim_stat_least faults.truncate.callback 1 "erpsim truncated no callback"
 # reset-rate 0.1 is offered the 56 navigations or more: floor(56*0.1) = 5.
-[ "$(sim_stat faults.reset)" -ge 5 ] || fail "only $(sim_stat faults.reset) filter resets: the schedule says at least 5"
+sim_stat_least faults.reset 5 "too few filter resets"
 # expire-every 25: the worker logs in again only when the ERP ends its
 # session, and the job makes more than 57 authenticated requests.
-[ "$(sim_stat faults.expire)" -ge 1 ] || fail "no session expired: the job's session made 26 requests"
+sim_stat_least faults.expire 1 "no session expired: the job's session made 26 requests"
 note "ok"

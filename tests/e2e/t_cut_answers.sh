@@ -16,24 +16,19 @@ for j in json.load(open(sys.argv[1]))["jobs"]:
         print(j["kind"], j.get("user", ""), j["state"], j.get("error_class", "") or "-", j.get("message", "")[:160])' "$T/jobs.json"
 }
 
-sync_all() {
+# sync_wave UKIND KIND: UKIND for agent1 and agent2 and KIND at once, each
+# with --wait; returns when all three have ended.
+sync_wave() {
 	pids=""
 	for u in agent1 agent2; do
-		ctl sync customers --user "$u" --wait >"$T/c-$u.out" 2>&1 &
+		ctl sync "$1" --user "$u" --wait >"$T/$1-$u.out" 2>&1 &
 		pids="$pids $!"
 	done
-	ctl sync products --wait >"$T/p.out" 2>&1 &
-	pids="$pids $!"
-	for p in $pids; do wait "$p"; done
-	pids=""
-	for u in agent1 agent2; do
-		ctl sync orders --user "$u" --wait >"$T/o-$u.out" 2>&1 &
-		pids="$pids $!"
-	done
-	ctl sync prices --wait >"$T/pr.out" 2>&1 &
+	ctl sync "$2" --wait >"$T/$2.out" 2>&1 &
 	pids="$pids $!"
 	for p in $pids; do wait "$p"; done
 }
+sync_all() { sync_wave customers products && sync_wave orders prices; }
 
 # 1. 12% of every kind of answer cut. Two sessions per job and sessions
 # that expire every 15 requests make at least 12 login pages, login

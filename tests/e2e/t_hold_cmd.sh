@@ -38,10 +38,17 @@ EOF
 chmod +x "$T/jobstate" "$T/erp"
 
 # start_sync USER [--full]: a running customers sync of USER, a few pages in.
-start_sync() {
-	ctl --json sync customers --user "$@" >"$T/sync.json" || fail "sync $1 not queued"
-	job=$(job_id "$T/sync.json")
-	wait_for 30 page_at_least "$job" 3 || fail "job $job did not reach page 3"
+start_sync() { sync_to_page 3 "$@"; }
+# hold_cmd USER X [ARGS...]: `hold --user USER -- sh cmd_X.sh ARGS` in the
+# background, its pid in $hpid, once CMD has written X.ready.
+hold_cmd() {
+	u=$1 x=$2
+	shift 2
+	"$BIN/erpsyncctl" -s "$T/sock" hold --user "$u" -- sh "$T/cmd_$x.sh" \
+	    "$@" >"$T/$x.out" 2>"$T/$x.err" &
+	hpid=$!
+	wait_for 30 test -s "$T/$x.ready" ||
+		fail "CMD did not start: $(cat "$T/$x.err")"
 }
 # same FILE1 FILE2 WHAT: the two recorded values are equal.
 same() { [ "$(cat "$1")" = "$(cat "$2")" ] || fail "$3: $(cat "$1") then $(cat "$2")"; }
@@ -104,10 +111,7 @@ echo "$$" >"$T/b.ready"
 wait "$sp"
 exit 9
 EOF
-"$BIN/erpsyncctl" -s "$T/sock" hold --user agent2 -- sh "$T/cmd_b.sh" "$job" \
-    >"$T/b.out" 2>"$T/b.err" &
-hpid=$!
-wait_for 30 test -s "$T/b.ready" || fail "CMD did not start: $(cat "$T/b.err")"
+hold_cmd agent2 b "$job"
 is "$T/b.s0" paused "job $job at CMD's start"
 kill -TERM "$hpid"
 wait "$hpid"
@@ -143,10 +147,7 @@ sp=$!
 echo "$$" >"$T/c.ready"
 wait "$sp"
 EOF
-"$BIN/erpsyncctl" -s "$T/sock" hold --user agent1 -- sh "$T/cmd_c.sh" "$job" \
-    >"$T/c.out" 2>"$T/c.err" &
-hpid=$!
-wait_for 30 test -s "$T/c.ready" || fail "CMD did not start: $(cat "$T/c.err")"
+hold_cmd agent1 c "$job"
 is "$T/c.s0" paused "job $job at CMD's start"
 kill -KILL "$hpid"
 wait "$hpid" 2>/dev/null
@@ -203,10 +204,7 @@ while [ ! -e "$T/e.go" ] || ! grep -q "lost the connection" "$T/e.err"; do
 done
 cp "$T/e.err" "$T/e.err-at-end"
 EOF
-"$BIN/erpsyncctl" -s "$T/sock" hold --user agent1 -- sh "$T/cmd_e.sh" \
-    >"$T/e.out" 2>"$T/e.err" &
-hpid=$!
-wait_for 30 test -s "$T/e.ready" || fail "CMD did not start: $(cat "$T/e.err")"
+hold_cmd agent1 e
 ctl shutdown >"$T/shutdown.out" || fail "shutdown"
 wait "$DAEMON_PID"
 DAEMON_PID=""

@@ -13,9 +13,7 @@ start_daemon
 
 
 # 1. A hold during a long sync.
-ctl --json sync customers --user agent1 >"$T/s1.json" || fail "sync not queued"
-job=$(job_id "$T/s1.json")
-wait_for 30 page_at_least "$job" 5 || fail "the sync did not reach page 5"
+sync_to_page 5 agent1
 t0=$(date +%s%N)
 ctl hold --user agent1 --reason "new order" >"$T/hold.out" 2>&1 || fail "hold failed: $(cat "$T/hold.out")"
 t1=$(date +%s%N)

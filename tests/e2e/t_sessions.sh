@@ -21,16 +21,16 @@ note "erpsim saw $sessions logins"
 # faulted, the first at i < ceil(1/rate). The job navigates (GB|PN, carried
 # out, "Tutti i clienti" on) to the 56 pages after the first, or more.
 # drop-rate 0.02 is offered every callback: the first among 50.
-[ "$(sim_stat faults.drop.callback)" -ge 1 ] || fail "erpsim dropped no callback: the schedule says it must"
+sim_stat_least faults.drop.callback 1 "erpsim dropped no callback"
 # fail-rate 0.03 is offered the callbacks not dropped (54 or more): the
 # first among 34.
-[ "$(sim_stat faults.fail.callback)" -ge 1 ] || fail "erpsim failed no callback: the schedule says it must"
+sim_stat_least faults.fail.callback 1 "erpsim failed no callback"
 # reset-rate 0.05 is offered the 56 navigations: floor(56*0.05) = 2.
-[ "$(sim_stat faults.reset)" -ge 2 ] || fail "only $(sim_stat faults.reset) filter resets: the schedule says at least 2"
+sim_stat_least faults.reset 2 "too few filter resets"
 # expire-every 15: the worker opens a session again only when the ERP ends
 # one; 3 sessions that never expire serve at most 45 requests, fewer than
 # the 57 pages.
-[ "$(sim_stat faults.expire)" -ge 1 ] || fail "no session expired in 57 pages over 3 sessions"
+sim_stat_least faults.expire 1 "no session expired in 57 pages over 3 sessions"
 
 # The ERP allows 2 sessions per user: the job goes on with 2.
 curl -sf "$ORIGIN/_sim/faults?max-sessions=2&fail-rate=0&drop-rate=0&expire-every=0&reset-rate=0" >/dev/null || fail "faults"

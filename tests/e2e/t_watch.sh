@@ -13,9 +13,7 @@ PAGE_SIZE=50 write_conf
 no_schedules
 start_daemon
 
-ctl --json sync customers --user agent1 >"$T/s1.json" || fail "sync not queued"
-job=$(job_id "$T/s1.json")
-wait_for 30 page_at_least "$job" 3 || fail "the sync did not reach page 3"
+sync_to_page 3 agent1
 ctl hold --user agent1 --ttl 5m --reason "new order" >"$T/hold.out" 2>&1 ||
 	fail "hold failed: $(cat "$T/hold.out")"
 hold=$(sed -n 's/^hold \([0-9]*\) .*/\1/p' "$T/hold.out")

@@ -188,104 +188,109 @@ on_sweep(evutil_socket_t fd, short ev, void *arg)
 	session_sweep();
 }
 
+/* An option that sets one field of sim: a number, a probability, a string. */
+enum arg_type { ARG_INT, ARG_UINT, ARG_I64, ARG_U64, ARG_SIZE, ARG_RATE,
+    ARG_STR };
+static const struct sim_arg {
+	int		 ch;
+	const char	*name;		/* for messages */
+	enum arg_type	 type;
+	void		*field;		/* in sim */
+	long		 max;		/* numbers: 0..max */
+} sim_args[] = {
+	{ 'p', "-p", ARG_INT, &sim.conf.port, 65535 },
+	{ O_BIND, "--bind", ARG_STR, &sim.conf.bind, 0 },
+	{ O_BASE, "--base", ARG_STR, &sim.conf.base, 0 },
+	{ O_SEED, "--seed", ARG_U64, &sim.conf.seed, 0x7fffffffffffffffL },
+	{ O_CUSTOMERS, "--customers", ARG_INT, &sim.conf.ncust, 1000000 },
+	{ O_ORDERS, "--orders", ARG_INT, &sim.conf.nord, 1000000 },
+	{ O_PRODUCTS, "--products", ARG_INT, &sim.conf.nprod, 2000000 },
+	{ O_PRICES, "--prices", ARG_INT, &sim.conf.nprice, 2000000 },
+	{ O_LAYOUT, "--layout", ARG_INT, &sim.conf.layout, 1000000 },
+	{ O_LATENCY, "--latency", ARG_I64, &sim.faults.latency_ms, 3600000 },
+	{ O_FAIL, "--fail-rate", ARG_RATE, &sim.faults.fail, 0 },
+	{ O_DROP, "--drop-rate", ARG_RATE, &sim.faults.drop, 0 },
+	{ O_TRUNC, "--truncate-rate", ARG_RATE, &sim.faults.trunc, 0 },
+	{ O_CUT, "--cut-rate", ARG_RATE, &sim.faults.cut, 0 },
+	{ O_RESET, "--reset-rate", ARG_RATE, &sim.faults.reset, 0 },
+	{ O_EXPIRE, "--expire-every", ARG_UINT, &sim.faults.expire_every,
+	    100000000 },
+	{ O_MAXSESS, "--max-sessions", ARG_UINT, &sim.faults.max_sessions,
+	    100000 },
+	{ O_MAXPAGE, "--max-page-size", ARG_INT, &sim.conf.max_page_size,
+	    200 },
+	{ O_IDLE, "--session-idle", ARG_INT, &sim.conf.session_idle,
+	    100000000 },
+	{ O_CHURN, "--churn", ARG_UINT, &sim.conf.churn, 100000000 },
+	{ O_VSBYTES, "--viewstate-bytes", ARG_SIZE, &sim.conf.viewstate_bytes,
+	    16 * 1024 * 1024 },
+	{ O_PORTFILE, "--port-file", ARG_STR, &sim.conf.port_file, 0 },
+	{ O_TLSCERT, "--tls-cert", ARG_STR, &sim.conf.tls_cert, 0 },
+	{ O_TLSKEY, "--tls-key", ARG_STR, &sim.conf.tls_key, 0 },
+};
+
+/* Set the field of option ch from its argument s; 0 if ch is not one. */
+static int
+sim_arg_set(int ch, const char *s)
+{
+	const struct sim_arg	*a;
+	size_t			 i;
+
+	for (i = 0; i < nitems(sim_args); i++)
+		if (sim_args[i].ch == ch)
+			break;
+	if (i == nitems(sim_args))
+		return 0;
+	a = &sim_args[i];
+	switch (a->type) {
+	case ARG_INT:
+		*(int *)a->field = (int)num_arg(a->name, s, 0, a->max);
+		break;
+	case ARG_UINT:
+		*(unsigned *)a->field = (unsigned)num_arg(a->name, s, 0,
+		    a->max);
+		break;
+	case ARG_I64:
+		*(int64_t *)a->field = num_arg(a->name, s, 0, a->max);
+		break;
+	case ARG_U64:
+		*(uint64_t *)a->field = (uint64_t)num_arg(a->name, s, 0,
+		    a->max);
+		break;
+	case ARG_SIZE:
+		*(size_t *)a->field = (size_t)num_arg(a->name, s, 0, a->max);
+		break;
+	case ARG_RATE:
+		*(double *)a->field = rate_arg(a->name, s);
+		break;
+	case ARG_STR:
+		free(*(char **)a->field);
+		*(char **)a->field = xstrdup(s);
+		break;
+	}
+	return 1;
+}
+
 static void
 parse_args(int argc, char **argv, const char **users, const char **sys)
 {
 	int	 ch, vs_given = 0;
 
 	while ((ch = getopt_long(argc, argv, "p:vh", longopts, NULL)) != -1) {
+		if (sim_arg_set(ch, optarg)) {
+			if (ch == O_VSBYTES)
+				vs_given = 1;
+			continue;
+		}
 		switch (ch) {
-		case 'p':
-			sim.conf.port = (int)num_arg("-p", optarg, 0, 65535);
-			break;
-		case O_BIND:
-			free(sim.conf.bind);
-			sim.conf.bind = xstrdup(optarg);
-			break;
-		case O_BASE:
-			free(sim.conf.base);
-			sim.conf.base = xstrdup(optarg);
-			break;
-		case O_SEED:
-			sim.conf.seed = (uint64_t)num_arg("--seed", optarg, 0,
-			    0x7fffffffffffffffL);
-			break;
 		case O_USERS:
 			*users = optarg;
 			break;
 		case O_SYSTEM:
 			*sys = optarg;
 			break;
-		case O_CUSTOMERS:
-			sim.conf.ncust = (int)num_arg("--customers", optarg, 0,
-			    1000000);
-			break;
-		case O_ORDERS:
-			sim.conf.nord = (int)num_arg("--orders", optarg, 0,
-			    1000000);
-			break;
-		case O_PRODUCTS:
-			sim.conf.nprod = (int)num_arg("--products", optarg, 0,
-			    2000000);
-			break;
-		case O_PRICES:
-			sim.conf.nprice = (int)num_arg("--prices", optarg, 0,
-			    2000000);
-			break;
-		case O_LAYOUT:
-			sim.conf.layout = (int)num_arg("--layout", optarg, 0,
-			    1000000);
-			break;
 		case O_NOISY:
 			sim.conf.noisy = 1;
-			break;
-		case O_LATENCY:
-			sim.faults.latency_ms = num_arg("--latency", optarg, 0,
-			    3600000);
-			break;
-		case O_FAIL:
-			sim.faults.fail = rate_arg("--fail-rate", optarg);
-			break;
-		case O_DROP:
-			sim.faults.drop = rate_arg("--drop-rate", optarg);
-			break;
-		case O_TRUNC:
-			sim.faults.trunc = rate_arg("--truncate-rate", optarg);
-			break;
-		case O_CUT:
-			sim.faults.cut = rate_arg("--cut-rate", optarg);
-			break;
-		case O_RESET:
-			sim.faults.reset = rate_arg("--reset-rate", optarg);
-			break;
-		case O_EXPIRE:
-			sim.faults.expire_every = (unsigned)num_arg(
-			    "--expire-every", optarg, 0, 100000000);
-			break;
-		case O_MAXSESS:
-			sim.faults.max_sessions = (unsigned)num_arg(
-			    "--max-sessions", optarg, 0, 100000);
-			break;
-		case O_MAXPAGE:
-			sim.conf.max_page_size = (int)num_arg("--max-page-size",
-			    optarg, 10, 200);
-			break;
-		case O_IDLE:
-			sim.conf.session_idle = (int)num_arg("--session-idle",
-			    optarg, 0, 100000000);
-			break;
-		case O_CHURN:
-			sim.conf.churn = (unsigned)num_arg("--churn", optarg, 0,
-			    100000000);
-			break;
-		case O_VSBYTES:
-			vs_given = 1;
-			sim.conf.viewstate_bytes = (size_t)num_arg(
-			    "--viewstate-bytes", optarg, 0, 16 * 1024 * 1024);
-			break;
-		case O_PORTFILE:
-			free(sim.conf.port_file);
-			sim.conf.port_file = xstrdup(optarg);
 			break;
 		case O_DROPCOL:
 			if (fault_set_drop_col(&sim.faults, optarg) == -1) {
@@ -293,14 +298,6 @@ parse_args(int argc, char **argv, const char **users, const char **sys)
 				    "fieldname '%s'\n", optarg);
 				exit(2);
 			}
-			break;
-		case O_TLSCERT:
-			free(sim.conf.tls_cert);
-			sim.conf.tls_cert = xstrdup(optarg);
-			break;
-		case O_TLSKEY:
-			free(sim.conf.tls_key);
-			sim.conf.tls_key = xstrdup(optarg);
 			break;
 		case 'v':
 			sim.conf.verbose = 1;

@@ -185,8 +185,14 @@ payload(struct reply *r, struct buf *z)
 	return z;
 }
 
+/*
+ * Only the first bytes of what would have gone on the wire (compressed, if
+ * it is). truncate: a server that dies, promising everything, sending a
+ * part and closing, or a chunked answer that never ends. Otherwise a proxy
+ * that gives up: the part, announced as the whole answer.
+ */
 static void
-truncate_reply(struct reply *r)
+partial_reply(struct reply *r, int truncate)
 {
 	struct evbuffer	*evb = evbuffer_new();
 	const struct buf *p;
@@ -196,52 +202,27 @@ truncate_reply(struct reply *r)
 
 	buf_init(&z);
 	p = payload(r, &z);
-	cut = p->len > 2 ? p->len / 3 + (size_t)((r->draw & 0xffffffffU) %
-	    (p->len / 3)) : 0;
+	if (truncate)
+		cut = p->len > 2 ? p->len / 3 + (size_t)((r->draw &
+		    0xffffffffU) % (p->len / 3)) : 0;
+	else
+		cut = p->len > 0 ? (size_t)(r->draw % p->len) : 0;
 	if (cut > 0)
 		evbuffer_add(evb, p->data, cut);
 	logline(r, cut);
-	if ((r->draw >> 62 & 1) == 0 ||
-	    evhttp_request_get_connection(r->req) == NULL) {
-		/* Promise everything, send a part, close. */
-		snprintf(len, sizeof(len), "%zu", p->len);
-		reply_header(r, "Content-Length", len);
-		reply_header(r, "Connection", "close");
-		evhttp_send_reply(r->req, r->code, reason(r->code), evb);
-		reply_free(r);
-	} else {
-		/* A chunked reply that never ends. */
+	if (truncate && (r->draw >> 62 & 1) != 0 &&
+	    evhttp_request_get_connection(r->req) != NULL) {
 		evhttp_send_reply_start(r->req, r->code, reason(r->code));
 		evhttp_send_reply_chunk(r->req, evb);
 		later(r, 30, drop_cb);
+	} else {
+		snprintf(len, sizeof(len), "%zu", truncate ? p->len : cut);
+		reply_header(r, "Content-Length", len);
+		if (truncate)
+			reply_header(r, "Connection", "close");
+		evhttp_send_reply(r->req, r->code, reason(r->code), evb);
+		reply_free(r);
 	}
-	evbuffer_free(evb);
-	buf_free(&z);
-}
-
-/*
- * A proxy that gives up: the first bytes of what would have gone on the
- * wire (compressed, if it is), announced as the whole answer.
- */
-static void
-cut_reply(struct reply *r)
-{
-	struct evbuffer	*evb = evbuffer_new();
-	const struct buf *p;
-	struct buf	 z;
-	size_t		 cut;
-	char		 len[32];
-
-	buf_init(&z);
-	p = payload(r, &z);
-	cut = p->len > 0 ? (size_t)(r->draw % p->len) : 0;
-	if (cut > 0)
-		evbuffer_add(evb, p->data, cut);
-	logline(r, cut);
-	snprintf(len, sizeof(len), "%zu", cut);
-	reply_header(r, "Content-Length", len);
-	evhttp_send_reply(r->req, r->code, reason(r->code), evb);
-	reply_free(r);
 	evbuffer_free(evb);
 	buf_free(&z);
 }
@@ -263,11 +244,11 @@ finish(struct reply *r)
 		return;
 	case F_TRUNC:
 		sim.stats.f_trunc++;
-		truncate_reply(r);
+		partial_reply(r, 1);
 		return;
 	case F_CUT:
 		sim.stats.f_cut++;
-		cut_reply(r);
+		partial_reply(r, 0);
 		return;
 	case F_FAIL:
 		sim.stats.f_fail++;

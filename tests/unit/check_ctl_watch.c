@@ -84,6 +84,13 @@ draw(void)
 	return out.data;
 }
 
+/* The screen s shows text want; prints the screen if it does not. */
+static void
+shows(const char *s, const char *want)
+{
+	ck_assert_msg(strstr(s, want) != NULL, "no \"%s\" in:\n%s", want, s);
+}
+
 /* Columns of a line of UTF-8: one per character. */
 static size_t
 cols(const char *s, size_t n)
@@ -140,8 +147,7 @@ START_TEST(test_paused_are_not_running)
 	add_job(1, "customers", "agent1", "paused")->hold = 3;
 	add_job(2, "orders", "agent1", "paused")->hold = 3;
 	s = draw();
-	ck_assert_msg(strstr(s, "  0 running · 2 paused · 0 queued · 1 hold\n")
-	    != NULL, "%s", s);
+	shows(s, "  0 running · 2 paused · 0 queued · 1 hold\n");
 	ck_assert_ptr_null(strstr(s, "running ("));
 	ck_assert_int_eq(section_jobs(s, "paused (2)\n"), 2);
 }
@@ -163,12 +169,12 @@ START_TEST(test_counts_match_sections)
 	snap.max_workers = 4;
 	snap.uptime_s = 200;
 	s = draw();
-	ck_assert_msg(strstr(s, "  2 running · 1 paused · 5 queued · 0 holds · "
-	    "3/4 workers, up 3m20s\n") != NULL, "%s", s);
+	shows(s, "  2 running · 1 paused · 5 queued · 0 holds · "
+	    "3/4 workers, up 3m20s\n");
 	ck_assert_int_eq(section_jobs(s, "running (2)\n"), 2);
 	ck_assert_int_eq(section_jobs(s, "paused (1)\n"), 1);
 	ck_assert_int_eq(section_jobs(s, "queued (5)\n"), 3);
-	ck_assert_msg(strstr(s, "  … and 2 more queued\n") != NULL, "%s", s);
+	shows(s, "  … and 2 more queued\n");
 }
 END_TEST
 
@@ -180,21 +186,19 @@ START_TEST(test_paused_shows_hold)
 	add_hold(3, "agent1", 4567, "new order");
 	add_job(1, "customers", "agent1", "paused")->hold = 3;
 	s = draw();
-	ck_assert_msg(strstr(s, "\n          paused by hold 3 (agent1, pid "
-	    "4567): new order\n") != NULL, "%s", s);
+	shows(s, "\n          paused by hold 3 (agent1, pid "
+	    "4567): new order\n");
 	/* a hold on every user, without a reason */
 	snap.nholds = 0;
 	add_hold(3, "*", 99, "");
 	s = draw();
-	ck_assert_msg(strstr(s, "paused by hold 3 (all users, pid 99)\n") !=
-	    NULL, "%s", s);
+	shows(s, "paused by hold 3 (all users, pid 99)\n");
 	/* released since: the supervisor's words */
 	snap.nholds = 0;
 	snprintf(jobs[0].blocked, sizeof jobs[0].blocked,
 	    "paused, no hold left: resuming");
 	s = draw();
-	ck_assert_msg(strstr(s, "\n          paused, no hold left: resuming\n")
-	    != NULL, "%s", s);
+	shows(s, "\n          paused, no hold left: resuming\n");
 }
 END_TEST
 
@@ -205,8 +209,8 @@ START_TEST(test_running_pausing)
 	add_hold(4, "agent1", 4567, "new order");
 	add_job(1, "customers", "agent1", "running")->hold = 4;
 	s = draw();
-	ck_assert_msg(strstr(s, "pausing by hold 4 (agent1, pid 4567): new "
-	    "order\n") != NULL, "%s", s);
+	shows(s, "pausing by hold 4 (agent1, pid 4567): new "
+	    "order\n");
 }
 END_TEST
 
@@ -227,16 +231,13 @@ START_TEST(test_queued_reasons)
 	snprintf(j->blocked, sizeof j->blocked, "retry in 25s");
 	add_job(8, "customers", "agent4", "queued");
 	s = draw();
-	ck_assert_msg(strstr(s, "\n          held by hold 3 (agent1, pid 4567): "
-	    "new order\n") != NULL, "%s", s);
-	ck_assert_msg(strstr(s, "\n          max_workers (4) all busy\n") !=
-	    NULL, "%s", s);
-	ck_assert_msg(strstr(s, "\n          backoff: retry in 25s (at ") !=
-	    NULL, "%s", s);
-	ck_assert_msg(strstr(s, "), after 2 attempts\n") != NULL, "%s", s);
-	ck_assert_msg(strstr(s, "\n          ready: starts at the next pass\n")
-	    != NULL, "%s", s);
-	ck_assert_msg(strstr(s, "manual, queued 5s ago\n") != NULL, "%s", s);
+	shows(s, "\n          held by hold 3 (agent1, pid 4567): "
+	    "new order\n");
+	shows(s, "\n          max_workers (4) all busy\n");
+	shows(s, "\n          backoff: retry in 25s (at ");
+	shows(s, "), after 2 attempts\n");
+	shows(s, "\n          ready: starts at the next pass\n");
+	shows(s, "manual, queued 5s ago\n");
 	ck_assert_int_eq(section_jobs(s, "queued (4)\n"), 4);
 }
 END_TEST
@@ -250,34 +251,33 @@ START_TEST(test_rate_and_eta)
 	/* 2,000 rows left at 10 rows/s */
 	j->rate = 10;
 	s = draw();
-	ck_assert_msg(strstr(s, "\n          page 20/60  1,000/3,000 rows  "
-	    "elapsed 1m5s  10 rows/s  ETA 3m20s\n") != NULL, "%s", s);
-	ck_assert_msg(strstr(s, "[######--------------]  33%\n") != NULL, "%s",
-	    s);
+	shows(s, "\n          page 20/60  1,000/3,000 rows  "
+	    "elapsed 1m5s  10 rows/s  ETA 3m20s\n");
+	shows(s, "[######--------------]  33%\n");
 	/* slow: a decimal, and the ETA rounds up */
 	j->rate = 3.0;
 	s = draw();
-	ck_assert_msg(strstr(s, "  3.0 rows/s  ETA 11m7s\n") != NULL, "%s", s);
+	shows(s, "  3.0 rows/s  ETA 11m7s\n");
 	/* no total yet: a rate but no ETA */
 	j->total = 0;
 	j->rate = 1234.4;
 	s = draw();
-	ck_assert_msg(strstr(s, "  1,000 rows  elapsed 1m5s  1,234 rows/s  ETA "
-	    "—\n") != NULL, "%s", s);
+	shows(s, "  1,000 rows  elapsed 1m5s  1,234 rows/s  ETA "
+	    "—\n");
 	/* no rate yet */
 	j->total = 3000;
 	j->rate = -1;
 	s = draw();
-	ck_assert_msg(strstr(s, "  — rows/s  ETA —\n") != NULL, "%s", s);
+	shows(s, "  — rows/s  ETA —\n");
 	/* nothing read in a while: no ETA either */
 	j->rate = 0;
 	s = draw();
-	ck_assert_msg(strstr(s, "  0.0 rows/s  ETA —\n") != NULL, "%s", s);
+	shows(s, "  0.0 rows/s  ETA —\n");
 	/* all read: nothing left */
 	j->rows = 3000;
 	j->rate = 50;
 	s = draw();
-	ck_assert_msg(strstr(s, "  50 rows/s  ETA 0s\n") != NULL, "%s", s);
+	shows(s, "  50 rows/s  ETA 0s\n");
 }
 END_TEST
 
@@ -336,8 +336,7 @@ START_TEST(test_long_user_fits)
 	w = widest(s, &n);
 	ck_assert_msg(w <= 80, "a line of %zu columns:\n%s", w, s);
 	/* the user column is cut at 20 columns, and marked */
-	ck_assert_msg(strstr(s, "customers agent.with.a.long.n… full ") != NULL,
-	    "%s", s);
+	shows(s, "customers agent.with.a.long.n… full ");
 	/* the bars of a long and a short user start in the same column */
 	l1 = strstr(s, "      1  customers");
 	l2 = strstr(s, "      2  customers");
@@ -346,9 +345,9 @@ START_TEST(test_long_user_fits)
 	ck_assert_uint_eq(cols(l1, (size_t)(strchr(l1, '[') - l1)),
 	    cols(l2, (size_t)(strchr(l2, '[') - l2)));
 	/* the holder's user is cut too, so the reason starts on the line */
-	ck_assert_msg(strstr(s, "paused by hold 9 (agent.with.a.long.nameu…, pid "
-	    "4567): rrr") != NULL, "%s", s);
-	ck_assert_msg(strstr(s, "rrr…\n") != NULL, "%s", s);
+	shows(s, "paused by hold 9 (agent.with.a.long.nameu…, pid "
+	    "4567): rrr");
+	shows(s, "rrr…\n");
 	/* narrower terminals get narrower lines */
 	snap.cols = 40;
 	s = draw();
@@ -394,9 +393,9 @@ START_TEST(test_queued_fits_screen)
 	ck_assert_uint_le(n, 12);
 	ck_assert_uint_le(w, 80);
 	/* header, running title, 2 lines of job 1, queued title: 7 left */
-	ck_assert_msg(strstr(s, "queued (20)\n") != NULL, "%s", s);
+	shows(s, "queued (20)\n");
 	ck_assert_int_eq(section_jobs(s, "queued (20)\n"), 3);
-	ck_assert_msg(strstr(s, "  … and 17 more queued\n") != NULL, "%s", s);
+	shows(s, "  … and 17 more queued\n");
 	/* when they all fit, no "more" line */
 	snap.njobs = 4;
 	snap.queued_total = 3;
@@ -411,8 +410,8 @@ START_TEST(test_nothing)
 {
 	const char	*s = draw();
 
-	ck_assert_msg(strstr(s, "  0 running · 0 paused · 0 queued · 0 holds\n"
-	    "  nothing running, paused or queued\n") != NULL, "%s", s);
+	shows(s, "  0 running · 0 paused · 0 queued · 0 holds\n"
+	    "  nothing running, paused or queued\n");
 }
 END_TEST
 

@@ -36,6 +36,17 @@ parse_file(const char *path, struct grid *g)
 	free(html);
 }
 
+/* The pager says page of pages, total rows, and whether Next is disabled. */
+static void
+check_pager(const struct grid *g, int page, int pages, int64_t total,
+    int next_disabled)
+{
+	ck_assert_int_eq(g->page, page);
+	ck_assert_int_eq(g->pages, pages);
+	ck_assert_int_eq(g->total, total);
+	ck_assert_int_eq(g->next_disabled, next_disabled);
+}
+
 /* Parse a golden file that must fail; returns the error. */
 static void
 parse_file_fails(const char *path, char *err, size_t errlen)
@@ -153,10 +164,8 @@ START_TEST(test_hand_customers_a)
 	    "\xe2\x80\x9cquoted\xe2\x80\x9d a" NBSP "b");
 
 	ck_assert_int_eq(g.has_pager, 1);
-	ck_assert_int_eq(g.page, 1);
-	ck_assert_int_eq(g.pages, 3);
-	ck_assert_int_eq(g.total, 55);
-	ck_assert_int_eq(g.next_disabled, 0);	/* only Prev is disabled */
+	/* Next is enabled: only Prev is disabled */
+	check_pager(&g, 1, 3, 55, 0);
 	ck_assert_int_eq(g.empty, 0);
 	grid_free(&g);
 	ck_assert_ptr_null(g.rows);
@@ -197,10 +206,7 @@ START_TEST(test_hand_customers_b)
 	ck_assert_str_eq(g.rows[0].id, "Vertical_v1_LE_v2_DXDataRow20");
 	ck_assert_str_eq(text_at(&g, 0, "NOTE"), "nota lunga su due righe");
 	ck_assert_str_eq(g.rows[0].cells[7].text, "Apri");
-	ck_assert_int_eq(g.page, 1);
-	ck_assert_int_eq(g.pages, 3);
-	ck_assert_int_eq(g.total, 55);
-	ck_assert_int_eq(g.next_disabled, 0);
+	check_pager(&g, 1, 3, 55, 0);
 	grid_free(&g);
 }
 END_TEST
@@ -313,10 +319,8 @@ START_TEST(test_hand_products_callback)
 	ck_assert_double_eq(v.r, 1234567.89);
 
 	ck_assert_int_eq(g.has_pager, 1);
-	ck_assert_int_eq(g.page, 12);
-	ck_assert_int_eq(g.pages, 12);
-	ck_assert_int_eq(g.total, 2204);
-	ck_assert_int_eq(g.next_disabled, 1);	/* grandparent is disabled */
+	/* Next is disabled: its grandparent is */
+	check_pager(&g, 12, 12, 2204, 1);
 	grid_free(&g);
 }
 END_TEST
@@ -333,10 +337,7 @@ START_TEST(test_hand_empty)
 	ck_assert_uint_eq(g.ncols, 2);
 	ck_assert_str_eq(g.filter_key, "xaf_xaf_a1ListViewSalesTableOrdersAll");
 	ck_assert_str_eq(g.filter_caption, "Tutti gli ordini");
-	ck_assert_int_eq(g.page, 1);
-	ck_assert_int_eq(g.pages, 1);
-	ck_assert_int_eq(g.total, 0);
-	ck_assert_int_eq(g.next_disabled, 1);
+	check_pager(&g, 1, 1, 0, 1);
 	grid_free(&g);
 }
 END_TEST
@@ -493,10 +494,7 @@ START_TEST(test_no_pager)
 	    "<div class=\"dxpLite_XafThemeOld\"><b class=dxp-summary>junk</b>"
 	    "</div></div>", &g, err, sizeof(err)), 0);
 	ck_assert_int_eq(g.has_pager, 0);
-	ck_assert_int_eq(g.page, 1);
-	ck_assert_int_eq(g.pages, 1);
-	ck_assert_int_eq(g.total, 2);
-	ck_assert_int_eq(g.next_disabled, 1);
+	check_pager(&g, 1, 1, 2, 1);
 	grid_free(&g);
 
 	ck_assert_int_eq(parse_str("<div class=\"dxgvControl_XafTheme\" id=G>"
@@ -814,10 +812,7 @@ START_TEST(test_sim_customers_l0)
 	ck_assert_str_eq(g.grid_id, "Vertical_v1_LE_v2");
 	ck_assert_str_eq(g.filter_key, "xaf_xaf_a1Free_Customers");
 	ck_assert_str_eq(g.filter_caption, "Clienti liberi");
-	ck_assert_int_eq(g.page, 1);
-	ck_assert_int_eq(g.pages, 2);
-	ck_assert_int_eq(g.total, 33);
-	ck_assert_int_eq(g.next_disabled, 0);
+	check_pager(&g, 1, 2, 33, 0);
 	ck_assert_int_eq(g.empty, 0);
 	ck_assert_uint_eq(g.nheader, 21);	/* one command cell */
 	ck_assert_uint_eq(g.ncols, 20);
@@ -959,10 +954,7 @@ START_TEST(test_sim_empty)
 	ck_assert_uint_eq(g.nrows, 0);
 	ck_assert_uint_eq(g.ncols, 20);
 	check_customer_columns(&g);
-	ck_assert_int_eq(g.page, 1);
-	ck_assert_int_eq(g.pages, 1);
-	ck_assert_int_eq(g.total, 0);
-	ck_assert_int_eq(g.next_disabled, 1);
+	check_pager(&g, 1, 1, 0, 1);
 	grid_free(&g);
 }
 END_TEST
@@ -974,10 +966,7 @@ START_TEST(test_sim_prices_last)
 
 	parse_file(SIM "prices_last_cb.html", &g);
 	ck_assert_ptr_null(g.filter_key);
-	ck_assert_int_eq(g.page, 3);
-	ck_assert_int_eq(g.pages, 3);
-	ck_assert_int_eq(g.total, 45);
-	ck_assert_int_eq(g.next_disabled, 1);
+	check_pager(&g, 3, 3, 45, 1);
 	ck_assert_uint_eq(g.nrows, 5);
 	ck_assert_str_eq(text_at(&g, 0, "ID"), "5637169915");
 	value_at(&g, 0, "IMPORTO", COL_DECIMAL, &v);
@@ -1001,10 +990,7 @@ START_TEST(test_sim_orders_reset)
 	ck_assert_str_eq(g.filter_key,
 	    "xaf_xaf_a0ListViewSalesTableOrdersOpen");
 	ck_assert_str_eq(g.filter_caption, "Ordini aperti");
-	ck_assert_int_eq(g.page, 2);
-	ck_assert_int_eq(g.pages, 2);
-	ck_assert_int_eq(g.total, 37);
-	ck_assert_int_eq(g.next_disabled, 1);
+	check_pager(&g, 2, 2, 37, 1);
 	ck_assert_uint_eq(g.nrows, 17);
 	/* The order id stays text, as shown. */
 	ck_assert_str_eq(text_at(&g, 0, "ID"), "57.060");

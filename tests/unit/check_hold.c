@@ -139,6 +139,16 @@ START_TEST(test_reference_counted)
 }
 END_TEST
 
+/* Nothing has expired at time at; the next wake is wake (-1: none). */
+static void
+none_expired(int64_t at, int64_t wake)
+{
+	int64_t	 w;
+
+	ck_assert_ptr_null(holds_expired(&holds, at, &w));
+	ck_assert_int_eq(w, wake);
+}
+
 START_TEST(test_expiry)
 {
 	struct hold	*a, *b, *x;
@@ -146,17 +156,14 @@ START_TEST(test_expiry)
 
 	a = hold_add(&holds, "alice", NULL, 2000, now);
 	b = hold_add(&holds, "bob", NULL, 5000, now);
-	ck_assert_ptr_null(holds_expired(&holds, now + 1000, &wake));
-	ck_assert_int_eq(wake, now + 2000);
+	none_expired(now + 1000, now + 2000);
 	x = holds_expired(&holds, now + 2000, &wake);
 	ck_assert_ptr_eq(x, a);
 	hold_remove(&holds, x);
-	ck_assert_ptr_null(holds_expired(&holds, now + 2000, &wake));
-	ck_assert_int_eq(wake, now + 5000);
+	none_expired(now + 2000, now + 5000);
 	ck_assert_ptr_eq(holds_expired(&holds, now + 9000, &wake), b);
 	hold_remove(&holds, b);
-	ck_assert_ptr_null(holds_expired(&holds, now + 9000, &wake));
-	ck_assert_int_eq(wake, -1);
+	none_expired(now + 9000, -1);
 	ck_assert_int_eq(hold_add(&holds, NULL, NULL, 1, now)->id, 3);
 }
 END_TEST
@@ -169,20 +176,15 @@ START_TEST(test_no_ttl_never_expires)
 	cmd = hold_add(&holds, "alice", "order", 0, now);
 	ck_assert_int_eq(cmd->expires_ms, 0);
 	/* alone, it wakes nobody and never comes back as expired */
-	ck_assert_ptr_null(holds_expired(&holds, now, &wake));
-	ck_assert_int_eq(wake, -1);
-	ck_assert_ptr_null(holds_expired(&holds, now + 400LL * 86400000,
-	    &wake));
-	ck_assert_int_eq(wake, -1);
+	none_expired(now, -1);
+	none_expired(now + 400LL * 86400000, -1);
 	/* beside one with a TTL: only that one expires, then no wake */
 	a = hold_add(&holds, "alice", NULL, 2000, now);
-	ck_assert_ptr_null(holds_expired(&holds, now + 1000, &wake));
-	ck_assert_int_eq(wake, now + 2000);
+	none_expired(now + 1000, now + 2000);
 	x = holds_expired(&holds, now + 2000, &wake);
 	ck_assert_ptr_eq(x, a);
 	hold_remove(&holds, x);
-	ck_assert_ptr_null(holds_expired(&holds, now + 9000, &wake));
-	ck_assert_int_eq(wake, -1);
+	none_expired(now + 9000, -1);
 	/* and it still blocks alice's jobs */
 	ck_assert_ptr_eq(holds_block(&holds, req(KIND_CUSTOMERS, "alice")),
 	    cmd);

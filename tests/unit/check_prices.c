@@ -351,15 +351,25 @@ load_prices(struct rows *r)
 	price(r, "P11", NULL, NULL, 1);
 }
 
+/*
+ * The products, then the prices that name them, each synced in full;
+ * returns the prices run's id.
+ */
+static int64_t
+sync_products_prices(struct rows *p, struct rows *r)
+{
+	long_names();
+	load_products(p);
+	run_page(p, "full");
+	load_prices(r);
+	return run_page(r, "full");
+}
+
 START_TEST(test_match_rules)
 {
 	struct rows	 p, r;
 
-	long_names();
-	load_products(&p);
-	run_page(&p, "full");
-	load_prices(&r);
-	run_page(&r, "full");
+	sync_products_prices(&p, &r);
 
 	ck_assert_int_eq(count("SELECT count(*) FROM prices"), 11);
 	ck_match("P1", "A100/id");		/* item id wins over the name */
@@ -383,11 +393,7 @@ START_TEST(test_match_follows_products)
 {
 	struct rows	 p, r;
 
-	long_names();
-	load_products(&p);
-	run_page(&p, "full");
-	load_prices(&r);
-	run_page(&r, "full");
+	sync_products_prices(&p, &r);
 	ck_match("P2", "A200/name");
 
 	/* Dado M8 is renamed: the next prices run no longer matches it. */
@@ -415,11 +421,7 @@ START_TEST(test_price_changes)
 	int64_t		 run1, run2, run3;
 	char		*s;
 
-	long_names();
-	load_products(&p);
-	run_page(&p, "full");
-	load_prices(&r);
-	run1 = run_page(&r, "full");
+	run1 = sync_products_prices(&p, &r);
 	ck_assert_int_eq(count("SELECT count(*) FROM price_changes"), 0);
 
 	/* P1's amount changes; P2's currency changes but not its amount. */

@@ -45,6 +45,19 @@ req(enum kind k, const char *scope, enum job_mode mode, enum job_trigger t,
 	    o);
 }
 
+/* req() whose outcome must be outcome. */
+static struct job *
+req_is(enum queue_outcome outcome, enum kind k, const char *scope,
+    enum job_mode mode, enum job_trigger t, int force)
+{
+	enum queue_outcome	 o;
+	struct job		*j;
+
+	j = req(k, scope, mode, t, force, &o);
+	ck_assert_int_eq(o, outcome);
+	return j;
+}
+
 /* Start what the queue allows now; returns how many started. */
 static int
 start_all(void)
@@ -68,19 +81,18 @@ finish(struct job *j)
 
 START_TEST(test_one_job_per_scope)
 {
-	struct job		*a, *b;
-	enum queue_outcome	 o;
+	struct job	*a, *b;
 
-	a = req(KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_MANUAL, 0, &o);
-	ck_assert_int_eq(o, QUEUE_NEW);
-	b = req(KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_MANUAL, 0, &o);
-	ck_assert_int_eq(o, QUEUE_MERGED);
+	a = req_is(QUEUE_NEW, KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_MANUAL,
+	    0);
+	b = req_is(QUEUE_MERGED, KIND_CUSTOMERS, "alice", MODE_FULL,
+	    TRIG_MANUAL, 0);
 	ck_assert_ptr_eq(a, b);
 	ck_assert_int_eq(queue_count(&q, JOB_QUEUED), 1);
 	ck_assert_int_eq(start_all(), 1);
 	/* a forced follow-up is queued but cannot start beside it */
-	b = req(KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_MANUAL, 1, &o);
-	ck_assert_int_eq(o, QUEUE_FOLLOWUP);
+	b = req_is(QUEUE_FOLLOWUP, KIND_CUSTOMERS, "alice", MODE_FULL,
+	    TRIG_MANUAL, 1);
 	ck_assert_ptr_ne(a, b);
 	ck_assert_int_eq(start_all(), 0);
 	finish(a);
@@ -126,8 +138,8 @@ START_TEST(test_coalesce_queued)
 	struct job		*a, *b;
 	enum queue_outcome	 o;
 
-	a = req(KIND_ORDERS, "alice", MODE_DELTA, TRIG_SCHEDULE, 0, &o);
-	ck_assert_int_eq(o, QUEUE_NEW);
+	a = req_is(QUEUE_NEW, KIND_ORDERS, "alice", MODE_DELTA, TRIG_SCHEDULE,
+	    0);
 	/* higher priority wins */
 	b = req(KIND_ORDERS, "alice", MODE_DELTA, TRIG_LOGIN, 0, &o);
 	ck_assert_ptr_eq(a, b);
@@ -135,8 +147,7 @@ START_TEST(test_coalesce_queued)
 	ck_assert_int_eq(a->trigger, TRIG_LOGIN);
 	ck_assert_int_eq(a->mode, MODE_DELTA);
 	/* a lower one does not lower it; full beats delta */
-	req(KIND_ORDERS, "alice", MODE_FULL, TRIG_STALE, 0, &o);
-	ck_assert_int_eq(o, QUEUE_MERGED);
+	req_is(QUEUE_MERGED, KIND_ORDERS, "alice", MODE_FULL, TRIG_STALE, 0);
 	ck_assert_int_eq(a->trigger, TRIG_LOGIN);
 	ck_assert_int_eq(a->mode, MODE_FULL);
 	/* and a later delta does not turn it back */
@@ -165,15 +176,14 @@ START_TEST(test_resume_rules)
 	ck_assert_int_eq(o, QUEUE_NEW);
 	ck_assert_int_eq(a->resume_run, 1);
 	/* Another automatic request merged into it changes nothing. */
-	req(KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_STALE, 0, &o);
-	ck_assert_int_eq(o, QUEUE_MERGED);
+	req_is(QUEUE_MERGED, KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_STALE, 0);
 	ck_assert_int_eq(a->resume_run, 1);
 	/* A manual delta neither. */
 	req(KIND_CUSTOMERS, "alice", MODE_DELTA, TRIG_MANUAL, 0, &o);
 	ck_assert_int_eq(a->resume_run, 1);
 	/* A manual full sync asks for a new run: every page. */
-	req(KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_MANUAL, 0, &o);
-	ck_assert_int_eq(o, QUEUE_MERGED);
+	req_is(QUEUE_MERGED, KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_MANUAL,
+	    0);
 	ck_assert_int_eq(a->resume_run, 0);
 	/* Then --resume again. */
 	r.trigger = TRIG_MANUAL;
@@ -188,23 +198,22 @@ END_TEST
 
 START_TEST(test_attach_or_follow_up)
 {
-	struct job		*run, *j, *f;
-	enum queue_outcome	 o;
+	struct job	*run, *j, *f;
 
 	run = req(KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_SCHEDULE, 0, NULL);
 	ck_assert_ptr_eq(start_one(), run);
 	/* a running full covers delta and full requests */
-	j = req(KIND_CUSTOMERS, "alice", MODE_DELTA, TRIG_MANUAL, 0, &o);
-	ck_assert_int_eq(o, QUEUE_ATTACHED);
+	j = req_is(QUEUE_ATTACHED, KIND_CUSTOMERS, "alice", MODE_DELTA,
+	    TRIG_MANUAL, 0);
 	ck_assert_ptr_eq(j, run);
-	j = req(KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_MANUAL, 0, &o);
-	ck_assert_int_eq(o, QUEUE_ATTACHED);
+	j = req_is(QUEUE_ATTACHED, KIND_CUSTOMERS, "alice", MODE_FULL,
+	    TRIG_MANUAL, 0);
 	/* force queues one follow-up; a second force merges into it */
-	f = req(KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_MANUAL, 1, &o);
-	ck_assert_int_eq(o, QUEUE_FOLLOWUP);
+	f = req_is(QUEUE_FOLLOWUP, KIND_CUSTOMERS, "alice", MODE_FULL,
+	    TRIG_MANUAL, 1);
 	ck_assert_int_eq(f->state, JOB_QUEUED);
-	j = req(KIND_CUSTOMERS, "alice", MODE_FULL, TRIG_MANUAL, 1, &o);
-	ck_assert_int_eq(o, QUEUE_MERGED);
+	j = req_is(QUEUE_MERGED, KIND_CUSTOMERS, "alice", MODE_FULL,
+	    TRIG_MANUAL, 1);
 	ck_assert_ptr_eq(j, f);
 	ck_assert_int_eq(queue_count(&q, JOB_QUEUED), 1);
 }
@@ -212,15 +221,14 @@ END_TEST
 
 START_TEST(test_running_delta_does_not_cover_full)
 {
-	struct job		*run, *j;
-	enum queue_outcome	 o;
+	struct job	*run, *j;
 
 	run = req(KIND_ORDERS, "bob", MODE_DELTA, TRIG_SCHEDULE, 0, NULL);
 	ck_assert_ptr_eq(start_one(), run);
-	j = req(KIND_ORDERS, "bob", MODE_DELTA, TRIG_ACCESS, 0, &o);
-	ck_assert_int_eq(o, QUEUE_ATTACHED);
-	j = req(KIND_ORDERS, "bob", MODE_FULL, TRIG_MANUAL, 0, &o);
-	ck_assert_int_eq(o, QUEUE_FOLLOWUP);
+	j = req_is(QUEUE_ATTACHED, KIND_ORDERS, "bob", MODE_DELTA, TRIG_ACCESS,
+	    0);
+	j = req_is(QUEUE_FOLLOWUP, KIND_ORDERS, "bob", MODE_FULL, TRIG_MANUAL,
+	    0);
 	ck_assert_ptr_ne(j, run);
 	ck_assert_int_eq(j->mode, MODE_FULL);
 }
@@ -306,9 +314,8 @@ END_TEST
 
 START_TEST(test_not_before_wake)
 {
-	struct job		*j;
-	int64_t			 wake;
-	enum queue_outcome	 o;
+	struct job	*j;
+	int64_t		 wake;
 
 	j = req(KIND_CUSTOMERS, "alice", MODE_DELTA, TRIG_SCHEDULE, 0, NULL);
 	j->not_before_ms = now + 5000;
@@ -316,8 +323,8 @@ START_TEST(test_not_before_wake)
 	ck_assert_int_eq(wake, now + 5000);
 	ck_assert_ptr_eq(queue_next(&q, &lim, now + 5000, &wake), j);
 	/* a manual request merged into it starts it now */
-	req(KIND_CUSTOMERS, "alice", MODE_DELTA, TRIG_MANUAL, 0, &o);
-	ck_assert_int_eq(o, QUEUE_MERGED);
+	req_is(QUEUE_MERGED, KIND_CUSTOMERS, "alice", MODE_DELTA, TRIG_MANUAL,
+	    0);
 	ck_assert_ptr_eq(queue_next(&q, &lim, now, &wake), j);
 }
 END_TEST
