@@ -495,4 +495,82 @@ int		 sweep_probe_started(struct sync *, const char *probe,
 		    int64_t total);
 void		 sweep_run(struct sync *, struct msg_done *);
 
+/*
+ * pages.c and answers.c: a run's sessions ("slots") inside — the state
+ * machine that drives them (pages.c) and what their answers mean
+ * (answers.c).
+ */
+#define STATE_FIXES	40	/* filter/sort re-applications per job */
+
+enum slot_state {
+	SL_OFF = 0,	/* no session: not started, refused, or logged out */
+	SL_LOGIN,	/* logging in */
+	SL_VIEW,	/* opening the list view */
+	SL_SETUP,	/* sending s->setup[step] */
+	SL_PROBE,	/* taking the probe, in place of setup[sort_step] */
+	SL_IDLE,	/* ready for a page */
+	SL_FETCH,	/* fetching its page */
+	SL_LOGOUT	/* nothing left for it: logging out */
+};
+
+/* The probe the run wants next (sweep.c). */
+enum probe_want {
+	PROBE_NONE = 0,	/* none (a delta; or the final one is taken) */
+	PROBE_START,	/* before any page is read */
+	PROBE_END	/* once every page is asked for */
+};
+
+struct slot {
+	struct pages	*pg;
+	struct erp	*erp;
+	struct grid	 g;
+	enum slot_state	 state;
+	int		 step;		/* SL_SETUP: the setup[] index */
+	int		 opened;	/* its last setup went out after the
+					   start probe was read */
+	int64_t		 size;		/* the page size it asked for */
+	int64_t		 page;		/* the page it fetches, -1 none */
+	int		 fix;		/* set the grid state again after it */
+	struct buf	 answer;	/* the page answer being read */
+};
+
+struct pages {
+	struct sync	*s;
+	struct slot	*slot;
+	int		 nslots;
+	int		 started;	/* slots started (a delta adds lazily) */
+	struct grid	*ready;		/* window of fetched pages */
+	int		*have;
+	int64_t		 window;
+	int64_t		 next_write;
+	int64_t		 next_assign;
+	int64_t		 npages;	/* -1 until an answer says */
+	int64_t		*requeue;	/* pages to fetch again */
+	int		 nrequeue;
+	int		*tries;		/* re-reads of a page (window index) */
+	int		*bad;		/* its answers that did not parse */
+	int		 reading;	/* a page answer is being read */
+	enum probe_want	 probe;
+	struct slot	*prober;	/* the slot taking it, or NULL */
+	int		 probe_tries;
+	int		 ready_told;	/* report_ready() sent */
+	int		 refusals;	/* of s->page_size, in a row */
+};
+
+int		 pages_open(const struct pages *);
+int		 pages_alive(const struct pages *, const struct slot *except);
+void		 pages_grow(struct pages *);
+void		 pages_assign(struct pages *);
+void		 pages_keep(struct pages *, int64_t page, struct grid *);
+void		 pages_count(struct pages *, const struct grid *);
+int		 pages_smaller(struct pages *, struct slot *);
+void		 slot_set_state(struct slot *, enum slot_state);
+void		 slot_setup(struct pages *, struct slot *, int step);
+void		 slot_probe(struct pages *, struct slot *);
+void		 slot_logout(struct slot *);
+void		 slot_release(struct pages *, struct slot *, int going_off);
+void		 slot_ready(struct pages *, struct slot *);
+int		 slot_probed(struct pages *, struct slot *);
+int		 slot_answered(struct pages *, struct slot *);
+
 #endif /* WORKER_H */
