@@ -22,7 +22,9 @@
 #  3 + S + (P - 1) + 1.
 #  Serving time: each request's own time less the added latency,
 #  averaged, times the chain's length.
-# Where the rest went is the job's breakdown (ERP, parse, write, other).
+# Where the rest went is the job's breakdown (ERP, parse, write, other),
+# and how much of the job's own span (started to finished, as erpsyncd saw
+# it: exec and exit included) those parts cover.
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 . "$REPO/tests/e2e/lib.sh"
 TEST_NAME=bench-latency
@@ -57,10 +59,13 @@ else:
     chain = 3 + 5 + math.ceil(pages / k)
 floor = chain * (lat + serve)
 wall = job["worker_wall_ms"]
+span = job["finished_at"] - job["started_at"]
+parts = sum(job[p] for p in ("erp_blocked_ms", "parse_ms", "write_ms", "paused_ms", "other_ms"))
 print("  %-6s K=%d %4d ms: wall %6d ms, floor %6d ms (%2d round trips, %3.0f ms serving each), "
-      "%.2fx; %d requests; ERP %d · parse %d · write %d · other %d ms" % (
+      "%.2fx; %d requests; ERP %d · parse %d · write %d · other %d ms = %.1f%% of the job's %d ms" % (
       mode, k, lat, wall, floor, chain, serve, wall / floor if floor else 0,
-      job["requests"], job["erp_blocked_ms"], job["parse_ms"], job["write_ms"], job["other_ms"]))
+      job["requests"], job["erp_blocked_ms"], job["parse_ms"], job["write_ms"], job["other_ms"],
+      100.0 * parts / span if span else 0, span))
 PY
 }
 
