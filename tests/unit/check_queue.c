@@ -79,6 +79,19 @@ finish(struct job *j)
 	queue_reap(&q);
 }
 
+/* End the first active job in the queue, if there is one. */
+static void
+finish_first_active(void)
+{
+	struct job	*j;
+
+	TAILQ_FOREACH(j, &q.jobs, entry)
+		if (job_state_active(j->state)) {
+			finish(j);
+			return;
+		}
+}
+
 START_TEST(test_one_job_per_scope)
 {
 	struct job	*a, *b;
@@ -375,11 +388,7 @@ START_TEST(test_invariants_random)
 			start_all();
 			break;
 		default:
-			TAILQ_FOREACH(j, &q.jobs, entry)
-				if (job_state_active(j->state))
-					break;
-			if (j != NULL)
-				finish(j);
+			finish_first_active();
 			break;
 		}
 		TAILQ_FOREACH(j, &q.jobs, entry) {
@@ -659,11 +668,7 @@ START_TEST(test_sessions_random_reasons)
 			start_all();
 			break;
 		default:
-			TAILQ_FOREACH(j, &q.jobs, entry)
-				if (job_state_active(j->state))
-					break;
-			if (j != NULL)
-				finish(j);
+			finish_first_active();
 			break;
 		}
 		n = 0;
