@@ -211,6 +211,8 @@ struct queue {
 void		 queue_init(struct queue *, int64_t next_id);
 void		 queue_clear(struct queue *);
 const char	*queue_outcome_name(enum queue_outcome);
+void		 job_req_init(struct job_req *, enum kind, const char *scope,
+		    const char *erp_user, enum job_mode, enum job_trigger);
 struct job	*queue_request(struct queue *, const struct job_req *,
 		    int64_t now, enum queue_outcome *);
 struct job	*queue_next(struct queue *, const struct queue_limits *,

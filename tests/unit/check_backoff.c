@@ -49,11 +49,7 @@ running(enum job_trigger t)
 	enum queue_outcome	 o;
 	struct job		*j;
 
-	memset(&r, 0, sizeof r);
-	r.kind = KIND_CUSTOMERS;
-	r.scope = r.erp_user = "alice";
-	r.trigger = t;
-	r.mode = MODE_FULL;
+	job_req_init(&r, KIND_CUSTOMERS, "alice", "alice", MODE_FULL, t);
 	j = queue_request(&q, &r, now, &o);
 	job_set_state(j, JOB_RUNNING, now);
 	j->attempts++;

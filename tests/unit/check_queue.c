@@ -179,11 +179,8 @@ START_TEST(test_resume_rules)
 	enum queue_outcome	 o;
 
 	/* A restart recovery or `sync --resume` continues the run. */
-	memset(&r, 0, sizeof r);
-	r.kind = KIND_CUSTOMERS;
-	r.scope = r.erp_user = "alice";
-	r.mode = MODE_FULL;
-	r.trigger = TRIG_SCHEDULE;
+	job_req_init(&r, KIND_CUSTOMERS, "alice", "alice", MODE_FULL,
+	    TRIG_SCHEDULE);
 	r.resume = 1;
 	a = queue_request(&q, &r, now, &o);
 	ck_assert_int_eq(o, QUEUE_NEW);
