@@ -249,6 +249,20 @@ ctl_parse_none(struct ctl *c, int argc, char **argv)
 	return CTL_OK;
 }
 
+/* For commands whose one argument is a JOB (cancel, wait). */
+int
+ctl_parse_one_job(struct ctl *c, int argc, char **argv)
+{
+	if (ctl_getopt(argc, argv, NULL, "") != -1)
+		return CTL_USAGE;
+	if (argc - optind != 1) {
+		ctl_err("%s needs one JOB (a job id, see erpsyncctl jobs)",
+		    argv[0]);
+		return CTL_USAGE;
+	}
+	return ctl_parse_job(c, argv[optind]);
+}
+
 /*
  * A USER argument into c->user; "*" (every user) too if star is set.
  * CTL_USAGE (said why) if it is not a user id.
