@@ -278,6 +278,19 @@ ctl_parse_user(struct ctl *c, const char *arg, int star)
 	return CTL_OK;
 }
 
+/* A KIND argument into c->kind; CTL_USAGE (said why) if it is not one. */
+int
+ctl_parse_kind(struct ctl *c, const char *arg)
+{
+	if (!kind_valid(arg)) {
+		ctl_err("unknown kind \"%s\" (customers, orders, products or "
+		    "prices)", arg);
+		return CTL_USAGE;
+	}
+	snprintf(c->kind, sizeof c->kind, "%s", arg);
+	return CTL_OK;
+}
+
 /* A JOB argument into c->job; CTL_USAGE (said why) if it is not one. */
 int
 ctl_parse_job(struct ctl *c, const char *arg)
