@@ -36,26 +36,29 @@ kind_valid(const char *s)
 	    strcmp(s, "prices") == 0);
 }
 
-/* Put fd in non-blocking mode. */
+/* Add flag to what fcntl's get command reads of fd, through its set command. */
+static int
+fd_add_flag(int fd, int get, int set, int flag)
+{
+	int	 fl;
+
+	if ((fl = fcntl(fd, get)) == -1)
+		return -1;
+	return fcntl(fd, set, fl | flag);
+}
+
+/* Put fd in non-blocking mode (a status flag). */
 int
 set_nonblock(int fd)
 {
-	int	 fl;
-
-	if ((fl = fcntl(fd, F_GETFL)) == -1)
-		return -1;
-	return fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	return fd_add_flag(fd, F_GETFL, F_SETFL, O_NONBLOCK);
 }
 
-/* Set close-on-exec on fd. */
+/* Set close-on-exec on fd (a descriptor flag). */
 int
 set_cloexec(int fd)
 {
-	int	 fl;
-
-	if ((fl = fcntl(fd, F_GETFD)) == -1)
-		return -1;
-	return fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
+	return fd_add_flag(fd, F_GETFD, F_SETFD, FD_CLOEXEC);
 }
 
 /* Write all of p to a blocking fd, retrying on EINTR. */

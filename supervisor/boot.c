@@ -61,12 +61,7 @@ sv_recover_job(const struct job *old, void *arg)
 		    "not requeued after restart: %s", err);
 		return;
 	}
-	memset(&r, 0, sizeof r);
-	r.kind = old->kind;
-	r.scope = scope;
-	r.erp_user = erp_user;
-	r.mode = old->mode;
-	r.trigger = old->trigger;
+	job_req_init(&r, old->kind, scope, erp_user, old->mode, old->trigger);
 	r.resume = 1;
 	j = sv_request(&r, &o);
 	sv.stats.requeued++;

@@ -15,21 +15,10 @@ static const char *cmd_logs_args[] = {
 	"lines", "follow", "level", "user", "job", "since", "progress", NULL
 };
 
-static int
-cmd_logs_match(const struct client *c, const struct logline *l)
-{
-	if (l->level > c->level)
-		return 0;
-	if (c->user[0] != '\0' && strcmp(c->user, l->user) != 0)
-		return 0;
-	return c->job == 0 || c->job == l->job;
-}
-
 static void
 cmd_logs_exec(struct client *c, const struct msg_req *req)
 {
-	const struct logline	*l;
-	struct msg_log		 m;
+	struct log_event	 ev;
 	struct frame		 f;
 	char			 level[16], err[PROTO_ERRLEN];
 	int64_t			 lines, since;
@@ -76,26 +65,17 @@ cmd_logs_exec(struct client *c, const struct msg_req *req)
 	n = 0;
 	first = sv.ring->count;
 	while (first > 0 && n < (size_t)lines) {
-		l = logring_get(sv.ring, first - 1);
-		if (l->ts_ms < since)
+		(void)logring_get(sv.ring, first - 1, &ev);
+		if (ev.ts_ms < since)
 			break;		/* the ring is in time order */
 		first--;
-		if (cmd_logs_match(c, l))
+		if (client_log_match(c, &ev))
 			n++;
 	}
-	for (i = first; n > 0 && (l = logring_get(sv.ring, i)) != NULL; i++) {
-		if (!cmd_logs_match(c, l))
+	for (i = first; n > 0 && logring_get(sv.ring, i, &ev) == 0; i++) {
+		if (!client_log_match(c, &ev))
 			continue;
-		memset(&m, 0, sizeof m);
-		m.ts_ms = l->ts_ms;
-		snprintf(m.level, sizeof m.level, "%s",
-		    log_level_name(l->level));
-		snprintf(m.proc, sizeof m.proc, "%s", l->proc);
-		m.job = l->job;
-		snprintf(m.user, sizeof m.user, "%s", l->user);
-		snprintf(m.kind, sizeof m.kind, "%s", l->kind);
-		snprintf(m.msg, sizeof m.msg, "%s", l->msg);
-		msg_log_pack(&f, &m);
+		control_log_pack(&f, &ev);
 		if (client_send(c, &f) == -1)
 			return;
 	}

@@ -584,16 +584,40 @@ sv_dispatch_ctl(struct client *c, const msgpack_object *obj)
 
 static int	client_waits_on(const struct client *, int64_t);
 
-/* Does a following client's filter take ev? */
-static int
-client_follows(const struct client *c, const struct log_event *ev)
+/* Does c's logs filter (level, user, job) take ev, live or from the ring? */
+int
+client_log_match(const struct client *c, const struct log_event *ev)
 {
-	if (!c->follow || ev->level > c->level)
+	if (ev->level > c->level)
 		return 0;
 	if (c->user[0] != '\0' && (ev->user == NULL ||
 	    strcmp(c->user, ev->user) != 0))
 		return 0;
 	return c->job == 0 || c->job == ev->job;
+}
+
+/* Does a following client's filter take ev? */
+static int
+client_follows(const struct client *c, const struct log_event *ev)
+{
+	return c->follow && client_log_match(c, ev);
+}
+
+/* Pack ev as the log frame a client is sent, live or from the ring. */
+void
+control_log_pack(struct frame *f, const struct log_event *ev)
+{
+	struct msg_log	 m;
+
+	memset(&m, 0, sizeof m);
+	m.ts_ms = ev->ts_ms;
+	snprintf(m.level, sizeof m.level, "%s", log_level_name(ev->level));
+	snprintf(m.proc, sizeof m.proc, "%s", ev->proc);
+	m.job = ev->job;
+	snprintf(m.user, sizeof m.user, "%s", ev->user != NULL ? ev->user : "");
+	snprintf(m.kind, sizeof m.kind, "%s", ev->kind != NULL ? ev->kind : "");
+	snprintf(m.msg, sizeof m.msg, "%s", ev->msg);
+	msg_log_pack(f, &m);
 }
 
 /*
@@ -606,7 +630,6 @@ control_push_log(const struct log_event *ev)
 {
 	static int	 busy;	/* a push that logs must not push again */
 	struct client	*c;
-	struct msg_log	 m;
 	struct frame	 f;
 	char		 err[PROTO_ERRLEN];
 	int		 packed = 0;
@@ -621,18 +644,7 @@ control_push_log(const struct log_event *ev)
 		    ev->level <= LOG_INFO && client_waits_on(c, ev->job)))
 			continue;
 		if (!packed) {
-			memset(&m, 0, sizeof m);
-			m.ts_ms = ev->ts_ms;
-			snprintf(m.level, sizeof m.level, "%s",
-			    log_level_name(ev->level));
-			snprintf(m.proc, sizeof m.proc, "%s", ev->proc);
-			m.job = ev->job;
-			snprintf(m.user, sizeof m.user, "%s",
-			    ev->user != NULL ? ev->user : "");
-			snprintf(m.kind, sizeof m.kind, "%s",
-			    ev->kind != NULL ? ev->kind : "");
-			snprintf(m.msg, sizeof m.msg, "%s", ev->msg);
-			msg_log_pack(&f, &m);
+			control_log_pack(&f, ev);
 			if (frame_end(&f, err, sizeof err) == -1) {
 				frame_free(&f);
 				break;

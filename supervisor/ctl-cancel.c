@@ -1,23 +1,10 @@
 /*
  * ctl-cancel.c — `erpsyncctl cancel JOB`.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "supervisor/ctl.h"
-
-static int
-ctl_cancel_parse(struct ctl *c, int argc, char **argv)
-{
-	if (ctl_getopt(argc, argv, NULL, "") != -1)
-		return CTL_USAGE;
-	if (argc - optind != 1) {
-		ctl_err("cancel needs one JOB (a job id, see erpsyncctl jobs)");
-		return CTL_USAGE;
-	}
-	return ctl_parse_job(c, argv[optind]);
-}
 
 static int
 ctl_cancel_run(struct ctl *c)
@@ -40,5 +27,5 @@ ctl_cancel_run(struct ctl *c)
 const struct ctl_cmd ctl_cancel_entry = {
 	"cancel", "JOB",
 	"Cancel a queued job, or stop a running one at a page boundary.",
-	NULL, ctl_cancel_parse, ctl_cancel_run
+	NULL, ctl_parse_one_job, ctl_cancel_run
 };

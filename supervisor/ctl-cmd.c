@@ -249,6 +249,20 @@ ctl_parse_none(struct ctl *c, int argc, char **argv)
 	return CTL_OK;
 }
 
+/* For commands whose one argument is a JOB (cancel, wait). */
+int
+ctl_parse_one_job(struct ctl *c, int argc, char **argv)
+{
+	if (ctl_getopt(argc, argv, NULL, "") != -1)
+		return CTL_USAGE;
+	if (argc - optind != 1) {
+		ctl_err("%s needs one JOB (a job id, see erpsyncctl jobs)",
+		    argv[0]);
+		return CTL_USAGE;
+	}
+	return ctl_parse_job(c, argv[optind]);
+}
+
 /*
  * A USER argument into c->user; "*" (every user) too if star is set.
  * CTL_USAGE (said why) if it is not a user id.
@@ -261,6 +275,19 @@ ctl_parse_user(struct ctl *c, const char *arg, int star)
 		return CTL_USAGE;
 	}
 	snprintf(c->user, sizeof c->user, "%s", arg);
+	return CTL_OK;
+}
+
+/* A KIND argument into c->kind; CTL_USAGE (said why) if it is not one. */
+int
+ctl_parse_kind(struct ctl *c, const char *arg)
+{
+	if (!kind_valid(arg)) {
+		ctl_err("unknown kind \"%s\" (customers, orders, products or "
+		    "prices)", arg);
+		return CTL_USAGE;
+	}
+	snprintf(c->kind, sizeof c->kind, "%s", arg);
 	return CTL_OK;
 }
 

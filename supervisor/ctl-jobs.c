@@ -55,12 +55,8 @@ ctl_jobs_parse(struct ctl *c, int argc, char **argv)
 				return CTL_USAGE;
 			break;
 		case 'k':
-			if (!kind_valid(optarg)) {
-				ctl_err("unknown kind \"%s\" (customers, orders, "
-				    "products or prices)", optarg);
+			if (ctl_parse_kind(c, optarg) != CTL_OK)
 				return CTL_USAGE;
-			}
-			snprintf(c->kind, sizeof c->kind, "%s", optarg);
 			break;
 		case 'S':
 			if (!ctl_jobs_state(optarg)) {

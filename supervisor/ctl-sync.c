@@ -73,12 +73,8 @@ ctl_sync_parse(struct ctl *c, int argc, char **argv)
 		ctl_err("sync takes one KIND, not \"%s\" too", argv[optind + 1]);
 		return CTL_USAGE;
 	}
-	if (!kind_valid(argv[optind])) {
-		ctl_err("unknown kind \"%s\" (customers, orders, products or "
-		    "prices)", argv[optind]);
+	if (ctl_parse_kind(c, argv[optind]) != CTL_OK)
 		return CTL_USAGE;
-	}
-	snprintf(c->kind, sizeof c->kind, "%s", argv[optind]);
 	if (ctl_sync_per_user(c->kind) && c->user[0] == '\0') {
 		ctl_err("%s needs --user", c->kind);
 		return CTL_USAGE;

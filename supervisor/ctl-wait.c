@@ -5,7 +5,6 @@
  * Ctrl-C detaches: the job goes on, and the message says how to come back
  * to it.
  */
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,18 +12,6 @@
 #include "supervisor/ctl.h"
 
 volatile sig_atomic_t	 ctl_interrupted;
-
-static int
-ctl_wait_parse(struct ctl *c, int argc, char **argv)
-{
-	if (ctl_getopt(argc, argv, NULL, "") != -1)
-		return CTL_USAGE;
-	if (argc - optind != 1) {
-		ctl_err("wait needs one JOB (a job id, see erpsyncctl jobs)");
-		return CTL_USAGE;
-	}
-	return ctl_parse_job(c, argv[optind]);
-}
 
 /*
  * A pushed frame while waiting: progress moves the line; of the job's log
@@ -144,5 +131,5 @@ ctl_wait_run(struct ctl *c)
 const struct ctl_cmd ctl_wait_entry = {
 	"wait", "JOB",
 	"Follow a job to its end; exit 0 only if it succeeded.",
-	NULL, ctl_wait_parse, ctl_wait_run
+	NULL, ctl_parse_one_job, ctl_wait_run
 };

@@ -128,6 +128,8 @@ void			 ctl_help(const struct ctl_cmd *, FILE *);
 int			 ctl_parse_none(struct ctl *, int, char **);
 int			 ctl_parse_duration(const char *, int64_t *);
 int			 ctl_parse_job(struct ctl *, const char *);
+int			 ctl_parse_kind(struct ctl *, const char *);
+int			 ctl_parse_one_job(struct ctl *, int, char **);
 int			 ctl_parse_user(struct ctl *, const char *, int);
 int			 ctl_parse_count(const char *opt, const char *,
 			    int64_t *);

@@ -53,11 +53,24 @@ logring_add(struct logring *r, const struct log_event *ev)
 		r->count++;
 }
 
-/* The i-th line, 0 being the oldest kept; NULL past the end. */
-const struct logline *
-logring_get(const struct logring *r, size_t i)
+/*
+ * The i-th line, 0 being the oldest kept, into *ev as the event it was (its
+ * strings point into the ring; no user or kind is ""); -1 past the end.
+ */
+int
+logring_get(const struct logring *r, size_t i, struct log_event *ev)
 {
+	const struct logline	*l;
+
 	if (i >= r->count)
-		return NULL;
-	return &r->lines[(r->head + r->size - r->count + i) % r->size];
+		return -1;
+	l = &r->lines[(r->head + r->size - r->count + i) % r->size];
+	ev->ts_ms = l->ts_ms;
+	ev->level = l->level;
+	ev->proc = l->proc;
+	ev->job = l->job;
+	ev->user = l->user;
+	ev->kind = l->kind;
+	ev->msg = l->msg;
+	return 0;
 }

@@ -148,6 +148,22 @@ queue_find_scope(struct queue *q, enum kind k, const char *scope, int active)
 }
 
 /*
+ * A request of kind k over scope, signed in as erp_user; not forced, not
+ * resumed, its sessions as the configuration says.
+ */
+void
+job_req_init(struct job_req *r, enum kind k, const char *scope,
+    const char *erp_user, enum job_mode mode, enum job_trigger t)
+{
+	memset(r, 0, sizeof *r);
+	r->kind = k;
+	r->scope = scope;
+	r->erp_user = erp_user;
+	r->mode = mode;
+	r->trigger = t;
+}
+
+/*
  * Take a request: merge it into the queued job for its (kind, scope) (the
  * higher trigger wins, full beats delta), attach it to the running one when
  * that covers it (same or fuller mode, no force), or queue a new job.

@@ -147,12 +147,7 @@ sched_one(struct policy *p, struct fresh *f, enum kind k, const char *scope,
 			*next = d.at;
 		return 0;
 	}
-	memset(&r, 0, sizeof r);
-	r.kind = k;
-	r.scope = scope;
-	r.erp_user = erp_user;
-	r.mode = d.mode;
-	r.trigger = d.trigger;
+	job_req_init(&r, k, scope, erp_user, d.mode, d.trigger);
 	(void)policy_request(p, &r, now, &o);
 	return 1;
 }

@@ -211,6 +211,8 @@ struct queue {
 void		 queue_init(struct queue *, int64_t next_id);
 void		 queue_clear(struct queue *);
 const char	*queue_outcome_name(enum queue_outcome);
+void		 job_req_init(struct job_req *, enum kind, const char *scope,
+		    const char *erp_user, enum job_mode, enum job_trigger);
 struct job	*queue_request(struct queue *, const struct job_req *,
 		    int64_t now, enum queue_outcome *);
 struct job	*queue_next(struct queue *, const struct queue_limits *,
@@ -475,7 +477,8 @@ struct logring {
 struct logring	*logring_new(size_t);
 void		 logring_free(struct logring *);
 void		 logring_add(struct logring *, const struct log_event *);
-const struct logline *logring_get(const struct logring *, size_t);
+int		 logring_get(const struct logring *, size_t,
+		    struct log_event *);
 
 /* chan.c: a framed, non-blocking socket on the event loop */
 typedef void (*chan_cb)(struct chan *, const msgpack_object *, const char *,
@@ -610,6 +613,9 @@ int		 client_send(struct client *, struct frame *);
 void		 client_drop(struct client *, const char *fmt, ...)
 		    ATTR_PRINTF(2, 3);
 void		 sv_dispatch_ctl(struct client *, const msgpack_object *);
+int		 client_log_match(const struct client *,
+		    const struct log_event *);
+void		 control_log_pack(struct frame *, const struct log_event *);
 void		 control_push_log(const struct log_event *);
 void		 control_push_progress(const struct job *);
 void		 control_job_ended(const struct job *);

@@ -86,12 +86,7 @@ trigger_manual(struct policy *p, enum kind k, const char *scope,
 	struct job_req	 r;
 
 	users_fresh(p->users, k, scope)->poisoned = 0;
-	memset(&r, 0, sizeof r);
-	r.kind = k;
-	r.scope = scope;
-	r.erp_user = erp_user;
-	r.mode = mode;
-	r.trigger = TRIG_MANUAL;
+	job_req_init(&r, k, scope, erp_user, mode, TRIG_MANUAL);
 	r.force = force;
 	r.resume = resume;
 	return policy_request(p, &r, now, outcome);
@@ -172,12 +167,7 @@ trigger_one(struct policy *p, enum job_trigger t, const char *user,
 		    "ago, within %s %s", a, trigger_key(t), b);
 		return;
 	}
-	memset(&r, 0, sizeof r);
-	r.kind = k;
-	r.scope = scope;
-	r.erp_user = erp_user;
-	r.trigger = t;
-	r.mode = MODE_DELTA;
+	job_req_init(&r, k, scope, erp_user, MODE_DELTA, t);
 	if (f == NULL || f->last_full_ok == 0 || (kc->full_every > 0 &&
 	    now - f->last_full_ok >= kc->full_every * 1000))
 		r.mode = MODE_FULL;

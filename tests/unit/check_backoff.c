@@ -49,11 +49,7 @@ running(enum job_trigger t)
 	enum queue_outcome	 o;
 	struct job		*j;
 
-	memset(&r, 0, sizeof r);
-	r.kind = KIND_CUSTOMERS;
-	r.scope = r.erp_user = "alice";
-	r.trigger = t;
-	r.mode = MODE_FULL;
+	job_req_init(&r, KIND_CUSTOMERS, "alice", "alice", MODE_FULL, t);
 	j = queue_request(&q, &r, now, &o);
 	job_set_state(j, JOB_RUNNING, now);
 	j->attempts++;
@@ -145,29 +141,32 @@ START_TEST(test_class_table)
 }
 END_TEST
 
+/* Which failures end a job and which are retried, by who asked. */
 START_TEST(test_classes)
 {
+	static const struct {
+		enum job_trigger	 trigger;
+		enum err_class		 class;
+		enum end_action		 want;
+	} cases[] = {
+		{ TRIG_LOGIN, ERR_AUTH, END_FAILED },
+		{ TRIG_LOGIN, ERR_CONTRACT, END_FAILED },
+		{ TRIG_LOGIN, ERR_PROTOCOL, END_FAILED },
+		{ TRIG_LOGIN, ERR_BUSY, END_RETRY },
+		/* a manual sync's caller hears of ERP trouble at once */
+		{ TRIG_MANUAL, ERR_ERP, END_FAILED },
+		/* but a worker that died is retried whoever asked */
+		{ TRIG_MANUAL, ERR_CRASHED, END_RETRY },
+	};
 	int64_t	 at;
+	size_t	 i;
 
-	ck_assert_int_eq(fail_with(running(TRIG_LOGIN), ERR_AUTH, &at),
-	    END_FAILED);
-	queue_clear(&q), queue_init(&q, 10);
-	ck_assert_int_eq(fail_with(running(TRIG_LOGIN), ERR_CONTRACT, &at),
-	    END_FAILED);
-	queue_clear(&q), queue_init(&q, 20);
-	ck_assert_int_eq(fail_with(running(TRIG_LOGIN), ERR_PROTOCOL, &at),
-	    END_FAILED);
-	queue_clear(&q), queue_init(&q, 30);
-	ck_assert_int_eq(fail_with(running(TRIG_LOGIN), ERR_BUSY, &at),
-	    END_RETRY);
-	queue_clear(&q), queue_init(&q, 40);
-	/* a manual sync's caller hears of ERP trouble at once */
-	ck_assert_int_eq(fail_with(running(TRIG_MANUAL), ERR_ERP, &at),
-	    END_FAILED);
-	queue_clear(&q), queue_init(&q, 50);
-	/* but a worker that died is retried whoever asked */
-	ck_assert_int_eq(fail_with(running(TRIG_MANUAL), ERR_CRASHED, &at),
-	    END_RETRY);
+	for (i = 0; i < nitems(cases); i++) {
+		/* a fresh queue: the job ends alone */
+		queue_clear(&q), queue_init(&q, 10 * (int64_t)i + 1);
+		ck_assert_int_eq(fail_with(running(cases[i].trigger),
+		    cases[i].class, &at), cases[i].want);
+	}
 	ck_assert_int_eq(err_class_retry(ERR_STALLED), RETRY_ALWAYS);
 	ck_assert_int_eq(err_class_retry(ERR_STORAGE), RETRY_AUTOMATIC);
 	ck_assert_int_eq(err_class_retry(ERR_AUTH), RETRY_NEVER);

@@ -17,12 +17,27 @@
 /* ---------------------------------------------------------------------- */
 /* JSON. */
 
-START_TEST(test_json_nested)
+/* The frame f (ended and freed here) printed as JSON must be want. */
+static void
+frame_json_is(struct frame *f, const char *want)
 {
 	struct frame_reader	 fr;
-	struct frame		 f;
 	const msgpack_object	*o;
 	struct buf		 js;
+
+	frame_reader_init(&fr);
+	o = pf_read_frame(f, &fr);
+	buf_init(&js);
+	msgpack_to_json(&js, o);
+	ck_assert_str_eq(js.data, want);
+	ck_assert_uint_eq(js.len, strlen(js.data));
+	buf_free(&js);
+	frame_reader_free(&fr);
+}
+
+START_TEST(test_json_nested)
+{
+	struct frame	 f;
 
 	msg_resp_begin(&f, 7, 1);
 	msgpack_pack_map(&f.pk, 7);
@@ -50,12 +65,7 @@ START_TEST(test_json_nested)
 	msgpack_pack_array(&f.pk, 1);
 	msgpack_pack_map(&f.pk, 1);
 	pk_kv_str(&f.pk, "c\"k", "d");
-
-	frame_reader_init(&fr);
-	o = pf_read_frame(&f, &fr);
-	buf_init(&js);
-	msgpack_to_json(&js, o);
-	ck_assert_str_eq(js.data,
+	frame_json_is(&f,
 	    "{\"t\":\"resp\",\"id\":7,\"ok\":true,\"data\":{"
 	    "\"q\":\"say \\\"hi\\\" \\\\ /\","
 	    "\"ctl\":\"\\n\\r\\t\\u0008\\u0001\\u001f\x7f\","
@@ -65,9 +75,6 @@ START_TEST(test_json_nested)
 	    "\"empty\":{},"
 	    "\"arr\":[],"
 	    "\"deep\":{\"a\":{\"b\":[{\"c\\\"k\":\"d\"}]}}}}");
-	ck_assert_uint_eq(js.len, strlen(js.data));
-	buf_free(&js);
-	frame_reader_free(&fr);
 }
 END_TEST
 
@@ -120,27 +127,15 @@ END_TEST
 /* A whole message as it would be printed: key order is pack order. */
 START_TEST(test_json_message)
 {
-	struct frame_reader	 fr;
-	struct frame		 f;
-	const msgpack_object	*o;
-	struct buf		 js;
+	struct frame	 f;
 
-	frame_reader_init(&fr);
 	pf_pack_sample(MSG_PROGRESS, &f);
-	o = pf_read_frame(&f, &fr);
-	buf_init(&js);
-	msgpack_to_json(&js, o);
-	ck_assert_str_eq(js.data,
+	frame_json_is(&f,
 	    "{\"t\":\"progress\",\"job\":77,\"user\":\"bob\",\"kind\":\"orders\","
 	    "\"page\":3,\"pages\":40,\"seen\":1500,\"inserted\":10,"
 	    "\"updated\":20,\"unchanged\":1465,\"skipped\":5,\"total\":20000}");
-	buf_reset(&js);
 	msg_empty_pack(&f, MSG_HEARTBEAT);
-	o = pf_read_frame(&f, &fr);
-	msgpack_to_json(&js, o);
-	ck_assert_str_eq(js.data, "{\"t\":\"heartbeat\"}");
-	buf_free(&js);
-	frame_reader_free(&fr);
+	frame_json_is(&f, "{\"t\":\"heartbeat\"}");
 }
 END_TEST
 

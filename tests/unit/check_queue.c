@@ -79,6 +79,19 @@ finish(struct job *j)
 	queue_reap(&q);
 }
 
+/* End the first active job in the queue, if there is one. */
+static void
+finish_first_active(void)
+{
+	struct job	*j;
+
+	TAILQ_FOREACH(j, &q.jobs, entry)
+		if (job_state_active(j->state)) {
+			finish(j);
+			return;
+		}
+}
+
 START_TEST(test_one_job_per_scope)
 {
 	struct job	*a, *b;
@@ -166,11 +179,8 @@ START_TEST(test_resume_rules)
 	enum queue_outcome	 o;
 
 	/* A restart recovery or `sync --resume` continues the run. */
-	memset(&r, 0, sizeof r);
-	r.kind = KIND_CUSTOMERS;
-	r.scope = r.erp_user = "alice";
-	r.mode = MODE_FULL;
-	r.trigger = TRIG_SCHEDULE;
+	job_req_init(&r, KIND_CUSTOMERS, "alice", "alice", MODE_FULL,
+	    TRIG_SCHEDULE);
 	r.resume = 1;
 	a = queue_request(&q, &r, now, &o);
 	ck_assert_int_eq(o, QUEUE_NEW);
@@ -375,11 +385,7 @@ START_TEST(test_invariants_random)
 			start_all();
 			break;
 		default:
-			TAILQ_FOREACH(j, &q.jobs, entry)
-				if (job_state_active(j->state))
-					break;
-			if (j != NULL)
-				finish(j);
+			finish_first_active();
 			break;
 		}
 		TAILQ_FOREACH(j, &q.jobs, entry) {
@@ -659,11 +665,7 @@ START_TEST(test_sessions_random_reasons)
 			start_all();
 			break;
 		default:
-			TAILQ_FOREACH(j, &q.jobs, entry)
-				if (job_state_active(j->state))
-					break;
-			if (j != NULL)
-				finish(j);
+			finish_first_active();
 			break;
 		}
 		n = 0;

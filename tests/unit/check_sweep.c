@@ -94,41 +94,35 @@ START_TEST(test_erp_changed)
 }
 END_TEST
 
-START_TEST(test_rows_changed)
+/*
+ * One count of an otherwise clean run gone wrong (the others as clean()
+ * has them), and the refusal it gives.
+ */
+static const struct refusal {
+	int64_t		 newer, total_last, skipped, seen;
+	int		 total_changed;
+	const char	*why;
+} refusals[] = {
+	{ 3, 450, 0, 450, 0, "rows changed: 3 rows were modified in the ERP" },
+	{ 0, 449, 0, 450, 1,
+	    "count changed: the ERP reported 450 elements, then 449" },
+	{ 0, 450, 2, 450, 0, "rows unreadable: 2 rows could not be read" },
+	/* a key read twice: two rows never seen */
+	{ 0, 450, 0, 448, 0, "rows missing: the run saw 448 distinct rows but "
+	    "the ERP reports 450" },
+};
+
+START_TEST(test_refusals)
 {
+	const struct refusal	*r = &refusals[_i];
 	struct sweep_facts	 f = clean();
 
-	f.newer = 3;
-	refuses(&f, "rows changed: 3 rows were modified in the ERP");
-}
-END_TEST
-
-START_TEST(test_count_changed)
-{
-	struct sweep_facts	 f = clean();
-
-	f.total_changed = 1;
-	f.total_last = 449;
-	refuses(&f, "count changed: the ERP reported 450 elements, then 449");
-}
-END_TEST
-
-START_TEST(test_rows_unreadable)
-{
-	struct sweep_facts	 f = clean();
-
-	f.skipped = 2;
-	refuses(&f, "rows unreadable: 2 rows could not be read");
-}
-END_TEST
-
-START_TEST(test_rows_missing)
-{
-	struct sweep_facts	 f = clean();
-
-	f.seen = 448;		/* a key read twice: two rows never seen */
-	refuses(&f, "rows missing: the run saw 448 distinct rows but the ERP "
-	    "reports 450");
+	f.newer = r->newer;
+	f.total_last = r->total_last;
+	f.skipped = r->skipped;
+	f.seen = r->seen;
+	f.total_changed = r->total_changed;
+	refuses(&f, r->why);
 }
 END_TEST
 
@@ -169,10 +163,11 @@ int
 main(void)
 {
 	Suite	*s = suite_create("sweep");
+	TCase	*tc;
 
-	test_case(s, "verdict", test_clean_run_sweeps, test_final_probe_failed,
-	    test_erp_changed, test_rows_changed, test_count_changed,
-	    test_rows_unreadable, test_rows_missing, test_order,
+	tc = test_case(s, "verdict", test_clean_run_sweeps,
+	    test_final_probe_failed, test_erp_changed, test_order,
 	    test_long_error, NULL);
+	tcase_add_loop_test(tc, test_refusals, 0, nitems(refusals));
 	return test_run(s);
 }

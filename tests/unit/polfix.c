@@ -53,12 +53,7 @@ polfix_request(struct queue *q, enum kind k, const char *scope,
 	struct job_req		 r;
 	enum queue_outcome	 dummy;
 
-	memset(&r, 0, sizeof r);
-	r.kind = k;
-	r.scope = scope;
-	r.erp_user = kind_per_user(k) ? scope : "sys";
-	r.mode = mode;
-	r.trigger = t;
+	job_req_init(&r, k, scope, kind_per_user(k) ? scope : "sys", mode, t);
 	r.force = force;
 	r.sessions = sessions;
 	r.auto_sessions = auto_sessions;

@@ -244,59 +244,54 @@ pf_sample_session(struct msg_session *m)
 	    "FALSE\t0\t.ASPXAUTH\tDEF0");
 }
 
-/* Pack a valid frame of any type. */
+/*
+ * Pack a valid frame of any type: a type with a body packs its sample as
+ * pf_pack_as() packs any body; a request and a response are built here.
+ */
 void
 pf_pack_sample(enum msg_type t, struct frame *f)
 {
 	union anymsg	 m;
 
+	memset(&m, 0, sizeof m);
 	switch (t) {
 	case MSG_HELLO:
 		pf_sample_hello(&m.hello);
-		msg_hello_pack(f, &m.hello);
 		break;
 	case MSG_ERROR:
 		pf_sample_error(&m.error);
-		msg_error_pack(f, &m.error);
 		break;
 	case MSG_JOB:
 		pf_sample_job(&m.job);
-		msg_job_pack(f, &m.job);
 		break;
 	case MSG_PROGRESS:
 		pf_sample_progress(&m.progress);
-		msg_progress_pack(f, &m.progress);
 		break;
 	case MSG_LOG:
 		pf_sample_log(&m.log);
-		msg_log_pack(f, &m.log);
 		break;
 	case MSG_DONE:
 		pf_sample_done(&m.done);
-		msg_done_pack(f, &m.done);
 		break;
 	case MSG_SESSION:
 		pf_sample_session(&m.session);
-		msg_session_pack(f, &m.session);
 		break;
 	case MSG_CRED:
-		memset(&m.cred, 0, sizeof m.cred);
 		strcpy(m.cred.password, "p\xc3\xa0ss:w\x01rd");
-		msg_cred_pack(f, &m.cred);
 		break;
 	case MSG_REQ:
 		msg_req_begin(f, 9, "status", 2);
 		pk_kv_str(&f->pk, "user", "alice");
 		pk_kv_int(&f->pk, "limit", 10);
-		break;
+		return;
 	case MSG_RESP:
 		msg_resp_begin(f, 9, 1);
 		pk_str(&f->pk, "ok");
-		break;
+		return;
 	default:
-		msg_empty_pack(f, t);
-		break;
+		break;		/* no body: pf_pack_as packs it empty */
 	}
+	pf_pack_as(t, f, &m);
 }
 
 /*
