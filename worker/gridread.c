@@ -200,16 +200,28 @@ col_element(struct gread *s, size_t d, const char *name,
 
 	if (s->col_skip != 0)
 		return;
-	if (strcmp(name, "br") == 0)
-		s->pending = 1;
-	else if (strcmp(name, "script") == 0 || strcmp(name, "style") == 0)
-		s->col_skip = d;
-	else if (strcmp(name, "span") == 0 && s->checkbox == -1) {
-		if (class_contains(cls, "CheckBoxChecked"))
-			s->checkbox = 1;
-		else if (class_contains(cls, "CheckBoxUnchecked"))
-			s->checkbox = 0;
-	} else if (strcmp(name, "img") == 0) {
+	switch (name[0]) {
+	case 'b':
+		if (strcmp(name, "br") == 0)
+			s->pending = 1;
+		return;
+	case 's':
+		if (strcmp(name, "script") == 0 || strcmp(name, "style") == 0)
+			s->col_skip = d;
+		else if (strcmp(name, "span") == 0 && s->checkbox == -1 &&
+		    class_contains(cls, "CheckBox")) {
+			if (class_contains(cls, "CheckBoxChecked"))
+				s->checkbox = 1;
+			else if (class_contains(cls, "CheckBoxUnchecked"))
+				s->checkbox = 0;
+		}
+		return;
+	case 'i':
+		break;
+	default:
+		return;
+	}
+	if (strcmp(name, "img") == 0) {
 		if (s->img_src == NULL && (src = sax_attr(atts, "src")) != NULL)
 			s->img_src = xstrdup(src);
 		if (s->sort != 0)
@@ -384,12 +396,16 @@ gread_element(struct gread *s, size_t d, const char *name,
 	const char	*fieldname;
 
 	for (a = atts; a != NULL && a[0] != NULL; a += 2) {
-		if (cls == NULL && strcmp((const char *)a[0], "class") == 0)
+		if (a[0][0] == 'c' && cls == NULL &&
+		    strcmp((const char *)a[0], "class") == 0)
 			cls = a[1] != NULL ? (const char *)a[1] : "";
-		else if (id == NULL && strcmp((const char *)a[0], "id") == 0)
+		else if (a[0][0] == 'i' && id == NULL &&
+		    strcmp((const char *)a[0], "id") == 0)
 			id = a[1] != NULL ? (const char *)a[1] : "";
 	}
-	if (has_class(cls, GRID_CLASS)) {
+	/* Most elements have a class: look for the grid's only when it fits. */
+	if (cls != NULL && strlen(cls) >= sizeof(GRID_CLASS) - 1 &&
+	    has_class(cls, GRID_CLASS)) {
 		if (s->ngrids++ == 0) {
 			s->grid = d;
 			s->grid_id = id != NULL ? xstrdup(id) : NULL;

@@ -106,12 +106,12 @@ hidden_element(struct gsax *s, size_t d, const char *name,
 	struct hidden	*h;
 	const char	*type, *nm, *v;
 
-	if (strcmp(name, "form") == 0 && !s->have_form) {
+	if (name[0] == 'f' && strcmp(name, "form") == 0 && !s->have_form) {
 		s->have_form = 1;
 		s->form = d;
 		return;
 	}
-	if (strcmp(name, "input") != 0 ||
+	if (name[0] != 'i' || strcmp(name, "input") != 0 ||
 	    (nm = sax_attr(atts, "name")) == NULL || *nm == '\0' ||
 	    (type = sax_attr(atts, "type")) == NULL ||
 	    strcasecmp(type, "hidden") != 0)
