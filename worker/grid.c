@@ -3,12 +3,38 @@
  * finding a column, the pager summary, and the UTF-8 checks every string
  * taken from a page goes through. No parser here: worker/gridsax.c is it.
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "worker/worker.h"
+
+/*
+ * What every page parser does first: *err made writable (dummy, one byte,
+ * when the caller wants no sentence) and emptied; then -1 with a sentence
+ * for a page that is empty or too large for libxml2, else 0.
+ */
+int
+page_start(const char *html, size_t len, char **err, size_t *errlen,
+    char *dummy)
+{
+	if (*err == NULL || *errlen == 0) {
+		*err = dummy;
+		*errlen = 1;
+	}
+	(*err)[0] = '\0';
+	if (html == NULL || len == 0) {
+		snprintf(*err, *errlen, "empty page");
+		return -1;
+	}
+	if (len > INT_MAX) {
+		snprintf(*err, *errlen, "page too large (%zu bytes)", len);
+		return -1;
+	}
+	return 0;
+}
 
 /* Whether s ends with suffix. */
 int

@@ -86,9 +86,9 @@ is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
 }
 
-/* Is tok one of the whitespace-separated tokens of a class value? */
-static int
-has_class(const char *c, const char *tok)
+/* Is tok one of the whitespace-separated tokens of class value c? */
+int
+class_has(const char *c, const char *tok)
 {
 	const char	*p;
 	size_t		 len = strlen(tok);
@@ -325,9 +325,9 @@ pager_element(struct gread *s, size_t d, const char *name,
 {
 	const char	*alt;
 
-	if (s->disabled == 0 && has_class(cls, DISABLED_CLASS))
+	if (s->disabled == 0 && class_has(cls, DISABLED_CLASS))
 		s->disabled = d;
-	if (!s->have_summary && has_class(cls, SUMMARY_CLASS)) {
+	if (!s->have_summary && class_has(cls, SUMMARY_CLASS)) {
 		s->have_summary = 1;
 		col_start(s, COL_SUMMARY, d, 1);
 	} else if (!s->have_next && strcmp(name, "img") == 0 &&
@@ -363,7 +363,7 @@ scan_element(struct gread *s, size_t d, const char *name,
 			s->filter_caption = xstrdup(v != NULL ? v : "");
 		else if (ends_with(id, "_Cb_VI") && s->filter_key == NULL)
 			s->filter_key = xstrdup(v != NULL ? v : "");
-	} else if (!s->have_pager && has_class(cls, PAGER_CLASS)) {
+	} else if (!s->have_pager && class_has(cls, PAGER_CLASS)) {
 		s->have_pager = 1;
 		s->part = PART_PAGER;
 		s->part_depth = d;
@@ -405,7 +405,7 @@ gread_element(struct gread *s, size_t d, const char *name,
 	}
 	/* Most elements have a class: look for the grid's only when it fits. */
 	if (cls != NULL && strlen(cls) >= sizeof(GRID_CLASS) - 1 &&
-	    has_class(cls, GRID_CLASS)) {
+	    class_has(cls, GRID_CLASS)) {
 		if (s->ngrids++ == 0) {
 			s->grid = d;
 			s->grid_id = id != NULL ? xstrdup(id) : NULL;

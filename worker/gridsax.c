@@ -27,7 +27,6 @@
  * that changes no event (areBlanks()), so a handler without a tree gets
  * the tree builder's events.
  */
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -366,19 +365,8 @@ grid_parse_page(const char *html, size_t len, struct grid *g,
 	memset(g, 0, sizeof(*g));
 	if (hidden != NULL)
 		memset(hidden, 0, sizeof(*hidden));
-	if (err == NULL || errlen == 0) {
-		err = dummy;
-		errlen = sizeof(dummy);
-	}
-	err[0] = '\0';
-	if (html == NULL || len == 0) {
-		snprintf(err, errlen, "empty page");
+	if (page_start(html, len, &err, &errlen, dummy) == -1)
 		return -1;
-	}
-	if (len > INT_MAX) {
-		snprintf(err, errlen, "page too large (%zu bytes)", len);
-		return -1;
-	}
 	memset(&s, 0, sizeof(s));
 	s.r = gread_new();
 	s.want_hidden = hidden != NULL;

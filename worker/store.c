@@ -473,27 +473,40 @@ rollback:
 	return -1;
 }
 
-/* Distinct rows (of this scope) the run has seen. */
-int64_t
-store_seen_count(struct store *s, int64_t run_id)
+/*
+ * Rows (of this scope) the run run_id has seen, only those modified after
+ * modified when it is not NULL; -1 when SQLite fails.
+ */
+static int64_t
+store_count_seen(struct store *s, int64_t run_id, const char *modified)
 {
 	sqlite3_stmt	*st;
 	struct buf	 b;
 	int64_t		 n = -1;
 
 	buf_init(&b);
-	buf_addf(&b, "SELECT count(*) FROM %s WHERE seen_run = ?1%s",
-	    s->v->table, s->v->per_user ? " AND user_id = ?2" : "");
+	buf_addf(&b, "SELECT count(*) FROM %s WHERE seen_run = ?1%s%s",
+	    s->v->table, modified != NULL ? " AND modified_at > ?2" : "",
+	    s->v->per_user ? " AND user_id = ?3" : "");
 	if (sqlite3_prepare_v2(s->db, b.data, -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, run_id);
+		if (modified != NULL)
+			sqlite3_bind_text(st, 2, modified, -1, SQLITE_STATIC);
 		if (s->v->per_user)
-			sqlite3_bind_text(st, 2, s->user, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 3, s->user, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			n = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
 	}
 	buf_free(&b);
 	return n;
+}
+
+/* Distinct rows (of this scope) the run has seen. */
+int64_t
+store_seen_count(struct store *s, int64_t run_id)
+{
+	return store_count_seen(s, run_id, NULL);
 }
 
 /* Delete rows (of this scope) the full run run_id did not see. */
@@ -549,25 +562,7 @@ store_set_probe(struct store *s, const char *probe, struct wk_error *err)
 int64_t
 store_count_newer(struct store *s, int64_t run_id, const char *modified)
 {
-	sqlite3_stmt	*st;
-	struct buf	 b;
-	int64_t		 n = -1;
-
-	buf_init(&b);
-	buf_addf(&b, "SELECT count(*) FROM %s WHERE seen_run = ?1 AND"
-	    " modified_at > ?2%s", s->v->table,
-	    s->v->per_user ? " AND user_id = ?3" : "");
-	if (sqlite3_prepare_v2(s->db, b.data, -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, run_id);
-		sqlite3_bind_text(st, 2, modified, -1, SQLITE_STATIC);
-		if (s->v->per_user)
-			sqlite3_bind_text(st, 3, s->user, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			n = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	buf_free(&b);
-	return n;
+	return store_count_seen(s, run_id, modified);
 }
 
 /* The watermark the last finished run left, or "" (no delta possible yet). */

@@ -88,6 +88,8 @@ size_t		 utf8_len(const unsigned char *, size_t);
 char		*utf8_dup(const char *, size_t);
 int		 ends_with(const char *, const char *suffix);
 int		 parse_summary(const char *, struct grid *);
+int		 page_start(const char *html, size_t len, char **err,
+		    size_t *errlen, char *dummy);
 
 /* gridsax.c: one SAX pass over a page: its grid and its hidden inputs */
 struct form;
@@ -107,6 +109,7 @@ void		 gread_close_to(struct gread *, size_t depth);
 int		 gread_result(struct gread *, struct grid *, char *err,
 		    size_t errlen);
 const char	*sax_attr(const unsigned char **atts, const char *name);
+int		 class_has(const char *cls, const char *tok);
 
 /* cut.c: whether an answer arrived whole */
 int		 body_complete(const char *, size_t);
@@ -131,6 +134,13 @@ int		 form_parse(const char *html, size_t len, struct form *,
 		    char *err, size_t errlen);
 void		 form_free(struct form *);
 const char	*form_get(const struct form *, const char *name);
+struct _xmlNode;
+struct _xmlDoc;
+struct _xmlDoc	*dom_read(const char *html, size_t len);
+int		 dom_is(const struct _xmlNode *, const char *name);
+const char	*dom_attr(const struct _xmlNode *, const char *name);
+struct _xmlNode	*dom_next(struct _xmlNode *, const struct _xmlNode *root,
+		    int skip);
 
 
 /* Everything below is the worker's own machinery (lead's sections). */
