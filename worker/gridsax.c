@@ -4,14 +4,14 @@
  * whole body (design.md §6, "Parsing cost").
  *
  * Public libxml2 API only: a parser context made with our SAX handler,
- * the pull parser over the bytes libcurl buffered, no tree. A page that is
- * valid UTF-8 without NUL or byte order mark (every real one) is read
- * through htmlCtxtReadIO() a few KB at a time, which spares the two copies
- * of the whole body htmlCtxtReadMemory() makes (about 1.2 MB of the
- * worker's peak RSS on a 580 KB page) for the same CPU; any other page
- * through htmlCtxtReadMemory(), because after a bad byte or a NUL libxml2
- * decodes what it has not read yet otherwise when it reads piece by piece
- * (sax_pass()). The pull parser is used, not the push parser fed
+ * the pull parser over the bytes libcurl buffered, no tree. With libxml2
+ * 2.9 a page that is valid UTF-8 without NUL or byte order mark (every
+ * real one) is read through htmlCtxtReadIO() a few KB at a time, which
+ * spares the two copies of the whole body htmlCtxtReadMemory() makes
+ * (about 1.2 MB of the worker's peak RSS on a 580 KB page) for the same
+ * CPU; any other page through htmlCtxtReadMemory(), because after a bad
+ * byte or a NUL libxml2 decodes what it has not read yet otherwise when
+ * it reads piece by piece (sax_pass()). The pull parser is used, not the push parser fed
  * libcurl's chunks: on noisy 200-row pages libxml2 2.9.14's push parser
  * costs about what one pull pass costs (bench/b_cpu.sh prints both), so
  * it would save no CPU, and the pull parser gives the events libxml2's
@@ -308,6 +308,18 @@ page_close(void *arg)
 #define BOM	"\xef\xbb\xbf"
 
 /*
+ * Plain pages through htmlCtxtReadIO() where that was measured to spare
+ * memory: libxml2 2.9 (Debian 12). Later libxml2 reworked its memory
+ * input; there every page goes through htmlCtxtReadMemory() until
+ * measured (check_gridsax and fuzz_gridsax hold either way).
+ */
+#if LIBXML_VERSION < 21200
+#define READ_IO	1
+#else
+#define READ_IO	0
+#endif
+
+/*
  * Whether libxml2 reads the page the same piece by piece as whole: it is
  * valid UTF-8 and holds no NUL and no byte order mark (after a bad byte or
  * a NUL, what libxml2 has not yet converted is read otherwise through
@@ -368,7 +380,7 @@ sax_pass(struct gsax *s, const char *html, size_t len)
 		fatalx("%s: no libxml2 parser context", __func__);
 	s->ctx = ctx;
 	/* UTF-8 forced: libxml2 neither guesses nor obeys a meta charset. */
-	if (page_plain(html, len)) {
+	if (READ_IO && page_plain(html, len)) {
 		r.p = html;
 		r.left = len;
 		(void)htmlCtxtReadIO(ctx, page_read, page_close, &r, NULL,
