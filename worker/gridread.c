@@ -265,8 +265,8 @@ col_end(struct gread *s)
 		break;
 	case COL_CELL:
 		cell = &s->row->cells[s->col_index];
-		cell->text = utf8_dup(s->text.len > 0 ? s->text.data : "",
-		    s->text.len);
+		cell->text = grid_text(&s->g, s->text.len > 0 ? s->text.data :
+		    "", s->text.len);
 		cell->checkbox = s->checkbox;
 		cell->img_src = s->img_src;	/* takes ownership */
 		s->img_src = NULL;

@@ -65,6 +65,7 @@ struct grid_row {
 	size_t			 ncells;
 };
 
+struct grid_texts;
 struct grid {
 	char			*grid_id;
 	char			*filter_key;	/* NULL when the grid has no filter */
@@ -80,9 +81,11 @@ struct grid {
 	size_t			 nheader;	/* header row's direct tds */
 	struct grid_row		*rows;
 	size_t			 nrows;
+	struct grid_texts	*texts;		/* cell texts, when not NULL */
 };
 
 void		 grid_free(struct grid *);
+char		*grid_text(struct grid *, const char *, size_t);
 const struct grid_column *grid_column(const struct grid *, const char *caption);
 size_t		 utf8_len(const unsigned char *, size_t);
 char		*utf8_dup(const char *, size_t);
