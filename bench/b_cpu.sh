@@ -13,7 +13,9 @@
 #      without it" subtracts it); then build/bench/parsefloor times on the
 #      inflated bytes, in process CPU: the floor (htmlCtxtReadMemory, empty
 #      SAX handler), the push parser fed 16 KB chunks (empty handler), and
-#      the worker's own parser (grid_parse_page) alone.
+#      the worker's own parser alone, with the hidden inputs it gathers
+#      from the view page (grid_parse_page) and without, as it reads
+#      callback answers (grid_parse).
 # Figures only, never pass/fail. RUNS=N repeats it (default 1); on a shared
 # machine run it 3 times and take medians.
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -127,20 +129,22 @@ if job is None:
 f = {}
 for name in sys.argv[2:]:
     f.update(zip(*[iter(open(name).read().split())] * 2))
-floor, push, parse, gunzip = (float(f[k]) for k in ("floor_ms", "push_ms",
-                              "worker_parse_ms", "gunzip_ms"))
+floor, push, parse, cbparse, gunzip = (float(f[k]) for k in (
+    "floor_ms", "push_ms", "worker_parse_ms", "callback_parse_ms",
+    "gunzip_ms"))
 pages = job["pages"]
 cpu = job["worker_cpu_ms"] / pages
 print("customers %d rows, %d pages (%d requests; curl: %s pages of %s bytes, "
       "%s gzipped): worker %.2f ms CPU/page, peak RSS %d KiB (%.1f MiB); "
       "floor %.2f ms/page (worker %.2fx the floor); gunzip %.2f ms/page "
       "(worker without it %.2fx the floor); push parser %.2f ms; worker's "
-      "parser alone %.2f ms (%.2fx); worker wall per page: parse %.2f ms, "
+      "parser alone %.2f ms (%.2fx) with hidden inputs, %.2f ms (%.2fx) "
+      "without (callback answers); worker wall per page: parse %.2f ms, "
       "write %.2f ms" % (job["rows"], pages, job["fetched"], f["pages"],
       f["avg_bytes"], f["gz_bytes"], cpu, job["worker_maxrss_kb"],
       job["worker_maxrss_kb"] / 1024.0, floor, cpu / floor, gunzip,
-      (cpu - gunzip) / floor, push, parse, parse / floor,
-      job["parse_ms"] / pages, job["write_ms"] / pages))
+      (cpu - gunzip) / floor, push, parse, parse / floor, cbparse,
+      cbparse / floor, job["parse_ms"] / pages, job["write_ms"] / pages))
 PY
 }
 
