@@ -8,7 +8,10 @@
  *          with an empty SAX handler: the floor of design.md §6;
  *   push   libxml2's push parser, htmlParseChunk() fed 16 KB at a time as
  *          libcurl hands bodies over, the same empty handler;
- *   worker grid_parse_page(): the worker's own parser, hidden inputs too.
+ *   worker grid_parse_page(): the worker's own parser, hidden inputs too
+ *          (as it reads the view page);
+ *   callback grid_parse(): the same without hidden inputs, as it reads
+ *          every grid callback's answer (every page but the first).
  *
  * Each figure is the median of ROUNDS rounds over all pages. Figures
  * only, never pass/fail.
@@ -98,6 +101,17 @@ run_worker(const struct page *p)
 	form_free(&f);
 }
 
+static void
+run_callback(const struct page *p)
+{
+	struct grid	 g;
+	char		 err[256];
+
+	if (grid_parse(p->data, p->len, &g, err, sizeof(err)) == -1)
+		fatalx("a page does not parse: %s", err);
+	grid_free(&g);
+}
+
 static double
 cpu_ms(void)
 {
@@ -165,7 +179,8 @@ main(int argc, char **argv)
 		pages[npages++].data = buf_steal(&b);
 	}
 	printf("pages %zu avg_bytes %zu floor_ms %.3f push_ms %.3f "
-	    "worker_parse_ms %.3f\n", npages, total / npages,
-	    per_page(run_floor), per_page(run_push), per_page(run_worker));
+	    "worker_parse_ms %.3f callback_parse_ms %.3f\n", npages,
+	    total / npages, per_page(run_floor), per_page(run_push),
+	    per_page(run_worker), per_page(run_callback));
 	return 0;
 }

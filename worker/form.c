@@ -5,7 +5,6 @@
  * works on any page: login fields are reported when present and their
  * absence is for the caller to judge.
  */
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,16 +15,21 @@
 
 #include "worker/worker.h"
 
-static int
-is_elem(const xmlNode *n, const char *name)
+/* Whether n is an element named name (libxml2's tree). */
+int
+dom_is(const xmlNode *n, const char *name)
 {
 	return n->type == XML_ELEMENT_NODE &&
 	    strcmp((const char *)n->name, name) == 0;
 }
 
-/* An attribute's value, not copied (the HTML parser keeps one text node). */
-static const char *
-attr(const xmlNode *n, const char *name)
+/*
+ * An attribute's value without copying, or NULL when absent. The HTML
+ * parser stores each attribute value as one decoded text node (or none,
+ * for a bare attribute like "disabled", read as "").
+ */
+const char *
+dom_attr(const xmlNode *n, const char *name)
 {
 	const xmlAttr	*a;
 
@@ -39,11 +43,34 @@ attr(const xmlNode *n, const char *name)
 	return NULL;
 }
 
-/* The next node of a depth-first walk of root's subtree. */
-static xmlNode *
-walk_next(xmlNode *n, const xmlNode *root)
+/*
+ * libxml2's tree of a page (len checked by page_start()), read as
+ * gridsax.c reads it: UTF-8 forced, the same options. NULL when it has no
+ * root element.
+ */
+xmlDoc *
+dom_read(const char *html, size_t len)
 {
-	if (n->type == XML_ELEMENT_NODE && n->children != NULL)
+	xmlDoc	*doc;
+
+	doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
+	    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+	    HTML_PARSE_NONET | HTML_PARSE_COMPACT);
+	if (doc != NULL && xmlDocGetRootElement(doc) == NULL) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	return doc;
+}
+
+/*
+ * The next node of a depth-first walk of root's subtree; with skip set,
+ * n's own children are not visited.
+ */
+xmlNode *
+dom_next(xmlNode *n, const xmlNode *root, int skip)
+{
+	if (!skip && n->type == XML_ELEMENT_NODE && n->children != NULL)
 		return n->children;
 	while (n != root) {
 		if (n->next != NULL)
@@ -69,8 +96,8 @@ node_text(xmlNode *el)
 	int		 pending = 0;
 
 	buf_init(&b);
-	for (n = el->children; n != NULL; n = walk_next(n, el)) {
-		if (is_elem(n, "br"))
+	for (n = el->children; n != NULL; n = dom_next(n, el, 0)) {
+		if (dom_is(n, "br"))
 			pending = 1;
 		if (n->type != XML_TEXT_NODE || n->content == NULL)
 			continue;
@@ -110,11 +137,11 @@ read_input(xmlNode *n, struct form *f, size_t *cap)
 {
 	const char	*type, *name, *value;
 
-	if ((name = attr(n, "name")) == NULL || *name == '\0')
+	if ((name = dom_attr(n, "name")) == NULL || *name == '\0')
 		return;	/* a nameless input is never posted */
-	if ((type = attr(n, "type")) == NULL || *type == '\0')
+	if ((type = dom_attr(n, "type")) == NULL || *type == '\0')
 		type = "text";
-	value = attr(n, "value");
+	value = dom_attr(n, "value");
 	if (strcasecmp(type, "hidden") == 0)
 		add_field(f, cap, name, value);
 	else if (strcasecmp(type, "password") == 0) {
@@ -149,44 +176,29 @@ form_parse(const char *html, size_t len, struct form *f, char *err,
 	size_t		 cap = 0;
 
 	memset(f, 0, sizeof(*f));
-	if (err == NULL || errlen == 0) {
-		err = dummy;
-		errlen = sizeof(dummy);
-	}
-	err[0] = '\0';
-	if (html == NULL || len == 0) {
-		snprintf(err, errlen, "empty page");
+	if (page_start(html, len, &err, &errlen, dummy) == -1)
 		return -1;
-	}
-	if (len > INT_MAX) {
-		snprintf(err, errlen, "page too large (%zu bytes)", len);
-		return -1;
-	}
-	doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
-	    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-	    HTML_PARSE_NONET | HTML_PARSE_COMPACT);
-	if (doc == NULL || (root = xmlDocGetRootElement(doc)) == NULL) {
-		if (doc != NULL)
-			xmlFreeDoc(doc);
+	if ((doc = dom_read(html, len)) == NULL) {
 		snprintf(err, errlen, "page is not HTML");
 		return -1;
 	}
+	root = xmlDocGetRootElement(doc);
 
 	/* One walk: the first form, and the first non-empty error text. */
 	scope = NULL;
-	for (n = root; n != NULL; n = walk_next(n, root)) {
+	for (n = root; n != NULL; n = dom_next(n, root, 0)) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		if (scope == NULL && is_elem(n, "form"))
+		if (scope == NULL && dom_is(n, "form"))
 			scope = n;
-		if (f->error_text == NULL && (cls = attr(n, "class")) != NULL &&
+		if (f->error_text == NULL && (cls = dom_attr(n, "class")) != NULL &&
 		    strstr(cls, "LogonErrorText") != NULL)
 			f->error_text = node_text(n);
 	}
 	if (scope == NULL)
 		scope = root;
-	for (n = scope; n != NULL; n = walk_next(n, scope))
-		if (is_elem(n, "input"))
+	for (n = scope; n != NULL; n = dom_next(n, scope, 0))
+		if (dom_is(n, "input"))
 			read_input(n, f, &cap);
 	xmlFreeDoc(doc);
 	return 0;

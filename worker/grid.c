@@ -3,12 +3,47 @@
  * finding a column, the pager summary, and the UTF-8 checks every string
  * taken from a page goes through. No parser here: worker/gridsax.c is it.
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "worker/worker.h"
+
+/* Cell texts, one block after another (grid_text()). */
+#define GRID_TEXTS_BLOCK	(64 * 1024 - 64)
+struct grid_texts {
+	struct grid_texts	*next;
+	size_t			 used;
+	size_t			 cap;
+	char			 data[];
+};
+
+/*
+ * What every page parser does first: *err made writable (dummy, one byte,
+ * when the caller wants no sentence) and emptied; then -1 with a sentence
+ * for a page that is empty or too large for libxml2, else 0.
+ */
+int
+page_start(const char *html, size_t len, char **err, size_t *errlen,
+    char *dummy)
+{
+	if (*err == NULL || *errlen == 0) {
+		*err = dummy;
+		*errlen = 1;
+	}
+	(*err)[0] = '\0';
+	if (html == NULL || len == 0) {
+		snprintf(*err, *errlen, "empty page");
+		return -1;
+	}
+	if (len > INT_MAX) {
+		snprintf(*err, *errlen, "page too large (%zu bytes)", len);
+		return -1;
+	}
+	return 0;
+}
 
 /* Whether s ends with suffix. */
 int
@@ -120,7 +155,8 @@ parse_summary(const char *s, struct grid *g)
 void
 grid_free(struct grid *g)
 {
-	size_t	 i, j;
+	struct grid_texts	*t;
+	size_t			 i, j;
 
 	free(g->grid_id);
 	free(g->filter_key);
@@ -132,14 +168,55 @@ grid_free(struct grid *g)
 	free(g->cols);
 	for (i = 0; i < g->nrows; i++) {
 		for (j = 0; j < g->rows[i].ncells; j++) {
-			free(g->rows[i].cells[j].text);
+			if (g->texts == NULL)
+				free(g->rows[i].cells[j].text);
 			free(g->rows[i].cells[j].img_src);
 		}
 		free(g->rows[i].cells);
 		free(g->rows[i].id);
 	}
 	free(g->rows);
+	while ((t = g->texts) != NULL) {
+		g->texts = t->next;
+		free(t);
+	}
 	memset(g, 0, sizeof(*g));
+}
+
+/*
+ * A copy of s[0..n) made valid UTF-8 as utf8_dup() makes it, kept in g's
+ * text blocks: a page's 4,000 cell texts cost a few mallocs, not 4,000
+ * (bench/b_cpu.sh). Freed with g by grid_free(), never on its own.
+ */
+char *
+grid_text(struct grid *g, const char *s, size_t n)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	struct grid_texts	*t = g->texts;
+	char			*fixed = NULL, *out;
+	size_t			 i, k, cap;
+
+	for (i = 0; i < n && (k = utf8_len(u + i, n - i)) > 0; i += k)
+		;
+	if (i < n) {
+		fixed = utf8_dup(s, n);
+		s = fixed;
+		n = strlen(fixed);
+	}
+	if (t == NULL || t->cap - t->used < n + 1) {
+		cap = n + 1 > GRID_TEXTS_BLOCK ? n + 1 : GRID_TEXTS_BLOCK;
+		t = xmalloc(sizeof(*t) + cap);
+		t->next = g->texts;
+		t->used = 0;
+		t->cap = cap;
+		g->texts = t;
+	}
+	out = t->data + t->used;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	t->used += n + 1;
+	free(fixed);
+	return out;
 }
 
 /* The data column with exactly this caption (the first), or NULL. */

@@ -86,9 +86,9 @@ is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
 }
 
-/* Is tok one of the whitespace-separated tokens of a class value? */
-static int
-has_class(const char *c, const char *tok)
+/* Is tok one of the whitespace-separated tokens of class value c? */
+int
+class_has(const char *c, const char *tok)
 {
 	const char	*p;
 	size_t		 len = strlen(tok);
@@ -200,16 +200,28 @@ col_element(struct gread *s, size_t d, const char *name,
 
 	if (s->col_skip != 0)
 		return;
-	if (strcmp(name, "br") == 0)
-		s->pending = 1;
-	else if (strcmp(name, "script") == 0 || strcmp(name, "style") == 0)
-		s->col_skip = d;
-	else if (strcmp(name, "span") == 0 && s->checkbox == -1) {
-		if (class_contains(cls, "CheckBoxChecked"))
-			s->checkbox = 1;
-		else if (class_contains(cls, "CheckBoxUnchecked"))
-			s->checkbox = 0;
-	} else if (strcmp(name, "img") == 0) {
+	switch (name[0]) {
+	case 'b':
+		if (strcmp(name, "br") == 0)
+			s->pending = 1;
+		return;
+	case 's':
+		if (strcmp(name, "script") == 0 || strcmp(name, "style") == 0)
+			s->col_skip = d;
+		else if (strcmp(name, "span") == 0 && s->checkbox == -1 &&
+		    class_contains(cls, "CheckBox")) {
+			if (class_contains(cls, "CheckBoxChecked"))
+				s->checkbox = 1;
+			else if (class_contains(cls, "CheckBoxUnchecked"))
+				s->checkbox = 0;
+		}
+		return;
+	case 'i':
+		break;
+	default:
+		return;
+	}
+	if (strcmp(name, "img") == 0) {
 		if (s->img_src == NULL && (src = sax_attr(atts, "src")) != NULL)
 			s->img_src = xstrdup(src);
 		if (s->sort != 0)
@@ -253,8 +265,8 @@ col_end(struct gread *s)
 		break;
 	case COL_CELL:
 		cell = &s->row->cells[s->col_index];
-		cell->text = utf8_dup(s->text.len > 0 ? s->text.data : "",
-		    s->text.len);
+		cell->text = grid_text(&s->g, s->text.len > 0 ? s->text.data :
+		    "", s->text.len);
 		cell->checkbox = s->checkbox;
 		cell->img_src = s->img_src;	/* takes ownership */
 		s->img_src = NULL;
@@ -313,9 +325,9 @@ pager_element(struct gread *s, size_t d, const char *name,
 {
 	const char	*alt;
 
-	if (s->disabled == 0 && has_class(cls, DISABLED_CLASS))
+	if (s->disabled == 0 && class_has(cls, DISABLED_CLASS))
 		s->disabled = d;
-	if (!s->have_summary && has_class(cls, SUMMARY_CLASS)) {
+	if (!s->have_summary && class_has(cls, SUMMARY_CLASS)) {
 		s->have_summary = 1;
 		col_start(s, COL_SUMMARY, d, 1);
 	} else if (!s->have_next && strcmp(name, "img") == 0 &&
@@ -351,7 +363,7 @@ scan_element(struct gread *s, size_t d, const char *name,
 			s->filter_caption = xstrdup(v != NULL ? v : "");
 		else if (ends_with(id, "_Cb_VI") && s->filter_key == NULL)
 			s->filter_key = xstrdup(v != NULL ? v : "");
-	} else if (!s->have_pager && has_class(cls, PAGER_CLASS)) {
+	} else if (!s->have_pager && class_has(cls, PAGER_CLASS)) {
 		s->have_pager = 1;
 		s->part = PART_PAGER;
 		s->part_depth = d;
@@ -384,12 +396,16 @@ gread_element(struct gread *s, size_t d, const char *name,
 	const char	*fieldname;
 
 	for (a = atts; a != NULL && a[0] != NULL; a += 2) {
-		if (cls == NULL && strcmp((const char *)a[0], "class") == 0)
+		if (a[0][0] == 'c' && cls == NULL &&
+		    strcmp((const char *)a[0], "class") == 0)
 			cls = a[1] != NULL ? (const char *)a[1] : "";
-		else if (id == NULL && strcmp((const char *)a[0], "id") == 0)
+		else if (a[0][0] == 'i' && id == NULL &&
+		    strcmp((const char *)a[0], "id") == 0)
 			id = a[1] != NULL ? (const char *)a[1] : "";
 	}
-	if (has_class(cls, GRID_CLASS)) {
+	/* Most elements have a class: look for the grid's only when it fits. */
+	if (cls != NULL && strlen(cls) >= sizeof(GRID_CLASS) - 1 &&
+	    class_has(cls, GRID_CLASS)) {
 		if (s->ngrids++ == 0) {
 			s->grid = d;
 			s->grid_id = id != NULL ? xstrdup(id) : NULL;

@@ -4,16 +4,20 @@
  * whole body (design.md §6, "Parsing cost").
  *
  * Public libxml2 API only: a parser context made with our SAX handler,
- * htmlCtxtReadMemory() over the bytes libcurl buffered, no tree. (Reading
- * through htmlCtxtReadIO() would hold less of the page inside libxml2, but
- * after invalid UTF-8 libxml2 then decodes what it has not read yet as
- * Latin-1: not what the tree of htmlReadMemory() holds.) The pull
- * parser is used, not the push parser fed libcurl's chunks: on noisy
- * 200-row pages one pull pass costs about half of what the push parser
- * costs on the same bytes (bench/b_cpu.sh prints both), and it gives the
- * events libxml2's own tree builder gets from htmlReadMemory(), so what is
- * read here is what a walk of that tree reads (tests/unit/gridref.c is
- * that walk; check_gridsax compares the two).
+ * the pull parser over the bytes libcurl buffered, no tree. With libxml2
+ * 2.9 a page that is valid UTF-8 without NUL or byte order mark (every
+ * real one) is read through htmlCtxtReadIO() a few KB at a time, which
+ * spares the two copies of the whole body htmlCtxtReadMemory() makes
+ * (about 1.2 MB of the worker's peak RSS on a 580 KB page) for the same
+ * CPU; any other page through htmlCtxtReadMemory(), because after a bad
+ * byte or a NUL libxml2 decodes what it has not read yet otherwise when
+ * it reads piece by piece (sax_pass()). The pull parser is used, not the push parser fed
+ * libcurl's chunks: on noisy 200-row pages libxml2 2.9.14's push parser
+ * costs about what one pull pass costs (bench/b_cpu.sh prints both), so
+ * it would save no CPU, and the pull parser gives the events libxml2's
+ * own tree builder gets from htmlReadMemory(), so what is read here is
+ * what a walk of that tree reads (tests/unit/gridref.c is that walk;
+ * check_gridsax and fuzz_gridsax compare the two).
  *
  * No tree: gridread.c reads the grid control from the events, this file
  * keeps the depth each event is at and the page's hidden inputs. Two
@@ -27,7 +31,6 @@
  * that changes no event (areBlanks()), so a handler without a tree gets
  * the tree builder's events.
  */
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,12 +109,12 @@ hidden_element(struct gsax *s, size_t d, const char *name,
 	struct hidden	*h;
 	const char	*type, *nm, *v;
 
-	if (strcmp(name, "form") == 0 && !s->have_form) {
+	if (name[0] == 'f' && strcmp(name, "form") == 0 && !s->have_form) {
 		s->have_form = 1;
 		s->form = d;
 		return;
 	}
-	if (strcmp(name, "input") != 0 ||
+	if (name[0] != 'i' || strcmp(name, "input") != 0 ||
 	    (nm = sax_attr(atts, "name")) == NULL || *nm == '\0' ||
 	    (type = sax_attr(atts, "type")) == NULL ||
 	    strcasecmp(type, "hidden") != 0)
@@ -277,29 +280,114 @@ static const htmlSAXHandler sax = {
 	.cdataBlock = sax_text,		/* script and style text */
 };
 
-/* One pull-parser pass over the page, events to s; no tree. */
+/* The page handed to libxml2 a piece at a time (htmlCtxtReadIO()). */
+struct page_reader {
+	const char	*p;
+	size_t		 left;
+};
+
+static int
+page_read(void *arg, char *buf, int len)
+{
+	struct page_reader	*r = arg;
+	size_t			 n = r->left < (size_t)len ? r->left : (size_t)len;
+
+	memcpy(buf, r->p, n);
+	r->p += n;
+	r->left -= n;
+	return (int)n;
+}
+
+static int
+page_close(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+#define BOM	"\xef\xbb\xbf"
+
+/*
+ * Plain pages through htmlCtxtReadIO() where that was measured to spare
+ * memory: libxml2 2.9 (Debian 12). Later libxml2 reworked its memory
+ * input; there every page goes through htmlCtxtReadMemory() until
+ * measured (check_gridsax and fuzz_gridsax hold either way).
+ */
+#if LIBXML_VERSION < 21200
+#define READ_IO	1
+#else
+#define READ_IO	0
+#endif
+
+/*
+ * Whether libxml2 reads the page the same piece by piece as whole: it is
+ * valid UTF-8 and holds no NUL and no byte order mark (after a bad byte or
+ * a NUL, what libxml2 has not yet converted is read otherwise through
+ * htmlCtxtReadIO(), and it skips byte order marks otherwise).
+ */
+static int
+page_plain(const char *html, size_t len)
+{
+	const unsigned char	*u = (const unsigned char *)html;
+	size_t			 i = 0, k;
+	uint64_t		 w;
+
+	while (i < len) {
+		if (len - i >= 8) {
+			memcpy(&w, u + i, 8);
+			if ((w & 0x8080808080808080ULL) == 0 &&
+			    ((w - 0x0101010101010101ULL) & ~w &
+			    0x8080808080808080ULL) == 0) {
+				i += 8;
+				continue;
+			}
+		}
+		if (u[i] == 0)
+			return 0;
+		if ((k = utf8_len(u + i, len - i)) == 0 ||
+		    (k == 3 && memcmp(u + i, BOM, 3) == 0))
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+/*
+ * One pull-parser pass over the page, events to s; no tree. A plain page
+ * (page_plain()) is read through htmlCtxtReadIO(): libxml2 then holds a
+ * few KB of it at a time instead of two copies of the whole body (its own
+ * and the one converted from "UTF-8"), for the same events and CPU.
+ */
 static void
 sax_pass(struct gsax *s, const char *html, size_t len)
 {
 	htmlParserCtxtPtr	 ctx;
+	struct page_reader	 r;
 
 #if LIBXML_VERSION >= 21100
 	ctx = htmlNewSAXParserCtxt(&sax, s);
 #else
 	/*
-	 * libxml2 < 2.11 has no htmlNewSAXParserCtxt(); this is its public
-	 * way to a context with our handler, which htmlCtxtReadMemory()
-	 * resets to read memory.
+	 * libxml2 < 2.11 has no htmlNewSAXParserCtxt(): a new context is
+	 * given our handler as libxml2 2.9's own htmlSAXParseDoc() does.
 	 */
-	ctx = htmlCreatePushParserCtxt((htmlSAXHandlerPtr)&sax, s, NULL, 0,
-	    NULL, XML_CHAR_ENCODING_NONE);
+	if ((ctx = htmlNewParserCtxt()) != NULL) {
+		memcpy(ctx->sax, &sax, sizeof(sax));
+		ctx->userData = s;
+	}
 #endif
 	if (ctx == NULL)
 		fatalx("%s: no libxml2 parser context", __func__);
 	s->ctx = ctx;
 	/* UTF-8 forced: libxml2 neither guesses nor obeys a meta charset. */
-	(void)htmlCtxtReadMemory(ctx, html, (int)len, NULL, "UTF-8",
-	    HTML_OPTIONS);
+	if (READ_IO && page_plain(html, len)) {
+		r.p = html;
+		r.left = len;
+		(void)htmlCtxtReadIO(ctx, page_read, page_close, &r, NULL,
+		    "UTF-8", HTML_OPTIONS);
+	} else
+		(void)htmlCtxtReadMemory(ctx, html, (int)len, NULL, "UTF-8",
+		    HTML_OPTIONS);
 	s->ctx = NULL;
 	htmlFreeParserCtxt(ctx);
 }
@@ -366,19 +454,8 @@ grid_parse_page(const char *html, size_t len, struct grid *g,
 	memset(g, 0, sizeof(*g));
 	if (hidden != NULL)
 		memset(hidden, 0, sizeof(*hidden));
-	if (err == NULL || errlen == 0) {
-		err = dummy;
-		errlen = sizeof(dummy);
-	}
-	err[0] = '\0';
-	if (html == NULL || len == 0) {
-		snprintf(err, errlen, "empty page");
+	if (page_start(html, len, &err, &errlen, dummy) == -1)
 		return -1;
-	}
-	if (len > INT_MAX) {
-		snprintf(err, errlen, "page too large (%zu bytes)", len);
-		return -1;
-	}
 	memset(&s, 0, sizeof(s));
 	s.r = gread_new();
 	s.want_hidden = hidden != NULL;

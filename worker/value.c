@@ -402,17 +402,29 @@ out:
 	return rc;
 }
 
-/* Trim blanks (ASCII whitespace, NBSP) at both ends into a new string. */
+/*
+ * Trim blanks (ASCII whitespace, NBSP) at both ends: into buf (size
+ * bufsize) when it fits, as nearly every cell does, else into a new string
+ * left in *heap for the caller to free. No malloc per cell.
+ */
 static char *
-trim_blanks(const char *s)
+trim_blanks(const char *s, char *buf, size_t bufsize, char **heap)
 {
 	size_t	 start = 0, end = strlen(s), k;
+	char	*t;
 
 	while ((k = blank_len(s + start)) > 0)
 		start += k;
 	while (end > start && (k = blank_len_before(s, end)) > 0)
 		end -= k;
-	return xstrndup(s + start, end - start);
+	*heap = NULL;
+	if (end - start < bufsize) {
+		memcpy(buf, s + start, end - start);
+		buf[end - start] = '\0';
+		return buf;
+	}
+	t = *heap = xstrndup(s + start, end - start);
+	return t;
 }
 
 /* Does src start with a URL scheme ("http:", "data:")? */
@@ -440,12 +452,13 @@ value_image(const char *src, const char *origin, struct value *v,
     char *err, size_t errlen)
 {
 	CURLU	*u = NULL;
-	char	*t, *base = NULL, *abs = NULL, *scheme = NULL;
+	char	*t, *heap, *base = NULL, *abs = NULL, *scheme = NULL;
+	char	 trimmed[256];
 	int	 rc = -1;
 
-	t = trim_blanks(src);
+	t = trim_blanks(src, trimmed, sizeof(trimmed), &heap);
 	if (*t == '\0') {
-		free(t);
+		free(heap);
 		return 0;
 	}
 	if ((u = curl_url()) == NULL)
@@ -478,7 +491,7 @@ out:
 	curl_free(scheme);
 	curl_url_cleanup(u);
 	free(base);
-	free(t);
+	free(heap);
 	return rc;
 }
 
@@ -492,8 +505,8 @@ int
 value_parse(enum col_type type, const struct grid_cell *cell,
     const char *origin, struct value *out, char *err, size_t errlen)
 {
-	char		 iso[32], dummy[1];
-	char		*t;
+	char		 iso[32], dummy[1], trimmed[256];
+	char		*t, *heap;
 	int		 rc = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -523,15 +536,16 @@ value_parse(enum col_type type, const struct grid_cell *cell,
 		return value_image(cell->img_src, origin, out, err, errlen);
 	}
 
-	t = trim_blanks(cell->text != NULL ? cell->text : "");
+	t = trim_blanks(cell->text != NULL ? cell->text : "", trimmed,
+	    sizeof(trimmed), &heap);
 	if (*t == '\0') {
-		free(t);
+		free(heap);
 		return 0;
 	}
 	switch (type) {
 	case COL_TEXT:
 		/* Keep the text as shown; only an all-blank cell is NULL. */
-		free(t);
+		free(heap);
 		out->s = xstrdup(cell->text);
 		out->kind = VAL_TEXT;
 		return 0;
@@ -576,7 +590,7 @@ value_parse(enum col_type type, const struct grid_cell *cell,
 		rc = -1;
 		break;
 	}
-	free(t);
+	free(heap);
 	return rc;
 }
 

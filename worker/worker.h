@@ -65,6 +65,7 @@ struct grid_row {
 	size_t			 ncells;
 };
 
+struct grid_texts;
 struct grid {
 	char			*grid_id;
 	char			*filter_key;	/* NULL when the grid has no filter */
@@ -80,14 +81,18 @@ struct grid {
 	size_t			 nheader;	/* header row's direct tds */
 	struct grid_row		*rows;
 	size_t			 nrows;
+	struct grid_texts	*texts;		/* cell texts, when not NULL */
 };
 
 void		 grid_free(struct grid *);
+char		*grid_text(struct grid *, const char *, size_t);
 const struct grid_column *grid_column(const struct grid *, const char *caption);
 size_t		 utf8_len(const unsigned char *, size_t);
 char		*utf8_dup(const char *, size_t);
 int		 ends_with(const char *, const char *suffix);
 int		 parse_summary(const char *, struct grid *);
+int		 page_start(const char *html, size_t len, char **err,
+		    size_t *errlen, char *dummy);
 
 /* gridsax.c: one SAX pass over a page: its grid and its hidden inputs */
 struct form;
@@ -107,6 +112,7 @@ void		 gread_close_to(struct gread *, size_t depth);
 int		 gread_result(struct gread *, struct grid *, char *err,
 		    size_t errlen);
 const char	*sax_attr(const unsigned char **atts, const char *name);
+int		 class_has(const char *cls, const char *tok);
 
 /* cut.c: whether an answer arrived whole */
 int		 body_complete(const char *, size_t);
@@ -131,6 +137,13 @@ int		 form_parse(const char *html, size_t len, struct form *,
 		    char *err, size_t errlen);
 void		 form_free(struct form *);
 const char	*form_get(const struct form *, const char *name);
+struct _xmlNode;
+struct _xmlDoc;
+struct _xmlDoc	*dom_read(const char *html, size_t len);
+int		 dom_is(const struct _xmlNode *, const char *name);
+const char	*dom_attr(const struct _xmlNode *, const char *name);
+struct _xmlNode	*dom_next(struct _xmlNode *, const struct _xmlNode *root,
+		    int skip);
 
 
 /* Everything below is the worker's own machinery (lead's sections). */

@@ -654,6 +654,27 @@ START_TEST(test_value_image)
 	ck_assert_int_eq(value_parse(COL_IMAGE, &c, NULL, &v, err,
 	    sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "x.png"));
+
+	/*
+	 * Blanks are trimmed into a 256-byte buffer, longer sources into a
+	 * string of their own: both sides of the edge read the same.
+	 */
+	{
+		char	 src[600], want[600];
+		size_t	 n;
+
+		for (n = 250; n <= 260; n++) {
+			snprintf(src, sizeof(src), " " NBSP "/%0*d.png ",
+			    (int)n - 5, 7);
+			snprintf(want, sizeof(want), "http://h/%0*d.png",
+			    (int)n - 5, 7);
+			c.img_src = src;
+			ck_assert_int_eq(value_parse(COL_IMAGE, &c, "http://h",
+			    &v, err, sizeof(err)), 0);
+			ck_assert_str_eq(v.s, want);
+			value_clear(&v);
+		}
+	}
 }
 END_TEST
 

@@ -12,7 +12,6 @@
  * (_DXMainTable) is not relied on: rows are found by id anywhere in the
  * control, which also holds if the headers move to a table of their own.
  */
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,33 +41,6 @@ struct grid_parts {
 };
 
 static int
-is_elem(const xmlNode *n, const char *name)
-{
-	return n->type == XML_ELEMENT_NODE &&
-	    strcmp((const char *)n->name, name) == 0;
-}
-
-/*
- * An attribute's value without copying, or NULL when absent. The HTML
- * parser stores each attribute value as one decoded text node (or none,
- * for a bare attribute like "disabled", read as "").
- */
-static const char *
-attr(const xmlNode *n, const char *name)
-{
-	const xmlAttr	*a;
-
-	for (a = n->properties; a != NULL; a = a->next) {
-		if (strcmp((const char *)a->name, name) != 0)
-			continue;
-		if (a->children == NULL || a->children->content == NULL)
-			return "";
-		return (const char *)a->children->content;
-	}
-	return NULL;
-}
-
-static int
 is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
@@ -78,17 +50,8 @@ is_space(char c)
 static int
 has_class(const xmlNode *n, const char *tok)
 {
-	const char	*c, *p;
-	size_t		 len = strlen(tok);
-
-	if (n->type != XML_ELEMENT_NODE || (c = attr(n, "class")) == NULL)
-		return 0;
-	for (p = c; (p = strstr(p, tok)) != NULL; p += len) {
-		if ((p == c || is_space(p[-1])) &&
-		    (p[len] == '\0' || is_space(p[len])))
-			return 1;
-	}
-	return 0;
+	return n->type == XML_ELEMENT_NODE &&
+	    class_has(dom_attr(n, "class"), tok);
 }
 
 /* Does the class attribute contain sub anywhere? */
@@ -97,24 +60,7 @@ class_contains(const xmlNode *n, const char *sub)
 {
 	const char	*c;
 
-	return (c = attr(n, "class")) != NULL && strstr(c, sub) != NULL;
-}
-
-/*
- * The next node of a depth-first walk of root's subtree; with skip set,
- * n's own children are not visited.
- */
-static xmlNode *
-walk_next(xmlNode *n, const xmlNode *root, int skip)
-{
-	if (!skip && n->type == XML_ELEMENT_NODE && n->children != NULL)
-		return n->children;
-	while (n != root) {
-		if (n->next != NULL)
-			return n->next;
-		n = n->parent;
-	}
-	return NULL;
+	return (c = dom_attr(n, "class")) != NULL && strstr(c, sub) != NULL;
 }
 
 /* Length of the whitespace at s: ASCII, and NBSP too when nbsp is set. */
@@ -190,7 +136,7 @@ cell_read(xmlNode *td, struct buf *b, struct cell_scan *cs)
 	cs->checkbox = -1;
 	cs->img_src = NULL;
 	cs->sort = 0;
-	for (n = td->children; n != NULL; n = walk_next(n, td, skip)) {
+	for (n = td->children; n != NULL; n = dom_next(n, td, skip)) {
 		skip = 0;
 		if (n->type == XML_TEXT_NODE ||
 		    n->type == XML_CDATA_SECTION_NODE) {
@@ -201,18 +147,18 @@ cell_read(xmlNode *td, struct buf *b, struct cell_scan *cs)
 		}
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		if (is_elem(n, "br"))
+		if (dom_is(n, "br"))
 			pending = 1;
-		else if (is_elem(n, "script") || is_elem(n, "style"))
+		else if (dom_is(n, "script") || dom_is(n, "style"))
 			skip = 1;
-		else if (is_elem(n, "span") && cs->checkbox == -1) {
+		else if (dom_is(n, "span") && cs->checkbox == -1) {
 			if (class_contains(n, "CheckBoxChecked"))
 				cs->checkbox = 1;
 			else if (class_contains(n, "CheckBoxUnchecked"))
 				cs->checkbox = 0;
-		} else if (is_elem(n, "img")) {
+		} else if (dom_is(n, "img")) {
 			if (cs->img_src == NULL &&
-			    (src = attr(n, "src")) != NULL)
+			    (src = dom_attr(n, "src")) != NULL)
 				cs->img_src = src;
 			if (cs->sort != 0)
 				continue;
@@ -242,7 +188,7 @@ find_grid(xmlNode *root, char *err, size_t errlen)
 	xmlNode		*n, *found = NULL;
 	size_t		 count = 0;
 
-	for (n = root; n != NULL; n = walk_next(n, root, 0)) {
+	for (n = root; n != NULL; n = dom_next(n, root, 0)) {
 		if (!has_class(n, GRID_CLASS))
 			continue;
 		if (count++ == 0)
@@ -279,12 +225,12 @@ find_parts(xmlNode *grid, struct grid_parts *p)
 	const char	*id;
 	int		 skip;
 
-	for (n = grid->children; n != NULL; n = walk_next(n, grid, skip)) {
+	for (n = grid->children; n != NULL; n = dom_next(n, grid, skip)) {
 		skip = 0;
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		id = attr(n, "id");
-		if (is_elem(n, "tr") && id != NULL) {
+		id = dom_attr(n, "id");
+		if (dom_is(n, "tr") && id != NULL) {
 			if (strstr(id, "_DXDataRow") != NULL) {
 				add_row(p, n);
 				skip = 1;
@@ -296,7 +242,7 @@ find_parts(xmlNode *grid, struct grid_parts *p)
 				p->empty = 1;
 				skip = 1;
 			}
-		} else if (is_elem(n, "input") && id != NULL) {
+		} else if (dom_is(n, "input") && id != NULL) {
 			if (ends_with(id, "_Cb_I") && p->filter_caption == NULL)
 				p->filter_caption = n;
 			else if (ends_with(id, "_Cb_VI") &&
@@ -320,10 +266,10 @@ read_header(xmlNode *tr, struct grid *g, struct buf *b)
 	size_t			 cap = 0;
 
 	for (td = tr->children; td != NULL; td = td->next) {
-		if (!is_elem(td, "td"))
+		if (!dom_is(td, "td"))
 			continue;
 		g->nheader++;
-		fieldname = attr(td, "fieldname");
+		fieldname = dom_attr(td, "fieldname");
 		if (fieldname == NULL || *fieldname == '\0')
 			continue;
 		if (g->ncols == cap) {
@@ -352,19 +298,19 @@ read_row(xmlNode *tr, struct grid *g, struct buf *b, char *err,
 	size_t			 ntd = 0;
 
 	for (td = tr->children; td != NULL; td = td->next)
-		if (is_elem(td, "td"))
+		if (dom_is(td, "td"))
 			ntd++;
 	if (ntd != g->nheader) {
 		snprintf(err, errlen, "data row '%.100s' has %zu cells, the "
-		    "header row has %zu", attr(tr, "id"), ntd, g->nheader);
+		    "header row has %zu", dom_attr(tr, "id"), ntd, g->nheader);
 		return -1;
 	}
-	row->id = text_dups(attr(tr, "id"));
+	row->id = text_dups(dom_attr(tr, "id"));
 	row->ncells = 0;
 	row->cells = ntd ? xcalloc(ntd, sizeof(*row->cells)) : NULL;
 	g->nrows++;
 	for (td = tr->children; td != NULL; td = td->next) {
-		if (!is_elem(td, "td"))
+		if (!dom_is(td, "td"))
 			continue;
 		cell = &row->cells[row->ncells++];
 		cs.nbsp = 0;
@@ -385,13 +331,13 @@ read_pager(xmlNode *pager, struct grid *g, struct buf *b, char *err,
 	const char	*alt;
 	char		*text;
 
-	for (n = pager; n != NULL; n = walk_next(n, pager, 0)) {
+	for (n = pager; n != NULL; n = dom_next(n, pager, 0)) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
 		if (summary == NULL && has_class(n, SUMMARY_CLASS))
 			summary = n;
-		else if (next == NULL && is_elem(n, "img") &&
-		    (alt = attr(n, "alt")) != NULL && strcmp(alt, "Next") == 0)
+		else if (next == NULL && dom_is(n, "img") &&
+		    (alt = dom_attr(n, "alt")) != NULL && strcmp(alt, "Next") == 0)
 			next = n;
 	}
 	if (summary == NULL) {
@@ -431,7 +377,7 @@ read_parts(xmlNode *grid, struct grid_parts *p, struct grid *g,
 	size_t		 i;
 	int		 rc = -1;
 
-	if ((id = attr(grid, "id")) == NULL || *id == '\0') {
+	if ((id = dom_attr(grid, "id")) == NULL || *id == '\0') {
 		snprintf(err, errlen, "grid control has no id");
 		return -1;
 	}
@@ -442,11 +388,11 @@ read_parts(xmlNode *grid, struct grid_parts *p, struct grid *g,
 	}
 	g->grid_id = text_dups(id);
 	if (p->filter_caption != NULL) {
-		v = attr(p->filter_caption, "value");
+		v = dom_attr(p->filter_caption, "value");
 		g->filter_caption = text_dups(v != NULL ? v : "");
 	}
 	if (p->filter_key != NULL) {
-		v = attr(p->filter_key, "value");
+		v = dom_attr(p->filter_key, "value");
 		g->filter_key = text_dups(v != NULL ? v : "");
 	}
 
@@ -489,26 +435,13 @@ gridref_parse(const char *html, size_t len, struct grid *g, char *err,
 	int			 rc = -1;
 
 	memset(g, 0, sizeof(*g));
-	if (err == NULL || errlen == 0) {
-		err = dummy;
-		errlen = sizeof(dummy);
-	}
-	err[0] = '\0';
-	if (html == NULL || len == 0) {
-		snprintf(err, errlen, "empty page");
+	if (page_start(html, len, &err, &errlen, dummy) == -1)
 		return -1;
-	}
-	if (len > INT_MAX) {
-		snprintf(err, errlen, "page too large (%zu bytes)", len);
-		return -1;
-	}
-	doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
-	    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-	    HTML_PARSE_NONET | HTML_PARSE_COMPACT);
-	if (doc == NULL || (root = xmlDocGetRootElement(doc)) == NULL) {
+	if ((doc = dom_read(html, len)) == NULL) {
 		snprintf(err, errlen, "page is not HTML");
 		goto out;
 	}
+	root = xmlDocGetRootElement(doc);
 	if ((grid = find_grid(root, err, errlen)) == NULL)
 		goto out;
 	memset(&parts, 0, sizeof(parts));
