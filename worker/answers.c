@@ -50,6 +50,10 @@ slot_ready(struct pages *pg, struct slot *sl)
 	struct sync	*s = pg->s;
 	char		 why[256];
 
+	if (!sl->parsed) {	/* of no use: see slot_setup */
+		slot_set_state(sl, SL_IDLE);
+		return;
+	}
 	pages_count(pg, &sl->g);
 	/*
 	 * The answer shows page 0: it is the run's page 0 when the run

@@ -68,15 +68,18 @@ end_tag_closed(const char *p, size_t n, size_t i)
 int
 body_complete(const char *p, size_t n)
 {
-	char	 root[TAG_MAX + 1];
-	size_t	 i = 0, len, depth = 0;
-	int	 close;
+	char		 root[TAG_MAX + 1];
+	const char	*q;
+	size_t		 i = 0, len, depth = 0;
+	int		 close;
 
 	root[0] = '\0';
 	while (i < n) {
 		if (p[i] != '<') {
-			i++;
-			continue;
+			q = memchr(p + i, '<', n - i);	/* text: at memchr()'s speed */
+			if (q == NULL)
+				break;
+			i = (size_t)(q - p);
 		}
 		if (n - i >= 4 && memcmp(p + i, "<!--", 4) == 0) {
 			i = skip_past(p, n, i + 4, "-->");

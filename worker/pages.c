@@ -116,9 +116,18 @@ slot_setup(struct pages *pg, struct slot *sl, int step)
 	sl->opened = pages_open(pg);
 	if (step == 0)
 		sl->size = s->page_size;
-	/* A page size the ERP does not offer is refused: see pages_smaller. */
+	/*
+	 * Parse only an answer that may be used: the last one, when it can
+	 * be the run's page 1 or has to tell how many pages there are (the
+	 * starting probe will, when one is wanted). The others only need to
+	 * arrive whole. A page size the ERP does not offer is refused: see
+	 * pages_smaller.
+	 */
+	sl->parsed = step + 1 == s->nsetup && ((sl->opened &&
+	    pg->next_assign == 0) || (pg->npages < 0 &&
+	    pg->probe != PROBE_START));
 	erp_start_callback(sl->erp, s->setup[step], &sl->g,
-	    step == 0 ? ERP_NO_RETRY_5XX : 0);
+	    (step == 0 ? ERP_NO_RETRY_5XX : 0) | (sl->parsed ? 0 : ERP_RAW));
 }
 
 /* A slot lost its page (and its probe, when it goes off): someone else's. */

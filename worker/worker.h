@@ -542,6 +542,7 @@ struct slot {
 	int		 opened;	/* its last setup went out after the
 					   start probe was read */
 	int64_t		 size;		/* the page size it asked for */
+	int		 parsed;	/* its last setup answer is parsed */
 	int64_t		 page;		/* the page it fetches, -1 none */
 	int		 fix;		/* set the grid state again after it */
 	struct buf	 answer;	/* the page answer being read */
