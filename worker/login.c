@@ -305,10 +305,3 @@ erp_start_logout(struct erp *e)
 	e->flow = FLOW_LOGOUT;
 	erp_request(e, 0, HTTP_NO_RETRY_5XX, "%s/Logout.aspx", e->base);
 }
-
-/* Whether the ERP knows this session as logged in. */
-int
-erp_logged_in(const struct erp *e)
-{
-	return e->logged_in;
-}

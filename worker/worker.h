@@ -240,7 +240,6 @@ void		 erp_start_callback(struct erp *, const char *cmd, struct grid *,
 #define ERP_RAW			0x2	/* leave the answer to erp_take_answer */
 long		 erp_status(const struct erp *);
 void		 erp_start_logout(struct erp *);
-int		 erp_logged_in(const struct erp *);
 const char	*erp_origin(const struct erp *);
 int64_t		 erp_fetched(const struct erp *);
 void		 erp_save_debug(struct erp *, const char *what);
