@@ -238,7 +238,10 @@ slot_answered(struct pages *pg, struct slot *sl)
  * may have been a fault), the same refusal means the ERP does not offer
  * that size: go on with the next smaller one of the contract's. A slot
  * that asked for a size already given up just asks for the current one.
- * -1 when the ERP refuses them all.
+ * The run's checkpoint counts pages of the old size: a run resumed
+ * before any page of this attempt reads every page again; one with pages
+ * of both sizes fails, and its next attempt reads every page. -1 when the
+ * job must fail.
  */
 int
 pages_smaller(struct pages *pg, struct slot *sl)
@@ -258,10 +261,26 @@ pages_smaller(struct pages *pg, struct slot *sl)
 			    (long long)was, erp_status(sl->erp));
 			return -1;
 		}
+		if (s->ck.next_page > 0 && pg->next_write > pg->first_page) {
+			wk_error_set(&s->err, ERR_ERP, "the ERP stopped offering "
+			    "page size %lld after page %lld of run %lld; the next "
+			    "attempt reads every page at a size it offers",
+			    (long long)was, (long long)pg->next_write,
+			    (long long)s->ck.run_id);
+			return -1;
+		}
 		log_warnx("the ERP refused page size %lld twice (HTTP %ld); "
 		    "asking for %lld: set page_size = %lld in [erp] to skip "
 		    "this", (long long)was, erp_status(sl->erp),
 		    (long long)next, (long long)next);
+		if (s->ck.next_page > 0) {
+			log_info("run %lld read %lld pages at page size %lld: it "
+			    "reads every page again at %lld",
+			    (long long)s->ck.run_id, (long long)s->ck.next_page,
+			    (long long)was, (long long)next);
+			s->ck.next_page = 0;
+			pg->first_page = pg->next_write = pg->next_assign = 0;
+		}
 		s->page_size = next;
 		snprintf(s->setup[0], sizeof s->setup[0], "GB|PSP%lld",
 		    (long long)next);

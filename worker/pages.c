@@ -454,7 +454,7 @@ pages_run(struct sync *s)
 	int		 rc = 0, written = 1;
 	enum ctl_event	 ev;
 
-	pg->next_write = pg->next_assign = s->ck.next_page;
+	pg->first_page = pg->next_write = pg->next_assign = s->ck.next_page;
 	pg->npages = -1;
 	pg->probe = !s->full ? PROBE_NONE : s->ck.resumed &&
 	    s->ck.probe[0] != '\0' ? PROBE_END : PROBE_START;

@@ -50,11 +50,13 @@ store_table_sql(struct buf *sql, const struct view *v)
 
 /*
  * Columns _sync gained after databases were first made: a run's counts
- * across its attempts (a resumed run reports the whole run). Added inside
- * the schema transaction, so no two workers add one twice.
+ * across its attempts (a resumed run reports the whole run), and the page
+ * size its pages were read at (0: not known). Added inside the schema
+ * transaction, so no two workers add one twice.
  */
 static const char *const sync_counts[] = {
-	"inserted", "updated", "unchanged", "skipped", "resumed_from"
+	"inserted", "updated", "unchanged", "skipped", "resumed_from",
+	"page_size"
 };
 
 static int

@@ -111,7 +111,8 @@ store_prepare(struct store *s, struct wk_error *err)
 	if (rc == 0 && sqlite3_prepare_v2(s->db,
 	    "UPDATE _sync SET next_page = ?1, pages = ?2, rows = rows + ?3,"
 	    " inserted = inserted + ?6, updated = updated + ?7,"
-	    " unchanged = unchanged + ?8, skipped = skipped + ?9"
+	    " unchanged = unchanged + ?8, skipped = skipped + ?9,"
+	    " page_size = ?10"
 	    " WHERE kind = ?4 AND user = ?5", -1, &s->ckpt, NULL) != SQLITE_OK)
 		rc = -1;
 	buf_free(&b);
@@ -200,7 +201,8 @@ store_begin_run(struct store *s, const char *mode, int resume,
 		return -1;
 	if (sqlite3_prepare_v2(s->db, "SELECT run_id, mode, state, next_page,"
 	    " pages, total, watermark, probe, rows, inserted, updated,"
-	    " unchanged, skipped FROM _sync WHERE kind = ?1 AND user = ?2",
+	    " unchanged, skipped, page_size FROM _sync"
+	    " WHERE kind = ?1 AND user = ?2",
 	    -1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_text(st, 1, s->v->kind, -1, SQLITE_STATIC);
@@ -229,6 +231,7 @@ store_begin_run(struct store *s, const char *mode, int resume,
 			c->base.updated = sqlite3_column_int64(st, 10);
 			c->base.unchanged = sqlite3_column_int64(st, 11);
 			c->base.skipped = sqlite3_column_int64(st, 12);
+			c->page_size = sqlite3_column_int64(st, 13);
 		}
 		if (sqlite3_column_text(st, 6) != NULL)
 			snprintf(c->watermark, sizeof c->watermark, "%s",
@@ -247,7 +250,7 @@ store_begin_run(struct store *s, const char *mode, int resume,
 		    "UPDATE _sync SET run_id = ?3, mode = ?4, state = 'running',"
 		    " next_page = 0, pages = NULL, rows = 0, total = NULL,"
 		    " probe = NULL, inserted = 0, updated = 0, unchanged = 0,"
-		    " skipped = 0, resumed_from = 0,"
+		    " skipped = 0, resumed_from = 0, page_size = 0,"
 		    " started_at = ?5, finished_at = NULL"
 		    " WHERE kind = ?1 AND user = ?2" :
 		    "INSERT INTO _sync (kind, user, run_id, mode, state,"
@@ -456,6 +459,7 @@ store_write_page(struct store *s, const struct checkpoint *c,
 	sqlite3_bind_int64(s->ckpt, 7, add.updated);
 	sqlite3_bind_int64(s->ckpt, 8, add.unchanged);
 	sqlite3_bind_int64(s->ckpt, 9, add.skipped);
+	sqlite3_bind_int64(s->ckpt, 10, c->page_size);
 	if (step_done(s->ckpt) == -1)
 		goto fail;
 	if (store_exec(s, "COMMIT", err) == -1)

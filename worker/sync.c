@@ -151,6 +151,7 @@ sync_write_page(struct sync *s, const struct erp *e, const struct grid *g,
 	}
 	s->ck.next_page = page + 1;
 	s->ck.pages = g->pages;
+	s->ck.page_size = s->page_size;
 	t1 = mono_us();
 	s->values_us += t1 - t0;
 	rc = store_write_page(s->st, &s->ck, vals, g->nrows, ok, &s->pc,
@@ -306,6 +307,13 @@ sync_run(const struct msg_job *job, struct msg_done *d)
 	else if (job->resume && !s.ck.resumed)
 		log_info("nothing to resume: run %lld reads every page",
 		    (long long)s.ck.run_id);
+	/* Pages line up with the checkpoint only at the size it was read at. */
+	if (s.ck.resumed && s.ck.page_size > 0 && s.ck.page_size != s.page_size) {
+		log_info("run %lld was read at page size %lld: it goes on at "
+		    "that size (page_size is %lld)", (long long)s.ck.run_id,
+		    (long long)s.ck.page_size, (long long)s.page_size);
+		s.page_size = s.ck.page_size;
+	}
 	sync_plan(&s);
 	s.pc = s.ck.base;	/* counts are the whole run's, across attempts */
 	if (s.ck.resumed) {

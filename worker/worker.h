@@ -378,6 +378,7 @@ struct checkpoint {
 	char		 watermark[32];	/* of the last successful delta or full */
 	char		 probe[80];	/* newest records at run start (sync.c) */
 	struct page_counts base;	/* the run's counts before this attempt */
+	int64_t		 page_size;	/* its pages were read at (0: unknown) */
 };
 struct store	*store_open(const char *path, const struct view *,
 		    const char *user, struct wk_error *);
@@ -555,6 +556,7 @@ struct pages {
 	struct grid	*ready;		/* window of fetched pages */
 	int		*have;
 	int64_t		 window;
+	int64_t		 first_page;	/* this attempt's first page */
 	int64_t		 next_write;
 	int64_t		 next_assign;
 	int64_t		 npages;	/* -1 until an answer says */
