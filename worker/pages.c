@@ -142,7 +142,6 @@ slot_release(struct pages *pg, struct slot *sl, int going_off)
 		pg->prober = NULL;
 }
 
-
 /* Slots other than except that still have (or are getting) a session. */
 int
 pages_alive(const struct pages *pg, const struct slot *except)
@@ -162,13 +161,6 @@ pages_grow(struct pages *pg)
 	for (; pg->started < pg->nslots; pg->started++)
 		slot_start_login(&pg->slot[pg->started]);
 }
-
-
-
-
-
-
-
 
 /*
  * A slot's flow ended: move it along. -1 when the job must fail (s->err
