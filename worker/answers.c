@@ -113,7 +113,7 @@ slot_probed(struct pages *pg, struct slot *sl)
 		s->probe_taken = 1;
 	}
 	pg->prober = NULL;
-	pg->probe = start && s->full ? PROBE_END : PROBE_NONE;
+	pg->probe = start ? PROBE_END : PROBE_NONE;	/* only a full run probes */
 	pg->probe_tries = 0;
 	if (start)
 		slot_setup(pg, sl, s->sort_step);	/* back to the run's sort */
@@ -218,7 +218,7 @@ slot_answered(struct pages *pg, struct slot *sl)
 	sl->page = -1;
 	if (sl->fix) {
 		sl->fix = 0;
-		buf_reset(&sl->answer);
+		buf_free(&sl->answer);	/* read under the old grid state */
 		pg->requeue[pg->nrequeue++] = page;
 		slot_setup(pg, sl, 0);
 		return 0;

@@ -565,7 +565,7 @@ erp_done(struct erp *e, CURLcode rc)
 	if (rc == CURLE_OK) {
 		curl_easy_getinfo(e->h, CURLINFO_RESPONSE_CODE, &e->status);
 		erp_redirect(e);
-		if (e->status < 500 || (e->flags & HTTP_NO_RETRY_5XX))
+		if (e->status < 500 || (e->flags & ERP_NO_RETRY_5XX))
 			goto answer;
 		snprintf(why, sizeof why, "HTTP %ld", e->status);
 	} else

@@ -159,7 +159,7 @@ static void
 erp_login_post(struct erp *e)
 {
 	e->parked = 0;
-	erp_request(e, 1, HTTP_NO_RETRY_5XX, "%s/Login.aspx", e->base);
+	erp_request(e, 1, ERP_NO_RETRY_5XX, "%s/Login.aspx", e->base);
 }
 
 /*
@@ -303,5 +303,5 @@ erp_start_logout(struct erp *e)
 	if (!e->logged_in)
 		return;
 	e->flow = FLOW_LOGOUT;
-	erp_request(e, 0, HTTP_NO_RETRY_5XX, "%s/Logout.aspx", e->base);
+	erp_request(e, 0, ERP_NO_RETRY_5XX, "%s/Logout.aspx", e->base);
 }

@@ -145,7 +145,6 @@ const char	*dom_attr(const struct _xmlNode *, const char *name);
 struct _xmlNode	*dom_next(struct _xmlNode *, const struct _xmlNode *root,
 		    int skip);
 
-
 /* Everything below is the worker's own machinery (lead's sections). */
 #include "proto/proto.h"
 
@@ -259,8 +258,6 @@ int		 erp_parse_answer(struct erp *, const struct buf *,
 #define ERP_BACKOFF_MS		100
 #define ERP_BACKOFF_MAX_MS	3000
 #define ERP_LOGIN_TRIES		4
-
-#define HTTP_NO_RETRY_5XX	ERP_NO_RETRY_5XX
 
 /* What a session is doing; each flow is one or more HTTP requests. */
 enum erp_flow {
