@@ -21,7 +21,7 @@ WORK=$REPO/build/image
 TAG=erpsync:$VERSION
 PROGS="erpsyncd erpsync-worker erpsyncctl"
 # Runtime only: no compiler, no -dev package, no apt in the final image.
-BASE_PKGS="libevent-2.1-7 libsqlite3-0 libcurl4 libmsgpackc2 libxml2 libinih1
+BASE_PKGS="libevent-2.1-7 libsqlite3-0 libcurl3-gnutls libmsgpackc2 libxml2 libinih1
 zlib1g ca-certificates"
 
 say() { printf 'image: %s\n' "$*" >&2; }
