@@ -21,13 +21,19 @@ is_name_char(int c)
 	    (c >= '0' && c <= '9') || c == '-' || c == ':';
 }
 
-/* Whether p[0..n) starts with word (any case) followed by a non-name byte. */
-static int
-starts_word(const char *p, size_t n, const char *word)
+/*
+ * The end tag that closes the element named p[0..len) when its content is
+ * raw text (script, style), or NULL: a length test first, since most tags
+ * are neither (a noisy page has about 27,000).
+ */
+static const char *
+raw_text_end(const char *p, size_t len)
 {
-	size_t	 w = strlen(word);
-
-	return n > w && strncasecmp(p, word, w) == 0 && !is_name_char(p[w]);
+	if (len == 6 && strncasecmp(p, "script", 6) == 0)
+		return "</script";
+	if (len == 5 && strncasecmp(p, "style", 5) == 0)
+		return "</style";
+	return NULL;
 }
 
 /*
@@ -69,8 +75,8 @@ int
 body_complete(const char *p, size_t n)
 {
 	char		 root[TAG_MAX + 1];
-	const char	*q;
-	size_t		 i = 0, len, depth = 0;
+	const char	*q, *end;
+	size_t		 i = 0, len, rootlen = 0, depth = 0;
 	int		 close;
 
 	root[0] = '\0';
@@ -95,19 +101,18 @@ body_complete(const char *p, size_t n)
 			;
 		if (len == 0)
 			continue;		/* a stray '<' in text */
-		if (!close && (starts_word(p + i, n - i, "script") ||
-		    starts_word(p + i, n - i, "style"))) {
-			i = skip_past(p, n, i, starts_word(p + i, n - i,
-			    "script") ? "</script" : "</style");
+		if (!close && (end = raw_text_end(p + i, len)) != NULL) {
+			i = skip_past(p, n, i, end);
 			continue;
 		}
-		if (root[0] == '\0' && !close) {
+		if (rootlen == 0 && !close) {
 			if (len > TAG_MAX)
 				return 0;
 			memcpy(root, p + i, len);
 			root[len] = '\0';
+			rootlen = len;
 		}
-		if (root[0] != '\0' && len == strlen(root) &&
+		if (len == rootlen &&
 		    strncasecmp(p + i, root, len) == 0) {
 			if (!close)
 				depth++;
