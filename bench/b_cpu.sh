@@ -16,8 +16,12 @@
 #      the worker's own parser alone, with the hidden inputs it gathers
 #      from the view page (grid_parse_page) and without, as it reads
 #      callback answers (grid_parse).
-# Figures only, never pass/fail. RUNS=N repeats it (default 1); on a shared
-# machine run it 3 times and take medians.
+#   3. once after the runs, with valgrind: the same sync with the worker
+#      under callgrind, and one pass of the floor and of the worker's
+#      parser over the same pages: instructions per page, exact where CPU
+#      time here is not.
+# Figures only, never pass/fail. RUNS=N repeats 1-2 (default 1); on a
+# shared machine run it 3 times and take medians.
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 . "$REPO/tests/e2e/lib.sh"
 TEST_NAME=bench-cpu
@@ -92,13 +96,16 @@ print("gunzip_ms %.3f gz_bytes %d" % (v[3], sum(map(len, data)) // len(data)))
 PY
 }
 
-run_once() {
+# sync_job WORKER: a fresh customers sync of agent1, page size 200, one
+# session, run by the program WORKER; its job (`erpsyncctl --json jobs`)
+# in $T/job.json.
+sync_job() {
 	stop_daemon
-	stop_sim
-	start_sim --customers "$CUSTOMERS" --seed 21 --noisy
 	rm -rf "$T/data" "$T/state" "$T/sock"
 	write_conf
-	sed -i "s/^page_size = .*/page_size = 200\nsessions_per_job = 1/" \
+	sed -i -e "s/^page_size = .*/page_size = 200\nsessions_per_job = 1/" \
+	    -e "s|^worker_path = .*|worker_path = $1|" \
+	    -e "s/^heartbeat_timeout = .*/heartbeat_timeout = 5m/" \
 	    "$T/erpsync.conf"
 	start_daemon
 	ctl --json sync customers --user agent1 --wait >"$T/sync.out" 2>&1 ||
@@ -111,6 +118,13 @@ for l in open(sys.argv[1]):
 	    "$T/sync.out" | tail -n 1)
 	[ -n "$id" ] || fail "no finished job in $T/sync.out"
 	ctl --json jobs "$id" >"$T/job.json" || fail "jobs $id failed"
+}
+
+run_once() {
+	stop_daemon
+	stop_sim
+	start_sim --customers "$CUSTOMERS" --seed 21 --noisy
+	sync_job "$BIN/erpsync-worker"
 	fetch_pages
 	"$REPO/build/bench/parsefloor" "$T"/pages/*.html >"$T/floor.out" ||
 		fail "parsefloor failed"
@@ -149,8 +163,59 @@ PY
 }
 
 # (fetch_pages counts with i: the runs with r.)
+# count_instructions: the same sync with the worker under callgrind, and
+# one pass of the floor and of the worker's parser over the pages the last
+# run fetched. Instructions are exact where CPU time on a shared machine is
+# not (identical runs here differed by 25%); they do not see cache misses,
+# page faults or the kernel, so they are the lesser figure of the two.
+count_instructions() {
+	command -v valgrind >/dev/null 2>&1 || {
+		echo "instructions: not counted (no valgrind: apt-get install valgrind)"
+		return 0
+	}
+	cat >"$T/worker-cg" <<EOW
+#!/bin/sh
+exec valgrind --tool=callgrind --callgrind-out-file=$T/cg.worker \
+    $BIN/erpsync-worker "\$@"
+EOW
+	chmod +x "$T/worker-cg"
+	sync_job "$T/worker-cg"
+	for pass in floor callback; do
+		valgrind --tool=callgrind --callgrind-out-file="$T/cg.$pass" \
+		    --toggle-collect="run_$pass" "$REPO/build/bench/parsefloor" \
+		    -1 "$pass" "$T"/pages/*.html 2>>"$T/valgrind.log" ||
+			fail "parsefloor -1 $pass under callgrind failed"
+	done
+	python3 - "$T/job.json" "$T/cg.worker" "$T/cg.floor" \
+	    "$T/cg.callback" "$T"/pages/*.html <<'PY'
+import json, sys
+def ir(name):
+    for line in open(name):
+        if line.startswith("totals:"):
+            return int(line.split()[1])
+    sys.exit("no totals in " + name)
+job = None
+for line in open(sys.argv[1]):
+    try:
+        o = json.loads(line)
+    except ValueError:
+        continue
+    if isinstance(o, dict) and "pages" in o:
+        job = o
+pages, fetched = job["pages"], len(sys.argv[5:])
+worker = ir(sys.argv[2]) / pages / 1e6
+floor = ir(sys.argv[3]) / fetched / 1e6
+parser = ir(sys.argv[4]) / fetched / 1e6
+print("instructions (callgrind): worker %.1fM/page (the whole process, "
+      "%d pages), floor %.1fM/page (worker %.2fx the floor), worker's "
+      "parser alone %.1fM/page (%.2fx)" % (worker, pages, floor,
+      worker / floor, parser, parser / floor))
+PY
+}
+
 r=0
 while [ "$r" -lt "${RUNS:-1}" ]; do
 	run_once
 	r=$((r + 1))
 done
+count_instructions

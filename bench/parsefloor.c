@@ -15,6 +15,10 @@
  *
  * Each figure is the median of ROUNDS rounds over all pages. Figures
  * only, never pass/fail.
+ *
+ * parsefloor -1 NAME PAGE... runs one pass of NAME (floor, push, worker or
+ * callback) over the pages and prints nothing: for counting its
+ * instructions under callgrind (--toggle-collect=run_NAME).
  */
 #include <limits.h>
 #include <stdio.h>
@@ -147,21 +151,41 @@ per_page(void (*fn)(const struct page *))
 	return v[ROUNDS / 2];
 }
 
+static const struct pass {
+	const char	 *name;
+	void		(*fn)(const struct page *);
+} passes[] = {
+	{ "floor", run_floor },
+	{ "push", run_push },
+	{ "worker", run_worker },
+	{ "callback", run_callback },
+};
+
 int
 main(int argc, char **argv)
 {
-	FILE	*fp;
-	size_t	 total = 0;
-	int	 i;
+	FILE			*fp;
+	const struct pass	*once = NULL;
+	size_t			 total = 0, k;
+	int			 i, first = 1;
 
 	log_init("parsefloor", LOG_LOGFMT, LOG_WARN);
-	if (argc < 2) {
-		fprintf(stderr, "usage: parsefloor PAGE...\n");
+	if (argc > 2 && strcmp(argv[1], "-1") == 0) {
+		for (k = 0; k < sizeof(passes) / sizeof(passes[0]); k++)
+			if (strcmp(argv[2], passes[k].name) == 0)
+				once = &passes[k];
+		if (once == NULL)
+			fatalx("-1 %s: not floor, push, worker or callback",
+			    argv[2]);
+		first = 3;
+	}
+	if (argc <= first) {
+		fprintf(stderr, "usage: parsefloor [-1 NAME] PAGE...\n");
 		return 2;
 	}
 	xmlInitParser();
 	pages = xcalloc((size_t)argc - 1, sizeof(*pages));
-	for (i = 1; i < argc; i++) {
+	for (i = first; i < argc; i++) {
 		struct buf	 b;
 		char		 tmp[65536];
 		size_t		 n;
@@ -177,6 +201,11 @@ main(int argc, char **argv)
 		total += b.len;
 		pages[npages].len = b.len;
 		pages[npages++].data = buf_steal(&b);
+	}
+	if (once != NULL) {
+		for (k = 0; k < npages; k++)
+			once->fn(&pages[k]);
+		return 0;
 	}
 	printf("pages %zu avg_bytes %zu floor_ms %.3f push_ms %.3f "
 	    "worker_parse_ms %.3f callback_parse_ms %.3f\n", npages,
