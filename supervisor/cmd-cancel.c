@@ -32,12 +32,11 @@ cmd_cancel_exec(struct client *c, const struct msg_req *req)
 		cmd_error(c, req, "cancel: %s", err);
 		return;
 	}
-	if ((j = queue_find(&sv.queue, id)) == NULL) {
-		if (state_job_get(id, &old) == -1)
-			cmd_error(c, req, "cancel: no job %lld", (long long)id);
-		else
-			cmd_error(c, req, "cancel: job %lld already ended (%s)",
-			    (long long)id, job_state_name(old.state));
+	if ((j = cmd_find_job(c, req, id, &old)) == NULL)
+		return;
+	if (j == &old) {
+		cmd_error(c, req, "cancel: job %lld already ended (%s)",
+		    (long long)id, job_state_name(old.state));
 		return;
 	}
 	if (j->state == JOB_QUEUED) {

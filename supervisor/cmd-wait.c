@@ -19,17 +19,15 @@ cmd_wait_exec(struct client *c, const struct msg_req *req)
 		cmd_error(c, req, "wait: %s", err);
 		return;
 	}
-	if ((j = queue_find(&sv.queue, id)) != NULL) {
-		control_wait(c, req->id, id, -1);
-		if (job_state_active(j->state) && j->progress.pages > 0)
-			control_push_progress(j);
+	if ((j = cmd_find_job(c, req, id, &old)) == NULL)
+		return;
+	if (j == &old) {
+		cmd_reply_job(c, req->id, &old, -1);
 		return;
 	}
-	if (state_job_get(id, &old) == -1) {
-		cmd_error(c, req, "wait: no job %lld", (long long)id);
-		return;
-	}
-	cmd_reply_job(c, req->id, &old, -1);
+	control_wait(c, req->id, id, -1);
+	if (job_state_active(j->state) && j->progress.pages > 0)
+		control_push_progress(j);
 }
 
 const struct sv_cmd cmd_wait_entry = {

@@ -174,6 +174,26 @@ cmd_reply_job(struct client *c, int64_t req_id, const struct job *j,
 	(void)client_send(c, &f);
 }
 
+/*
+ * The job id: the live one, or else its row of the history, read into old.
+ * NULL, the request answered with an error, when there is neither.
+ */
+struct job *
+cmd_find_job(struct client *c, const struct msg_req *req, int64_t id,
+    struct job *old)
+{
+	struct job	*j;
+
+	if ((j = queue_find(&sv.queue, id)) != NULL)
+		return j;
+	if (state_job_get(id, old) == 0)
+		return old;
+	cmd_error(c, req, "%s: no job %lld (not live and not in the history, "
+	    "which keeps the last history_keep jobs)", req->cmd,
+	    (long long)id);
+	return NULL;
+}
+
 /* Answer a request with ok and no data (an empty map). */
 void
 cmd_reply_ok(struct client *c, const struct msg_req *req)
