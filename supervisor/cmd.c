@@ -194,6 +194,20 @@ cmd_find_job(struct client *c, const struct msg_req *req, int64_t id,
 	return NULL;
 }
 
+/* The job the request's "job" argument names, as cmd_find_job() finds it. */
+struct job *
+cmd_job_arg(struct client *c, const struct msg_req *req, struct job *old)
+{
+	int64_t	 id;
+	char	 err[PROTO_ERRLEN];
+
+	if (msg_get_int(req->args, "job", &id, 1, err, sizeof err) == -1) {
+		cmd_error(c, req, "%s: %s", req->cmd, err);
+		return NULL;
+	}
+	return cmd_find_job(c, req, id, old);
+}
+
 /* Answer a request with ok and no data (an empty map). */
 void
 cmd_reply_ok(struct client *c, const struct msg_req *req)
