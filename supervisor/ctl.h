@@ -126,6 +126,7 @@ void			 ctl_usage_all(FILE *);
 int			 ctl_usage(const struct ctl_cmd *);
 void			 ctl_help(const struct ctl_cmd *, FILE *);
 int			 ctl_parse_none(struct ctl *, int, char **);
+int			 ctl_no_args(int, char **);
 int			 ctl_parse_duration(const char *, int64_t *);
 int			 ctl_parse_job(struct ctl *, const char *);
 int			 ctl_parse_kind(struct ctl *, const char *);
