@@ -13,8 +13,7 @@
 
 #define HAND	"tests/unit/golden/hand/"
 
-/* Read a golden file whole (NUL-terminated); fails the test if missing. */
-
+/* Parse a golden file; fails the test unless it parses. */
 static void
 parse_file(const char *path, struct form *f)
 {
