@@ -25,25 +25,18 @@ static void
 cmd_cancel_exec(struct client *c, const struct msg_req *req)
 {
 	struct job	*j, old;
-	int64_t		 id;
-	char		 err[PROTO_ERRLEN];
 
-	if (msg_get_int(req->args, "job", &id, 1, err, sizeof err) == -1) {
-		cmd_error(c, req, "cancel: %s", err);
+	if ((j = cmd_job_arg(c, req, &old)) == NULL)
 		return;
-	}
-	if ((j = queue_find(&sv.queue, id)) == NULL) {
-		if (state_job_get(id, &old) == -1)
-			cmd_error(c, req, "cancel: no job %lld", (long long)id);
-		else
-			cmd_error(c, req, "cancel: job %lld already ended (%s)",
-			    (long long)id, job_state_name(old.state));
+	if (j == &old) {
+		cmd_error(c, req, "cancel: job %lld already ended (%s)",
+		    (long long)old.id, job_state_name(old.state));
 		return;
 	}
 	if (j->state == JOB_QUEUED) {
 		job_set_error(j, ERR_NONE, "cancelled by admin");
 		job_set_state(j, JOB_CANCELLED, now_ms());
-		cmd_cancel_reply(c, req, id, "cancelled");
+		cmd_cancel_reply(c, req, j->id, "cancelled");
 		return;
 	}
 	if (j->worker != NULL) {
@@ -52,7 +45,7 @@ cmd_cancel_exec(struct client *c, const struct msg_req *req)
 	}
 	log_emit(LOG_INFO, j->id, j->scope, kind_name(j->kind),
 	    "cancel asked by admin: stopping the worker");
-	cmd_cancel_reply(c, req, id, "stopping");
+	cmd_cancel_reply(c, req, j->id, "stopping");
 }
 
 const struct sv_cmd cmd_cancel_entry = {

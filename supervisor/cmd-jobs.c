@@ -102,17 +102,8 @@ cmd_jobs_one(struct client *c, const struct msg_req *req, int64_t id)
 {
 	struct job	*j, old;
 
-	if ((j = queue_find(&sv.queue, id)) != NULL) {
+	if ((j = cmd_find_job(c, req, id, &old)) != NULL)
 		cmd_reply_job(c, req->id, j, -1);
-		return;
-	}
-	if (state_job_get(id, &old) == -1) {
-		cmd_error(c, req, "jobs: no job %lld (not live and not in the "
-		    "history, which keeps the last history_keep jobs)",
-		    (long long)id);
-		return;
-	}
-	cmd_reply_job(c, req->id, &old, -1);
 }
 
 static void

@@ -12,24 +12,16 @@ static void
 cmd_wait_exec(struct client *c, const struct msg_req *req)
 {
 	struct job	*j, old;
-	int64_t		 id;
-	char		 err[PROTO_ERRLEN];
 
-	if (msg_get_int(req->args, "job", &id, 1, err, sizeof err) == -1) {
-		cmd_error(c, req, "wait: %s", err);
+	if ((j = cmd_job_arg(c, req, &old)) == NULL)
+		return;
+	if (j == &old) {
+		cmd_reply_job(c, req->id, &old, -1);
 		return;
 	}
-	if ((j = queue_find(&sv.queue, id)) != NULL) {
-		control_wait(c, req->id, id, -1);
-		if (job_state_active(j->state) && j->progress.pages > 0)
-			control_push_progress(j);
-		return;
-	}
-	if (state_job_get(id, &old) == -1) {
-		cmd_error(c, req, "wait: no job %lld", (long long)id);
-		return;
-	}
-	cmd_reply_job(c, req->id, &old, -1);
+	control_wait(c, req->id, j->id, -1);
+	if (job_state_active(j->state) && j->progress.pages > 0)
+		control_push_progress(j);
 }
 
 const struct sv_cmd cmd_wait_entry = {

@@ -174,6 +174,40 @@ cmd_reply_job(struct client *c, int64_t req_id, const struct job *j,
 	(void)client_send(c, &f);
 }
 
+/*
+ * The job id: the live one, or else its row of the history, read into old.
+ * NULL, the request answered with an error, when there is neither.
+ */
+struct job *
+cmd_find_job(struct client *c, const struct msg_req *req, int64_t id,
+    struct job *old)
+{
+	struct job	*j;
+
+	if ((j = queue_find(&sv.queue, id)) != NULL)
+		return j;
+	if (state_job_get(id, old) == 0)
+		return old;
+	cmd_error(c, req, "%s: no job %lld (not live and not in the history, "
+	    "which keeps the last history_keep jobs)", req->cmd,
+	    (long long)id);
+	return NULL;
+}
+
+/* The job the request's "job" argument names, as cmd_find_job() finds it. */
+struct job *
+cmd_job_arg(struct client *c, const struct msg_req *req, struct job *old)
+{
+	int64_t	 id;
+	char	 err[PROTO_ERRLEN];
+
+	if (msg_get_int(req->args, "job", &id, 1, err, sizeof err) == -1) {
+		cmd_error(c, req, "%s: %s", req->cmd, err);
+		return NULL;
+	}
+	return cmd_find_job(c, req, id, old);
+}
+
 /* Answer a request with ok and no data (an empty map). */
 void
 cmd_reply_ok(struct client *c, const struct msg_req *req)

@@ -1,9 +1,6 @@
 /*
  * ctl-cancel.c — `erpsyncctl cancel JOB`.
  */
-#include <stdio.h>
-#include <stdlib.h>
-
 #include "supervisor/ctl.h"
 
 static int
@@ -16,11 +13,8 @@ ctl_cancel_run(struct ctl *c)
 	if ((rc = ctl_connect(c)) != CTL_OK ||
 	    (rc = ctl_ask_int(c, "cancel", "job", c->job, NULL, &d)) != CTL_OK)
 		return rc;
-	if (c->json)
-		ctl_print_json(d);
-	else
-		printf("job %lld: %s\n", (long long)ctl_int(d, "job"),
-		    ctl_str(d, "state", state, sizeof state));
+	ctl_answerf(c, d, "job %lld: %s\n", (long long)ctl_int(d, "job"),
+	    ctl_str(d, "state", state, sizeof state));
 	return CTL_OK;
 }
 

@@ -241,6 +241,13 @@ ctl_parse_none(struct ctl *c, int argc, char **argv)
 	(void)c;
 	if (ctl_getopt(argc, argv, NULL, "") != -1)
 		return CTL_USAGE;
+	return ctl_no_args(argc, argv);
+}
+
+/* Once the options are read, nothing may be left of a command's words. */
+int
+ctl_no_args(int argc, char **argv)
+{
 	if (optind < argc) {
 		ctl_err("%s takes no arguments (\"%s\")", argv[0],
 		    argv[optind]);

@@ -19,32 +19,50 @@ ctl_colour_wanted(int tty, const char *no_color, const char *term)
 	return term != NULL && term[0] != '\0' && strcmp(term, "dumb") != 0;
 }
 
+struct ctl_sgr {
+	const char	*name;
+	const char	*sgr;
+};
+
+/* Job states: done green, failed red, paused and queued yellow. */
+static const struct ctl_sgr ctl_state_sgrs[] = {
+	{ "done", "32" },
+	{ "failed", "31" },
+	{ "paused", "33" },
+	{ "queued", "33" },
+	{ "running", "1" },
+};
+
+/* Log levels: error bold red, warn yellow, debug faint. */
+static const struct ctl_sgr ctl_level_sgrs[] = {
+	{ "error", "1;31" },
+	{ "warn", "33" },
+	{ "debug", "2" },
+};
+
+static const char *
+ctl_sgr_find(const struct ctl_sgr *t, size_t n, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(t[i].name, name) == 0)
+			return t[i].sgr;
+	return NULL;
+}
+
 /* The SGR parameters for a job state, NULL for none. */
 const char *
 ctl_state_sgr(const char *state)
 {
-	if (strcmp(state, "done") == 0)
-		return "32";
-	if (strcmp(state, "failed") == 0)
-		return "31";
-	if (strcmp(state, "paused") == 0 || strcmp(state, "queued") == 0)
-		return "33";
-	if (strcmp(state, "running") == 0)
-		return "1";
-	return NULL;
+	return ctl_sgr_find(ctl_state_sgrs, nitems(ctl_state_sgrs), state);
 }
 
 /* The SGR parameters for a log level, NULL for none. */
 const char *
 ctl_level_sgr(const char *level)
 {
-	if (strcmp(level, "error") == 0)
-		return "1;31";
-	if (strcmp(level, "warn") == 0)
-		return "33";
-	if (strcmp(level, "debug") == 0)
-		return "2";
-	return NULL;
+	return ctl_sgr_find(ctl_level_sgrs, nitems(ctl_level_sgrs), level);
 }
 
 /* Append n bytes of s to b, in colour sgr unless it is NULL. */

@@ -159,10 +159,7 @@ ctl_event_run(struct ctl *c)
 	explicit_bzero(pw, sizeof pw);
 	if ((rc = ctl_request(c, &f, id, NULL, &d)) != CTL_OK)
 		return rc;
-	if (c->json)
-		ctl_print_json(d);
-	else
-		ctl_event_text(d);
+	ctl_answer(c, d, ctl_event_text);
 	return CTL_OK;
 }
 

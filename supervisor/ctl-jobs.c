@@ -126,10 +126,7 @@ ctl_jobs_one(struct ctl *c)
 
 	if ((rc = ctl_ask_int(c, "jobs", "job", c->job, NULL, &d)) != CTL_OK)
 		return rc;
-	if (c->json)
-		ctl_print_json(d);
-	else
-		ctl_print_job(d);
+	ctl_answer(c, d, ctl_print_job);
 	return CTL_OK;
 }
 

@@ -105,11 +105,7 @@ ctl_logs_parse(struct ctl *c, int argc, char **argv)
 			return CTL_USAGE;
 		}
 	}
-	if (optind != argc) {
-		ctl_err("logs takes no arguments (\"%s\")", argv[optind]);
-		return CTL_USAGE;
-	}
-	return CTL_OK;
+	return ctl_no_args(argc, argv);
 }
 
 static void

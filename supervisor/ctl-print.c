@@ -8,6 +8,7 @@
  * here, in ctl_str(), ctl_print_log() and ctl_print_json(), so no command
  * prints a control sequence it did not write itself.
  */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -276,6 +277,33 @@ ctl_print_json(const msgpack_object *o)
 	fflush(stdout);
 	buf_free(&b);
 	buf_free(&safe);
+}
+
+/* An answer: as JSON with --json, else as text prints it. */
+void
+ctl_answer(const struct ctl *c, const msgpack_object *d,
+    void (*text)(const msgpack_object *))
+{
+	if (c->json)
+		ctl_print_json(d);
+	else
+		text(d);
+}
+
+/* An answer: as JSON with --json, else the line fmt makes of it. */
+void
+ctl_answerf(const struct ctl *c, const msgpack_object *d, const char *fmt,
+    ...)
+{
+	va_list	 ap;
+
+	if (c->json) {
+		ctl_print_json(d);
+		return;
+	}
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
 }
 
 static void	 ctl_print_level(const char *, const char *);

@@ -2,7 +2,6 @@
  * ctl-release.c — `erpsyncctl release ID`: end a hold.
  */
 #include <getopt.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "supervisor/ctl.h"
@@ -36,10 +35,7 @@ ctl_release_run(struct ctl *c)
 	if ((rc = ctl_connect(c)) != CTL_OK ||
 	    (rc = ctl_ask_int(c, "release", "id", c->job, NULL, &d)) != CTL_OK)
 		return rc;
-	if (c->json)
-		ctl_print_json(d);
-	else
-		printf("hold %lld released\n", (long long)ctl_int(d, "id"));
+	ctl_answerf(c, d, "hold %lld released\n", (long long)ctl_int(d, "id"));
 	return CTL_OK;
 }
 

@@ -2,8 +2,6 @@
  * ctl-reload.c — `erpsyncctl reload`: re-read the configuration; its errors
  * are printed and the running one stays.
  */
-#include <stdio.h>
-
 #include "supervisor/ctl.h"
 
 static int
@@ -15,12 +13,9 @@ ctl_reload_run(struct ctl *c)
 
 	if ((rc = ctl_simple(c, "reload", &d)) != CTL_OK)
 		return rc;
-	if (c->json)
-		ctl_print_json(d);
-	else
-		printf("reloaded %s (%lld users with credentials)\n",
-		    ctl_str(d, "config", path, sizeof path),
-		    (long long)ctl_int(d, "users"));
+	ctl_answerf(c, d, "reloaded %s (%lld users with credentials)\n",
+	    ctl_str(d, "config", path, sizeof path),
+	    (long long)ctl_int(d, "users"));
 	return CTL_OK;
 }
 

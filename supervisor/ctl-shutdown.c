@@ -1,8 +1,6 @@
 /*
  * ctl-shutdown.c — `erpsyncctl shutdown`: the daemon drains and exits.
  */
-#include <stdio.h>
-
 #include "supervisor/ctl.h"
 
 static int
@@ -13,13 +11,10 @@ ctl_shutdown_run(struct ctl *c)
 
 	if ((rc = ctl_simple(c, "shutdown", &d)) != CTL_OK)
 		return rc;
-	if (c->json)
-		ctl_print_json(d);
-	else
-		printf("erpsyncd is stopping: %lld workers asked to stop at a "
-		    "page boundary (at most %llds)\n",
-		    (long long)ctl_int(d, "workers"),
-		    (long long)ctl_int(d, "drain_timeout_s"));
+	ctl_answerf(c, d, "erpsyncd is stopping: %lld workers asked to stop at "
+	    "a page boundary (at most %llds)\n",
+	    (long long)ctl_int(d, "workers"),
+	    (long long)ctl_int(d, "drain_timeout_s"));
 	return CTL_OK;
 }
 

@@ -89,10 +89,7 @@ ctl_status_run(struct ctl *c)
 
 	if ((rc = ctl_simple(c, "status", &d)) != CTL_OK)
 		return rc;
-	if (c->json)
-		ctl_print_json(d);
-	else
-		ctl_status_text(d);
+	ctl_answer(c, d, ctl_status_text);
 	return CTL_OK;
 }
 

@@ -113,15 +113,12 @@ ctl_sync_run(struct ctl *c)
 	if ((rc = ctl_request(c, &f, id, NULL, &d)) != CTL_OK)
 		return rc;
 	job = ctl_int(d, "id");
-	if (c->json)
-		ctl_print_json(d);
-	else
-		printf("job %lld %s %s %s: %s (%s)\n", (long long)job,
-		    ctl_str(d, "kind", kind, sizeof kind),
-		    ctl_str(d, "user", user, sizeof user),
-		    ctl_str(d, "mode", mode, sizeof mode),
-		    ctl_str(d, "outcome", outcome, sizeof outcome),
-		    ctl_str(d, "state", state, sizeof state));
+	ctl_answerf(c, d, "job %lld %s %s %s: %s (%s)\n", (long long)job,
+	    ctl_str(d, "kind", kind, sizeof kind),
+	    ctl_str(d, "user", user, sizeof user),
+	    ctl_str(d, "mode", mode, sizeof mode),
+	    ctl_str(d, "outcome", outcome, sizeof outcome),
+	    ctl_str(d, "state", state, sizeof state));
 	fflush(stdout);
 	if (!c->wait)
 		return CTL_OK;

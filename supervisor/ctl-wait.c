@@ -110,10 +110,7 @@ ctl_wait_job(struct ctl *c, int64_t job, int announce)
 	}
 	if (rc != CTL_OK)
 		return rc;
-	if (c->json)
-		ctl_print_json(d);
-	else
-		ctl_print_result(d);
+	ctl_answer(c, d, ctl_print_result);
 	ctl_str(d, "state", state, sizeof state);
 	return strcmp(state, "done") == 0 ? CTL_OK : CTL_FAILED;
 }

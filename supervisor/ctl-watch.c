@@ -49,11 +49,7 @@ ctl_watch_parse(struct ctl *c, int argc, char **argv)
 		    ctl_parse_count("-n", optarg, &c->count) != CTL_OK)
 			return CTL_USAGE;
 	}
-	if (optind != argc) {
-		ctl_err("watch takes no arguments (\"%s\")", argv[optind]);
-		return CTL_USAGE;
-	}
-	return CTL_OK;
+	return ctl_no_args(argc, argv);
 }
 
 /* Job i has rows now: sample its rate. */

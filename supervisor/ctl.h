@@ -126,6 +126,7 @@ void			 ctl_usage_all(FILE *);
 int			 ctl_usage(const struct ctl_cmd *);
 void			 ctl_help(const struct ctl_cmd *, FILE *);
 int			 ctl_parse_none(struct ctl *, int, char **);
+int			 ctl_no_args(int, char **);
 int			 ctl_parse_duration(const char *, int64_t *);
 int			 ctl_parse_job(struct ctl *, const char *);
 int			 ctl_parse_kind(struct ctl *, const char *);
@@ -212,6 +213,10 @@ char		*ctl_time(int64_t ms, char *, size_t);
 char		*ctl_ago(int64_t ms, int64_t now, char *, size_t);
 void		 ctl_print_hold(const msgpack_object *);
 void		 ctl_print_json(const msgpack_object *);
+void		 ctl_answer(const struct ctl *, const msgpack_object *,
+		    void (*)(const msgpack_object *));
+void		 ctl_answerf(const struct ctl *, const msgpack_object *,
+		    const char *, ...) ATTR_PRINTF(3, 4);
 void		 ctl_print_log(struct ctl *, const msgpack_object *);
 void		 ctl_print_lines(const char *, size_t);
 void		 ctl_print_progress(struct ctl *, const msgpack_object *);

@@ -85,16 +85,11 @@ queue_init(struct queue *q, int64_t next_id)
 	q->nindex = q->njobs = 0;
 }
 
-/* Free every job, queued, active or retired. */
+/* Free every job, queued, active or retired: all retired, then reaped. */
 void
 queue_clear(struct queue *q)
 {
-	struct job	*j;
-
-	while ((j = TAILQ_FIRST(&q->jobs)) != NULL) {
-		TAILQ_REMOVE(&q->jobs, j, entry);
-		job_free(j);
-	}
+	TAILQ_CONCAT(&q->retired, &q->jobs, entry);
 	queue_reap(q);
 	free(q->index);
 	q->index = NULL;

@@ -224,6 +224,19 @@ job_from_row(sqlite3_stmt *st, struct job *j)
 	j->progress.job = j->id;
 }
 
+/* Call fn for each job st selects (with job_select()), then finalize st. */
+static void
+job_each(sqlite3_stmt *st, state_job_fn fn, void *arg)
+{
+	struct job	 j;
+
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		job_from_row(st, &j);
+		fn(&j, arg);
+	}
+	sqlite3_finalize(st);
+}
+
 /* Load job id; -1 when there is no such row. */
 int
 state_job_get(int64_t id, struct job *j)
@@ -258,7 +271,6 @@ state_jobs_recent_match(int limit, const char *kind, const char *user,
     const char *state, state_job_fn fn, void *arg)
 {
 	sqlite3_stmt	*st;
-	struct job	 j;
 
 	st = job_select("WHERE state IN ('done', 'failed', 'cancelled') AND "
 	    "(?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR user = ?3) AND "
@@ -269,11 +281,7 @@ state_jobs_recent_match(int limit, const char *kind, const char *user,
 	state_bind_text(st, 2, kind);
 	state_bind_text(st, 3, user);
 	state_bind_text(st, 4, state);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		job_from_row(st, &j);
-		fn(&j, arg);
-	}
-	sqlite3_finalize(st);
+	job_each(st, fn, arg);
 	return 0;
 }
 
@@ -307,7 +315,6 @@ int
 state_recover(state_job_fn fn, void *arg)
 {
 	sqlite3_stmt	*st;
-	struct job	 j;
 	int64_t		 now = now_ms();
 
 	if ((st = state_prepare("UPDATE jobs SET state = 'failed', error_class = "
@@ -327,11 +334,7 @@ state_recover(state_job_fn fn, void *arg)
 		return -1;
 	if ((st = job_select("WHERE resume = 1 ORDER BY id")) == NULL)
 		return -1;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		job_from_row(st, &j);
-		fn(&j, arg);
-	}
-	sqlite3_finalize(st);
+	job_each(st, fn, arg);
 	if ((st = state_prepare("UPDATE jobs SET resume = 0 WHERE resume = 1")) ==
 	    NULL)
 		return -1;

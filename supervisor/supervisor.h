@@ -652,6 +652,10 @@ void		 cmd_pack_job(msgpack_packer *, const struct job *,
 void		 cmd_reply_job(struct client *, int64_t req_id,
 		    const struct job *, int outcome);
 void		 cmd_reply_ok(struct client *, const struct msg_req *);
+struct job	*cmd_find_job(struct client *, const struct msg_req *,
+		    int64_t, struct job *);
+struct job	*cmd_job_arg(struct client *, const struct msg_req *,
+		    struct job *);
 void		 cmd_pack_hold(msgpack_packer *, const struct hold *,
 		    int64_t now);
 void		 cmd_pack_result(msgpack_packer *, const struct trig_result *);

@@ -205,6 +205,14 @@ sync_to_page() {
 		fail "job $job did not reach page $n"
 }
 
+# take_hold [ARGS...]: a detached `hold ARGS`; its output goes to
+# $T/hold.out and its id to $hold.
+take_hold() {
+	ctl hold "$@" >"$T/hold.out" 2>&1 || fail "hold $*: $(cat "$T/hold.out")"
+	hold=$(sed -n 's/^hold \([0-9]*\) .*/\1/p' "$T/hold.out")
+	[ -n "$hold" ] || fail "no hold id in: $(cat "$T/hold.out")"
+}
+
 # hold_count: how many holds `status` lists.
 hold_count() {
 	ctl --json status | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["holds"]))'

@@ -25,11 +25,31 @@ wait_for 10 "$BIN/erpsyncctl" -s "$T/sock" status ||
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$DAEMON_PID/stat"; }
 
+# idle_open NAME N SECONDS: N connections that send nothing, watched for
+# SECONDS at most by $IDLE_PID, which writes $T/NAME.json as it ends.
+idle_open() {
+	python3 "$REPO/tests/e2e/idle_clients.py" "$T/sock" "$2" \
+	    "$T/$1.ready" "$T/$1.json" "$3" &
+	IDLE_PID=$!
+	wait_for 15 test -s "$T/$1.ready" || fail "$2 connections did not open"
+}
+
+# all_closed NAME N TEXT: erpsyncd closed each of the N connections of
+# idle_open NAME with an error saying TEXT, and none is left open.
+all_closed() {
+	python3 - "$T/$1.json" "$2" "$3" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+n, text = int(sys.argv[2]), sys.argv[3]
+said = [m for m in d["closed"] if text in m]
+print("%s: opened %d, closed by erpsyncd %d (%d saying \"%s\"), open %d"
+      % (sys.argv[1], d["opened"], len(d["closed"]), len(said), text, d["open"]))
+assert d["opened"] == n and len(said) == n and d["open"] == 0
+PY
+}
+
 # --- 80 idle connections: more than the fds erpsyncd has.
-python3 "$REPO/tests/e2e/idle_clients.py" "$T/sock" 80 "$T/idle1.ready" \
-    "$T/idle1.json" 60 &
-IDLE_PID=$!
-wait_for 15 test -s "$T/idle1.ready" || fail "80 connections did not open"
+idle_open idle1 80 60
 wait_for 5 grep -q "Too many open files" "$T/erpsyncd.log" ||
 	fail "erpsyncd never ran out of fds: the test does not test the bug"
 
@@ -46,14 +66,8 @@ note "erpsyncd CPU over 5s with 80 idle connections: $((pct / 100)).$(printf %02
 timeout 40 "$BIN/erpsyncctl" -s "$T/sock" status >"$T/status1.out" 2>&1 ||
 	fail "status did not answer with 80 idle connections: $(cat "$T/status1.out")"
 wait "$IDLE_PID"
-python3 - "$T/idle1.json" <<'PY' || fail "idle connections were not all closed by erpsyncd"
-import json, sys
-d = json.load(open(sys.argv[1]))
-idle = [m for m in d["closed"] if "admin_idle_timeout" in m]
-print("idle1: opened %d, closed by erpsyncd %d (%d with the idle error), open %d"
-      % (d["opened"], len(d["closed"]), len(idle), d["open"]))
-assert d["opened"] == 80 and d["open"] == 0 and len(idle) == 80
-PY
+all_closed idle1 80 admin_idle_timeout ||
+	fail "idle connections were not all closed by erpsyncd"
 
 # Bounded logging: pauses and idle closes are rate-limited.
 n=$(grep -c "control: accept" "$T/erpsyncd.log")
@@ -73,22 +87,13 @@ for i in 1 2 3 4 5; do
 	wait_for 10 test -s "$T/follow$i.out" || fail "logs -f $i did not start"
 done
 
-python3 "$REPO/tests/e2e/idle_clients.py" "$T/sock" 20 "$T/idle2.ready" \
-    "$T/idle2.json" 30 &
-IDLE_PID=$!
-wait_for 15 test -s "$T/idle2.ready" || fail "20 connections did not open"
+idle_open idle2 20 30
 ctl status >"$T/status2.out" 2>&1 && fail "status was served beyond max_clients"
 grep -q "too many admin clients (max_clients = 5); try again later" "$T/status2.out" ||
 	fail "no clear error beyond max_clients: $(cat "$T/status2.out")"
 wait "$IDLE_PID"
-python3 - "$T/idle2.json" <<'PY' || fail "wrong answers to 20 connections beyond max_clients"
-import json, sys
-d = json.load(open(sys.argv[1]))
-full = [m for m in d["closed"] if "too many admin clients (max_clients = 5)" in m]
-print("idle2: opened %d, refused with the error %d, open %d"
-      % (d["opened"], len(full), d["open"]))
-assert d["opened"] == 20 and len(full) == 20 and d["open"] == 0
-PY
+all_closed idle2 20 "too many admin clients (max_clients = 5)" ||
+	fail "wrong answers to 20 connections beyond max_clients"
 
 # Refusals: one line at once, then one line with the count held back.
 wait_for 15 grep -q "20 more admin clients refused in the last 10s" "$T/erpsyncd.log" ||

@@ -12,9 +12,7 @@ start_daemon
 
 # Both agents' orders at the same time: a hold keeps both queued, and its
 # release starts them in the same scheduling pass.
-ctl hold --reason "start together" >"$T/hold.out" 2>&1 || fail "hold: $(cat "$T/hold.out")"
-hold=$(sed -n 's/^hold \([0-9]*\) .*/\1/p' "$T/hold.out")
-[ -n "$hold" ] || fail "no hold id in: $(cat "$T/hold.out")"
+take_hold --reason "start together"
 ctl sync orders --user agent1 --wait >"$T/o1.out" 2>&1 &
 o1=$!
 ctl sync orders --user agent2 --wait >"$T/o2.out" 2>&1 &

@@ -164,9 +164,8 @@ note "SIGKILL: CMD got SIGTERM, the job stayed paused until CMD exited"
 # 4. Reference counts: a detached hold and a CMD hold on agent2. CMD
 # releases the first: the job stays paused; CMD ends: the job resumes.
 start_sync agent2 --full
-ctl hold --user agent2 --reason first >"$T/d.out" 2>&1 || fail "first hold: $(cat "$T/d.out")"
-h1=$(sed -n 's/^hold \([0-9]*\) .*/\1/p' "$T/d.out")
-[ -n "$h1" ] || fail "no hold id in: $(cat "$T/d.out")"
+take_hold --user agent2 --reason first
+h1=$hold
 cat >"$T/cmd_d.sh" <<'EOF'
 "$T/erp" grid_requests agent2 >"$T/d.g0"
 "$T/jobstate" "$1" >"$T/d.s0"

@@ -17,9 +17,7 @@ while [ "$round" -le 8 ]; do
 	rm -rf "$T/data" "$T/state"
 	mkdir -p "$T/data" "$T/state"
 	start_daemon
-	ctl hold --reason "round $round" >"$T/hold.out" 2>&1 || fail "hold: $(cat "$T/hold.out")"
-	hold=$(sed -n 's/^hold \([0-9]*\) .*/\1/p' "$T/hold.out")
-	[ -n "$hold" ] || fail "no hold id in: $(cat "$T/hold.out")"
+	take_hold --reason "round $round"
 	pids=""
 	for what in "orders --user agent1" "orders --user agent2" products prices; do
 		# shellcheck disable=SC2086

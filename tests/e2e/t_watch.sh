@@ -14,10 +14,7 @@ no_schedules
 start_daemon
 
 sync_to_page 3 agent1
-ctl hold --user agent1 --ttl 5m --reason "new order" >"$T/hold.out" 2>&1 ||
-	fail "hold failed: $(cat "$T/hold.out")"
-hold=$(sed -n 's/^hold \([0-9]*\) .*/\1/p' "$T/hold.out")
-[ -n "$hold" ] || fail "no hold id in: $(cat "$T/hold.out")"
+take_hold --user agent1 --ttl 5m --reason "new order"
 hpid=$(ctl --json status | python3 -c 'import json,sys
 print([h for h in json.load(sys.stdin)["holds"] if h["id"]==int(sys.argv[1])][0]["pid"])' "$hold")
 state_is "$job" paused || fail "job $job is $(job_field "$job" state), not paused"

@@ -242,42 +242,46 @@ START_TEST(test_queued_reasons)
 }
 END_TEST
 
+/*
+ * A running job 1m5s in, at page 20 of 60: its rows, total and rate, and
+ * what its line shows then (and its bar, where given).
+ */
+static const struct {
+	int64_t		 rows, total;
+	double		 rate;
+	const char	*want;
+	const char	*bar;
+} rates[] = {
+	/* 2,000 rows left at 10 rows/s */
+	{ 1000, 3000, 10, "\n          page 20/60  1,000/3,000 rows  "
+	    "elapsed 1m5s  10 rows/s  ETA 3m20s\n",
+	    "[######--------------]  33%\n" },
+	/* slow: a decimal, and the ETA rounds up */
+	{ 1000, 3000, 3.0, "  3.0 rows/s  ETA 11m7s\n", NULL },
+	/* no total yet: a rate but no ETA */
+	{ 1000, 0, 1234.4, "  1,000 rows  elapsed 1m5s  1,234 rows/s  ETA "
+	    "—\n", NULL },
+	/* no rate yet */
+	{ 1000, 3000, -1, "  — rows/s  ETA —\n", NULL },
+	/* nothing read in a while: no ETA either */
+	{ 1000, 3000, 0, "  0.0 rows/s  ETA —\n", NULL },
+	/* all read: nothing left */
+	{ 3000, 3000, 50, "  50 rows/s  ETA 0s\n", NULL },
+};
+
 START_TEST(test_rate_and_eta)
 {
 	struct watch_job	*j;
 	const char		*s;
 
 	j = add_job(1, "customers", "agent1", "running");
-	/* 2,000 rows left at 10 rows/s */
-	j->rate = 10;
+	j->rows = rates[_i].rows;
+	j->total = rates[_i].total;
+	j->rate = rates[_i].rate;
 	s = draw();
-	shows(s, "\n          page 20/60  1,000/3,000 rows  "
-	    "elapsed 1m5s  10 rows/s  ETA 3m20s\n");
-	shows(s, "[######--------------]  33%\n");
-	/* slow: a decimal, and the ETA rounds up */
-	j->rate = 3.0;
-	s = draw();
-	shows(s, "  3.0 rows/s  ETA 11m7s\n");
-	/* no total yet: a rate but no ETA */
-	j->total = 0;
-	j->rate = 1234.4;
-	s = draw();
-	shows(s, "  1,000 rows  elapsed 1m5s  1,234 rows/s  ETA "
-	    "—\n");
-	/* no rate yet */
-	j->total = 3000;
-	j->rate = -1;
-	s = draw();
-	shows(s, "  — rows/s  ETA —\n");
-	/* nothing read in a while: no ETA either */
-	j->rate = 0;
-	s = draw();
-	shows(s, "  0.0 rows/s  ETA —\n");
-	/* all read: nothing left */
-	j->rows = 3000;
-	j->rate = 50;
-	s = draw();
-	shows(s, "  50 rows/s  ETA 0s\n");
+	shows(s, rates[_i].want);
+	if (rates[_i].bar != NULL)
+		shows(s, rates[_i].bar);
 }
 END_TEST
 
@@ -419,12 +423,14 @@ int
 main(void)
 {
 	Suite	*s = suite_create("ctl_watch");
+	TCase	*tc;
 
-	tcase_add_checked_fixture(test_case(s, "draw",
-	    test_paused_are_not_running, test_counts_match_sections,
-	    test_paused_shows_hold, test_running_pausing, test_queued_reasons,
-	    test_rate_and_eta, test_rate_samples, test_long_user_fits,
-	    test_cut_utf8, test_queued_fits_screen, test_nothing, NULL),
-	    setup, teardown);
+	tc = test_case(s, "draw", test_paused_are_not_running,
+	    test_counts_match_sections, test_paused_shows_hold,
+	    test_running_pausing, test_queued_reasons, test_rate_samples,
+	    test_long_user_fits, test_cut_utf8, test_queued_fits_screen,
+	    test_nothing, NULL);
+	tcase_add_loop_test(tc, test_rate_and_eta, 0, nitems(rates));
+	tcase_add_checked_fixture(tc, setup, teardown);
 	return test_run(s);
 }

@@ -20,8 +20,6 @@
 #define NBSP	"\xc2\xa0"
 #define EURO	"\xe2\x82\xac"
 
-/* Read a golden file whole (NUL-terminated); fails the test if missing. */
-
 /* Parse a golden file; fails the test unless it parses. */
 static void
 parse_file(const char *path, struct grid *g)

@@ -4,6 +4,7 @@
  * and priority order (design §5).
  */
 #include <check.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,24 @@ finish(struct job *j)
 	job_set_state(j, JOB_DONE, now);
 	queue_retire(&q, j);
 	queue_reap(&q);
+}
+
+/* Start jobs one at a time: the ones given, in that order, up to NULL. */
+static void __attribute__((__sentinel__))
+starts_in_order(struct job *first, ...)
+{
+	struct job	*j, *w;
+	va_list		 ap;
+	int		 i;
+
+	va_start(ap, first);
+	for (w = first, i = 1; w != NULL; w = va_arg(ap, struct job *), i++) {
+		j = start_one();
+		ck_assert_msg(j == w, "start %d: job %lld, want job %lld", i,
+		    j != NULL ? (long long)j->id : 0LL, (long long)w->id);
+		finish(j);
+	}
+	va_end(ap);
 }
 
 /* End the first active job in the queue, if there is one. */
@@ -295,12 +314,7 @@ START_TEST(test_priority_order)
 	recon = req(KIND_CUSTOMERS, "u4", MODE_DELTA, TRIG_RECONNECT, 0, NULL);
 	login = req(KIND_CUSTOMERS, "u5", MODE_DELTA, TRIG_LOGIN, 0, NULL);
 	manual = req(KIND_CUSTOMERS, "u6", MODE_DELTA, TRIG_MANUAL, 0, NULL);
-	ck_assert_ptr_eq((c = start_one()), manual); finish(c);
-	ck_assert_ptr_eq((c = start_one()), login); finish(c);
-	ck_assert_ptr_eq((c = start_one()), recon); finish(c);
-	ck_assert_ptr_eq((c = start_one()), access); finish(c);
-	ck_assert_ptr_eq((c = start_one()), stale); finish(c);
-	ck_assert_ptr_eq((c = start_one()), sched); finish(c);
+	starts_in_order(manual, login, recon, access, stale, sched, NULL);
 	ck_assert_ptr_null(start_one());
 
 	/* same trigger: customers > orders > products > prices */
@@ -308,10 +322,7 @@ START_TEST(test_priority_order)
 	p = req(KIND_PRODUCTS, "*", MODE_DELTA, TRIG_SCHEDULE, 0, NULL);
 	o = req(KIND_ORDERS, "u1", MODE_DELTA, TRIG_SCHEDULE, 0, NULL);
 	c = req(KIND_CUSTOMERS, "u1", MODE_DELTA, TRIG_SCHEDULE, 0, NULL);
-	ck_assert_ptr_eq((old = start_one()), c); finish(old);
-	ck_assert_ptr_eq((old = start_one()), o); finish(old);
-	ck_assert_ptr_eq((old = start_one()), p); finish(old);
-	ck_assert_ptr_eq((old = start_one()), pr); finish(old);
+	starts_in_order(c, o, p, pr, NULL);
 
 	/* same trigger and kind: the older first */
 	old = req(KIND_ORDERS, "x", MODE_DELTA, TRIG_ACCESS, 0, NULL);

@@ -52,26 +52,21 @@ synced(enum kind k, const char *scope, int64_t full_ago, int64_t delta_ago)
 }
 
 static int
-running_of(enum kind k, const char *scope)
+is_queued(enum job_state s)
 {
-	struct job	*j;
-	int		 n = 0;
-
-	TAILQ_FOREACH(j, &fx.q.jobs, entry)
-		n += j->kind == k && strcmp(j->scope, scope) == 0 &&
-		    job_state_active(j->state);
-	return n;
+	return s == JOB_QUEUED;
 }
 
+/* How many jobs of (kind, scope) are in a state that is ok. */
 static int
-queued_of(enum kind k, const char *scope)
+jobs_of(enum kind k, const char *scope, int (*ok)(enum job_state))
 {
 	struct job	*j;
 	int		 n = 0;
 
 	TAILQ_FOREACH(j, &fx.q.jobs, entry)
 		n += j->kind == k && strcmp(j->scope, scope) == 0 &&
-		    j->state == JOB_QUEUED;
+		    ok(j->state);
 	return n;
 }
 
@@ -230,17 +225,17 @@ START_TEST(test_trigger_storm)
 	ck_assert_int_eq(r[0].outcome, QUEUE_MERGED);
 	ck_assert_int_eq(sched_tick(&fx.pol, fx.now, &next), 0);
 	start_one();	/* orders starts; customers' follow-up may not */
-	ck_assert_int_eq(running_of(KIND_CUSTOMERS, "alice"), 1);
-	ck_assert_int_le(queued_of(KIND_CUSTOMERS, "alice"), 1);
-	ck_assert_int_eq(running_of(KIND_ORDERS, "alice"), 1);
-	ck_assert_int_eq(queued_of(KIND_ORDERS, "alice"), 0);
+	ck_assert_int_eq(jobs_of(KIND_CUSTOMERS, "alice", job_state_active), 1);
+	ck_assert_int_le(jobs_of(KIND_CUSTOMERS, "alice", is_queued), 1);
+	ck_assert_int_eq(jobs_of(KIND_ORDERS, "alice", job_state_active), 1);
+	ck_assert_int_eq(jobs_of(KIND_ORDERS, "alice", is_queued), 0);
 	ck_assert_int_eq(f->trigger, TRIG_MANUAL);
 	/* the follow-up runs only after the running one ends */
 	ck_assert_ptr_null(start_one());
 	finish(run, ERR_NONE);
 	ck_assert_ptr_eq(start_one(), f);
-	ck_assert_int_eq(running_of(KIND_CUSTOMERS, "alice"), 1);
-	ck_assert_int_eq(queued_of(KIND_CUSTOMERS, "alice"), 0);
+	ck_assert_int_eq(jobs_of(KIND_CUSTOMERS, "alice", job_state_active), 1);
+	ck_assert_int_eq(jobs_of(KIND_CUSTOMERS, "alice", is_queued), 0);
 }
 END_TEST
 
@@ -305,7 +300,7 @@ START_TEST(test_auth_marks_needs_login)
 	ck_assert_int_eq(users_fresh(&fx.users, KIND_CUSTOMERS,
 	    "alice")->failures, 1);
 	/* no retry: the job ended */
-	ck_assert_int_eq(queued_of(KIND_CUSTOMERS, "alice"), 0);
+	ck_assert_int_eq(jobs_of(KIND_CUSTOMERS, "alice", is_queued), 0);
 	queue_clear(&fx.q);
 	queue_init(&fx.q, 50);
 	trigger_event(&fx.pol, TRIG_LOGIN, "alice", -1, 0, fx.now, r);
