@@ -254,17 +254,27 @@ valid_time(int hh, int mm, int ss)
 	    ss <= 59;
 }
 
+/*
+ * Read "aa?bb?c" at s, where ? is sep: two fields of 2 digits and one of w
+ * digits (exactly 6 + w bytes used). 0, or -1 when one is not all digits.
+ */
+static int
+scan_fields(const char *s, int sep, size_t w, int *a, int *b, int *c)
+{
+	if (s[0] == '\0' || s[1] == '\0' || s[2] != sep ||
+	    s[3] == '\0' || s[4] == '\0' || s[5] != sep)
+		return -1;
+	*a = fixed_digits(s, 2);
+	*b = fixed_digits(s + 3, 2);
+	*c = fixed_digits(s + 6, w);
+	return *a < 0 || *b < 0 || *c < 0 ? -1 : 0;
+}
+
 /* Read "dd/mm/yyyy" at s (exactly 10 bytes used). */
 static int
 scan_it_date(const char *s, int *y, int *m, int *d)
 {
-	if (s[0] == '\0' || s[1] == '\0' || s[2] != '/' ||
-	    s[3] == '\0' || s[4] == '\0' || s[5] != '/')
-		return -1;
-	*d = fixed_digits(s, 2);
-	*m = fixed_digits(s + 3, 2);
-	*y = fixed_digits(s + 6, 4);
-	if (*d < 0 || *m < 0 || *y < 0 || !valid_date(*y, *m, *d))
+	if (scan_fields(s, '/', 4, d, m, y) == -1 || !valid_date(*y, *m, *d))
 		return -1;
 	return 0;
 }
@@ -273,13 +283,8 @@ scan_it_date(const char *s, int *y, int *m, int *d)
 static int
 scan_time(const char *s, int *hh, int *mm, int *ss)
 {
-	if (s[0] == '\0' || s[1] == '\0' || s[2] != ':' ||
-	    s[3] == '\0' || s[4] == '\0' || s[5] != ':')
-		return -1;
-	*hh = fixed_digits(s, 2);
-	*mm = fixed_digits(s + 3, 2);
-	*ss = fixed_digits(s + 6, 2);
-	if (*hh < 0 || *mm < 0 || *ss < 0 || !valid_time(*hh, *mm, *ss))
+	if (scan_fields(s, ':', 2, hh, mm, ss) == -1 ||
+	    !valid_time(*hh, *mm, *ss))
 		return -1;
 	return 0;
 }
