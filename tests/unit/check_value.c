@@ -192,10 +192,40 @@ END_TEST
 
 /* parse_it_date and parse_it_datetime */
 
-static const struct {
+typedef int (*text_parser)(const char *, char *, size_t);
+
+struct text_case {
 	const char	*in;
 	const char	*want;
-} date_good[] = {
+};
+
+/* Every case parses to what it wants. */
+static void
+check_good(text_parser parse, const struct text_case *c, size_t n)
+{
+	char	 out[32];
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		ck_assert_msg(parse(c[i].in, out, sizeof(out)) == 0,
+		    "'%s' refused", c[i].in);
+		ck_assert_str_eq(out, c[i].want);
+	}
+}
+
+/* Every input is refused. */
+static void
+check_bad(text_parser parse, const char *const *in, size_t n)
+{
+	char	 out[32];
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		ck_assert_msg(parse(in[i], out, sizeof(out)) == -1,
+		    "'%s' accepted", in[i]);
+}
+
+static const struct text_case date_good[] = {
 	{ "29/02/2024", "2024-02-29" },
 	{ "29/02/2000", "2000-02-29" },
 	{ "28/02/2023", "2023-02-28" },
@@ -206,7 +236,7 @@ static const struct {
 	{ "31/12/9999", "9999-12-31" },
 };
 
-static const char *date_bad[] = {
+static const char *const date_bad[] = {
 	"", "29/02/2023", "29/02/1900", "31/04/2024", "31/06/2024",
 	"31/09/2024", "31/11/2024", "32/01/2024", "00/01/2020", "01/00/2020",
 	"01/13/2020", "01/01/0000", "1/1/2020", "01/1/2020", "01/01/20",
@@ -217,40 +247,24 @@ static const char *date_bad[] = {
 
 START_TEST(test_date_good)
 {
-	char	 out[16];
-	size_t	 i;
-
-	for (i = 0; i < nitems(date_good); i++) {
-		ck_assert_msg(parse_it_date(date_good[i].in, out,
-		    sizeof(out)) == 0, "'%s' refused", date_good[i].in);
-		ck_assert_str_eq(out, date_good[i].want);
-	}
+	check_good(parse_it_date, date_good, nitems(date_good));
 }
 END_TEST
 
 START_TEST(test_date_bad)
 {
-	char	 out[16];
-	size_t	 i;
-
-	for (i = 0; i < nitems(date_bad); i++) {
-		ck_assert_msg(parse_it_date(date_bad[i], out,
-		    sizeof(out)) == -1, "'%s' accepted", date_bad[i]);
-	}
+	check_bad(parse_it_date, date_bad, nitems(date_bad));
 }
 END_TEST
 
-static const struct {
-	const char	*in;
-	const char	*want;
-} dt_good[] = {
+static const struct text_case dt_good[] = {
 	{ "31/12/1999 23:59:59", "1999-12-31T23:59:59" },
 	{ "01/01/2024 00:00:00", "2024-01-01T00:00:00" },
 	{ "29/02/2024 12:34:56", "2024-02-29T12:34:56" },
 	{ "15/06/2023 08:05:09", "2023-06-15T08:05:09" },
 };
 
-static const char *dt_bad[] = {
+static const char *const dt_bad[] = {
 	"", "31/12/1999", "31/12/1999 24:00:00", "31/12/1999 23:60:00",
 	"31/12/1999 23:59:60", "29/02/2023 10:00:00", "31/12/1999T23:59:59",
 	"31/12/1999  23:59:59", "31/12/1999 23:59", "31/12/1999 23:59:59 ",
@@ -261,16 +275,14 @@ static const char *dt_bad[] = {
 
 START_TEST(test_dt_good)
 {
-	char	 out[32], back[32];
+	char	 back[32];
 	size_t	 i;
 
+	check_good(parse_it_datetime, dt_good, nitems(dt_good));
+	/* format_it_datetime is the inverse. */
 	for (i = 0; i < nitems(dt_good); i++) {
-		ck_assert_msg(parse_it_datetime(dt_good[i].in, out,
-		    sizeof(out)) == 0, "'%s' refused", dt_good[i].in);
-		ck_assert_str_eq(out, dt_good[i].want);
-		/* format_it_datetime is the inverse. */
-		ck_assert_int_eq(format_it_datetime(out, back, sizeof(back)),
-		    0);
+		ck_assert_int_eq(format_it_datetime(dt_good[i].want, back,
+		    sizeof(back)), 0);
 		ck_assert_str_eq(back, dt_good[i].in);
 	}
 }
@@ -278,13 +290,7 @@ END_TEST
 
 START_TEST(test_dt_bad)
 {
-	char	 out[32];
-	size_t	 i;
-
-	for (i = 0; i < nitems(dt_bad); i++) {
-		ck_assert_msg(parse_it_datetime(dt_bad[i], out,
-		    sizeof(out)) == -1, "'%s' accepted", dt_bad[i]);
-	}
+	check_bad(parse_it_datetime, dt_bad, nitems(dt_bad));
 }
 END_TEST
 
