@@ -359,8 +359,8 @@ page_plain(const char *html, size_t len)
  * and the one converted from "UTF-8"), for the same events and CPU.
  *
  * Not the push parser fed libcurl's chunks as they come, though it costs
- * 3% fewer instructions (callgrind, 29 noisy pages): in libxml2 2.9 its events
- * depend on where the chunks split. Fed tests/unit/golden/hand/
+ * 3% fewer instructions (callgrind, 29 noisy pages): in libxml2 2.9 its
+ * events depend on where the chunks split. Fed tests/unit/golden/hand/
  * customers_b.html 7 bytes at a time, it misses a "</script>" split
  * across two chunks and reads the rest of the page as script text; a
  * page's rows must not depend on how the network cut it.
