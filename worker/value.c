@@ -289,6 +289,20 @@ scan_time(const char *s, int *hh, int *mm, int *ss)
 	return 0;
 }
 
+/*
+ * The 10 bytes of "yyyy-mm-dd" from a checked "dd/mm/yyyy": the same
+ * digits in another order, so they are copied, not printed.
+ */
+static void
+iso_date(const char *it, char *out)
+{
+	memcpy(out, it + 6, 4);
+	out[4] = '-';
+	memcpy(out + 5, it + 3, 2);
+	out[7] = '-';
+	memcpy(out + 8, it, 2);
+}
+
 /* "dd/mm/yyyy" to "yyyy-mm-dd" (outlen >= 11): 0, or -1 if not a date. */
 int
 parse_it_date(const char *s, char *out, size_t outlen)
@@ -299,7 +313,8 @@ parse_it_date(const char *s, char *out, size_t outlen)
 		return -1;
 	if (outlen < 11)
 		return -1;
-	snprintf(out, outlen, "%04d-%02d-%02d", y, m, d);
+	iso_date(s, out);
+	out[10] = '\0';
 	return 0;
 }
 
@@ -317,8 +332,10 @@ parse_it_datetime(const char *s, char *out, size_t outlen)
 		return -1;
 	if (outlen < 20)
 		return -1;
-	snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d",
-	    y, m, d, hh, mm, ss);
+	iso_date(s, out);
+	out[10] = 'T';
+	memcpy(out + 11, s + 11, 8);
+	out[19] = '\0';
 	return 0;
 }
 
