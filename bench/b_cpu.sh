@@ -160,7 +160,6 @@ print("customers %d rows, %d pages (%d requests; curl: %s pages of %s bytes, "
 PY
 }
 
-# (fetch_pages counts with i: the runs with r.)
 # count_instructions: the same sync with the worker under callgrind, and
 # one pass of the floor and of the worker's parser over the pages the last
 # run fetched. Instruction counts vary by under 1% from run to run (libxml2
@@ -205,6 +204,7 @@ print("instructions (callgrind): worker %.1fM/page (the whole process, "
 PY
 }
 
+# (fetch_pages counts with i: the runs with r.)
 r=0
 while [ "$r" -lt "${RUNS:-1}" ]; do
 	run_once
