@@ -529,6 +529,7 @@ value_parse(enum col_type type, const struct grid_cell *cell,
 {
 	char		 iso[32], dummy[1], trimmed[256];
 	char		*t, *heap;
+	const char	*bad = NULL;	/* what t is not */
 	int		 rc = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -572,37 +573,24 @@ value_parse(enum col_type type, const struct grid_cell *cell,
 		out->kind = VAL_TEXT;
 		return 0;
 	case COL_INT:
-		if (parse_it_int(t, &out->i) == -1) {
-			snprintf(err, errlen, "not an Italian integer: '"
-			    ERR_QUOTE "'", t);
-			rc = -1;
-		} else
+		if (parse_it_int(t, &out->i) == -1)
+			bad = "an Italian integer";
+		else
 			out->kind = VAL_INT;
 		break;
 	case COL_DECIMAL:
-		if (parse_it_decimal(t, &out->r) == -1) {
-			snprintf(err, errlen, "not an Italian number: '"
-			    ERR_QUOTE "'", t);
-			rc = -1;
-		} else
+		if (parse_it_decimal(t, &out->r) == -1)
+			bad = "an Italian number";
+		else
 			out->kind = VAL_REAL;
 		break;
 	case COL_DATE:
-		if (parse_it_date(t, iso, sizeof(iso)) == -1) {
-			snprintf(err, errlen, "not a dd/mm/yyyy date: '"
-			    ERR_QUOTE "'", t);
-			rc = -1;
-		} else {
-			out->s = xstrdup(iso);
-			out->kind = VAL_TEXT;
-		}
-		break;
 	case COL_DATETIME:
-		if (parse_it_datetime(t, iso, sizeof(iso)) == -1) {
-			snprintf(err, errlen, "not a dd/mm/yyyy HH:MM:SS "
-			    "date-time: '" ERR_QUOTE "'", t);
-			rc = -1;
-		} else {
+		if ((type == COL_DATE ? parse_it_date(t, iso, sizeof(iso)) :
+		    parse_it_datetime(t, iso, sizeof(iso))) == -1)
+			bad = type == COL_DATE ? "a dd/mm/yyyy date" :
+			    "a dd/mm/yyyy HH:MM:SS date-time";
+		else {
 			out->s = xstrdup(iso);
 			out->kind = VAL_TEXT;
 		}
@@ -611,6 +599,10 @@ value_parse(enum col_type type, const struct grid_cell *cell,
 		snprintf(err, errlen, "unknown column type %d", (int)type);
 		rc = -1;
 		break;
+	}
+	if (bad != NULL) {
+		snprintf(err, errlen, "not %s: '" ERR_QUOTE "'", bad, t);
+		rc = -1;
 	}
 	free(heap);
 	return rc;
