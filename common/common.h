@@ -84,6 +84,9 @@ char		*buf_steal(struct buf *);
 
 /* jsonesc.c: the JSON string escaper. */
 size_t		 json_escape(char *, size_t, const char *, size_t);
+
+/* utf8.c: the UTF-8 decoder. */
+size_t		 utf8_char(const unsigned char *, size_t, uint32_t *);
 void		 buf_add_json(struct buf *, const char *, size_t);
 
 /* timeutil.c */

@@ -54,39 +54,6 @@ ends_with(const char *s, const char *suffix)
 	return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
-size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t		 len, i;
-	uint32_t	 cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 /*
  * A copy of n bytes of page text. libxml2 passes bytes that are not UTF-8
  * through untouched; they become U+FFFD so the database only ever holds
@@ -99,14 +66,14 @@ utf8_dup(const char *s, size_t n)
 	struct buf		 b;
 	size_t			 i, k;
 
-	for (i = 0; i < n && (k = utf8_len(u + i, n - i)) > 0; i += k)
+	for (i = 0; i < n && (k = utf8_char(u + i, n - i, NULL)) > 0; i += k)
 		;
 	if (i == n)
 		return xstrndup(s, n);
 	buf_init(&b);
 	buf_add(&b, s, i);
 	while (i < n) {
-		if ((k = utf8_len(u + i, n - i)) > 0) {
+		if ((k = utf8_char(u + i, n - i, NULL)) > 0) {
 			buf_add(&b, s + i, k);
 			i += k;
 		} else {
@@ -196,7 +163,7 @@ grid_text(struct grid *g, const char *s, size_t n)
 	char			*fixed = NULL, *out;
 	size_t			 i, k, cap;
 
-	for (i = 0; i < n && (k = utf8_len(u + i, n - i)) > 0; i += k)
+	for (i = 0; i < n && (k = utf8_char(u + i, n - i, NULL)) > 0; i += k)
 		;
 	if (i < n) {
 		fixed = utf8_dup(s, n);

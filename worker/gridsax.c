@@ -344,7 +344,7 @@ page_plain(const char *html, size_t len)
 		}
 		if (u[i] == 0)
 			return 0;
-		if ((k = utf8_len(u + i, len - i)) == 0 ||
+		if ((k = utf8_char(u + i, len - i, NULL)) == 0 ||
 		    (k == 3 && memcmp(u + i, BOM, 3) == 0))
 			return 0;
 		i += k;

@@ -87,7 +87,6 @@ struct grid {
 void		 grid_free(struct grid *);
 char		*grid_text(struct grid *, const char *, size_t);
 const struct grid_column *grid_column(const struct grid *, const char *caption);
-size_t		 utf8_len(const unsigned char *, size_t);
 char		*utf8_dup(const char *, size_t);
 int		 ends_with(const char *, const char *suffix);
 int		 parse_summary(const char *, struct grid *);

@@ -49,33 +49,6 @@ entity_name(uint32_t cp)
 	}
 }
 
-/* Decode one UTF-8 sequence at s (n bytes left); its length. */
-static size_t
-utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	if (s[0] < 0x80 || n < 2) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		*cp = ((uint32_t)(s[0] & 0x1f) << 6) | (s[1] & 0x3f);
-		return 2;
-	}
-	if ((s[0] & 0xf0) == 0xe0 && n >= 3) {
-		*cp = ((uint32_t)(s[0] & 0x0f) << 12) |
-		    ((uint32_t)(s[1] & 0x3f) << 6) | (s[2] & 0x3f);
-		return 3;
-	}
-	if ((s[0] & 0xf8) == 0xf0 && n >= 4) {
-		*cp = ((uint32_t)(s[0] & 0x07) << 18) |
-		    ((uint32_t)(s[1] & 0x3f) << 12) |
-		    ((uint32_t)(s[2] & 0x3f) << 6) | (s[3] & 0x3f);
-		return 4;
-	}
-	*cp = s[0];
-	return 1;
-}
-
 static void
 entity(struct buf *b, uint32_t cp, int mode)
 {
@@ -130,7 +103,10 @@ html_text(struct buf *b, const char *s, size_t n, int mode, uint64_t h)
 			continue;
 		}
 		buf_add(b, run, (size_t)(p - run));
-		len = utf8_next(p, (size_t)(end - p), &cp);
+		if ((len = utf8_char(p, (size_t)(end - p), &cp)) == 0) {
+			len = 1;	/* not UTF-8: the byte as it is */
+			cp = *p;
+		}
 		m = mode == 4 ? (int)((h + (uint64_t)(p - (const unsigned char *)s)) % 4) :
 		    mode;
 		/* --noisy: references for all of it, never raw. */

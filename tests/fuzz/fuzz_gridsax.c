@@ -45,7 +45,7 @@ utf8_ok(const char *s, const char *what)
 		return;
 	n = strlen(s);
 	for (i = 0; i < n; i += k)
-		FZ_CHECK((k = utf8_len(u + i, n - i)) > 0,
+		FZ_CHECK((k = utf8_char(u + i, n - i, NULL)) > 0,
 		    "%s not UTF-8 at byte %zu", what, i);
 }
 
