@@ -68,13 +68,6 @@
 #define TOPS_UNDER_ROOT	1
 #endif
 
-/* A hidden input, and whether it is in the page's first form. */
-struct hidden {
-	char			*name;
-	char			*value;
-	int			 in_form;
-};
-
 struct gsax {
 	htmlParserCtxtPtr	 ctx;
 
@@ -89,8 +82,7 @@ struct gsax {
 
 	/* The page's hidden inputs (form_parse()'s fields), when wanted. */
 	int			 want_hidden;
-	struct hidden		*hidden;
-	size_t			 nhidden;
+	struct form		 hidden;
 	size_t			 hiddencap;
 	size_t			 form;		/* first form's depth while open */
 	int			 have_form;
@@ -106,10 +98,13 @@ static void
 hidden_element(struct gsax *s, size_t d, const char *name,
     const xmlChar **atts)
 {
-	struct hidden	*h;
-	const char	*type, *nm, *v;
+	struct form_field	*h;
+	const char		*type, *nm, *v;
 
 	if (name[0] == 'f' && strcmp(name, "form") == 0 && !s->have_form) {
+		/* The inputs before it are outside it: never posted. */
+		form_free(&s->hidden);
+		s->hiddencap = 0;
 		s->have_form = 1;
 		s->form = d;
 		return;
@@ -122,16 +117,15 @@ hidden_element(struct gsax *s, size_t d, const char *name,
 	/* Once there is a form, inputs outside it are never posted. */
 	if (s->have_form && s->form == 0)
 		return;
-	if (s->nhidden == s->hiddencap) {
+	if (s->hidden.nfields == s->hiddencap) {
 		s->hiddencap = s->hiddencap ? s->hiddencap * 2 : 16;
-		s->hidden = xreallocarray(s->hidden, s->hiddencap,
-		    sizeof(*s->hidden));
+		s->hidden.fields = xreallocarray(s->hidden.fields, s->hiddencap,
+		    sizeof(*s->hidden.fields));
 	}
-	h = &s->hidden[s->nhidden++];
+	h = &s->hidden.fields[s->hidden.nfields++];
 	h->name = xstrdup(nm);
 	v = sax_attr(atts, "value");
 	h->value = xstrdup(v != NULL ? v : "");
-	h->in_form = s->form != 0;
 }
 
 
@@ -399,47 +393,10 @@ sax_pass(struct gsax *s, const char *html, size_t len)
 	htmlFreeParserCtxt(ctx);
 }
 
-/* The hidden inputs into f, form_parse()'s fields; the list is used up. */
-static void
-hidden_result(struct gsax *s, struct form *f)
-{
-	size_t	 i, n = 0;
-
-	memset(f, 0, sizeof(*f));
-	for (i = 0; i < s->nhidden; i++) {
-		if (s->have_form && !s->hidden[i].in_form) {
-			free(s->hidden[i].name);
-			free(s->hidden[i].value);
-			continue;
-		}
-		s->hidden[n].name = s->hidden[i].name;
-		s->hidden[n].value = s->hidden[i].value;
-		n++;
-	}
-	if (n > 0) {
-		f->fields = xcalloc(n, sizeof(*f->fields));
-		for (i = 0; i < n; i++) {
-			f->fields[i].name = s->hidden[i].name;
-			f->fields[i].value = s->hidden[i].value;
-		}
-	}
-	f->nfields = n;
-	free(s->hidden);
-	s->hidden = NULL;
-	s->nhidden = s->hiddencap = 0;
-}
-
-
 static void
 gsax_free(struct gsax *s)
 {
-	size_t	 i;
-
-	for (i = 0; i < s->nhidden; i++) {
-		free(s->hidden[i].name);
-		free(s->hidden[i].value);
-	}
-	free(s->hidden);
+	form_free(&s->hidden);
 	gread_free(s->r);
 }
 
@@ -472,8 +429,10 @@ grid_parse_page(const char *html, size_t len, struct grid *g,
 		snprintf(err, errlen, "page is not HTML");
 	else if (gread_result(s.r, g, err, errlen) == 0) {
 		rc = 0;
-		if (hidden != NULL)
-			hidden_result(&s, hidden);
+		if (hidden != NULL) {	/* the list is handed over */
+			*hidden = s.hidden;
+			memset(&s.hidden, 0, sizeof(s.hidden));
+		}
 	}
 	gsax_free(&s);
 	return rc;

@@ -664,6 +664,11 @@ START_TEST(test_corners)
 		"<![CDATA[<div class=dxgvControl_XafTheme id=G>]]>",
 		"<?xml version='1.0' encoding='ISO-8859-1'?><div "
 		"class=dxgvControl_XafTheme id=G></div>",
+		/* Hidden inputs before, in and after the first form. */
+		"<input type=hidden name=before value=0><form><input "
+		"type=hidden name=a value=1><input type=HIDDEN name=b></form>"
+		"<input type=hidden name=after><form><input type=hidden "
+		"name=c value=3></form>" GRID "</table></div>",
 		/* Unclosed cells and rows, <p> in tables, implied tbody. */
 		"<div class=dxgvControl_XafTheme id=G><table><tr "
 		"id=G_DXHeadersRow0><td fieldname=A>A<td fieldname=B>B<tr "
