@@ -86,22 +86,19 @@ cmd_event_exec(struct client *c, const struct msg_req *req)
 	int64_t			 cache_age = 0, cancelled[KIND_COUNT];
 	size_t			 t;
 	char			 type[16], user[USER_ID_MAX + 2], kind[16];
-	char			 pw[256], err[PROTO_ERRLEN];
+	char			 pw[256];
 	int			 nres = 0, ncancel = 0;
+	const struct cmd_arg	 args[] = {
+		{ "type", ARG_STR, type, sizeof type, 1 },
+		{ "user", ARG_STR, user, sizeof user, 1 },
+		{ "kind", ARG_STR, kind, sizeof kind, 0 },
+		{ "cache_age", ARG_INT, &cache_age, 0, 0 },
+		{ "password", ARG_STR, pw, sizeof pw, 0 },
+	};
 
 	pw[0] = '\0';
-	if (msg_get_str(req->args, "type", type, sizeof type, 1, err,
-	    sizeof err) == -1 ||
-	    msg_get_str(req->args, "user", user, sizeof user, 1, err,
-	    sizeof err) == -1 ||
-	    msg_get_str(req->args, "kind", kind, sizeof kind, 0, err,
-	    sizeof err) == -1 ||
-	    msg_get_int(req->args, "cache_age", &cache_age, 0, err,
-	    sizeof err) == -1 ||
-	    msg_get_str(req->args, "password", pw, sizeof pw, 0, err,
-	    sizeof err) == -1) {
+	if (cmd_args(c, req, args, nitems(args)) == -1) {
 		explicit_bzero(pw, sizeof pw);
-		cmd_error(c, req, "event: %s", err);
 		return;
 	}
 	for (t = 0; t < nitems(event_types); t++)

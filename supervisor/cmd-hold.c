@@ -25,19 +25,16 @@ cmd_hold_exec(struct client *c, const struct msg_req *req)
 	struct hold	*h;
 	int64_t		 ttl = 0;
 	char		 user[USER_ID_MAX + 2], reason[128], d[32];
-	char		 err[PROTO_ERRLEN];
 	int		 detach = 0;
+	const struct cmd_arg args[] = {
+		{ "user", ARG_STR, user, sizeof user, 0 },
+		{ "ttl", ARG_INT, &ttl, 0, 0 },
+		{ "reason", ARG_STR, reason, sizeof reason, 0 },
+		{ "detach", ARG_BOOL, &detach, 0, 0 },
+	};
 
-	if (msg_get_str(req->args, "user", user, sizeof user, 0, err,
-	    sizeof err) == -1 ||
-	    msg_get_int(req->args, "ttl", &ttl, 0, err, sizeof err) == -1 ||
-	    msg_get_str(req->args, "reason", reason, sizeof reason, 0, err,
-	    sizeof err) == -1 ||
-	    msg_get_bool(req->args, "detach", &detach, 0, err,
-	    sizeof err) == -1) {
-		cmd_error(c, req, "hold: %s", err);
+	if (cmd_args(c, req, args, nitems(args)) == -1)
 		return;
-	}
 	if (strcmp(user, "*") == 0)
 		user[0] = '\0';
 	if (user[0] != '\0' && !user_id_valid(user)) {

@@ -42,20 +42,13 @@ cmd_jobs_collect(const struct job *j, void *arg)
 	r->jobs[r->n++] = *j;
 }
 
-/* Read and check the filters; -1 with err set when one is bad. */
+/* Check the filters; -1 with err set when one is bad. */
 static int
-cmd_jobs_filter(const struct msg_req *req, struct jobs_filter *jf,
-    char *err, size_t len)
+cmd_jobs_filter(const struct jobs_filter *jf, char *err, size_t len)
 {
 	enum kind	 k;
 	enum job_state	 s;
 
-	memset(jf, 0, sizeof *jf);
-	if (msg_get_str(req->args, "user", jf->user, sizeof jf->user, 0, err,
-	    len) == -1 || msg_get_str(req->args, "kind", jf->kind,
-	    sizeof jf->kind, 0, err, len) == -1 || msg_get_str(req->args,
-	    "state", jf->state, sizeof jf->state, 0, err, len) == -1)
-		return -1;
 	if (jf->user[0] != '\0' && strcmp(jf->user, "*") != 0 &&
 	    !user_id_valid(jf->user)) {
 		snprintf(err, len, "invalid user id");
@@ -117,15 +110,18 @@ cmd_jobs_exec(struct client *c, const struct msg_req *req)
 	size_t			 nlive = 0, i, nshow, nholds = 0, nqueued = 0;
 	int64_t			 limit, queued, one, now = now_ms();
 	char			 err[PROTO_ERRLEN];
+	const struct cmd_arg	 args[] = {
+		{ "limit", ARG_INT, &limit, 0, 0 },
+		{ "queued", ARG_INT, &queued, 0, 0 },
+		{ "job", ARG_INT, &one, 0, 0 },
+		{ "user", ARG_STR, jf.user, sizeof jf.user, 0 },
+		{ "kind", ARG_STR, jf.kind, sizeof jf.kind, 0 },
+		{ "state", ARG_STR, jf.state, sizeof jf.state, 0 },
+	};
 
-	if (msg_get_int(req->args, "limit", &limit, 0, err, sizeof err) ==
-	    -1 || msg_get_int(req->args, "queued", &queued, 0, err,
-	    sizeof err) == -1 || msg_get_int(req->args, "job", &one, 0, err,
-	    sizeof err) == -1) {
-		cmd_error(c, req, "jobs: %s", err);
+	if (cmd_args(c, req, args, nitems(args)) == -1)
 		return;
-	}
-	if (cmd_jobs_filter(req, &jf, err, sizeof err) == -1) {
+	if (cmd_jobs_filter(&jf, err, sizeof err) == -1) {
 		cmd_error(c, req, "jobs: %s", err);
 		return;
 	}

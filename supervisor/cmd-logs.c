@@ -20,26 +20,22 @@ cmd_logs_exec(struct client *c, const struct msg_req *req)
 {
 	struct log_event	 ev;
 	struct frame		 f;
-	char			 level[16], err[PROTO_ERRLEN];
+	char			 level[16];
 	int64_t			 lines, since;
 	size_t			 i, n, first;
 	int			 follow, progress;
+	const struct cmd_arg	 args[] = {
+		{ "lines", ARG_INT, &lines, 0, 0 },
+		{ "follow", ARG_BOOL, &follow, 0, 0 },
+		{ "progress", ARG_BOOL, &progress, 0, 0 },
+		{ "level", ARG_STR, level, sizeof level, 0 },
+		{ "user", ARG_STR, c->user, sizeof c->user, 0 },
+		{ "job", ARG_INT, &c->job, 0, 0 },
+		{ "since", ARG_INT, &since, 0, 0 },
+	};
 
-	if (msg_get_int(req->args, "lines", &lines, 0, err, sizeof err) == -1 ||
-	    msg_get_bool(req->args, "follow", &follow, 0, err, sizeof err) ==
-	    -1 ||
-	    msg_get_bool(req->args, "progress", &progress, 0, err,
-	    sizeof err) == -1 ||
-	    msg_get_str(req->args, "level", level, sizeof level, 0, err,
-	    sizeof err) == -1 ||
-	    msg_get_str(req->args, "user", c->user, sizeof c->user, 0, err,
-	    sizeof err) == -1 ||
-	    msg_get_int(req->args, "job", &c->job, 0, err, sizeof err) == -1 ||
-	    msg_get_int(req->args, "since", &since, 0, err, sizeof err) ==
-	    -1) {
-		cmd_error(c, req, "logs: %s", err);
+	if (cmd_args(c, req, args, nitems(args)) == -1)
 		return;
-	}
 	if (msg_get(req->args, "since") == NULL)
 		since = 0;
 	if (msg_get(req->args, "lines") == NULL)

@@ -25,21 +25,17 @@ cmd_sync_exec(struct client *c, const struct msg_req *req)
 	char			 kind[16], user[USER_ID_MAX + 2], mode[8];
 	char			 err[PROTO_ERRLEN];
 	int			 force, resume, wait;
+	const struct cmd_arg	 args[] = {
+		{ "kind", ARG_STR, kind, sizeof kind, 1 },
+		{ "user", ARG_STR, user, sizeof user, 0 },
+		{ "mode", ARG_STR, mode, sizeof mode, 0 },
+		{ "force", ARG_BOOL, &force, 0, 0 },
+		{ "resume", ARG_BOOL, &resume, 0, 0 },
+		{ "wait", ARG_BOOL, &wait, 0, 0 },
+	};
 
-	if (msg_get_str(req->args, "kind", kind, sizeof kind, 1, err,
-	    sizeof err) == -1 ||
-	    msg_get_str(req->args, "user", user, sizeof user, 0, err,
-	    sizeof err) == -1 ||
-	    msg_get_str(req->args, "mode", mode, sizeof mode, 0, err,
-	    sizeof err) == -1 ||
-	    msg_get_bool(req->args, "force", &force, 0, err,
-	    sizeof err) == -1 ||
-	    msg_get_bool(req->args, "resume", &resume, 0, err,
-	    sizeof err) == -1 ||
-	    msg_get_bool(req->args, "wait", &wait, 0, err, sizeof err) == -1) {
-		cmd_error(c, req, "sync: %s", err);
+	if (cmd_args(c, req, args, nitems(args)) == -1)
 		return;
-	}
 	if (!kind_valid(kind) || kind_parse(kind, &k) == -1) {
 		cmd_error(c, req, "sync: unknown kind \"%s\" (customers, "
 		    "orders, products or prices)", kind);

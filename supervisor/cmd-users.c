@@ -100,16 +100,15 @@ cmd_users_exec(struct client *c, const struct msg_req *req)
 	struct frame	 f;
 	int64_t		 offset = 0, limit = USERS_LIMIT_DEFAULT, now = now_ms();
 	size_t		 i, n = 0, first, count;
-	char		 user[USER_ID_MAX + 2], err[PROTO_ERRLEN];
+	char		 user[USER_ID_MAX + 2];
+	const struct cmd_arg args[] = {
+		{ "user", ARG_STR, user, sizeof user, 0 },
+		{ "offset", ARG_INT, &offset, 0, 0 },
+		{ "limit", ARG_INT, &limit, 0, 0 },
+	};
 
-	if (msg_get_str(req->args, "user", user, sizeof user, 0, err,
-	    sizeof err) == -1 ||
-	    msg_get_int(req->args, "offset", &offset, 0, err, sizeof err) ==
-	    -1 || msg_get_int(req->args, "limit", &limit, 0, err,
-	    sizeof err) == -1) {
-		cmd_error(c, req, "users: %s", err);
+	if (cmd_args(c, req, args, nitems(args)) == -1)
 		return;
-	}
 	if (msg_get(req->args, "limit") == NULL)
 		limit = USERS_LIMIT_DEFAULT;
 	if (offset < 0 || limit < 0 || limit > USERS_LIMIT_MAX) {

@@ -100,6 +100,42 @@ cmd_error(struct client *c, const struct msg_req *req, const char *fmt, ...)
 	(void)client_send(c, &f);
 }
 
+/*
+ * Read the request's args into the places the table names, in its order
+ * (an absent optional one reads as "", 0 or false); the first missing or
+ * mistyped one is answered ("CMD: why") and gives -1.
+ */
+int
+cmd_args(struct client *c, const struct msg_req *req,
+    const struct cmd_arg *a, size_t n)
+{
+	char	 err[PROTO_ERRLEN];
+	size_t	 i;
+	int	 rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		switch (a[i].type) {
+		case ARG_STR:
+			rc = msg_get_str(req->args, a[i].key, a[i].dst,
+			    a[i].size, a[i].required, err, sizeof err);
+			break;
+		case ARG_INT:
+			rc = msg_get_int(req->args, a[i].key, a[i].dst,
+			    a[i].required, err, sizeof err);
+			break;
+		case ARG_BOOL:
+			rc = msg_get_bool(req->args, a[i].key, a[i].dst,
+			    a[i].required, err, sizeof err);
+			break;
+		}
+	}
+	if (rc == -1) {
+		cmd_error(c, req, "%s: %s", req->cmd, err);
+		return -1;
+	}
+	return 0;
+}
+
 #define JOB_FIELDS	42
 
 /* Pack a job as a map of JOB_FIELDS + extra pairs (the caller adds extra). */

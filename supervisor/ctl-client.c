@@ -27,11 +27,17 @@ ctl_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/* A fresh request id. */
+/*
+ * Start a request for cmd with a fresh id in f; the caller packs nargs
+ * key/value pairs of args, then hands f and the id to ctl_request().
+ */
 int64_t
-ctl_new_id(struct ctl *c)
+ctl_req_begin(struct ctl *c, struct frame *f, const char *cmd, size_t nargs)
 {
-	return ++c->next_id;
+	int64_t	 id = ++c->next_id;
+
+	msg_req_begin(f, id, cmd, nargs);
+	return id;
 }
 
 static int
@@ -177,7 +183,7 @@ ctl_close(struct ctl *c)
 }
 
 /*
- * Send a request (built with msg_req_begin and id) and read until its
+ * Send a request (built with ctl_req_begin and its id) and read until its
  * answer; pushed frames before it go to push. On success *data is the
  * answer's data (valid until the next read). A failed answer prints its
  * error and returns CTL_FAILED.

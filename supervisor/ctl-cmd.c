@@ -211,8 +211,7 @@ ctl_simple(struct ctl *c, const char *cmd, const msgpack_object **data)
 
 	if ((rc = ctl_connect(c)) != CTL_OK)
 		return rc;
-	id = ctl_new_id(c);
-	msg_req_begin(&f, id, cmd, 0);
+	id = ctl_req_begin(c, &f, cmd, 0);
 	return ctl_request(c, &f, id, NULL, data);
 }
 
@@ -228,8 +227,7 @@ ctl_ask_int(struct ctl *c, const char *cmd, const char *key, int64_t v,
 	struct frame	 f;
 	int64_t		 id;
 
-	id = ctl_new_id(c);
-	msg_req_begin(&f, id, cmd, 1);
+	id = ctl_req_begin(c, &f, cmd, 1);
 	pk_kv_int(&f.pk, key, v);
 	return ctl_request(c, &f, id, push, data);
 }

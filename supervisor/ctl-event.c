@@ -145,8 +145,7 @@ ctl_event_run(struct ctl *c)
 		explicit_bzero(pw, sizeof pw);
 		return rc;
 	}
-	id = ctl_new_id(c);
-	msg_req_begin(&f, id, "event", 2 + (pw[0] != '\0') +
+	id = ctl_req_begin(c, &f, "event", 2 + (pw[0] != '\0') +
 	    (c->kind[0] != '\0') + (c->cache_age >= 0));
 	pk_kv_str(&f.pk, "type", c->event);
 	pk_kv_str(&f.pk, "user", c->user);

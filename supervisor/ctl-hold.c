@@ -76,9 +76,8 @@ ctl_hold_run(struct ctl *c)
 	}
 	if ((rc = ctl_connect(c)) != CTL_OK)
 		return rc;
-	id = ctl_new_id(c);
-	msg_req_begin(&f, id, "hold", 1 + (c->user[0] != '\0') + (c->ttl > 0) +
-	    (c->reason != NULL));
+	id = ctl_req_begin(c, &f, "hold", 1 + (c->user[0] != '\0') +
+	    (c->ttl > 0) + (c->reason != NULL));
 	pk_kv_bool(&f.pk, "detach", c->cmd == NULL);
 	if (c->user[0] != '\0')
 		pk_kv_str(&f.pk, "user", c->user);

@@ -168,9 +168,8 @@ ctl_jobs_run(struct ctl *c)
 		return rc;
 	if (c->job > 0)
 		return ctl_jobs_one(c);
-	id = ctl_new_id(c);
-	msg_req_begin(&f, id, "jobs", (c->limit >= 0) + (c->user[0] != '\0') +
-	    (c->kind[0] != '\0') + (c->state != NULL));
+	id = ctl_req_begin(c, &f, "jobs", (c->limit >= 0) +
+	    (c->user[0] != '\0') + (c->kind[0] != '\0') + (c->state != NULL));
 	if (c->limit >= 0)
 		pk_kv_int(&f.pk, "limit", c->limit);
 	if (c->user[0] != '\0')

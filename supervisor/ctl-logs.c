@@ -128,8 +128,7 @@ ctl_logs_run(struct ctl *c)
 
 	if ((rc = ctl_connect(c)) != CTL_OK)
 		return rc;
-	id = ctl_new_id(c);
-	msg_req_begin(&f, id, "logs", 1 + (c->lines >= 0) +
+	id = ctl_req_begin(c, &f, "logs", 1 + (c->lines >= 0) +
 	    (c->level != NULL) + (c->user[0] != '\0') + (c->job > 0) +
 	    (c->since > 0));
 	pk_kv_bool(&f.pk, "follow", c->follow);

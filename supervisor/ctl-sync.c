@@ -98,8 +98,7 @@ ctl_sync_run(struct ctl *c)
 
 	if ((rc = ctl_connect(c)) != CTL_OK)
 		return rc;
-	id = ctl_new_id(c);
-	msg_req_begin(&f, id, "sync", 1 + (c->user[0] != '\0') +
+	id = ctl_req_begin(c, &f, "sync", 1 + (c->user[0] != '\0') +
 	    (c->mode != NULL) + c->force + c->resume);
 	pk_kv_str(&f.pk, "kind", c->kind);
 	if (c->user[0] != '\0')

@@ -121,8 +121,7 @@ ctl_users_run(struct ctl *c)
 	ctl_table_init(&t, USERS_COLS, "lllllllrlll");
 	ctl_table_add(&t, USERS_COLS, head, NULL);
 	do {
-		id = ctl_new_id(c);
-		msg_req_begin(&f, id, "users", 2 + (c->user[0] != '\0'));
+		id = ctl_req_begin(c, &f, "users", 2 + (c->user[0] != '\0'));
 		pk_kv_int(&f.pk, "offset", offset);
 		pk_kv_int(&f.pk, "limit", USERS_PAGE);
 		if (c->user[0] != '\0')

@@ -235,15 +235,13 @@ ctl_watch_refresh(struct ctl *c)
 	int			 rc;
 
 	if (!c->json) {
-		id = ctl_new_id(c);
-		msg_req_begin(&f, id, "status", 0);
+		id = ctl_req_begin(c, &f, "status", 0);
 		if ((rc = ctl_request(c, &f, id, ctl_watch_push, &d)) !=
 		    CTL_OK)
 			return rc;
 		ctl_watch_status(d);
 	}
-	id = ctl_new_id(c);
-	msg_req_begin(&f, id, "jobs", 2);
+	id = ctl_req_begin(c, &f, "jobs", 2);
 	pk_kv_int(&f.pk, "limit", 0);
 	pk_kv_int(&f.pk, "queued", WATCH_QUEUED);
 	if ((rc = ctl_request(c, &f, id, ctl_watch_push, &d)) != CTL_OK)
@@ -268,8 +266,7 @@ ctl_watch_run(struct ctl *c)
 	c->tty = isatty(STDOUT_FILENO);
 	if ((rc = ctl_connect(c)) != CTL_OK)
 		return rc;
-	id = ctl_new_id(c);
-	msg_req_begin(&f, id, "logs", 4);
+	id = ctl_req_begin(c, &f, "logs", 4);
 	pk_kv_bool(&f.pk, "follow", 1);
 	pk_kv_bool(&f.pk, "progress", 1);
 	pk_kv_int(&f.pk, "lines", 0);

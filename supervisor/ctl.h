@@ -199,7 +199,8 @@ int		 ctl_request(struct ctl *, struct frame *, int64_t id,
 		    ctl_push_fn, const msgpack_object **data);
 int		 ctl_read(struct ctl *, const msgpack_object **,
 		    enum msg_type *);
-int64_t		 ctl_new_id(struct ctl *);
+int64_t		 ctl_req_begin(struct ctl *, struct frame *, const char *cmd,
+		    size_t nargs);
 void		 ctl_err(const char *, ...) ATTR_PRINTF(1, 2);
 
 /* ctl-print.c */

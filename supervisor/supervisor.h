@@ -630,6 +630,15 @@ struct sv_cmd {
 	int		  mutates;	/* changes something: logged at info */
 };
 
+/* One argument of a request, and where cmd_args() puts it. */
+struct cmd_arg {
+	const char	*key;
+	enum { ARG_STR, ARG_INT, ARG_BOOL } type;
+	void		*dst;		/* char[size], int64_t or int */
+	size_t		 size;
+	int		 required;
+};
+
 extern const struct sv_cmd cmd_status_entry;
 extern const struct sv_cmd cmd_jobs_entry;
 extern const struct sv_cmd cmd_sync_entry;
@@ -647,6 +656,8 @@ extern const struct sv_cmd cmd_metrics_entry;
 void		 cmd_dispatch(struct client *, const struct msg_req *);
 void		 cmd_error(struct client *, const struct msg_req *,
 		    const char *, ...) ATTR_PRINTF(3, 4);
+int		 cmd_args(struct client *, const struct msg_req *,
+		    const struct cmd_arg *, size_t);
 void		 cmd_pack_job(msgpack_packer *, const struct job *,
 		    size_t extra);
 void		 cmd_reply_job(struct client *, int64_t req_id,

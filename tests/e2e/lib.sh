@@ -178,6 +178,15 @@ schedules_off() {
 # no_schedules [KIND...]: schedules_off appended to $T/erpsync.conf.
 no_schedules() { schedules_off "$@" >>"$T/erpsync.conf"; }
 
+# start_quiet_daemon [EXTRA INI LINES for [supervisor]]: write_conf (with
+# PAGE_SIZE), no_schedules, start_daemon: erpsyncd that runs only what the
+# test asks of it.
+start_quiet_daemon() {
+	write_conf "$@"
+	no_schedules
+	start_daemon
+}
+
 # job_field JOB KEY: one field of job JOB from `jobs --json JOB` ("" if none).
 job_field() {
 	ctl --json jobs "$1" 2>/dev/null | python3 -c 'import json,sys

@@ -9,9 +9,7 @@
 
 start_sim --customers 1500 --orders 200 --seed 97 --latency 20 \
     --users agent1:agent1pw,agent2:agent2pw,agent3:agent3pw
-PAGE_SIZE=50 write_conf
-no_schedules
-start_daemon
+PAGE_SIZE=50 start_quiet_daemon
 
 isjson() { python3 -c 'import json,sys
 for l in open(sys.argv[1]):

@@ -7,9 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 start_sim --customers 3000 --seed 29
-PAGE_SIZE=200 write_conf
-no_schedules
-start_daemon
+PAGE_SIZE=200 start_quiet_daemon
 
 # fields FILE: the facts compared, from a job as JSON, one line.
 fields() {

@@ -12,9 +12,7 @@
 # 6000 customers per agent at 50 a page: 120 pages of 60+ ms, far more
 # than the few pages each step lets a sync run before its hold.
 start_sim --customers 6000 --orders 100 --seed 72 --latency 60
-PAGE_SIZE=50 write_conf
-no_schedules
-start_daemon
+PAGE_SIZE=50 start_quiet_daemon
 export T BIN
 
 # Helpers for the CMDs: a job's state, and what the ERP saw of a user.

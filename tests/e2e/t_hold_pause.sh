@@ -7,9 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 start_sim --customers 3000 --orders 300 --seed 71 --latency 60
-PAGE_SIZE=50 write_conf
-no_schedules
-start_daemon
+PAGE_SIZE=50 start_quiet_daemon
 
 
 # 1. A hold during a long sync.

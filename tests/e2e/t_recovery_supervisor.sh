@@ -7,9 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 start_sim --customers 3000 --seed 93 --latency 60
-PAGE_SIZE=50 write_conf "drain_timeout = 5s"
-no_schedules
-start_daemon
+PAGE_SIZE=50 start_quiet_daemon "drain_timeout = 5s"
 
 committed() { sqlite3 "$T/data/customers-$1.db" "SELECT next_page FROM _sync WHERE kind='customers'" 2>/dev/null; }
 customers_done() {

@@ -7,9 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 start_sim --customers 4000 --seed 83
-PAGE_SIZE=200 write_conf
-no_schedules
-start_daemon
+PAGE_SIZE=200 start_quiet_daemon
 pages=20
 
 committed() {

@@ -8,9 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 start_sim --customers 3000 --seed 47
-PAGE_SIZE=200 write_conf "retry_backoff = 1s" "poison_crashes = 10"
-no_schedules
-start_daemon
+PAGE_SIZE=200 start_quiet_daemon "retry_backoff = 1s" "poison_crashes = 10"
 
 worker_pid() { pgrep -P "$DAEMON_PID" -f erpsync-worker | head -n 1; }
 

@@ -8,50 +8,30 @@
 #include <string.h>
 
 #include "tests/unit/testutil.h"
-#include "supervisor/supervisor.h"
+#include "tests/unit/polfix.h"
 
-static struct config	*conf;
-static struct queue	 q;
-static struct users	 users;
-static struct holds	 holds;
-static struct policy	 pol;
-static int64_t		 now;
+static struct polfix	 fx;
 
 static void
 setup(void)
 {
-	log_init("check", LOG_LOGFMT, LOG_ERROR);
-	conf = config_new();
-	queue_init(&q, 1);
-	users_init(&users);
-	holds_init(&holds);
-	users_get(&users, "alice")->file_creds = 1;
-	pol.conf = conf;
-	pol.queue = &q;
-	pol.users = &users;
-	pol.holds = &holds;
-	now = 1800000000000LL;
+	polfix_setup(&fx, NULL);
 }
 
 static void
 teardown(void)
 {
-	queue_clear(&q);
-	users_clear(&users);
-	holds_clear(&holds);
-	config_free(conf);
+	polfix_teardown(&fx);
 }
 
 static struct job *
 running(enum job_trigger t)
 {
-	struct job_req		 r;
-	enum queue_outcome	 o;
-	struct job		*j;
+	struct job	*j;
 
-	job_req_init(&r, KIND_CUSTOMERS, "alice", "alice", MODE_FULL, t);
-	j = queue_request(&q, &r, now, &o);
-	job_set_state(j, JOB_RUNNING, now);
+	j = polfix_request(&fx.q, KIND_CUSTOMERS, "alice", MODE_FULL, t, 0, 0,
+	    0, fx.now, NULL);
+	job_set_state(j, JOB_RUNNING, fx.now);
 	j->attempts++;
 	return j;
 }
@@ -60,7 +40,7 @@ static enum end_action
 fail_with(struct job *j, enum err_class class, int64_t *at)
 {
 	job_set_error(j, class, "boom");
-	return policy_job_ended(&pol, j, JOB_FAILED, now, 12345, at);
+	return policy_job_ended(&fx.pol, j, JOB_FAILED, fx.now, 12345, at);
 }
 
 START_TEST(test_backoff_grows_and_is_capped)
@@ -73,25 +53,25 @@ START_TEST(test_backoff_grows_and_is_capped)
 	for (n = 1; n <= 12; n++) {
 		lo = INT64_MAX, hi = 0;
 		for (rnd = 0; rnd < 5000; rnd += 7) {
-			d = backoff_ms(conf, n, rnd * 2654435761u);
+			d = backoff_ms(fx.conf, n, rnd * 2654435761u);
 			if (d < lo)
 				lo = d;
 			if (d > hi)
 				hi = d;
 		}
-		ck_assert_int_le(hi, conf->retry_backoff_max * 1000);
+		ck_assert_int_le(hi, fx.conf->retry_backoff_max * 1000);
 		ck_assert_int_ge(lo, prev_hi / 2);
 		if (n <= 6)	/* 30s, 60s, ..., 16m: doubling */
 			ck_assert_int_gt(hi, prev_hi);
 		prev_hi = hi;
 	}
-	ck_assert_int_ge(backoff_ms(conf, 1, 0), 15000);
-	ck_assert_int_le(backoff_ms(conf, 1, UINT64_MAX), 30000);
-	ck_assert_int_eq(backoff_ms(conf, 2, 0), 30000);
+	ck_assert_int_ge(backoff_ms(fx.conf, 1, 0), 15000);
+	ck_assert_int_le(backoff_ms(fx.conf, 1, UINT64_MAX), 30000);
+	ck_assert_int_eq(backoff_ms(fx.conf, 2, 0), 30000);
 	/* capped, jittered in [cap/2, cap] */
-	ck_assert_int_le(backoff_ms(conf, 60, UINT64_MAX), 1800000);
-	ck_assert_int_ge(backoff_ms(conf, 60, 0), 900000);
-	ck_assert_int_le(backoff_ms(conf, 1000, 99), 1800000);
+	ck_assert_int_le(backoff_ms(fx.conf, 60, UINT64_MAX), 1800000);
+	ck_assert_int_ge(backoff_ms(fx.conf, 60, 0), 900000);
+	ck_assert_int_le(backoff_ms(fx.conf, 1000, 99), 1800000);
 }
 END_TEST
 
@@ -101,20 +81,20 @@ START_TEST(test_retry_until_attempts_run_out)
 	int64_t		 at, prev = 0;
 	int		 i;
 
-	for (i = 1; i < conf->retry_attempts; i++) {
+	for (i = 1; i < fx.conf->retry_attempts; i++) {
 		ck_assert_int_eq(fail_with(j, ERR_ERP, &at), END_RETRY);
-		ck_assert_int_gt(at, now);
-		ck_assert_int_gt(at - now, prev);
-		prev = at - now;
+		ck_assert_int_gt(at, fx.now);
+		ck_assert_int_gt(at - fx.now, prev);
+		prev = at - fx.now;
 		/* The failure's own message stays (the retry is logged). */
 		ck_assert_str_eq(j->message, "boom");
-		job_set_state(j, JOB_QUEUED, now);
-		job_set_state(j, JOB_RUNNING, now);
+		job_set_state(j, JOB_QUEUED, fx.now);
+		job_set_state(j, JOB_RUNNING, fx.now);
 		j->attempts++;
 	}
 	ck_assert_int_eq(fail_with(j, ERR_ERP, &at), END_FAILED);
-	ck_assert_int_eq(users_fresh(&users, KIND_CUSTOMERS, "alice")->failures,
-	    (int)conf->retry_attempts);
+	ck_assert_int_eq(users_fresh(&fx.users, KIND_CUSTOMERS,
+	    "alice")->failures, (int)fx.conf->retry_attempts);
 }
 END_TEST
 
@@ -163,7 +143,7 @@ START_TEST(test_classes)
 
 	for (i = 0; i < nitems(cases); i++) {
 		/* a fresh queue: the job ends alone */
-		queue_clear(&q), queue_init(&q, 10 * (int64_t)i + 1);
+		queue_clear(&fx.q), queue_init(&fx.q, 10 * (int64_t)i + 1);
 		ck_assert_int_eq(fail_with(running(cases[i].trigger),
 		    cases[i].class, &at), cases[i].want);
 	}
@@ -177,19 +157,19 @@ END_TEST
 START_TEST(test_success_and_cancel)
 {
 	struct job	*j = running(TRIG_SCHEDULE);
-	struct fresh	*f = users_fresh(&users, KIND_CUSTOMERS, "alice");
+	struct fresh	*f = users_fresh(&fx.users, KIND_CUSTOMERS, "alice");
 	int64_t		 at;
 
 	f->failures = 3;
 	fresh_set_error(f, "old");
-	ck_assert_int_eq(policy_job_ended(&pol, j, JOB_CANCELLED, now, 0, &at),
-	    END_CANCELLED);
+	ck_assert_int_eq(policy_job_ended(&fx.pol, j, JOB_CANCELLED, fx.now, 0,
+	    &at), END_CANCELLED);
 	ck_assert_int_eq(f->failures, 3);
-	ck_assert_int_eq(policy_job_ended(&pol, j, JOB_DONE, now, 0, &at),
+	ck_assert_int_eq(policy_job_ended(&fx.pol, j, JOB_DONE, fx.now, 0, &at),
 	    END_DONE);
 	ck_assert_int_eq(f->failures, 0);
 	ck_assert_ptr_null(f->last_error);
-	ck_assert_int_eq(f->last_full_ok, now);
+	ck_assert_int_eq(f->last_full_ok, fx.now);
 	ck_assert_int_eq(f->last_delta_ok, 0);
 	ck_assert_int_eq(f->dirty, 1);
 }
@@ -197,21 +177,21 @@ END_TEST
 
 START_TEST(test_poison)
 {
-	struct fresh	*f = users_fresh(&users, KIND_CUSTOMERS, "alice");
+	struct fresh	*f = users_fresh(&fx.users, KIND_CUSTOMERS, "alice");
 	struct job	*j;
 	int64_t		 at;
 
 	/* 3 crashes within 1h: the third fails it for good */
 	j = running(TRIG_SCHEDULE);
 	ck_assert_int_eq(fail_with(j, ERR_CRASHED, &at), END_RETRY);
-	now += 10 * 60 * 1000;
-	job_set_state(j, JOB_QUEUED, now);
-	job_set_state(j, JOB_RUNNING, now);
+	fx.now += 10 * 60 * 1000;
+	job_set_state(j, JOB_QUEUED, fx.now);
+	job_set_state(j, JOB_RUNNING, fx.now);
 	j->attempts++;
 	ck_assert_int_eq(fail_with(j, ERR_STALLED, &at), END_RETRY);
-	now += 10 * 60 * 1000;
-	job_set_state(j, JOB_QUEUED, now);
-	job_set_state(j, JOB_RUNNING, now);
+	fx.now += 10 * 60 * 1000;
+	job_set_state(j, JOB_QUEUED, fx.now);
+	job_set_state(j, JOB_RUNNING, fx.now);
 	j->attempts++;
 	ck_assert_int_eq(fail_with(j, ERR_CRASHED, &at), END_POISONED);
 	ck_assert_int_eq(f->poisoned, 1);
@@ -222,14 +202,14 @@ START_TEST(test_poison)
 	free(f->crashes);
 	f->crashes = NULL;
 	f->ncrashes = f->crash_head = 0;
-	ck_assert_int_eq(poison_note(f, conf, now), 0);
-	ck_assert_int_eq(poison_note(f, conf, now + 40 * 60 * 1000), 0);
-	ck_assert_int_eq(poison_note(f, conf, now + 80 * 60 * 1000), 0);
-	ck_assert_int_eq(poison_note(f, conf, now + 90 * 60 * 1000), 1);
+	ck_assert_int_eq(poison_note(f, fx.conf, fx.now), 0);
+	ck_assert_int_eq(poison_note(f, fx.conf, fx.now + 40 * 60 * 1000), 0);
+	ck_assert_int_eq(poison_note(f, fx.conf, fx.now + 80 * 60 * 1000), 0);
+	ck_assert_int_eq(poison_note(f, fx.conf, fx.now + 90 * 60 * 1000), 1);
 	/* off when poison_crashes is 0 */
-	conf->poison_crashes = 0;
+	fx.conf->poison_crashes = 0;
 	f->poisoned = 0;
-	ck_assert_int_eq(poison_note(f, conf, now + 91 * 60 * 1000), 0);
+	ck_assert_int_eq(poison_note(f, fx.conf, fx.now + 91 * 60 * 1000), 0);
 }
 END_TEST
 

@@ -433,50 +433,52 @@ START_TEST(test_url_scheme)
 }
 END_TEST
 
-/* sessions_per_job = auto: 0, as many as the limits leave; no warning. */
-START_TEST(test_sessions_auto)
-{
-	struct config	*c;
-
-	c = parse_ok("sessions_per_job = auto\n");
-	ck_assert_int_eq(c->sessions_per_job, 0);
-	ck_assert_ptr_null(c->warnings);
-	config_free(c);
-}
-END_TEST
-
-/* sessions_per_job above a session limit: valid, with a warning. */
+/*
+ * sessions_per_job against the session limits: always valid, with a
+ * warning (on its line) only when a limit will cut it.
+ */
 START_TEST(test_sessions_warning)
 {
+	static const struct {
+		const char	*text;
+		int64_t		 sessions;
+		const char	*warning;	/* NULL: no warning at all */
+		const char	*not;		/* a limit it must not name */
+	} cases[] = {
+		/* auto: 0, as many as the limits leave */
+		{ "sessions_per_job = auto\n", 0, NULL, NULL },
+		{ "sessions_per_job = 2\n", 2, NULL, NULL },
+		/* the default max_sessions_per_user is 2 */
+		{ "sessions_per_job = 4\n", 4, "[erp] sessions_per_job: 4 is "
+		    "more than [supervisor] max_sessions_per_user (2): jobs will "
+		    "run with at most 2 sessions", "max_erp_sessions" },
+		{ "sessions_per_job = 10\n[supervisor]\n"
+		    "max_sessions_per_user = 0\nmax_erp_sessions = 6\n", 10,
+		    "max_erp_sessions (6): jobs will run with at most 6 sessions",
+		    "max_sessions_per_user" },
+		/* 0 is no limit: nothing to warn about */
+		{ "sessions_per_job = 64\n[supervisor]\n"
+		    "max_sessions_per_user = 0\nmax_erp_sessions = 0\n", 64,
+		    NULL, NULL },
+	};
 	struct config	*c;
+	size_t		 i;
 
-	c = parse_ok("sessions_per_job = 2\n");
-	ck_assert_ptr_null(c->warnings);
-	config_free(c);
-
-	/* the default max_sessions_per_user is 2 */
-	c = parse_ok("sessions_per_job = 4\n");
-	ck_assert_int_eq(c->sessions_per_job, 4);
-	ck_assert_ptr_nonnull(c->warnings);
-	ck_assert_ptr_nonnull(strstr(c->warnings, at(4)));
-	ck_assert_ptr_nonnull(strstr(c->warnings, "[erp] sessions_per_job: "
-	    "4 is more than [supervisor] max_sessions_per_user (2): jobs will "
-	    "run with at most 2 sessions"));
-	ck_assert_ptr_null(strstr(c->warnings, "max_erp_sessions"));
-	config_free(c);
-
-	c = parse_ok("sessions_per_job = 10\n[supervisor]\n"
-	    "max_sessions_per_user = 0\nmax_erp_sessions = 6\n");
-	ck_assert_ptr_nonnull(strstr(c->warnings, "max_erp_sessions (6): "
-	    "jobs will run with at most 6 sessions"));
-	ck_assert_ptr_null(strstr(c->warnings, "max_sessions_per_user"));
-	config_free(c);
-
-	/* 0 is no limit: nothing to warn about */
-	c = parse_ok("sessions_per_job = 64\n[supervisor]\n"
-	    "max_sessions_per_user = 0\nmax_erp_sessions = 0\n");
-	ck_assert_ptr_null(c->warnings);
-	config_free(c);
+	for (i = 0; i < nitems(cases); i++) {
+		c = parse_ok(cases[i].text);
+		ck_assert_int_eq(c->sessions_per_job, cases[i].sessions);
+		if (cases[i].warning == NULL) {
+			ck_assert_msg(c->warnings == NULL, "%zu: %s", i,
+			    c->warnings);
+		} else {
+			ck_assert_ptr_nonnull(c->warnings);
+			ck_assert_ptr_nonnull(strstr(c->warnings, at(4)));
+			ck_assert_ptr_nonnull(strstr(c->warnings,
+			    cases[i].warning));
+			ck_assert_ptr_null(strstr(c->warnings, cases[i].not));
+		}
+		config_free(c);
+	}
 }
 END_TEST
 
@@ -507,7 +509,7 @@ main(void)
 	    test_scheduler_keys, test_missing_credentials,
 	    test_credentials_mode, test_credentials_bad_lines,
 	    test_parse_bytes, test_url_scheme, test_sessions_warning,
-	    test_sessions_auto, test_admin_keys, NULL);
+	    test_admin_keys, NULL);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, test_bad_config, 0, nitems(bad_configs));
 	return test_run(s);

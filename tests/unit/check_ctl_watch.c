@@ -287,30 +287,39 @@ END_TEST
 
 START_TEST(test_rate_samples)
 {
+	static const struct {
+		int64_t	 job, ms, rows;
+		int	 running;
+		double	 rate;		/* rows a second; -1: none */
+	} steps[] = {
+		{ 7, 1000, 100, 1, -1 },	/* one sample */
+		{ 7, 1500, 150, 1, -1 },	/* under a second */
+		{ 7, 3000, 300, 1, 100.0 },
+		/* paused for a minute: no rate, and the pause does not count */
+		{ 7, 4000, 400, 0, -1 },
+		{ 7, 64000, 400, 0, -1 },
+		{ 7, 65000, 400, 1, -1 },
+		{ 7, 67000, 420, 1, 10.0 },
+		/* rows went down: another run, measured afresh */
+		{ 7, 68000, 50, 1, -1 },
+		/* another job in the slot: its own baseline */
+		{ 8, 69000, 5000, 1, -1 },
+		{ 8, 71000, 5100, 1, 50.0 },
+	};
 	struct watch_rate	 r;
+	size_t			 i;
 
 	memset(&r, 0, sizeof r);
-	watch_rate_sample(&r, 7, 1000, 100, 1);
-	ck_assert(watch_rate_get(&r) < 0);		/* one sample */
-	watch_rate_sample(&r, 7, 1500, 150, 1);
-	ck_assert(watch_rate_get(&r) < 0);		/* under a second */
-	watch_rate_sample(&r, 7, 3000, 300, 1);
-	ck_assert_double_eq_tol(watch_rate_get(&r), 100.0, 1e-9);
-	/* paused for a minute: no rate, and the pause does not count */
-	watch_rate_sample(&r, 7, 4000, 400, 0);
-	ck_assert(watch_rate_get(&r) < 0);
-	watch_rate_sample(&r, 7, 64000, 400, 0);
-	watch_rate_sample(&r, 7, 65000, 400, 1);
-	ck_assert(watch_rate_get(&r) < 0);
-	watch_rate_sample(&r, 7, 67000, 420, 1);
-	ck_assert_double_eq_tol(watch_rate_get(&r), 10.0, 1e-9);
-	/* rows went down: another run, measured afresh */
-	watch_rate_sample(&r, 7, 68000, 50, 1);
-	ck_assert(watch_rate_get(&r) < 0);
-	/* another job in the slot: its own baseline */
-	watch_rate_sample(&r, 8, 69000, 5000, 1);
-	watch_rate_sample(&r, 8, 71000, 5100, 1);
-	ck_assert_double_eq_tol(watch_rate_get(&r), 50.0, 1e-9);
+	for (i = 0; i < nitems(steps); i++) {
+		watch_rate_sample(&r, steps[i].job, steps[i].ms, steps[i].rows,
+		    steps[i].running);
+		if (steps[i].rate < 0)
+			ck_assert_msg(watch_rate_get(&r) < 0, "step %zu: a rate",
+			    i);
+		else
+			ck_assert_double_eq_tol(watch_rate_get(&r),
+			    steps[i].rate, 1e-9);
+	}
 }
 END_TEST
 

@@ -45,6 +45,20 @@ check_pager(const struct grid *g, int page, int pages, int64_t total,
 	ck_assert_int_eq(g->next_disabled, next_disabled);
 }
 
+/*
+ * A grid with its ncols columns and no rows: flagged empty, page 1 of 1,
+ * no rows in all, Next disabled.
+ */
+static void
+check_empty(const struct grid *g, size_t ncols)
+{
+	ck_assert_int_eq(g->empty, 1);
+	ck_assert_uint_eq(g->nrows, 0);
+	ck_assert_ptr_null(g->rows);
+	ck_assert_uint_eq(g->ncols, ncols);
+	check_pager(g, 1, 1, 0, 1);
+}
+
 /* Parse a golden file that must fail; returns the error. */
 static void
 parse_file_fails(const char *path, char *err, size_t errlen)
@@ -328,14 +342,10 @@ START_TEST(test_hand_empty)
 	struct grid	 g;
 
 	parse_file(HAND "empty.html", &g);
-	ck_assert_int_eq(g.empty, 1);
-	ck_assert_uint_eq(g.nrows, 0);
-	ck_assert_ptr_null(g.rows);
+	check_empty(&g, 2);
 	ck_assert_uint_eq(g.nheader, 3);
-	ck_assert_uint_eq(g.ncols, 2);
 	ck_assert_str_eq(g.filter_key, "xaf_xaf_a1ListViewSalesTableOrdersAll");
 	ck_assert_str_eq(g.filter_caption, "Tutti gli ordini");
-	check_pager(&g, 1, 1, 0, 1);
 	grid_free(&g);
 }
 END_TEST
@@ -922,9 +932,7 @@ START_TEST(test_sim_sorted_callback)
 	ck_assert_str_eq(g.grid_id, "Vertical_v9_LE_v10");
 	ck_assert_str_eq(g.filter_key, "xaf_xaf_a0All_Customers");
 	ck_assert_str_eq(g.filter_caption, "Tutti i clienti");
-	ck_assert_int_eq(g.page, 1);
-	ck_assert_int_eq(g.pages, 6);
-	ck_assert_int_eq(g.total, 120);
+	check_pager(&g, 1, 6, 120, 0);
 	ck_assert_uint_eq(g.nrows, 20);
 	check_customer_columns(&g);
 	check_customer_values(&g);
@@ -948,11 +956,8 @@ START_TEST(test_sim_empty)
 	struct grid	 g;
 
 	parse_file(SIM "customers_empty_cb.html", &g);
-	ck_assert_int_eq(g.empty, 1);
-	ck_assert_uint_eq(g.nrows, 0);
-	ck_assert_uint_eq(g.ncols, 20);
+	check_empty(&g, 20);
 	check_customer_columns(&g);
-	check_pager(&g, 1, 1, 0, 1);
 	grid_free(&g);
 }
 END_TEST

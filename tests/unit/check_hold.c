@@ -10,41 +10,33 @@
 #include "tests/unit/testutil.h"
 #include "tests/unit/polfix.h"
 
-static struct queue		 q;
-static struct holds		 holds;
-static struct queue_limits	 lim;
-static int64_t			 now;
+static struct polfix	 fx;
 
 static void
 setup(void)
 {
-	log_init("check", LOG_LOGFMT, LOG_ERROR);
-	queue_init(&q, 1);
-	holds_init(&holds);
-	memset(&lim, 0, sizeof lim);
-	lim.max_workers = 8;
-	lim.holds = &holds;
-	now = 1800000000000LL;
+	polfix_setup(&fx, NULL);
+	fx.lim.max_workers = 8;
+	fx.lim.users = NULL;	/* orders need no first customers run here */
 }
 
 static void
 teardown(void)
 {
-	queue_clear(&q);
-	holds_clear(&holds);
+	polfix_teardown(&fx);
 }
 
 static struct job *
 req(enum kind k, const char *scope)
 {
-	return polfix_request(&q, k, scope, MODE_FULL, TRIG_MANUAL, 0, 0, 0, now,
-	    NULL);
+	return polfix_request(&fx.q, k, scope, MODE_FULL, TRIG_MANUAL, 0, 0, 0,
+	    fx.now, NULL);
 }
 
 static int
 start_all(void)
 {
-	return polfix_start_all(&q, &lim, now, JOB_RUNNING);
+	return polfix_start_all(&fx.q, &fx.lim, fx.now, JOB_RUNNING);
 }
 
 START_TEST(test_covers)
@@ -55,18 +47,18 @@ START_TEST(test_covers)
 	ca = req(KIND_CUSTOMERS, "alice");
 	cb = req(KIND_CUSTOMERS, "bob");
 	p = req(KIND_PRODUCTS, "*");
-	all = hold_add(&holds, NULL, "", 1000, now);
-	alice = hold_add(&holds, "alice", "order", 1000, now);
-	sys = hold_add(&holds, "sys", "", 1000, now);
+	all = hold_add(&fx.holds, NULL, "", 1000, fx.now);
+	alice = hold_add(&fx.holds, "alice", "order", 1000, fx.now);
+	sys = hold_add(&fx.holds, "sys", "", 1000, fx.now);
 	ck_assert(hold_covers(all, ca) && hold_covers(all, cb) &&
 	    hold_covers(all, p));
 	ck_assert(hold_covers(alice, ca) && !hold_covers(alice, cb) &&
 	    !hold_covers(alice, p));
 	/* a hold on the system user covers what logs in as it */
 	ck_assert(hold_covers(sys, p) && !hold_covers(sys, ca));
-	ck_assert_int_eq(holds_count(&holds, ca), 2);
-	ck_assert_int_eq(holds_count(&holds, p), 2);
-	ck_assert_ptr_eq(hold_find(&holds, alice->id), alice);
+	ck_assert_int_eq(holds_count(&fx.holds, ca), 2);
+	ck_assert_int_eq(holds_count(&fx.holds, p), 2);
+	ck_assert_ptr_eq(hold_find(&fx.holds, alice->id), alice);
 	ck_assert_str_eq(alice->reason, "order");
 }
 END_TEST
@@ -79,15 +71,16 @@ START_TEST(test_nothing_starts_while_held)
 
 	ca = req(KIND_CUSTOMERS, "alice");
 	cb = req(KIND_CUSTOMERS, "bob");
-	h = hold_add(&holds, "alice", NULL, 1000, now);
+	h = hold_add(&fx.holds, "alice", NULL, 1000, fx.now);
 	ck_assert_int_eq(start_all(), 1);
 	ck_assert_int_eq(cb->state, JOB_RUNNING);
 	ck_assert_int_eq(ca->state, JOB_QUEUED);
-	ck_assert_ptr_nonnull(queue_blocked(&q, ca, &lim, why, sizeof why));
+	ck_assert_ptr_nonnull(queue_blocked(&fx.q, ca, &fx.lim, why,
+	    sizeof why));
 	ck_assert_ptr_nonnull(strstr(why, "held by hold"));
 	/* nothing of alice's runs: granted at once */
-	ck_assert_int_eq(hold_ready(h, &q), 1);
-	hold_remove(&holds, h);
+	ck_assert_int_eq(hold_ready(h, &fx.q), 1);
+	hold_remove(&fx.holds, h);
 	ck_assert_int_eq(start_all(), 1);
 	ck_assert_int_eq(ca->state, JOB_RUNNING);
 }
@@ -102,16 +95,16 @@ START_TEST(test_granted_when_all_paused)
 	oa = req(KIND_ORDERS, "alice");
 	cb = req(KIND_CUSTOMERS, "bob");
 	ck_assert_int_eq(start_all(), 3);
-	h = hold_add(&holds, "alice", NULL, 1000, now);
-	ck_assert_ptr_eq(holds_block(&holds, ca), h);
-	ck_assert_ptr_null(holds_block(&holds, cb));
-	ck_assert_int_eq(hold_ready(h, &q), 0);
-	job_set_state(ca, JOB_PAUSED, now);
-	ck_assert_int_eq(hold_ready(h, &q), 0);
+	h = hold_add(&fx.holds, "alice", NULL, 1000, fx.now);
+	ck_assert_ptr_eq(holds_block(&fx.holds, ca), h);
+	ck_assert_ptr_null(holds_block(&fx.holds, cb));
+	ck_assert_int_eq(hold_ready(h, &fx.q), 0);
+	job_set_state(ca, JOB_PAUSED, fx.now);
+	ck_assert_int_eq(hold_ready(h, &fx.q), 0);
 	/* a job that ends instead of pausing is fine too */
-	job_set_state(oa, JOB_DONE, now);
-	queue_retire(&q, oa);
-	ck_assert_int_eq(hold_ready(h, &q), 1);
+	job_set_state(oa, JOB_DONE, fx.now);
+	queue_retire(&fx.q, oa);
+	ck_assert_int_eq(hold_ready(h, &fx.q), 1);
 	/* bob runs on */
 	ck_assert_int_eq(cb->state, JOB_RUNNING);
 }
@@ -124,18 +117,18 @@ START_TEST(test_reference_counted)
 
 	ca = req(KIND_CUSTOMERS, "alice");
 	start_all();
-	h1 = hold_add(&holds, "alice", NULL, 1000, now);
-	h2 = hold_add(&holds, "alice", NULL, 5000, now);
-	g = hold_add(&holds, NULL, NULL, 9000, now);
-	job_set_state(ca, JOB_PAUSED, now);
-	ck_assert_int_eq(holds_count(&holds, ca), 3);
-	hold_remove(&holds, h1);
-	ck_assert_ptr_nonnull(holds_block(&holds, ca));
-	hold_remove(&holds, g);
-	ck_assert_ptr_eq(holds_block(&holds, ca), h2);
-	hold_remove(&holds, h2);
+	h1 = hold_add(&fx.holds, "alice", NULL, 1000, fx.now);
+	h2 = hold_add(&fx.holds, "alice", NULL, 5000, fx.now);
+	g = hold_add(&fx.holds, NULL, NULL, 9000, fx.now);
+	job_set_state(ca, JOB_PAUSED, fx.now);
+	ck_assert_int_eq(holds_count(&fx.holds, ca), 3);
+	hold_remove(&fx.holds, h1);
+	ck_assert_ptr_nonnull(holds_block(&fx.holds, ca));
+	hold_remove(&fx.holds, g);
+	ck_assert_ptr_eq(holds_block(&fx.holds, ca), h2);
+	hold_remove(&fx.holds, h2);
 	/* the last one gone: the job may run again */
-	ck_assert_ptr_null(holds_block(&holds, ca));
+	ck_assert_ptr_null(holds_block(&fx.holds, ca));
 }
 END_TEST
 
@@ -145,7 +138,7 @@ none_expired(int64_t at, int64_t wake)
 {
 	int64_t	 w;
 
-	ck_assert_ptr_null(holds_expired(&holds, at, &w));
+	ck_assert_ptr_null(holds_expired(&fx.holds, at, &w));
 	ck_assert_int_eq(w, wake);
 }
 
@@ -154,17 +147,17 @@ START_TEST(test_expiry)
 	struct hold	*a, *b, *x;
 	int64_t		 wake;
 
-	a = hold_add(&holds, "alice", NULL, 2000, now);
-	b = hold_add(&holds, "bob", NULL, 5000, now);
-	none_expired(now + 1000, now + 2000);
-	x = holds_expired(&holds, now + 2000, &wake);
+	a = hold_add(&fx.holds, "alice", NULL, 2000, fx.now);
+	b = hold_add(&fx.holds, "bob", NULL, 5000, fx.now);
+	none_expired(fx.now + 1000, fx.now + 2000);
+	x = holds_expired(&fx.holds, fx.now + 2000, &wake);
 	ck_assert_ptr_eq(x, a);
-	hold_remove(&holds, x);
-	none_expired(now + 2000, now + 5000);
-	ck_assert_ptr_eq(holds_expired(&holds, now + 9000, &wake), b);
-	hold_remove(&holds, b);
-	none_expired(now + 9000, -1);
-	ck_assert_int_eq(hold_add(&holds, NULL, NULL, 1, now)->id, 3);
+	hold_remove(&fx.holds, x);
+	none_expired(fx.now + 2000, fx.now + 5000);
+	ck_assert_ptr_eq(holds_expired(&fx.holds, fx.now + 9000, &wake), b);
+	hold_remove(&fx.holds, b);
+	none_expired(fx.now + 9000, -1);
+	ck_assert_int_eq(hold_add(&fx.holds, NULL, NULL, 1, fx.now)->id, 3);
 }
 END_TEST
 
@@ -173,20 +166,20 @@ START_TEST(test_no_ttl_never_expires)
 	struct hold	*cmd, *a, *x;
 	int64_t		 wake;
 
-	cmd = hold_add(&holds, "alice", "order", 0, now);
+	cmd = hold_add(&fx.holds, "alice", "order", 0, fx.now);
 	ck_assert_int_eq(cmd->expires_ms, 0);
 	/* alone, it wakes nobody and never comes back as expired */
-	none_expired(now, -1);
-	none_expired(now + 400LL * 86400000, -1);
+	none_expired(fx.now, -1);
+	none_expired(fx.now + 400LL * 86400000, -1);
 	/* beside one with a TTL: only that one expires, then no wake */
-	a = hold_add(&holds, "alice", NULL, 2000, now);
-	none_expired(now + 1000, now + 2000);
-	x = holds_expired(&holds, now + 2000, &wake);
+	a = hold_add(&fx.holds, "alice", NULL, 2000, fx.now);
+	none_expired(fx.now + 1000, fx.now + 2000);
+	x = holds_expired(&fx.holds, fx.now + 2000, &wake);
 	ck_assert_ptr_eq(x, a);
-	hold_remove(&holds, x);
-	none_expired(now + 9000, -1);
+	hold_remove(&fx.holds, x);
+	none_expired(fx.now + 9000, -1);
 	/* and it still blocks alice's jobs */
-	ck_assert_ptr_eq(holds_block(&holds, req(KIND_CUSTOMERS, "alice")),
+	ck_assert_ptr_eq(holds_block(&fx.holds, req(KIND_CUSTOMERS, "alice")),
 	    cmd);
 }
 END_TEST

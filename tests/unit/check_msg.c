@@ -18,115 +18,104 @@
 /* ---------------------------------------------------------------------- */
 /* Round trips: pack -> bytes -> frame_reader -> unpack -> every field equal. */
 
-START_TEST(test_hello_roundtrip)
+/*
+ * Pack in as type t, read it back through a frame reader as a frame of
+ * type t, and unpack it into out (first filled with junk): every byte of
+ * the body must come back.
+ */
+static void
+roundtrip(enum msg_type t, const union anymsg *in, union anymsg *out)
 {
 	struct frame_reader	 fr;
 	struct frame		 f;
-	struct msg_hello	 in, out;
 	const msgpack_object	*o;
-	enum msg_type		 t;
+	enum msg_type		 got;
 	char			 err[PROTO_ERRLEN];
 
-	pf_sample_hello(&in);
 	frame_reader_init(&fr);
-	msg_hello_pack(&f, &in);
+	pf_pack_as(t, &f, in);
 	o = pf_read_frame(&f, &fr);
-	ck_assert_int_eq(msg_type_of(o, &t, err, sizeof err), 0);
-	ck_assert_int_eq(t, MSG_HELLO);
-	memset(&out, 0xa5, sizeof out);
-	ck_assert_msg(msg_hello_unpack(o, &out, err, sizeof err) == 0, "%s", err);
-	ck_assert_int_eq(out.v, PROTO_VERSION);
-	ck_assert_str_eq(out.role, "supervisor");
-	ck_assert_int_eq(out.pid, 4194304);
-	ck_assert(memcmp(&in, &out, sizeof in) == 0);
+	ck_assert_msg(msg_type_of(o, &got, err, sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(got, t);
+	memset(out, 0xa5, sizeof *out);
+	ck_assert_msg(pf_unpack_as(t, o, out, err, sizeof err) == 0, "%s: %s",
+	    msg_name(t), err);
+	ck_assert(memcmp(in, out, pf_body_size(t)) == 0);
 	frame_reader_free(&fr);
+}
+
+START_TEST(test_hello_roundtrip)
+{
+	union anymsg	 in, out;
+
+	pf_sample_hello(&in.hello);
+	roundtrip(MSG_HELLO, &in, &out);
+	ck_assert_int_eq(out.hello.v, PROTO_VERSION);
+	ck_assert_str_eq(out.hello.role, "supervisor");
+	ck_assert_int_eq(out.hello.pid, 4194304);
 }
 END_TEST
 
 START_TEST(test_error_roundtrip)
 {
-	struct frame_reader	 fr;
-	struct frame		 f;
-	struct msg_error	 in, out;
-	const msgpack_object	*o;
-	char			 err[PROTO_ERRLEN];
+	union anymsg	 in, out;
 
-	frame_reader_init(&fr);
-	pf_sample_error(&in);
-	msg_error_pack(&f, &in);
-	o = pf_read_frame(&f, &fr);
-	ck_assert_msg(msg_error_unpack(o, &out, err, sizeof err) == 0, "%s", err);
-	ck_assert_str_eq(out.message, in.message);
-	ck_assert(memcmp(&in, &out, sizeof in) == 0);
+	pf_sample_error(&in.error);
+	roundtrip(MSG_ERROR, &in, &out);
+	ck_assert_str_eq(out.error.message, in.error.message);
 
 	/* The longest message that fits, and the empty one. */
-	pf_fill(in.message, sizeof in.message, "", 'e');
-	msg_error_pack(&f, &in);
-	o = pf_read_frame(&f, &fr);
-	ck_assert_msg(msg_error_unpack(o, &out, err, sizeof err) == 0, "%s", err);
-	ck_assert_uint_eq(strlen(out.message), sizeof out.message - 1);
-	ck_assert_str_eq(out.message, in.message);
+	pf_fill(in.error.message, sizeof in.error.message, "", 'e');
+	roundtrip(MSG_ERROR, &in, &out);
+	ck_assert_uint_eq(strlen(out.error.message),
+	    sizeof out.error.message - 1);
+	ck_assert_str_eq(out.error.message, in.error.message);
 
-	memset(&in, 0, sizeof in);
-	msg_error_pack(&f, &in);
-	o = pf_read_frame(&f, &fr);
-	ck_assert_msg(msg_error_unpack(o, &out, err, sizeof err) == 0, "%s", err);
-	ck_assert_str_eq(out.message, "");
-	frame_reader_free(&fr);
+	memset(&in.error, 0, sizeof in.error);
+	roundtrip(MSG_ERROR, &in, &out);
+	ck_assert_str_eq(out.error.message, "");
 }
 END_TEST
 
 START_TEST(test_job_roundtrip)
 {
-	struct frame_reader	 fr;
-	struct frame		 f;
-	struct msg_job		 in, out;
-	const msgpack_object	*o;
-	char			 err[PROTO_ERRLEN];
-	size_t			 i;
+	union anymsg	 in, out;
+	struct msg_job	*j = &in.job, *o = &out.job;
+	size_t		 i;
 
-	frame_reader_init(&fr);
-	pf_sample_job(&in);
-	msg_job_pack(&f, &in);
-	o = pf_read_frame(&f, &fr);
-	memset(&out, 0x5a, sizeof out);
-	ck_assert_msg(msg_job_unpack(o, &out, err, sizeof err) == 0, "%s", err);
-	ck_assert_int_eq(out.id, 9007199254740993LL);
-	ck_assert_str_eq(out.kind, "customers");
-	ck_assert_str_eq(out.mode, "delta");
-	ck_assert_str_eq(out.user, in.user);
-	ck_assert_uint_eq(strlen(out.user), USER_ID_MAX);
-	ck_assert_str_eq(out.erp_user, "alice@example.com");
-	ck_assert_uint_eq(strlen(out.password), 255);
+	pf_sample_job(j);
+	roundtrip(MSG_JOB, &in, &out);
+	ck_assert_int_eq(o->id, 9007199254740993LL);
+	ck_assert_str_eq(o->kind, "customers");
+	ck_assert_str_eq(o->mode, "delta");
+	ck_assert_str_eq(o->user, j->user);
+	ck_assert_uint_eq(strlen(o->user), USER_ID_MAX);
+	ck_assert_str_eq(o->erp_user, "alice@example.com");
+	ck_assert_uint_eq(strlen(o->password), 255);
 	for (i = 0; i < 255; i++)
-		ck_assert_uint_eq((unsigned char)out.password[i], i + 1);
-	ck_assert_str_eq(out.url, in.url);
-	ck_assert_uint_eq(strlen(out.url), sizeof out.url - 1);
-	ck_assert_str_eq(out.db, in.db);
-	ck_assert_uint_eq(strlen(out.db), PATH_MAX - 1);
-	ck_assert_str_eq(out.debug_dir, in.debug_dir);
-	ck_assert_int_eq(out.page_size, 500);
-	ck_assert_int_eq(out.sessions, 4);
-	ck_assert_int_eq(out.request_timeout_ms, INT64_MAX);
-	ck_assert_int_eq(out.heartbeat_ms, 5000);
-	ck_assert_int_eq(out.delta_margin_s, -120);
-	ck_assert_int_eq(out.tls_verify, 1);
-	ck_assert_str_eq(out.ca_file, in.ca_file);
-	ck_assert_str_eq(out.user_agent, in.user_agent);
-	ck_assert(memcmp(&in, &out, sizeof in) == 0);
+		ck_assert_uint_eq((unsigned char)o->password[i], i + 1);
+	ck_assert_str_eq(o->url, j->url);
+	ck_assert_uint_eq(strlen(o->url), sizeof o->url - 1);
+	ck_assert_str_eq(o->db, j->db);
+	ck_assert_uint_eq(strlen(o->db), PATH_MAX - 1);
+	ck_assert_str_eq(o->debug_dir, j->debug_dir);
+	ck_assert_int_eq(o->page_size, 500);
+	ck_assert_int_eq(o->sessions, 4);
+	ck_assert_int_eq(o->request_timeout_ms, INT64_MAX);
+	ck_assert_int_eq(o->heartbeat_ms, 5000);
+	ck_assert_int_eq(o->delta_margin_s, -120);
+	ck_assert_int_eq(o->tls_verify, 1);
+	ck_assert_str_eq(o->ca_file, j->ca_file);
+	ck_assert_str_eq(o->user_agent, j->user_agent);
 
 	/* tls_verify false, and empty optional strings, survive too. */
-	in.tls_verify = 0;
-	memset(in.debug_dir, 0, sizeof in.debug_dir);
-	memset(in.ca_file, 0, sizeof in.ca_file);
-	memset(in.user_agent, 0, sizeof in.user_agent);
-	in.sessions = 0;
-	msg_job_pack(&f, &in);
-	o = pf_read_frame(&f, &fr);
-	ck_assert_msg(msg_job_unpack(o, &out, err, sizeof err) == 0, "%s", err);
-	ck_assert_int_eq(out.tls_verify, 0);
-	ck_assert(memcmp(&in, &out, sizeof in) == 0);
-	frame_reader_free(&fr);
+	j->tls_verify = 0;
+	memset(j->debug_dir, 0, sizeof j->debug_dir);
+	memset(j->ca_file, 0, sizeof j->ca_file);
+	memset(j->user_agent, 0, sizeof j->user_agent);
+	j->sessions = 0;
+	roundtrip(MSG_JOB, &in, &out);
+	ck_assert_int_eq(o->tls_verify, 0);
 }
 END_TEST
 
@@ -193,103 +182,73 @@ END_TEST
 
 START_TEST(test_progress_roundtrip)
 {
-	struct frame_reader	 fr;
-	struct frame		 f;
-	struct msg_progress	 in, out;
-	const msgpack_object	*o;
-	char			 err[PROTO_ERRLEN];
+	union anymsg	 in, out;
 
-	frame_reader_init(&fr);
-	pf_sample_progress(&in);
-	msg_progress_pack(&f, &in);
-	o = pf_read_frame(&f, &fr);
-	ck_assert_msg(msg_progress_unpack(o, &out, err, sizeof err) == 0, "%s",
-	    err);
-	ck_assert_int_eq(out.job, 77);
-	ck_assert_str_eq(out.user, "bob");
-	ck_assert_str_eq(out.kind, "orders");
-	ck_assert_int_eq(out.page, 3);
-	ck_assert_int_eq(out.pages, 40);
-	ck_assert_int_eq(out.seen, 1500);
-	ck_assert_int_eq(out.inserted, 10);
-	ck_assert_int_eq(out.updated, 20);
-	ck_assert_int_eq(out.unchanged, 1465);
-	ck_assert_int_eq(out.skipped, 5);
-	ck_assert_int_eq(out.total, 20000);
-	ck_assert(memcmp(&in, &out, sizeof in) == 0);
-	frame_reader_free(&fr);
+	pf_sample_progress(&in.progress);
+	roundtrip(MSG_PROGRESS, &in, &out);
+	ck_assert_int_eq(out.progress.job, 77);
+	ck_assert_str_eq(out.progress.user, "bob");
+	ck_assert_str_eq(out.progress.kind, "orders");
+	ck_assert_int_eq(out.progress.page, 3);
+	ck_assert_int_eq(out.progress.pages, 40);
+	ck_assert_int_eq(out.progress.seen, 1500);
+	ck_assert_int_eq(out.progress.inserted, 10);
+	ck_assert_int_eq(out.progress.updated, 20);
+	ck_assert_int_eq(out.progress.unchanged, 1465);
+	ck_assert_int_eq(out.progress.skipped, 5);
+	ck_assert_int_eq(out.progress.total, 20000);
 }
 END_TEST
 
 START_TEST(test_log_roundtrip)
 {
-	struct frame_reader	 fr;
-	struct frame		 f;
-	struct msg_log		 in, out;
-	const msgpack_object	*o;
-	char			 err[PROTO_ERRLEN];
+	union anymsg	 in, out;
 
-	frame_reader_init(&fr);
-	pf_sample_log(&in);
-	msg_log_pack(&f, &in);
-	o = pf_read_frame(&f, &fr);
-	ck_assert_msg(msg_log_unpack(o, &out, err, sizeof err) == 0, "%s", err);
-	ck_assert_int_eq(out.ts_ms, 1700000000123LL);
-	ck_assert_str_eq(out.level, "warn");
-	ck_assert_str_eq(out.proc, "worker");
-	ck_assert_int_eq(out.job, 12);
-	ck_assert_str_eq(out.user, "*");
-	ck_assert_str_eq(out.kind, "prices");
-	ck_assert_str_eq(out.msg, in.msg);
-	ck_assert_uint_eq(strlen(out.msg), sizeof out.msg - 1);
-	ck_assert(memcmp(&in, &out, sizeof in) == 0);
-	frame_reader_free(&fr);
+	pf_sample_log(&in.log);
+	roundtrip(MSG_LOG, &in, &out);
+	ck_assert_int_eq(out.log.ts_ms, 1700000000123LL);
+	ck_assert_str_eq(out.log.level, "warn");
+	ck_assert_str_eq(out.log.proc, "worker");
+	ck_assert_int_eq(out.log.job, 12);
+	ck_assert_str_eq(out.log.user, "*");
+	ck_assert_str_eq(out.log.kind, "prices");
+	ck_assert_str_eq(out.log.msg, in.log.msg);
+	ck_assert_uint_eq(strlen(out.log.msg), sizeof out.log.msg - 1);
 }
 END_TEST
 
 START_TEST(test_done_roundtrip)
 {
-	struct frame_reader	 fr;
-	struct frame		 f;
-	struct msg_done		 in, out;
-	const msgpack_object	*o;
-	char			 err[PROTO_ERRLEN];
+	union anymsg	 in, out;
+	struct msg_done	*d = &in.done, *o = &out.done;
 
-	frame_reader_init(&fr);
-	pf_sample_done(&in);
-	msg_done_pack(&f, &in);
-	o = pf_read_frame(&f, &fr);
-	ck_assert_msg(msg_done_unpack(o, &out, err, sizeof err) == 0, "%s", err);
-	ck_assert_str_eq(out.status, "failed");
-	ck_assert_str_eq(out.error_class, "contract");
-	ck_assert_str_eq(out.message, in.message);
-	ck_assert_int_eq(out.pages, 3);
-	ck_assert_int_eq(out.seen, 150);
-	ck_assert_int_eq(out.inserted, 1);
-	ck_assert_int_eq(out.updated, 2);
-	ck_assert_int_eq(out.unchanged, 140);
-	ck_assert_int_eq(out.skipped, 7);
-	ck_assert_int_eq(out.deleted, 0);
-	ck_assert_int_eq(out.total, 300);
-	ck_assert_int_eq(out.fetched, 4);
-	ck_assert_str_eq(out.watermark, "2024-02-29T23:59:59");
-	ck_assert_str_eq(out.sweep, "run was partial");
-	ck_assert(memcmp(&in, &out, sizeof in) == 0);
+	pf_sample_done(d);
+	roundtrip(MSG_DONE, &in, &out);
+	ck_assert_str_eq(o->status, "failed");
+	ck_assert_str_eq(o->error_class, "contract");
+	ck_assert_str_eq(o->message, d->message);
+	ck_assert_int_eq(o->pages, 3);
+	ck_assert_int_eq(o->seen, 150);
+	ck_assert_int_eq(o->inserted, 1);
+	ck_assert_int_eq(o->updated, 2);
+	ck_assert_int_eq(o->unchanged, 140);
+	ck_assert_int_eq(o->skipped, 7);
+	ck_assert_int_eq(o->deleted, 0);
+	ck_assert_int_eq(o->total, 300);
+	ck_assert_int_eq(o->fetched, 4);
+	ck_assert_str_eq(o->watermark, "2024-02-29T23:59:59");
+	ck_assert_str_eq(o->sweep, "run was partial");
 
 	/* A successful run: empty class, message and sweep. */
-	memset(&in, 0, sizeof in);
-	strcpy(in.status, "ok");
-	in.deleted = 12;
-	in.seen = INT64_MAX;
-	msg_done_pack(&f, &in);
-	o = pf_read_frame(&f, &fr);
-	ck_assert_msg(msg_done_unpack(o, &out, err, sizeof err) == 0, "%s", err);
-	ck_assert_str_eq(out.status, "ok");
-	ck_assert_str_eq(out.error_class, "");
-	ck_assert_int_eq(out.deleted, 12);
-	ck_assert_int_eq(out.seen, INT64_MAX);
-	ck_assert(memcmp(&in, &out, sizeof in) == 0);
-	frame_reader_free(&fr);
+	memset(d, 0, sizeof *d);
+	strcpy(d->status, "ok");
+	d->deleted = 12;
+	d->seen = INT64_MAX;
+	roundtrip(MSG_DONE, &in, &out);
+	ck_assert_str_eq(o->status, "ok");
+	ck_assert_str_eq(o->error_class, "");
+	ck_assert_int_eq(o->deleted, 12);
+	ck_assert_int_eq(o->seen, INT64_MAX);
 }
 END_TEST
 
