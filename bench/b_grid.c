@@ -18,7 +18,7 @@
 #include <libxml/HTMLparser.h>
 
 #include "tests/unit/gridfix.h"
-#include "tests/unit/gridref.h"
+#include "tests/unit/ref.h"
 #include "worker/worker.h"
 
 #define SIM	"tests/unit/golden/erpsim/"

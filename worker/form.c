@@ -1,122 +1,52 @@
 /*
- * form.c — the login form of contract §2 and any page's hidden inputs.
- * The ERP wants every hidden input (view state, event validation) posted
- * back unchanged, with login and grid callbacks alike, so form_parse()
- * works on any page: login fields are reported when present and their
- * absence is for the caller to judge.
+ * form.c — the login form of contract §2 and any page's hidden inputs,
+ * read from gridsax.c's events (form_parse() there runs the pass). The
+ * ERP wants every hidden input (view state, event validation) posted back
+ * unchanged, with login and grid callbacks alike, so a page's first form
+ * is read whatever the page (the whole page when it has no form): its
+ * hidden inputs in page order and the login fields when present, whose
+ * absence is for the caller to judge; and the text of the first
+ * LogonErrorText element that has any. tests/unit/formref.c reads the
+ * same out of libxml2's tree; check_form and fuzz_form compare the two.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/HTMLparser.h>
-#include <libxml/tree.h>
-
 #include "worker/worker.h"
 
-/* Whether n is an element named name (libxml2's tree). */
-int
-dom_is(const xmlNode *n, const char *name)
+struct formread {
+	struct form	 f;		/* what is read; error_text last */
+	size_t		 cap;		/* of f.fields */
+	size_t		 form;		/* the first form's depth while open */
+	int		 have_form;
+
+	/* The LogonErrorText element being read: depth, text so far. */
+	size_t		 err_depth;
+	struct buf	 err;
+	int		 pending;	/* a blank or <br> since the last char */
+};
+
+/* A reader for one page; formread_free() it. */
+struct formread *
+formread_new(void)
 {
-	return n->type == XML_ELEMENT_NODE &&
-	    strcmp((const char *)n->name, name) == 0;
+	struct formread	*r;
+
+	r = xcalloc(1, sizeof(*r));
+	buf_init(&r->err);
+	return r;
 }
 
-/*
- * An attribute's value without copying, or NULL when absent. The HTML
- * parser stores each attribute value as one decoded text node (or none,
- * for a bare attribute like "disabled", read as "").
- */
-const char *
-dom_attr(const xmlNode *n, const char *name)
+void
+formread_free(struct formread *r)
 {
-	const xmlAttr	*a;
-
-	for (a = n->properties; a != NULL; a = a->next) {
-		if (strcmp((const char *)a->name, name) != 0)
-			continue;
-		if (a->children == NULL || a->children->content == NULL)
-			return "";
-		return (const char *)a->children->content;
-	}
-	return NULL;
-}
-
-/*
- * libxml2's tree of a page (len checked by page_start()), read as
- * gridsax.c reads it: UTF-8 forced, the same options. NULL when it has no
- * root element.
- */
-xmlDoc *
-dom_read(const char *html, size_t len)
-{
-	xmlDoc	*doc;
-
-	doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
-	    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-	    HTML_PARSE_NONET | HTML_PARSE_COMPACT);
-	if (doc != NULL && xmlDocGetRootElement(doc) == NULL) {
-		xmlFreeDoc(doc);
-		doc = NULL;
-	}
-	return doc;
-}
-
-/*
- * The next node of a depth-first walk of root's subtree; with skip set,
- * n's own children are not visited.
- */
-xmlNode *
-dom_next(xmlNode *n, const xmlNode *root, int skip)
-{
-	if (!skip && n->type == XML_ELEMENT_NODE && n->children != NULL)
-		return n->children;
-	while (n != root) {
-		if (n->next != NULL)
-			return n->next;
-		n = n->parent;
-	}
-	return NULL;
-}
-
-static int
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
-}
-
-/* An element's text, whitespace runs collapsed, trimmed; NULL when empty. */
-static char *
-node_text(xmlNode *el)
-{
-	struct buf	 b;
-	xmlNode		*n;
-	const char	*s;
-	int		 pending = 0;
-
-	buf_init(&b);
-	for (n = el->children; n != NULL; n = dom_next(n, el, 0)) {
-		if (dom_is(n, "br"))
-			pending = 1;
-		if (n->type != XML_TEXT_NODE || n->content == NULL)
-			continue;
-		for (s = (const char *)n->content; *s != '\0'; s++) {
-			if (is_space(*s)) {
-				pending = 1;
-				continue;
-			}
-			if (pending && b.len > 0)
-				buf_addc(&b, ' ');
-			pending = 0;
-			buf_addc(&b, *s);
-		}
-	}
-	if (b.len == 0) {
-		buf_free(&b);
-		return NULL;
-	}
-	return buf_steal(&b);
+	if (r == NULL)
+		return;
+	form_free(&r->f);
+	buf_free(&r->err);
+	free(r);
 }
 
 static void
@@ -131,17 +61,19 @@ add_field(struct form *f, size_t *cap, const char *name, const char *value)
 	f->nfields++;
 }
 
-/* Read one input of the form: hidden field or one of the login fields. */
-static void
-read_input(xmlNode *n, struct form *f, size_t *cap)
+/*
+ * One input of a form, by its name, type and value attributes (NULL when
+ * absent): a hidden field, one of the login fields, or nothing. cap is
+ * the room in f->fields (0 for none yet).
+ */
+void
+form_input(struct form *f, size_t *cap, const char *name, const char *type,
+    const char *value)
 {
-	const char	*type, *name, *value;
-
-	if ((name = dom_attr(n, "name")) == NULL || *name == '\0')
+	if (name == NULL || *name == '\0')
 		return;	/* a nameless input is never posted */
-	if ((type = dom_attr(n, "type")) == NULL || *type == '\0')
+	if (type == NULL || *type == '\0')
 		type = "text";
-	value = dom_attr(n, "value");
 	if (strcasecmp(type, "hidden") == 0)
 		add_field(f, cap, name, value);
 	else if (strcasecmp(type, "password") == 0) {
@@ -159,52 +91,85 @@ read_input(xmlNode *n, struct form *f, size_t *cap)
 	}
 }
 
-/*
- * Parse a page's first form (or the whole page when it has none): its
- * hidden inputs in page order, the login fields if any, and the text of
- * the LogonErrorText element. Returns 0, or -1 with err set when the
- * bytes are not HTML at all.
- */
-int
-form_parse(const char *html, size_t len, struct form *f, char *err,
-    size_t errlen)
+/* An element at depth d. */
+void
+formread_element(struct formread *r, size_t d, const char *name,
+    const unsigned char **atts)
 {
-	htmlDocPtr	 doc;
-	xmlNode		*root, *scope, *n;
 	const char	*cls;
-	char		 dummy[1];
-	size_t		 cap = 0;
+	char		*keep;
 
-	memset(f, 0, sizeof(*f));
-	if (page_start(html, len, &err, &errlen, dummy) == -1)
-		return -1;
-	if ((doc = dom_read(html, len)) == NULL) {
-		snprintf(err, errlen, "page is not HTML");
-		return -1;
+	if (r->err_depth != 0 && strcmp(name, "br") == 0)
+		r->pending = 1;		/* a line break reads as a blank */
+	if (r->err_depth == 0 && r->f.error_text == NULL &&
+	    (cls = sax_attr(atts, "class")) != NULL &&
+	    strstr(cls, "LogonErrorText") != NULL) {
+		r->err_depth = d;
+		r->pending = 0;
 	}
-	root = xmlDocGetRootElement(doc);
-
-	/* One walk: the first form, and the first non-empty error text. */
-	scope = NULL;
-	for (n = root; n != NULL; n = dom_next(n, root, 0)) {
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		if (scope == NULL && dom_is(n, "form"))
-			scope = n;
-		if (f->error_text == NULL && (cls = dom_attr(n, "class")) != NULL &&
-		    strstr(cls, "LogonErrorText") != NULL)
-			f->error_text = node_text(n);
-	}
-	if (scope == NULL)
-		scope = root;
-	for (n = scope; n != NULL; n = dom_next(n, scope, 0))
-		if (dom_is(n, "input"))
-			read_input(n, f, &cap);
-	xmlFreeDoc(doc);
-	return 0;
+	if (strcmp(name, "form") == 0 && !r->have_form) {
+		/* The inputs before it are outside it: never posted. */
+		keep = r->f.error_text;
+		r->f.error_text = NULL;
+		form_free(&r->f);
+		r->f.error_text = keep;
+		r->cap = 0;
+		r->have_form = 1;
+		r->form = d;
+	} else if (strcmp(name, "input") == 0 &&
+	    (!r->have_form || r->form != 0))
+		form_input(&r->f, &r->cap, sax_attr(atts, "name"),
+		    sax_attr(atts, "type"), sax_attr(atts, "value"));
 }
 
-/* Free everything form_parse allocated. */
+/*
+ * Text in the element last opened (not a script's or a style's): blank
+ * runs become one blank, and none leads or trails.
+ */
+void
+formread_text(struct formread *r, const char *p, size_t n)
+{
+	size_t	 i;
+
+	if (r->err_depth == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		if (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
+		    p[i] == '\n' || p[i] == '\f') {
+			r->pending = 1;
+			continue;
+		}
+		if (r->pending && r->err.len > 0)
+			buf_addc(&r->err, ' ');
+		r->pending = 0;
+		buf_addc(&r->err, p[i]);
+	}
+}
+
+/* Every element deeper than k is closed. */
+void
+formread_close_to(struct formread *r, size_t k)
+{
+	if (r->err_depth > k) {
+		if (r->err.len > 0)
+			r->f.error_text = buf_steal(&r->err);
+		buf_reset(&r->err);
+		r->err_depth = 0;
+	}
+	if (r->form > k)
+		r->form = 0;
+}
+
+/* What was read, into f (for form_free()); the reader keeps nothing. */
+void
+formread_result(struct formread *r, struct form *f)
+{
+	*f = r->f;
+	memset(&r->f, 0, sizeof(r->f));
+	r->cap = 0;
+}
+
+/* Free everything a form holds, and empty it. */
 void
 form_free(struct form *f)
 {

@@ -1,7 +1,8 @@
 /*
- * gridsax.c — the grid control of contract §4, and the hidden inputs a
- * view page carries, in one SAX pass of libxml2's HTML parser over the
- * whole body (design.md §6, "Parsing cost").
+ * gridsax.c — the grid control of contract §4 (gridread.c reads it) and
+ * a page's form (form.c: the login page's, a view page's hidden inputs),
+ * in one SAX pass of libxml2's HTML parser over the whole body (design.md
+ * §6, "Parsing cost"). It is the worker's only parser.
  *
  * Public libxml2 API only: a parser context made with our SAX handler,
  * the pull parser over the bytes libcurl buffered, no tree. With libxml2
@@ -19,8 +20,8 @@
  * what a walk of that tree reads (tests/unit/gridref.c is that walk;
  * check_gridsax and fuzz_gridsax compare the two).
  *
- * No tree: gridread.c reads the grid control from the events, this file
- * keeps the depth each event is at and the page's hidden inputs. Two
+ * No tree: gridread.c reads the grid control from the events and form.c
+ * the form; this file keeps the depth each event is at. Two
  * rules of the tree builder are followed here because its tree decides
  * what is "in the page": it refuses an element when 257 are open (and the
  * page ends there), and once the root is closed it hangs a new top-level
@@ -80,54 +81,9 @@ struct gsax {
 	int			 invisible;	/* past the root's tree */
 	int			 halted;	/* the tree builder stopped */
 
-	/* The page's hidden inputs (form_parse()'s fields), when wanted. */
-	int			 want_hidden;
-	struct form		 hidden;
-	size_t			 hiddencap;
-	size_t			 form;		/* first form's depth while open */
-	int			 have_form;
-
-	struct gread		*r;		/* reads the grid control */
+	struct formread		*fr;		/* reads the form, or NULL */
+	struct gread		*r;		/* reads the grid control, or NULL */
 };
-
-/*
- * form_parse() for a view page: its first form's hidden inputs (or the
- * whole page's when it has no form), in page order, as they are.
- */
-static void
-hidden_element(struct gsax *s, size_t d, const char *name,
-    const xmlChar **atts)
-{
-	struct form_field	*h;
-	const char		*type, *nm, *v;
-
-	if (name[0] == 'f' && strcmp(name, "form") == 0 && !s->have_form) {
-		/* The inputs before it are outside it: never posted. */
-		form_free(&s->hidden);
-		s->hiddencap = 0;
-		s->have_form = 1;
-		s->form = d;
-		return;
-	}
-	if (name[0] != 'i' || strcmp(name, "input") != 0 ||
-	    (nm = sax_attr(atts, "name")) == NULL || *nm == '\0' ||
-	    (type = sax_attr(atts, "type")) == NULL ||
-	    strcasecmp(type, "hidden") != 0)
-		return;
-	/* Once there is a form, inputs outside it are never posted. */
-	if (s->have_form && s->form == 0)
-		return;
-	if (s->hidden.nfields == s->hiddencap) {
-		s->hiddencap = s->hiddencap ? s->hiddencap * 2 : 16;
-		s->hidden.fields = xreallocarray(s->hidden.fields, s->hiddencap,
-		    sizeof(*s->hidden.fields));
-	}
-	h = &s->hidden.fields[s->hidden.nfields++];
-	h->name = xstrdup(nm);
-	v = sax_attr(atts, "value");
-	h->value = xstrdup(v != NULL ? v : "");
-}
-
 
 /* Close every element deeper than k. */
 static void
@@ -135,9 +91,10 @@ close_to(struct gsax *s, size_t k)
 {
 	if (s->depth <= k)
 		return;
-	gread_close_to(s->r, k);
-	if (s->form > k)
-		s->form = 0;
+	if (s->r != NULL)
+		gread_close_to(s->r, k);
+	if (s->fr != NULL)
+		formread_close_to(s->fr, k);
 	s->depth = k;
 }
 
@@ -145,9 +102,10 @@ close_to(struct gsax *s, size_t k)
 static void
 element(struct gsax *s, size_t d, const char *name, const xmlChar **atts)
 {
-	if (s->want_hidden)
-		hidden_element(s, d, name, atts);
-	gread_element(s->r, d, name, atts);
+	if (s->fr != NULL)
+		formread_element(s->fr, d, name, atts);
+	if (s->r != NULL)
+		gread_element(s->r, d, name, atts);
 }
 
 /* An element starts. */
@@ -196,16 +154,33 @@ sax_end(void *ud, const xmlChar *xname)
 	close_to(s, d == 1 ? 1 : d - 1);
 }
 
-/* Text, or the text of a script or style; none outside the root. */
+/*
+ * Text; none outside the root. The text of a script or style (cdata) is a
+ * CDATA node in libxml2's tree, which a cell's text includes and a form's
+ * error text does not.
+ */
 static void
-sax_text(void *ud, const xmlChar *p, int n)
+text(struct gsax *s, const xmlChar *p, int n, int cdata)
 {
-	struct gsax	*s = ud;
-
 	if (s->halted || s->invisible || s->open == 0)
 		return;
 	close_to(s, s->open + s->shift);
-	gread_text(s->r, (const char *)p, (size_t)n);
+	if (s->r != NULL)
+		gread_text(s->r, (const char *)p, (size_t)n);
+	if (s->fr != NULL && !cdata)
+		formread_text(s->fr, (const char *)p, (size_t)n);
+}
+
+static void
+sax_text(void *ud, const xmlChar *p, int n)
+{
+	text(ud, p, n, 0);
+}
+
+static void
+sax_cdata(void *ud, const xmlChar *p, int n)
+{
+	text(ud, p, n, 1);
 }
 
 /* A comment or PI: a node of its own, a document child before the root. */
@@ -271,7 +246,7 @@ static const htmlSAXHandler sax = {
 	.ignorableWhitespace = sax_blanks,
 	.processingInstruction = sax_pi,
 	.comment = sax_comment,
-	.cdataBlock = sax_text,		/* script and style text */
+	.cdataBlock = sax_cdata,	/* script and style text */
 };
 
 /* The page handed to libxml2 a piece at a time (htmlCtxtReadIO()). */
@@ -396,16 +371,16 @@ sax_pass(struct gsax *s, const char *html, size_t len)
 static void
 gsax_free(struct gsax *s)
 {
-	form_free(&s->hidden);
+	formread_free(s->fr);
 	gread_free(s->r);
 }
 
 /*
  * Parse a view page or a callback body into g and, when hidden is not
- * NULL, the page's hidden inputs into it (form_parse()'s fields: the first
- * form's, or the page's when it has no form). Returns 0 with g (and
- * hidden) filled, for grid_free() (and form_free()); or -1 with a sentence
- * in err and both left empty.
+ * NULL, its form into hidden (as form_parse() reads it: the first form's
+ * hidden inputs, or the page's when it has no form). Returns 0 with g
+ * (and hidden) filled, for grid_free() (and form_free()); or -1 with a
+ * sentence in err and both left empty.
  */
 int
 grid_parse_page(const char *html, size_t len, struct grid *g,
@@ -422,17 +397,16 @@ grid_parse_page(const char *html, size_t len, struct grid *g,
 		return -1;
 	memset(&s, 0, sizeof(s));
 	s.r = gread_new();
-	s.want_hidden = hidden != NULL;
+	if (hidden != NULL)
+		s.fr = formread_new();
 	sax_pass(&s, html, len);
 	close_to(&s, 0);
 	if (!s.have_root)
 		snprintf(err, errlen, "page is not HTML");
 	else if (gread_result(s.r, g, err, errlen) == 0) {
 		rc = 0;
-		if (hidden != NULL) {	/* the list is handed over */
-			*hidden = s.hidden;
-			memset(&s.hidden, 0, sizeof(s.hidden));
-		}
+		if (hidden != NULL)
+			formread_result(s.fr, hidden);
 	}
 	gsax_free(&s);
 	return rc;
@@ -444,4 +418,33 @@ grid_parse(const char *html, size_t len, struct grid *g, char *err,
     size_t errlen)
 {
 	return grid_parse_page(html, len, g, NULL, err, errlen);
+}
+
+/*
+ * Parse a page's form (form.c): 0 with f filled, for form_free(); or -1
+ * with a sentence in err when the bytes are not HTML at all, f empty.
+ */
+int
+form_parse(const char *html, size_t len, struct form *f, char *err,
+    size_t errlen)
+{
+	struct gsax	 s;
+	char		 dummy[1];
+	int		 rc = -1;
+
+	memset(f, 0, sizeof(*f));
+	if (page_start(html, len, &err, &errlen, dummy) == -1)
+		return -1;
+	memset(&s, 0, sizeof(s));
+	s.fr = formread_new();
+	sax_pass(&s, html, len);
+	close_to(&s, 0);
+	if (!s.have_root)
+		snprintf(err, errlen, "page is not HTML");
+	else {
+		formread_result(s.fr, f);
+		rc = 0;
+	}
+	gsax_free(&s);
+	return rc;
 }

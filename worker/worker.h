@@ -93,9 +93,11 @@ int		 parse_summary(const char *, struct grid *);
 int		 page_start(const char *html, size_t len, char **err,
 		    size_t *errlen, char *dummy);
 
-/* gridsax.c: one SAX pass over a page: its grid and its hidden inputs */
+/* gridsax.c: one SAX pass over a page: its grid, its form, or both */
 struct form;
 int		 grid_parse(const char *html, size_t len, struct grid *,
+		    char *err, size_t errlen);
+int		 form_parse(const char *html, size_t len, struct form *,
 		    char *err, size_t errlen);
 int		 grid_parse_page(const char *html, size_t len, struct grid *,
 		    struct form *hidden, char *err, size_t errlen);
@@ -132,17 +134,18 @@ struct form {
 	char			*error_text;	/* LogonErrorText, or NULL */
 };
 
-int		 form_parse(const char *html, size_t len, struct form *,
-		    char *err, size_t errlen);
 void		 form_free(struct form *);
 const char	*form_get(const struct form *, const char *name);
-struct _xmlNode;
-struct _xmlDoc;
-struct _xmlDoc	*dom_read(const char *html, size_t len);
-int		 dom_is(const struct _xmlNode *, const char *name);
-const char	*dom_attr(const struct _xmlNode *, const char *name);
-struct _xmlNode	*dom_next(struct _xmlNode *, const struct _xmlNode *root,
-		    int skip);
+void		 form_input(struct form *, size_t *cap, const char *name,
+		    const char *type, const char *value);
+struct formread;
+struct formread	*formread_new(void);
+void		 formread_free(struct formread *);
+void		 formread_element(struct formread *, size_t depth,
+		    const char *name, const unsigned char **atts);
+void		 formread_text(struct formread *, const char *, size_t);
+void		 formread_close_to(struct formread *, size_t depth);
+void		 formread_result(struct formread *, struct form *);
 
 /* Everything below is the worker's own machinery (lead's sections). */
 #include "proto/proto.h"

@@ -68,8 +68,11 @@ $(FZ_LIBS):
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-# fuzz_gridsax compares the worker's parser with the tests' reference.
-$(FZ)/fuzz_gridsax: $(FZ)/obj/tests/unit/gridref.o
+# fuzz_gridsax and fuzz_form compare the worker's readers with the tests'
+# references, walks of libxml2's tree.
+$(FZ)/fuzz_gridsax: $(FZ)/obj/tests/unit/gridref.o \
+    $(FZ)/obj/tests/unit/formref.o $(FZ)/obj/tests/unit/dom.o
+$(FZ)/fuzz_form: $(FZ)/obj/tests/unit/formref.o $(FZ)/obj/tests/unit/dom.o
 $(FZ_BINS): $(FZ)/fuzz_%: $(FZ)/obj/tests/fuzz/fuzz_%.o $(FZ_LIBS)
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ \
 	    $(filter %.o,$^) $(FZ_LIBS) $(ROLES_LIBS) -lm

@@ -1,8 +1,11 @@
 /*
- * fuzz_form.c — worker/form.c's form_parse() on arbitrary pages (the login
- * page and every view page go through it for their hidden inputs).
+ * fuzz_form.c — form_parse() (worker/form.c's reader on gridsax.c's SAX
+ * pass) on arbitrary pages: the login page goes through it, and every view
+ * page through the same reader for its hidden inputs.
  *
- * Invariants: 0, or -1 with error text and an empty form; every field has
+ * Invariants: what the reference, a walk of libxml2's tree
+ * (tests/unit/formref.c), reads; 0, or -1 with error text and an empty
+ * form; every field has
  * a non-empty name and a value; the login fields, when found, end with
  * their contract suffixes; form_get() finds the first field of each name;
  * the same bytes parse to the same form again (no hidden state); the page
@@ -12,6 +15,7 @@
 #include <string.h>
 
 #include "tests/fuzz/fuzz.h"
+#include "tests/unit/ref.h"
 #include "worker/worker.h"
 
 static void
@@ -92,6 +96,15 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		    "a failure left the form filled");
 	} else
 		form_sane(&f);
+
+	/* The reference reads the same. */
+	rc2 = formref_parse((const char *)d, n, &g, err2, sizeof(err2));
+	FZ_CHECK(rc2 == rc, "rc %d, the reference %d", rc, rc2);
+	if (rc == 0) {
+		form_same(&f, &g);
+		form_free(&g);
+	} else
+		str_same(err, err2, "error");
 
 	/* Again, from a copy of exactly n bytes: the same form. */
 	copy = xmalloc(n > 0 ? n : 1);

@@ -4,7 +4,8 @@
  * tests/unit/gridref.c, the walk of libxml2's tree of the same bytes that
  * it must match: grid_parse() and grid_parse_page() must give exactly
  * gridref_parse()'s return code, error sentence and grid, field by field,
- * and grid_parse_page()'s hidden inputs must be form_parse()'s fields.
+ * and grid_parse_page()'s hidden inputs must be the fields the reference
+ * form reader (tests/unit/formref.c) reads.
  * Nothing is skipped: both read the same parser's events. Also checked: a
  * failure has error text and leaves the grid and hidden inputs empty; a
  * grid's strings are valid UTF-8 and its counts agree; grid_free() and
@@ -13,7 +14,7 @@
 #include <string.h>
 
 #include "tests/fuzz/fuzz.h"
-#include "tests/unit/gridref.h"
+#include "tests/unit/ref.h"
 #include "worker/worker.h"
 
 #define ERRLEN	256
@@ -169,17 +170,17 @@ same_result(const struct result *a, const struct result *b, const char *how)
 		str_same(a->err, b->err, "error", how);
 }
 
-/* The hidden inputs are form_parse()'s fields for the same page. */
+/* The hidden inputs are the reference form reader's fields. */
 static void
 hidden_same(const struct form *f, const uint8_t *d, size_t n)
 {
 	struct form	 ref;
 	size_t		 i;
 
-	FZ_CHECK(form_parse((const char *)d, n, &ref, NULL, 0) == 0,
-	    "the grid parses, form_parse() fails");
+	FZ_CHECK(formref_parse((const char *)d, n, &ref, NULL, 0) == 0,
+	    "the grid parses, formref_parse() fails");
 	FZ_CHECK(f->nfields == ref.nfields, "%zu hidden inputs vs "
-	    "form_parse's %zu", f->nfields, ref.nfields);
+	    "formref_parse's %zu", f->nfields, ref.nfields);
 	for (i = 0; i < f->nfields; i++) {
 		str_same(f->fields[i].name, ref.fields[i].name, "hidden name",
 		    "grid_parse_page");

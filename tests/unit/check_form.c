@@ -1,7 +1,8 @@
 /*
- * check_form.c — worker/form.c on login pages (with and without an error
- * message), on view pages, and on hostile input. Run from the repository
- * root.
+ * check_form.c — form_parse() (worker/form.c on gridsax.c's SAX pass) on
+ * login pages (with and without an error message), on view pages and on
+ * hostile input, each also against the reference walk of libxml2's tree
+ * (tests/unit/formref.c). Run from the repository root.
  */
 #include <check.h>
 #include <stdio.h>
@@ -9,28 +10,83 @@
 #include <string.h>
 
 #include "worker/worker.h"
+#include "tests/unit/ref.h"
 #include "tests/unit/testutil.h"
 
 #define HAND	"tests/unit/golden/hand/"
+
+static void
+str_same(const char *a, const char *b, const char *name, const char *what)
+{
+	if (a == NULL || b == NULL)
+		ck_assert_msg(a == b, "%s: %s '%s', the reference's '%s'", name,
+		    what, a ? a : "(null)", b ? b : "(null)");
+	else
+		ck_assert_msg(strcmp(a, b) == 0, "%s: %s '%.200s', the "
+		    "reference's '%.200s'", name, what, a, b);
+}
+
+/*
+ * form_parse() of a page (rc, and f when 0) is what the reference, a walk
+ * of libxml2's tree (tests/unit/formref.c), reads.
+ */
+static void
+same_as_ref(const char *html, size_t len, int rc, const struct form *f,
+    const char *err, const char *name)
+{
+	struct form	 ref;
+	char		 referr[256];
+	size_t		 i;
+
+	ck_assert_msg(formref_parse(html, len, &ref, referr, sizeof(referr)) ==
+	    rc, "%s: form_parse() gives %d, the reference the other", name, rc);
+	if (rc == -1) {
+		str_same(err, referr, name, "error");
+		return;
+	}
+	ck_assert_msg(f->nfields == ref.nfields, "%s: %zu hidden inputs, the "
+	    "reference %zu", name, f->nfields, ref.nfields);
+	for (i = 0; i < f->nfields; i++) {
+		str_same(f->fields[i].name, ref.fields[i].name, name, "name");
+		str_same(f->fields[i].value, ref.fields[i].value, name, "value");
+	}
+	str_same(f->user_field, ref.user_field, name, "user field");
+	str_same(f->password_field, ref.password_field, name, "password field");
+	str_same(f->submit_field, ref.submit_field, name, "submit field");
+	str_same(f->submit_value, ref.submit_value, name, "submit value");
+	str_same(f->error_text, ref.error_text, name, "error text");
+	form_free(&ref);
+}
+
+/* form_parse(), checked against the reference; its rc. */
+static int
+parse_len(const char *html, size_t len, struct form *f, const char *name)
+{
+	char	 err[256];
+	int	 rc;
+
+	rc = form_parse(html, len, f, err, sizeof(err));
+	same_as_ref(html, len, rc, f, err, name);
+	return rc;
+}
 
 /* Parse a golden file; fails the test unless it parses. */
 static void
 parse_file(const char *path, struct form *f)
 {
-	char	 err[256];
 	char	*html;
 	size_t	 len;
 
 	html = test_slurp(path, &len);
-	ck_assert_msg(form_parse(html, len, f, err, sizeof(err)) == 0,
-	    "%s: %s", path, err);
+	ck_assert_msg(parse_len(html, len, f, path) == 0, "%s: no form",
+	    path);
 	free(html);
 }
 
 static int
 parse_str(const char *html, struct form *f)
 {
-	return form_parse(html, strlen(html), f, NULL, 0);
+	return parse_len(html, strlen(html), f, html);
 }
 
 /* The fields every hand-made login page carries, in page order. */
@@ -254,10 +310,13 @@ START_TEST(test_hostile)
 	for (i = 0; i < nitems(pages); i++) {
 		size_t len = strlen(pages[i]) ? strlen(pages[i]) : 3;
 
-		if (form_parse(pages[i], len, &f, err, sizeof(err)) == 0)
+		if (form_parse(pages[i], len, &f, err, sizeof(err)) == 0) {
+			same_as_ref(pages[i], len, 0, &f, err, pages[i]);
 			form_free(&f);
-		else
+		} else {
 			ck_assert(err[0] != '\0');
+			same_as_ref(pages[i], len, -1, &f, err, pages[i]);
+		}
 	}
 }
 END_TEST
@@ -271,10 +330,61 @@ START_TEST(test_truncated)
 	size_t		 len, cut;
 
 	html = test_slurp(HAND "login_wrong.html", &len);
-	for (cut = 1; cut < len; cut += 5)
-		if (form_parse(html, cut, &f, err, sizeof(err)) == 0)
+	for (cut = 1; cut < len; cut += 5) {
+		snprintf(err, sizeof(err), "login_wrong.html cut at %zu", cut);
+		if (parse_len(html, cut, &f, err) == 0)
 			form_free(&f);
+	}
 	free(html);
+}
+END_TEST
+
+/*
+ * Every golden page, whole and cut every 97 bytes (the large ones at 40
+ * places), and corners of the error text: form_parse() reads what the
+ * reference reads.
+ */
+START_TEST(test_reference)
+{
+	static const char *dirs[] = { HAND, SIM };
+	static const char *pages[] = {
+		"<span class=LogonErrorText>a<script>b</script>c<style>d"
+		"</style> e<br>f<br/> <!-- g -->h&#32;i&nbsp;j</span>",
+		"<p class=LogonErrorText><span class=LogonErrorText></span>"
+		"<b class=LogonErrorText> x </b></p><i class=LogonErrorText>y",
+		"<div class=LogonErrorText><br></div><div class="
+		"'LogonErrorTextX'>\t two\n lines \r\f</div>",
+		"<form><span class=LogonErrorText>in</span></form><input "
+		"type=hidden name=out><form><input type=hidden name=second>",
+		"<input type=text name=A_UserName_Edit><form><input "
+		"type=password name=B_Password_Edit></form>",
+		"<table><form><tr><td><input type=hidden name=a></td></tr>"
+		"</form><tr><td><input type=hidden name=b></td></tr></table>",
+		"<p><form><p><input type=hidden name=a></p></form><input "
+		"type=hidden name=b>",
+	};
+	struct form	 f;
+	char		**files, *html, name[300];
+	size_t		 d, i, n, len, cut, step;
+
+	for (d = 0; d < nitems(dirs); d++) {
+		files = test_golden_files(dirs[d], &n);
+		for (i = 0; i < n; i++) {
+			html = test_slurp(files[i], &len);
+			step = len < 65536 ? 97 : len / 40;
+			for (cut = len; cut > 0; cut = cut > step ? cut - step : 0) {
+				snprintf(name, sizeof(name), "%s cut at %zu",
+				    files[i], cut);
+				if (parse_len(html, cut, &f, name) == 0)
+					form_free(&f);
+			}
+			free(html);
+		}
+		test_free_files(files, n);
+	}
+	for (i = 0; i < nitems(pages); i++)
+		if (parse_str(pages[i], &f) == 0)
+			form_free(&f);
 }
 END_TEST
 
@@ -288,6 +398,7 @@ main(void)
 	    NULL);
 	tcase_add_loop_test(tc, test_login_error, 0, nitems(login_errors));
 	test_case(s, "erpsim", test_sim_login, test_sim_view, NULL);
+	tcase_set_timeout(test_case(s, "reference", test_reference, NULL), 120);
 	tcase_set_timeout(test_case(s, "hostile", test_hostile, test_truncated,
 	    NULL), 60);
 	return test_run(s);

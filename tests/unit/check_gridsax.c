@@ -16,15 +16,14 @@
  * mutant is skipped.
  */
 #include <check.h>
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "tests/unit/ref.h"
 #include "tests/unit/gridfix.h"
-#include "tests/unit/gridref.h"
 #include "tests/unit/testutil.h"
 #include "worker/worker.h"
 
@@ -33,49 +32,6 @@
 #define GRID	"<div class=dxgvControl_XafTheme id=G><table>" \
 		"<tr id=G_DXHeadersRow0><td></td><td fieldname=A>A</td>" \
 		"<td fieldname=B>B</td></tr>"
-
-static int
-cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The *.html files of a golden directory, sorted; fails if there are none. */
-static char **
-golden_files(const char *dir, size_t *np)
-{
-	DIR		*d;
-	struct dirent	*e;
-	char		**v = NULL, *path;
-	size_t		 n = 0, len;
-
-	d = opendir(dir);
-	ck_assert_msg(d != NULL, "cannot open %s (run from the repo root)",
-	    dir);
-	while ((e = readdir(d)) != NULL) {
-		len = strlen(e->d_name);
-		if (len < 5 || strcmp(e->d_name + len - 5, ".html") != 0)
-			continue;
-		xasprintf(&path, "%s%s", dir, e->d_name);
-		v = xreallocarray(v, n + 1, sizeof(*v));
-		v[n++] = path;
-	}
-	closedir(d);
-	ck_assert_msg(n > 0, "no golden pages in %s", dir);
-	qsort(v, n, sizeof(*v), cmp_names);
-	*np = n;
-	return v;
-}
-
-static void
-free_files(char **v, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
 
 /* A small fixed-seed generator: the same "random" splits on every run. */
 static uint32_t
@@ -194,7 +150,7 @@ same_as(const struct want *w, int rc, const char *err, struct grid *g,
 	}
 }
 
-/* Hidden inputs are form_parse()'s fields for the same page. */
+/* Hidden inputs are the reference form reader's fields for the same page. */
 static void
 hidden_same(const struct form *f, const char *html, size_t len,
     const char *name)
@@ -202,10 +158,10 @@ hidden_same(const struct form *f, const char *html, size_t len,
 	struct form	 ref;
 	size_t		 i;
 
-	ck_assert_msg(form_parse(html, len, &ref, NULL, 0) == 0,
-	    "%s: the grid parses, form_parse() fails", name);
+	ck_assert_msg(formref_parse(html, len, &ref, NULL, 0) == 0,
+	    "%s: the grid parses, formref_parse() fails", name);
 	ck_assert_msg(f->nfields == ref.nfields, "%s: %zu hidden inputs vs "
-	    "form_parse's %zu", name, f->nfields, ref.nfields);
+	    "formref_parse's %zu", name, f->nfields, ref.nfields);
 	for (i = 0; i < f->nfields; i++) {
 		ck_assert_msg(strcmp(f->fields[i].name, ref.fields[i].name) == 0,
 		    "%s: hidden input %zu name", name, i);
@@ -258,13 +214,13 @@ check_golden_dir(const char *dir)
 	char			**files, *html;
 	size_t			 n, i, len;
 
-	files = golden_files(dir, &n);
+	files = test_golden_files(dir, &n);
 	for (i = 0; i < n; i++) {
 		html = test_slurp(files[i], &len);
 		check_page(html, len, files[i]);
 		free(html);
 	}
-	free_files(files, n);
+	test_free_files(files, n);
 }
 
 START_TEST(test_golden_hand)

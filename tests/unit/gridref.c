@@ -21,7 +21,7 @@
 #include <libxml/tree.h>
 
 #include "worker/worker.h"
-#include "tests/unit/gridref.h"
+#include "tests/unit/ref.h"
 
 #define GRID_CLASS	"dxgvControl_XafTheme"
 #define PAGER_CLASS	"dxpLite_XafTheme"

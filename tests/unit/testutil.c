@@ -64,3 +64,47 @@ test_rmdir(const char *dir)
 	closedir(d);
 	rmdir(dir);
 }
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The *.html files of a golden directory, sorted; fails if there are none. */
+char **
+test_golden_files(const char *dir, size_t *np)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		**v = NULL, *path;
+	size_t		 n = 0, len;
+
+	d = opendir(dir);
+	ck_assert_msg(d != NULL, "cannot open %s (run from the repo root)",
+	    dir);
+	while ((e = readdir(d)) != NULL) {
+		len = strlen(e->d_name);
+		if (len < 5 || strcmp(e->d_name + len - 5, ".html") != 0)
+			continue;
+		xasprintf(&path, "%s%s", dir, e->d_name);
+		v = xreallocarray(v, n + 1, sizeof(*v));
+		v[n++] = path;
+	}
+	closedir(d);
+	ck_assert_msg(n > 0, "no golden pages in %s", dir);
+	qsort(v, n, sizeof(*v), cmp_names);
+	*np = n;
+	return v;
+}
+
+/* Free test_golden_files()'s list. */
+void
+test_free_files(char **v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}

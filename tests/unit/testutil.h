@@ -9,6 +9,8 @@
 char	*test_slurp(const char *path, size_t *lenp);
 void	 test_tmpdir(char *dir, size_t len, const char *name);
 void	 test_rmdir(const char *dir);
+char	**test_golden_files(const char *dir, size_t *np);
+void	 test_free_files(char **, size_t);
 
 /* testrun.c: a suite's main() */
 struct Suite;
