@@ -22,7 +22,8 @@
 #   3. once after the runs, with valgrind: the same sync with the worker
 #      under callgrind, and one pass of the floor and of the worker's
 #      parser over the same pages: instructions per page, steady (within
-#      1%) where CPU time here is not.
+#      1%) where CPU time here is not; and where the worker's went, in
+#      floor units (parts).
 # Figures only, never pass/fail. RUNS=N repeats 1-2 (default 1); on a
 # shared machine run it 3 times and take medians.
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -229,6 +230,47 @@ print("instructions (callgrind): worker %.1fM/page (the whole process, "
       "%d pages), floor %.1fM/page (worker %.2fx the floor), worker's "
       "parser alone %.1fM/page (%.2fx)" % (worker, pages, floor,
       worker / floor, parser, parser / floor))
+PY
+	parts
+}
+
+# parts: where the worker's instructions went (callgrind, inclusive),
+# per page and in floor units: a part a function and what it calls.
+parts() {
+	callgrind_annotate --inclusive=yes --threshold=100 "$T/cg.worker" \
+	    >"$T/cg.worker.txt" 2>>"$T/valgrind.log" ||
+		fail "callgrind_annotate failed"
+	python3 - "$T/job.json" "$T/cg.worker.txt" "$T/cg.floor" \
+	    "$T"/pages/*.html <<'PY'
+import json, re, sys
+job = json.load(open(sys.argv[1]))
+pages, fetched = job["pages"], len(sys.argv[4:])
+incl = {}
+for line in open(sys.argv[2]):
+    m = re.match(r"\s*([\d,]+) \([ \d.]+%\)\s+\S*?:(\w+) \[", line)
+    if m and m.group(2) not in incl:
+        incl[m.group(2)] = int(m.group(1).replace(",", ""))
+    if "PROGRAM TOTALS" in line:
+        total = int(line.split()[0].replace(",", ""))
+for line in open(sys.argv[3]):
+    if line.startswith("totals:"):
+        floor = int(line.split()[1]) / fetched
+f = lambda k: incl.get(k, 0)
+answers = f("erp_parse_answer")
+other = f("grid_parse_page") + f("form_parse") - answers
+rows = [
+    ("parsing the page answers (GB|PN)", answers),
+    ("parsing the others (login, view, 2 probes, page 1)", other),
+    ("inflate (libcurl's gzip)", f("inflate")),
+    ("the cut check", f("body_complete")),
+    ("writing the pages (values, SQLite)", f("sync_write_page")),
+]
+rows.append(("the rest (libcurl, start, store, channel)",
+             total - sum(v for _, v in rows)))
+print("where the worker's instructions went, per page (M) and in floors:")
+for name, v in rows:
+    print("  %-52s %6.1fM %5.2f" % (name, v / pages / 1e6,
+                                     v / pages / floor))
 PY
 }
 
