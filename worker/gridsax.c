@@ -43,7 +43,7 @@
 
 #include "worker/worker.h"
 
-/* What form_parse() and the reference tree walk ask of libxml2. */
+/* The options the reference tree walks (tests/unit/dom.c) read with too. */
 #define HTML_OPTIONS	(HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | \
     HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_COMPACT)
 
