@@ -21,7 +21,7 @@ delta_since(const char *watermark, int64_t margin_s, char *out, size_t len)
 {
 	struct tm	 tm;
 	time_t		 t;
-	char		 iso[32];
+	char		 iso[80];	/* room for six ints of any size */
 
 	if (iso_datetime_scan(watermark, &tm) == -1)
 		return -1;
