@@ -102,15 +102,23 @@ pkgcheck:
 	@$(PKG_CONFIG) --version >/dev/null 2>&1 || { echo "pkg-config is missing: run sh deploy/deps.sh" >&2; exit 1; }
 	@$(PKG_CONFIG) --print-errors --exists $(PKGS) check || { echo "libraries are missing: run sh deploy/deps.sh" >&2; exit 1; }
 
-$(B)/%.o: %.c
+# Objects depend on the compiler and the flags given on the command line
+# too: `make CFLAGS=-O0 all` compiles everything again (with -Werror), and
+# the next plain `make` does the same back.
+FLAGS_SEEN = $(CC) | $(CFLAGS) | $(SAN_FLAGS)
+$(B)/flags: FORCE
+	@mkdir -p $(B)
+	@echo '$(FLAGS_SEEN)' | cmp -s - $@ || echo '$(FLAGS_SEEN)' >$@
+
+$(B)/%.o: %.c $(B)/flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/tests/unit/%.o: tests/unit/%.c
+$(B)/tests/unit/%.o: tests/unit/%.c $(B)/flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
 
-$(call objs,$(SIM_SRC)): $(B)/%.o: %.c
+$(call objs,$(SIM_SRC)): $(B)/%.o: %.c $(B)/flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SIM_TLS_CFLAGS) -c -o $@ $<
 
@@ -273,7 +281,8 @@ check-container: image
 clean:
 	rm -rf build build-asan bin bin-asan
 
-.PHONY: all pkgcheck units deps check stress demo bench install uninstall check-install clean image check-container
+.PHONY: all pkgcheck units deps check stress demo bench install uninstall check-install clean image check-container FORCE
+FORCE:
 .DELETE_ON_ERROR:
 # Objects are intermediate files of the test and bench programs: keep them.
 .SECONDARY:
