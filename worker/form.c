@@ -17,12 +17,13 @@
 #include "worker/worker.h"
 
 struct formread {
-	struct form	 f;		/* what is read; error_text last */
+	struct form	 f;		/* the form's inputs (error_text: below) */
 	size_t		 cap;		/* of f.fields */
 	size_t		 form;		/* the first form's depth while open */
 	int		 have_form;
 
 	/* The LogonErrorText element being read: depth, text so far. */
+	char		*error_text;	/* the first one with text */
 	size_t		 err_depth;
 	struct buf	 err;
 	int		 pending;	/* a blank or <br> since the last char */
@@ -45,6 +46,7 @@ formread_free(struct formread *r)
 	if (r == NULL)
 		return;
 	form_free(&r->f);
+	free(r->error_text);
 	buf_free(&r->err);
 	free(r);
 }
@@ -97,11 +99,10 @@ formread_element(struct formread *r, size_t d, const char *name,
     const unsigned char **atts)
 {
 	const char	*cls;
-	char		*keep;
 
 	if (r->err_depth != 0 && strcmp(name, "br") == 0)
 		r->pending = 1;		/* a line break reads as a blank */
-	if (r->err_depth == 0 && r->f.error_text == NULL &&
+	if (r->err_depth == 0 && r->error_text == NULL &&
 	    (cls = sax_attr(atts, "class")) != NULL &&
 	    strstr(cls, "LogonErrorText") != NULL) {
 		r->err_depth = d;
@@ -109,10 +110,7 @@ formread_element(struct formread *r, size_t d, const char *name,
 	}
 	if (strcmp(name, "form") == 0 && !r->have_form) {
 		/* The inputs before it are outside it: never posted. */
-		keep = r->f.error_text;
-		r->f.error_text = NULL;
 		form_free(&r->f);
-		r->f.error_text = keep;
 		r->cap = 0;
 		r->have_form = 1;
 		r->form = d;
@@ -152,7 +150,7 @@ formread_close_to(struct formread *r, size_t k)
 {
 	if (r->err_depth > k) {
 		if (r->err.len > 0)
-			r->f.error_text = buf_steal(&r->err);
+			r->error_text = buf_steal(&r->err);
 		buf_reset(&r->err);
 		r->err_depth = 0;
 	}
@@ -165,7 +163,9 @@ void
 formread_result(struct formread *r, struct form *f)
 {
 	*f = r->f;
+	f->error_text = r->error_text;
 	memset(&r->f, 0, sizeof(r->f));
+	r->error_text = NULL;
 	r->cap = 0;
 }
 

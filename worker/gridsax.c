@@ -368,6 +368,20 @@ sax_pass(struct gsax *s, const char *html, size_t len)
 	htmlFreeParserCtxt(ctx);
 }
 
+/* The pass, every element closed at its end; -1 when there was none. */
+static int
+gsax_run(struct gsax *s, const char *html, size_t len, char *err,
+    size_t errlen)
+{
+	sax_pass(s, html, len);
+	close_to(s, 0);
+	if (!s->have_root) {
+		snprintf(err, errlen, "page is not HTML");
+		return -1;
+	}
+	return 0;
+}
+
 static void
 gsax_free(struct gsax *s)
 {
@@ -399,11 +413,8 @@ grid_parse_page(const char *html, size_t len, struct grid *g,
 	s.r = gread_new();
 	if (hidden != NULL)
 		s.fr = formread_new();
-	sax_pass(&s, html, len);
-	close_to(&s, 0);
-	if (!s.have_root)
-		snprintf(err, errlen, "page is not HTML");
-	else if (gread_result(s.r, g, err, errlen) == 0) {
+	if (gsax_run(&s, html, len, err, errlen) == 0 &&
+	    gread_result(s.r, g, err, errlen) == 0) {
 		rc = 0;
 		if (hidden != NULL)
 			formread_result(s.fr, hidden);
@@ -437,11 +448,7 @@ form_parse(const char *html, size_t len, struct form *f, char *err,
 		return -1;
 	memset(&s, 0, sizeof(s));
 	s.fr = formread_new();
-	sax_pass(&s, html, len);
-	close_to(&s, 0);
-	if (!s.have_root)
-		snprintf(err, errlen, "page is not HTML");
-	else {
+	if (gsax_run(&s, html, len, err, errlen) == 0) {
 		formread_result(s.fr, f);
 		rc = 0;
 	}
