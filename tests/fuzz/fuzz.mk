@@ -54,7 +54,15 @@ fuzz-toolchain:
 		    "(Debian: clang libclang-rt-14-dev)" >&2; \
 		exit 1; }
 
-$(FZ)/obj/%.o: %.c | fuzz-toolchain
+# As the real build's objects do (build/flags), these depend on the
+# compiler and flags they were built with: FUZZ_CC=clang-16 compiles them
+# all again.
+FZ_FLAGS_SEEN = $(FUZZ_CC) | $(FZ_CFLAGS)
+$(FZ)/flags: FORCE
+	@mkdir -p $(FZ)
+	@echo '$(FZ_FLAGS_SEEN)' | cmp -s - $@ || echo '$(FZ_FLAGS_SEEN)' >$@
+
+$(FZ)/obj/%.o: %.c $(FZ)/flags | fuzz-toolchain
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 
@@ -80,8 +88,9 @@ $(FZ_BINS): $(FZ)/fuzz_%: $(FZ)/obj/tests/fuzz/fuzz_%.o $(FZ_LIBS)
 # fuzz_frame's own main() writes its seed frames (and runs without
 # libFuzzer: see tests/fuzz/run.sh).
 $(FZ)/fuzz_frame_standalone: tests/fuzz/fuzz_frame.c $(FZ_FIX_SRC) \
-    $(PROTO_SRC) $(COMMON_SRC) | fuzz-toolchain
-	$(FUZZ_CC) $(FZ_CFLAGS) -DFUZZ_STANDALONE -o $@ $^ $(ROLES_LIBS) -lm
+    $(PROTO_SRC) $(COMMON_SRC) $(FZ)/flags | fuzz-toolchain
+	$(FUZZ_CC) $(FZ_CFLAGS) -DFUZZ_STANDALONE -o $@ $(filter %.c,$^) \
+	    $(ROLES_LIBS) -lm
 
 # Seed corpora: small committed seeds, golden pages under 64 KB, the
 # example config, and the frames fuzz_frame writes.
