@@ -257,12 +257,141 @@ sync_times(const struct sync *s, struct msg_done *d)
 	    d->write_ms - d->paused_ms;
 }
 
+/*
+ * A delta needs a watermark: with none yet, the run is a full one; else
+ * it reads the records modified since the watermark less the margin.
+ */
+static int
+sync_choose_mode(struct sync *s)
+{
+	char	 wm[32];
+
+	if (s->full)
+		return 0;
+	(void)store_last_watermark(s->st, wm, sizeof wm);
+	if (wm[0] == '\0') {
+		log_info("no watermark yet: running a full sync instead of a "
+		    "delta");
+		s->full = 1;
+		return 0;
+	}
+	if (delta_since(wm, s->job->delta_margin_s, s->since,
+	    sizeof s->since) == -1) {
+		wk_error_set(&s->err, ERR_STORAGE, "bad watermark \"%s\" in %s",
+		    wm, s->job->db);
+		return -1;
+	}
+	log_info("delta: records modified since %s (watermark %s less %llds)",
+	    s->since, wm, (long long)s->job->delta_margin_s);
+	return 0;
+}
+
+/*
+ * Begin the run in the store: a new one, or the one the checkpoint says
+ * to resume, which goes on at the page size it was read at.
+ */
+static int
+sync_begin(struct sync *s, struct msg_done *d)
+{
+	const struct msg_job	*job = s->job;
+
+	if (store_begin_run(s->st, s->full ? "full" : "delta", job->resume,
+	    &s->ck, &s->err) == -1)
+		return -1;
+	if (s->ck.left_run != 0)
+		log_info("not resuming run %lld (stopped after page %lld of "
+		    "%lld): %s; run %lld reads every page",
+		    (long long)s->ck.left_run, (long long)s->ck.left_page,
+		    (long long)s->ck.left_pages,
+		    job->resume ? "it was a run of the other mode" :
+		    "a new run was asked for", (long long)s->ck.run_id);
+	else if (job->resume && !s->ck.resumed)
+		log_info("nothing to resume: run %lld reads every page",
+		    (long long)s->ck.run_id);
+	/* Pages line up with the checkpoint only at the size it was read at. */
+	if (s->ck.resumed && s->ck.page_size > 0 &&
+	    s->ck.page_size != s->page_size) {
+		log_info("run %lld was read at page size %lld: it goes on at "
+		    "that size (page_size is %lld)", (long long)s->ck.run_id,
+		    (long long)s->ck.page_size, (long long)s->page_size);
+		s->page_size = s->ck.page_size;
+	}
+	s->pc = s->ck.base;	/* counts are the whole run's, across attempts */
+	if (s->ck.resumed) {
+		d->resumed_from = s->ck.next_page + 1;
+		log_info("resuming run %lld at page %lld of %lld (%lld rows "
+		    "read before)", (long long)s->ck.run_id,
+		    (long long)s->ck.next_page + 1, (long long)s->ck.pages,
+		    (long long)s->ck.base.seen);
+	}
+	return 0;
+}
+
+/* The ERP sessions' settings, from the job. */
+static void
+sync_erp_config(struct sync *s)
+{
+	const struct msg_job	*job = s->job;
+
+	s->ec.url = job->url;
+	s->ec.user = job->erp_user;
+	s->ec.timeout_ms = job->request_timeout_ms;
+	s->ec.tls_verify = job->tls_verify;
+	s->ec.ca_file = job->ca_file;
+	s->ec.user_agent = job->user_agent;
+	s->ec.debug_dir = job->debug_dir;
+	s->max_relogins = 20;
+	s->nsessions = job->sessions > 1 ? (int)job->sessions : 1;
+}
+
+/*
+ * End the run in the store (only a finished run moves the watermark) and
+ * say how it went in d. rc is pages_run's: 0 done, 1 cancelled, -1 failed.
+ */
+static void
+sync_end(struct sync *s, int rc, struct msg_done *d)
+{
+	struct wk_error	 ignore;
+
+	if (s->st != NULL && s->err.class == ERR_NONE && rc == 0) {
+		(void)store_watermark(s->st, d->watermark, sizeof d->watermark);
+		(void)store_finish(s->st, &s->ck, "done", d->watermark, &s->err);
+	} else if (s->st != NULL && s->ck.run_id > 0) {
+		memset(&ignore, 0, sizeof ignore);
+		(void)store_finish(s->st, &s->ck, rc == 1 ? "paused" : "failed",
+		    NULL, &ignore);
+	}
+	if (s->err.class == ERR_NONE && rc == 1)
+		snprintf(d->status, sizeof d->status, "cancelled");
+	else if (s->err.class == ERR_NONE && rc == 0)
+		snprintf(d->status, sizeof d->status, "ok");
+	else {
+		if (s->err.class == ERR_NONE)
+			wk_error_set(&s->err, ERR_CRASHED, "internal error");
+		snprintf(d->status, sizeof d->status, "failed");
+		snprintf(d->error_class, sizeof d->error_class, "%s",
+		    err_class_name(s->err.class));
+		snprintf(d->message, sizeof d->message, "%s", s->err.msg);
+	}
+	d->pages = s->ck.next_page;
+	d->seen = s->pc.seen;
+	d->inserted = s->pc.inserted;
+	d->updated = s->pc.updated;
+	d->unchanged = s->pc.unchanged;
+	d->skipped = s->pc.skipped;
+	d->total = s->total_last;
+	pages_free(s, s->pg);		/* counts its sessions' pages */
+	s->pg = NULL;
+	d->fetched = s->fetched;
+	sync_times(s, d);
+}
+
 /* Run the job; fills d. Returns the worker's exit code. */
 int
 sync_run(const struct msg_job *job, struct msg_done *d)
 {
-	struct sync		 s;
-	int			 rc = -1;
+	struct sync	 s;
+	int		 rc = -1;
 
 	memset(&s, 0, sizeof s);
 	memset(d, 0, sizeof *d);
@@ -271,108 +400,23 @@ sync_run(const struct msg_job *job, struct msg_done *d)
 	s.full = strcmp(job->mode, "delta") != 0;
 	s.page_size = job->page_size > 0 ? job->page_size : 200;
 	if ((s.v = view_find(job->kind)) == NULL) {
-		wk_error_set(&s.err, ERR_PROTOCOL, "unknown kind \"%s\"", job->kind);
+		wk_error_set(&s.err, ERR_PROTOCOL, "unknown kind \"%s\"",
+		    job->kind);
 		goto out;
 	}
 	s.col = xcalloc(s.v->ncols, sizeof *s.col);
-	if ((s.st = store_open(job->db, s.v, job->user, &s.err)) == NULL)
+	if ((s.st = store_open(job->db, s.v, job->user, &s.err)) == NULL ||
+	    sync_choose_mode(&s) == -1 || sync_begin(&s, d) == -1)
 		goto out;
-	if (!s.full) {
-		char wm[32];
-		(void)store_last_watermark(s.st, wm, sizeof wm);
-		if (wm[0] == '\0') {
-			log_info("no watermark yet: running a full sync instead "
-			    "of a delta");
-			s.full = 1;
-		} else if (delta_since(wm, job->delta_margin_s, s.since,
-		    sizeof s.since) == -1) {
-			wk_error_set(&s.err, ERR_STORAGE, "bad watermark \"%s\" in "
-			    "%s", wm, job->db);
-			goto out;
-		} else
-			log_info("delta: records modified since %s (watermark "
-			    "%s less %llds)", s.since, wm,
-			    (long long)job->delta_margin_s);
-	}
-	if (store_begin_run(s.st, s.full ? "full" : "delta", job->resume,
-	    &s.ck, &s.err) == -1)
-		goto out;
-	if (s.ck.left_run != 0)
-		log_info("not resuming run %lld (stopped after page %lld of "
-		    "%lld): %s; run %lld reads every page",
-		    (long long)s.ck.left_run, (long long)s.ck.left_page,
-		    (long long)s.ck.left_pages,
-		    job->resume ? "it was a run of the other mode" :
-		    "a new run was asked for", (long long)s.ck.run_id);
-	else if (job->resume && !s.ck.resumed)
-		log_info("nothing to resume: run %lld reads every page",
-		    (long long)s.ck.run_id);
-	/* Pages line up with the checkpoint only at the size it was read at. */
-	if (s.ck.resumed && s.ck.page_size > 0 && s.ck.page_size != s.page_size) {
-		log_info("run %lld was read at page size %lld: it goes on at "
-		    "that size (page_size is %lld)", (long long)s.ck.run_id,
-		    (long long)s.ck.page_size, (long long)s.page_size);
-		s.page_size = s.ck.page_size;
-	}
 	sync_plan(&s);
-	s.pc = s.ck.base;	/* counts are the whole run's, across attempts */
-	if (s.ck.resumed) {
-		d->resumed_from = s.ck.next_page + 1;
-		log_info("resuming run %lld at page %lld of %lld (%lld rows "
-		    "read before)", (long long)s.ck.run_id,
-		    (long long)s.ck.next_page + 1, (long long)s.ck.pages,
-		    (long long)s.ck.base.seen);
-	}
-
-	s.ec.url = job->url;
-	s.ec.user = job->erp_user;
-	s.ec.timeout_ms = job->request_timeout_ms;
-	s.ec.tls_verify = job->tls_verify;
-	s.ec.ca_file = job->ca_file;
-	s.ec.user_agent = job->user_agent;
-	s.ec.debug_dir = job->debug_dir;
+	sync_erp_config(&s);
 	s.pool = erp_pool_new();
-	s.max_relogins = 20;
-	s.nsessions = job->sessions > 1 ? (int)job->sessions : 1;
 	sync_logout_stale(&s);
 	s.pg = pages_new(&s);
-	rc = pages_run(&s);
-	if (rc == 0)
+	if ((rc = pages_run(&s)) == 0)
 		sweep_run(&s, d);
 out:
-	if (s.st != NULL && s.err.class == ERR_NONE && rc == 0) {
-		/* Only a finished run moves the watermark. */
-		(void)store_watermark(s.st, d->watermark, sizeof d->watermark);
-		(void)store_finish(s.st, &s.ck, "done", d->watermark, &s.err);
-	} else if (s.st != NULL && s.ck.run_id > 0) {
-		struct wk_error ignore;
-		memset(&ignore, 0, sizeof ignore);
-		(void)store_finish(s.st, &s.ck, rc == 1 ? "paused" : "failed",
-		    NULL, &ignore);
-	}
-	if (s.err.class == ERR_NONE && rc == 1)
-		snprintf(d->status, sizeof d->status, "cancelled");
-	else if (s.err.class == ERR_NONE && rc == 0)
-		snprintf(d->status, sizeof d->status, "ok");
-	else {
-		if (s.err.class == ERR_NONE)
-			wk_error_set(&s.err, ERR_CRASHED, "internal error");
-		snprintf(d->status, sizeof d->status, "failed");
-		snprintf(d->error_class, sizeof d->error_class, "%s",
-		    err_class_name(s.err.class));
-		snprintf(d->message, sizeof d->message, "%s", s.err.msg);
-	}
-	d->pages = s.ck.next_page;
-	d->seen = s.pc.seen;
-	d->inserted = s.pc.inserted;
-	d->updated = s.pc.updated;
-	d->unchanged = s.pc.unchanged;
-	d->skipped = s.pc.skipped;
-	d->total = s.total_last;
-	pages_free(&s, s.pg);		/* counts its sessions' pages */
-	s.pg = NULL;
-	d->fetched = s.fetched;
-	sync_times(&s, d);
+	sync_end(&s, rc, d);
 	sync_free(&s);
 	return err_class_exit(s.err.class);
 }
