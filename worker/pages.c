@@ -162,6 +162,57 @@ pages_grow(struct pages *pg)
 		slot_start_login(&pg->slot[pg->started]);
 }
 
+/* The ERP ended a slot's session: log in again, up to max_relogins. */
+static int
+slot_expired(struct pages *pg, struct slot *sl)
+{
+	struct sync	*s = pg->s;
+
+	if (++s->relogins > s->max_relogins) {
+		wk_error_set(&s->err, ERR_ERP, "the ERP ended the session %lld "
+		    "times; giving up", (long long)s->relogins - 1);
+		return -1;
+	}
+	log_info("session %d expired; logging in again", slot_no(sl));
+	slot_release(pg, sl, 0);
+	slot_start_login(sl);
+	return 0;
+}
+
+/*
+ * A slot's flow failed (err). Three failures do not fail the job: the
+ * final probe's (the sweep then deletes nothing), the page size's being
+ * refused (a smaller one is tried), and a busy ERP refusing one more
+ * session while others work (the run goes on with fewer).
+ */
+static int
+slot_failed(struct pages *pg, struct slot *sl, const struct wk_error *err)
+{
+	struct sync	*s = pg->s;
+
+	if (sl->state == SL_PROBE && pg->probe == PROBE_END) {
+		snprintf(s->probe_error, sizeof s->probe_error, "%s", err->msg);
+		s->probe_taken = -1;
+		pg->probe = PROBE_NONE;
+		pg->prober = NULL;
+		slot_logout(sl);
+		return 0;
+	}
+	if (sl->state == SL_SETUP && sl->step == 0 &&
+	    erp_status(sl->erp) >= 500)
+		return pages_smaller(pg, sl);
+	if (sl->state == SL_LOGIN && err->class == ERR_BUSY &&
+	    pages_alive(pg, sl) > 0) {
+		log_warnx("session %d: %s; going on with fewer sessions",
+		    slot_no(sl), err->msg);
+		slot_release(pg, sl, 1);
+		slot_set_state(sl, SL_OFF);
+		return 0;
+	}
+	wk_error_set(&s->err, err->class, "%s", err->msg);
+	return -1;
+}
+
 /*
  * A slot's flow ended: move it along. -1 when the job must fail (s->err
  * set), 0 otherwise.
@@ -179,41 +230,10 @@ slot_advance(struct pages *pg, struct slot *sl)
 		slot_set_state(sl, SL_OFF);	/* errors do not matter now */
 		return 0;
 	}
-	if (rc == ERP_EXPIRED) {
-		if (++s->relogins > s->max_relogins) {
-			wk_error_set(&s->err, ERR_ERP, "the ERP ended the session "
-			    "%lld times; giving up", (long long)s->relogins - 1);
-			return -1;
-		}
-		log_info("session %d expired; logging in again", slot_no(sl));
-		slot_release(pg, sl, 0);
-		slot_start_login(sl);
-		return 0;
-	}
-	if (rc == ERP_FAIL) {
-		if (sl->state == SL_PROBE && pg->probe == PROBE_END) {
-			snprintf(s->probe_error, sizeof s->probe_error, "%s",
-			    err.msg);
-			s->probe_taken = -1;
-			pg->probe = PROBE_NONE;
-			pg->prober = NULL;
-			slot_logout(sl);
-			return 0;
-		}
-		if (sl->state == SL_SETUP && sl->step == 0 &&
-		    erp_status(sl->erp) >= 500)
-			return pages_smaller(pg, sl);
-		if (sl->state == SL_LOGIN && err.class == ERR_BUSY &&
-		    pages_alive(pg, sl) > 0) {
-			log_warnx("session %d: %s; going on with fewer sessions",
-			    slot_no(sl), err.msg);
-			slot_release(pg, sl, 1);
-			slot_set_state(sl, SL_OFF);
-			return 0;
-		}
-		wk_error_set(&s->err, err.class, "%s", err.msg);
-		return -1;
-	}
+	if (rc == ERP_EXPIRED)
+		return slot_expired(pg, sl);
+	if (rc == ERP_FAIL)
+		return slot_failed(pg, sl, &err);
 	switch (sl->state) {
 	case SL_LOGIN:
 		slot_set_state(sl, SL_VIEW);
