@@ -180,45 +180,39 @@ now_text(char *out, size_t len)
 }
 
 /*
- * Start or resume a run. With resume, a run of the same mode that did not
- * finish goes on at its next page with the same run_id; otherwise (or
- * without resume: a new run reads every page) a new run_id, and c->left_*
- * say which unfinished run was left behind.
+ * Read the kind's _sync row into c: the run to resume (c->resumed), or
+ * the unfinished run a new one leaves behind (c->left_*). 1 when there is
+ * a row, 0 when not, -1 on error. Inside store_begin_run's transaction.
  */
-int
-store_begin_run(struct store *s, const char *mode, int resume,
-    struct checkpoint *c, struct wk_error *err)
+static int
+store_read_run(struct store *s, const char *mode, int resume,
+    struct checkpoint *c)
 {
 	sqlite3_stmt	*st;
-	char		 ts[40];
-	int		 found = 0;
-	const char	*state;
+	const char	*state, *was;
+	int		 found = 0, unfinished;
 
-	memset(c, 0, sizeof c[0]);
-	snprintf(c->mode, sizeof c->mode, "%s", mode);
-	/* Read and write the checkpoint in one write transaction. */
-	if (store_exec(s, "BEGIN IMMEDIATE", err) == -1)
-		return -1;
 	if (sqlite3_prepare_v2(s->db, "SELECT run_id, mode, state, next_page,"
 	    " pages, total, watermark, probe, rows, inserted, updated,"
 	    " unchanged, skipped, page_size FROM _sync"
 	    " WHERE kind = ?1 AND user = ?2",
 	    -1, &st, NULL) != SQLITE_OK)
-		goto fail;
+		return -1;
 	sqlite3_bind_text(st, 1, s->v->kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, s->user, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		found = 1;
 		c->run_id = sqlite3_column_int64(st, 0);
+		was = (const char *)sqlite3_column_text(st, 1);
 		state = (const char *)sqlite3_column_text(st, 2);
-		if (state != NULL && strcmp(state, "done") != 0 &&
-		    sqlite3_column_int64(st, 3) > 0 && (!resume ||
-		    strcmp((const char *)sqlite3_column_text(st, 1), mode) != 0)) {
+		unfinished = state != NULL && strcmp(state, "done") != 0 &&
+		    sqlite3_column_int64(st, 3) > 0;
+		if (unfinished && (!resume || was == NULL ||
+		    strcmp(was, mode) != 0)) {
 			c->left_run = c->run_id;
 			c->left_page = sqlite3_column_int64(st, 3);
 			c->left_pages = sqlite3_column_int64(st, 4);
-		} else if (state != NULL && strcmp(state, "done") != 0 &&
-		    sqlite3_column_int64(st, 3) > 0) {
+		} else if (unfinished) {
 			c->resumed = 1;
 			c->next_page = sqlite3_column_int64(st, 3);
 			c->pages = sqlite3_column_int64(st, 4);
@@ -238,6 +232,30 @@ store_begin_run(struct store *s, const char *mode, int resume,
 			    (const char *)sqlite3_column_text(st, 6));
 	}
 	sqlite3_finalize(st);
+	return found;
+}
+
+/*
+ * Start or resume a run. With resume, a run of the same mode that did not
+ * finish goes on at its next page with the same run_id; otherwise (or
+ * without resume: a new run reads every page) a new run_id, and c->left_*
+ * say which unfinished run was left behind.
+ */
+int
+store_begin_run(struct store *s, const char *mode, int resume,
+    struct checkpoint *c, struct wk_error *err)
+{
+	sqlite3_stmt	*st;
+	char		 ts[40];
+	int		 found;
+
+	memset(c, 0, sizeof c[0]);
+	snprintf(c->mode, sizeof c->mode, "%s", mode);
+	/* Read and write the checkpoint in one write transaction. */
+	if (store_exec(s, "BEGIN IMMEDIATE", err) == -1)
+		return -1;
+	if ((found = store_read_run(s, mode, resume, c)) == -1)
+		goto fail;
 	if (c->resumed) {
 		if (sqlite3_prepare_v2(s->db, "UPDATE _sync SET state = 'running',"
 		    " resumed_from = next_page WHERE kind = ?1 AND user = ?2", -1,
