@@ -107,48 +107,75 @@ sync_map_columns(struct sync *s, const struct grid *g)
 	return 0;
 }
 
-/* Parse, write and report page (0-based) of grid g, fetched by session e. */
+/*
+ * Read row r of page (0-based) into vals, the view's columns: 1 when it
+ * can be written, 0 when it is skipped (logged, named by its key when the
+ * key could be read: the key is read first).
+ */
+static int
+sync_read_row(struct sync *s, const struct erp *e, const struct grid *g,
+    int64_t page, size_t r, struct value *vals)
+{
+	size_t		 n = s->v->ncols, i, c, key = view_key_index(s->v);
+	char		 perr[256];
+
+	for (i = 0; i < n; i++) {
+		c = i == 0 ? key : (i == key ? 0 : i);
+		if (value_parse(s->v->cols[c].type, &g->rows[r].cells[s->col[c]],
+		    erp_origin(e), &vals[c], perr, sizeof perr) == -1) {
+			log_warnx("%s page %lld row %zu (key %s): column %s: %s; "
+			    "row skipped", s->v->path, (long long)page + 1,
+			    r + 1, vals[key].kind == VAL_TEXT ? vals[key].s : "?",
+			    s->v->cols[c].column, perr);
+			return 0;
+		}
+	}
+	if (vals[key].kind == VAL_NULL) {
+		log_warnx("%s page %lld row %zu: empty key %s; row skipped",
+		    s->v->path, (long long)page + 1, r + 1, s->v->key);
+		return 0;
+	}
+	return 1;
+}
+
+/* Tell the supervisor that page (0-based) of grid g is written. */
+static void
+sync_report_page(const struct sync *s, const struct grid *g, int64_t page)
+{
+	struct msg_progress	 p;
+
+	memset(&p, 0, sizeof p);
+	p.page = page + 1;
+	p.pages = g->pages;
+	p.seen = s->pc.seen;
+	p.inserted = s->pc.inserted;
+	p.updated = s->pc.updated;
+	p.unchanged = s->pc.unchanged;
+	p.skipped = s->pc.skipped;
+	p.total = g->total;
+	report_progress(&p);
+}
+
+/*
+ * Parse, write and report page (0-based) of grid g, fetched by session e:
+ * its rows and the checkpoint in one transaction (store_write_page).
+ */
 int
 sync_write_page(struct sync *s, const struct erp *e, const struct grid *g,
     int64_t page)
 {
-	size_t			 n = s->v->ncols, r, i, key = view_key_index(s->v);
-	struct value		*vals;
-	int			*ok;
-	char			 perr[256];
-	struct msg_progress	 p;
-	int64_t			 t0 = mono_us(), t1;
-	int			 rc;
+	size_t		 n = s->v->ncols, r;
+	struct value	*vals;
+	int		*ok;
+	int64_t		 t0 = mono_us(), t1;
+	int		 rc;
 
 	if (sync_map_columns(s, g) == -1)
 		return -1;
 	vals = xcalloc(g->nrows ? g->nrows * n : 1, sizeof *vals);
 	ok = xcalloc(g->nrows ? g->nrows : 1, sizeof *ok);
-	for (r = 0; r < g->nrows; r++) {
-		ok[r] = 1;
-		/* Parse the key first, so a bad row can still be named. */
-		for (i = 0; i < n; i++) {
-			size_t c = i == 0 ? key : (i == key ? 0 : i);
-			if (value_parse(s->v->cols[c].type, &g->rows[r].cells[s->col[c]],
-			    erp_origin(e), &vals[r * n + c], perr,
-			    sizeof perr) == -1) {
-				ok[r] = 0;
-				log_warnx("%s page %lld row %zu (key %s): column "
-				    "%s: %s; row skipped", s->v->path,
-				    (long long)page + 1, r + 1,
-				    vals[r * n + key].kind == VAL_TEXT ?
-				    vals[r * n + key].s : "?",
-				    s->v->cols[c].column, perr);
-				break;
-			}
-		}
-		if (ok[r] && vals[r * n + key].kind == VAL_NULL) {
-			ok[r] = 0;
-			log_warnx("%s page %lld row %zu: empty key %s; row "
-			    "skipped", s->v->path, (long long)page + 1, r + 1,
-			    s->v->key);
-		}
-	}
+	for (r = 0; r < g->nrows; r++)
+		ok[r] = sync_read_row(s, e, g, page, r, &vals[r * n]);
 	s->ck.next_page = page + 1;
 	s->ck.pages = g->pages;
 	s->ck.page_size = s->page_size;
@@ -163,17 +190,7 @@ sync_write_page(struct sync *s, const struct erp *e, const struct grid *g,
 	free(ok);
 	if (rc == -1)
 		return -1;
-
-	memset(&p, 0, sizeof p);
-	p.page = page + 1;
-	p.pages = g->pages;
-	p.seen = s->pc.seen;
-	p.inserted = s->pc.inserted;
-	p.updated = s->pc.updated;
-	p.unchanged = s->pc.unchanged;
-	p.skipped = s->pc.skipped;
-	p.total = g->total;
-	report_progress(&p);
+	sync_report_page(s, g, page);
 	return 0;
 }
 
