@@ -233,7 +233,10 @@ cell_td(struct buf *b, const struct table *t, size_t row,
 		pad(b, h);
 		if (sim.layout.noisy)
 			noisy_open(b, h, (unsigned)ci);
-		known_value(b, cd, CELL(t, row, lc->col), h);
+		if (fault_bad_value(t, row, cd))
+			buf_adds(b, "n.d.");
+		else
+			known_value(b, cd, CELL(t, row, lc->col), h);
 		if (sim.layout.noisy) {
 			buf_adds(b, "</span></span>");
 			noisy_script(b, uid, ci, h);

@@ -192,6 +192,7 @@ struct user {
 #define NOISY_VIEWSTATE	61440
 
 #define SIM_FIELDMAX	64	/* a column's fieldname, NUL included */
+#define SIM_BADKEYS	256	/* the bad-values key list, NUL included */
 
 struct faultconf {
 	int64_t		 latency_ms;
@@ -199,6 +200,8 @@ struct faultconf {
 	unsigned	 expire_every;
 	unsigned	 max_sessions;
 	char		 drop_col[SIM_FIELDMAX]; /* fieldname grids omit, "" = none */
+	char		 bad_keys[SIM_BADKEYS];	/* ",K1,K2,": records shown with
+						   unreadable numbers, "" = none */
 };
 
 /*
@@ -467,6 +470,8 @@ const char	*akind_name(enum akind);
 /* fault.c */
 int		 fault_set_drop_col(struct faultconf *, const char *);
 int		 fault_col_dropped(const struct lcol *);
+int		 fault_bad_value(const struct table *, size_t,
+		    const struct coldef *);
 void		 sim_faults(struct ctx *);
 void		 faults_json(struct buf *);
 

@@ -36,6 +36,51 @@ fault_col_dropped(const struct lcol *lc)
 	    strcmp(lc->field, sim.faults.drop_col) == 0;
 }
 
+/*
+ * Set the records whose number and date cells every grid shows as "n.d."
+ * (a cell the contract's formats do not allow, as a computed column of a
+ * real ERP shows when its formula fails): keys separated by commas, each
+ * letters, digits, '-', '_' or '.'; "" = none.
+ */
+static int
+fault_set_bad_keys(struct faultconf *f, const char *keys)
+{
+	size_t	 i, n = strlen(keys);
+
+	if (n >= sizeof f->bad_keys)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)keys[i]) && keys[i] != ',' &&
+		    keys[i] != '-' && keys[i] != '_' && keys[i] != '.')
+			return -1;
+	memcpy(f->bad_keys, keys, n + 1);
+	return 0;
+}
+
+/*
+ * Does row's cell of column cd show "n.d."? Numbers and dates of the
+ * records bad-values names; never the key, nor a date and time (the
+ * probes and the watermark read those).
+ */
+int
+fault_bad_value(const struct table *t, size_t row, const struct coldef *cd)
+{
+	const char	*key, *list = sim.faults.bad_keys, *p;
+	size_t		 n;
+
+	if (list[0] == '\0' || cd == &t->def->cols[t->def->key] ||
+	    (cd->type != CT_INT && cd->type != CT_DEC && cd->type != CT_DATE))
+		return 0;
+	if ((key = CELL(t, row, t->def->key).s) == NULL)
+		return 0;
+	if ((n = strlen(key)) == 0)
+		return 0;
+	for (p = list; (p = strstr(p, key)) != NULL; p += n)
+		if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
 /* The current fault settings as one JSON object. */
 void
 faults_json(struct buf *b)
@@ -48,6 +93,8 @@ faults_json(struct buf *b)
 	    sim.faults.trunc, sim.faults.cut, sim.faults.reset, sim.faults.expire_every,
 	    sim.faults.max_sessions, sim.conf.session_idle, sim.conf.churn);
 	json_str(b, sim.faults.drop_col);
+	buf_adds(b, ",\"bad-values\":");
+	json_str(b, sim.faults.bad_keys);
 	buf_adds(b, "}\n");
 }
 
@@ -105,6 +152,8 @@ apply_one(struct faultconf *f, struct simconf *sc, const char *k,
 		return set_rate(v, &f->reset, F_RESET, named);
 	if (strcmp(k, "drop-column") == 0)
 		return fault_set_drop_col(f, v);
+	if (strcmp(k, "bad-values") == 0)
+		return fault_set_bad_keys(f, v);
 	if (get_uint(v, 100000000L, &n) == -1)
 		return -1;
 	if (strcmp(k, "latency") == 0)
@@ -154,10 +203,11 @@ sim_faults(struct ctx *c)
 	if (c->query.n + c->body.n > 0)
 		log_info("faults changed: latency=%lld fail=%g drop=%g "
 		    "truncate=%g cut=%g reset=%g expire-every=%u "
-		    "max-sessions=%u drop-column=%s", (long long)f.latency_ms,
-		    f.fail, f.drop, f.trunc, f.cut, f.reset, f.expire_every,
-		    f.max_sessions,
-		    f.drop_col[0] != '\0' ? f.drop_col : "-");
+		    "max-sessions=%u drop-column=%s bad-values=%s",
+		    (long long)f.latency_ms, f.fail, f.drop, f.trunc, f.cut,
+		    f.reset, f.expire_every, f.max_sessions,
+		    f.drop_col[0] != '\0' ? f.drop_col : "-",
+		    f.bad_keys[0] != '\0' ? f.bad_keys : "-");
 	faults_json(b);
 	reply_json(c, 200);
 }
