@@ -98,13 +98,9 @@ int
 sweep_probe_read(struct sync *s, struct erp *e, const struct grid *g,
     char *out, size_t len, int64_t *total, char *why, size_t whylen)
 {
-	size_t		 i, ki = view_key_index(s->v), mi = s->v->ncols;
+	size_t		 ki = view_key_index(s->v);
+	size_t		 mi = view_col_index(s->v, "modified_at");
 
-	for (i = 0; i < s->v->ncols; i++)
-		if (strcmp(s->v->cols[i].column, "modified_at") == 0)
-			mi = i;
-	if (mi == s->v->ncols)
-		fatalx("view %s has no modified_at column", s->v->kind);
 	if (sync_need_field(s, g, "MODIFIEDDATETIME") == -1) {
 		erp_save_debug(e, s->v->kind);
 		return -1;

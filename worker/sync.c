@@ -108,6 +108,54 @@ sync_map_columns(struct sync *s, const struct grid *g)
 }
 
 /*
+ * Row r of g is skipped: the watermark must not pass it, or the next delta
+ * would not ask for it again once it reads. Keep the oldest modified_at
+ * of the skipped rows, or note that one had none readable.
+ */
+static void
+sync_skip_mark(struct sync *s, const struct grid *g, size_t r)
+{
+	struct value	 mod;
+	char		 perr[256];
+	size_t		 mi = view_col_index(s->v, "modified_at");
+
+	memset(&mod, 0, sizeof mod);
+	if (value_parse(COL_DATETIME, &g->rows[r].cells[s->col[mi]], NULL,
+	    &mod, perr, sizeof perr) == -1 || mod.kind != VAL_TEXT)
+		s->skip_unknown = 1;
+	else if (s->skip_mod[0] == '\0' || strcmp(mod.s, s->skip_mod) < 0)
+		snprintf(s->skip_mod, sizeof s->skip_mod, "%s", mod.s);
+	value_clear(&mod);
+}
+
+/*
+ * The watermark a finished run leaves: the newest modified_at stored, but
+ * not past a row the run skipped (sync_skip_mark): then the oldest such
+ * row's, or the watermark the run started with when that is not known
+ * (a row with no readable time, or rows skipped by an earlier attempt of
+ * the run, whose times are gone).
+ */
+static void
+sync_watermark(struct sync *s, char *out, size_t len)
+{
+	(void)store_watermark(s->st, out, len);
+	if (s->pc.skipped == 0)
+		return;
+	if (s->skip_unknown || s->ck.base.skipped > 0) {
+		log_info("%lld rows skipped, not all with a modification time "
+		    "this attempt read: the watermark stays at %s",
+		    (long long)s->pc.skipped, s->ck.watermark[0] != '\0' ?
+		    s->ck.watermark : "none (the next delta runs full)");
+		snprintf(out, len, "%s", s->ck.watermark);
+	} else if (strcmp(s->skip_mod, out) < 0) {
+		log_info("%lld rows skipped: the watermark stops at %s, the "
+		    "oldest one's modification, not %s",
+		    (long long)s->pc.skipped, s->skip_mod, out);
+		snprintf(out, len, "%s", s->skip_mod);
+	}
+}
+
+/*
  * Read row r of page (0-based) into vals, the view's columns: 1 when it
  * can be written, 0 when it is skipped (logged, named by its key when the
  * key could be read: the key is read first).
@@ -127,12 +175,14 @@ sync_read_row(struct sync *s, const struct erp *e, const struct grid *g,
 			    "row skipped", s->v->path, (long long)page + 1,
 			    r + 1, vals[key].kind == VAL_TEXT ? vals[key].s : "?",
 			    s->v->cols[c].column, perr);
+			sync_skip_mark(s, g, r);
 			return 0;
 		}
 	}
 	if (vals[key].kind == VAL_NULL) {
 		log_warnx("%s page %lld row %zu: empty key %s; row skipped",
 		    s->v->path, (long long)page + 1, r + 1, s->v->key);
+		sync_skip_mark(s, g, r);
 		return 0;
 	}
 	return 1;
@@ -371,7 +421,7 @@ sync_end(struct sync *s, int rc, struct msg_done *d)
 	struct wk_error	 ignore;
 
 	if (s->st != NULL && s->err.class == ERR_NONE && rc == 0) {
-		(void)store_watermark(s->st, d->watermark, sizeof d->watermark);
+		sync_watermark(s, d->watermark, sizeof d->watermark);
 		(void)store_finish(s->st, &s->ck, "done", d->watermark, &s->err);
 	} else if (s->st != NULL && s->ck.run_id > 0) {
 		memset(&ignore, 0, sizeof ignore);

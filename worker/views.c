@@ -219,14 +219,21 @@ view_col_by_field(const struct view *v, const char *fieldname)
 	return NULL;
 }
 
-/* Index of the key column in the view's columns. */
+/* Index of the view's column named column (a database column). */
 size_t
-view_key_index(const struct view *v)
+view_col_index(const struct view *v, const char *column)
 {
 	size_t	 i;
 
 	for (i = 0; i < v->ncols; i++)
-		if (strcmp(v->cols[i].column, v->key) == 0)
+		if (strcmp(v->cols[i].column, column) == 0)
 			return i;
-	fatalx("view %s: key column %s is not a column", v->kind, v->key);
+	fatalx("view %s has no %s column", v->kind, column);
+}
+
+/* Index of the key column in the view's columns. */
+size_t
+view_key_index(const struct view *v)
+{
+	return view_col_index(v, v->key);
 }

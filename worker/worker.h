@@ -182,6 +182,7 @@ const struct view	*view_find(const char *kind);
 const struct view	*view_at(size_t);
 const struct view_col	*view_col_by_field(const struct view *, const char *);
 size_t			 view_key_index(const struct view *);
+size_t			 view_col_index(const struct view *, const char *);
 
 /* match.c: names as prices are matched to products */
 struct sqlite3;
@@ -464,6 +465,13 @@ struct sync {
 	int64_t			 page_size;
 	int			 full;
 	char			 since[32];	/* delta: Italian datetime */
+	/*
+	 * The oldest modified_at of the rows this attempt skipped, or
+	 * skip_unknown when one had none readable: the watermark stops
+	 * there (sync_watermark).
+	 */
+	char			 skip_mod[32];
+	int			 skip_unknown;
 	int			 total_changed;
 	int64_t			 total_last;
 	int64_t			 state_fixes;

@@ -5,7 +5,9 @@
 # logged with its key and column, the job ends done with 2 rows skipped,
 # the mirror keeps both rows as they were, and the sweep deletes nothing
 # ("rows unreadable"), not even a record the ERP did delete meanwhile.
-# Once the cells read again, the next full sync is exact and sweeps it.
+# The watermark stops at the older skipped row's modification time, so
+# once the cells read again the next delta reads both rows; the next full
+# sync is exact and sweeps the deleted record.
 . "$(dirname "$0")/lib.sh"
 
 DB=$T/data/customers-agent1.db
@@ -74,7 +76,32 @@ cmp -s "$T/kept.before" "$T/kept.after" ||
 [ "$(sqlite3 "$DB" "SELECT count(*) FROM customers WHERE account = '$D'")" = 1 ] ||
 	fail "the sweep deleted $D though two rows could not be read"
 
+# The watermark stops at the older skipped row's modification, so the
+# next delta asks for both rows again.
+wm() { sqlite3 "$DB" "SELECT watermark FROM _sync WHERE kind = 'customers'"; }
+OLDEST=$(sqlite3 "$DB" "SELECT min(modified_at) FROM customers WHERE account IN ('$K1','$K2')")
+NEWEST=$(sqlite3 "$DB" "SELECT max(modified_at) FROM customers")
+[ "$OLDEST" != "$NEWEST" ] || fail "the test needs skipped rows older than the newest"
+[ "$(wm)" = "$OLDEST" ] ||
+	fail "watermark $(wm) after skipping rows modified at $OLDEST (newest $NEWEST)"
+grep -q "2 rows skipped: the watermark stops at $OLDEST" "$T/erpsyncd.log" ||
+	fail "the log does not say where the watermark stopped"
+
 curl -sf "$ORIGIN/_sim/faults?bad-values=" >/dev/null || fail "cannot clear bad-values"
+ctl --json sync customers --user agent1 --delta --wait >"$T/delta.out" 2>&1 ||
+	fail "the delta failed: $(tail -n 3 "$T/delta.out")"
+grep -q "delta: records modified since .* (watermark $OLDEST less 600s)" "$T/erpsyncd.log" ||
+	fail "the delta did not start from watermark $OLDEST"
+# It read every record modified since then, the two among them.
+want=$(curl -sf "$ORIGIN/_sim/dump/customers?user=agent1" | python3 -c 'import datetime,json,sys
+t = datetime.datetime.fromisoformat(sys.argv[1]) - datetime.timedelta(seconds=600)
+rows = [json.loads(l) for l in sys.stdin if l.strip()]
+keys = {r["account"] for r in rows if datetime.datetime.fromisoformat(r["modified_at"]) >= t}
+assert set(sys.argv[2:]) <= keys, "the two are not in the delta"
+print(len(keys))' "$OLDEST" "$K1" "$K2") || fail "cannot count the delta's records in erpsim's dump"
+[ "$(last delta rows)" = "$want" ] ||
+	fail "the delta read $(last delta rows) records, not the $want modified since $OLDEST less 600s"
+[ "$(wm)" = "$NEWEST" ] || fail "watermark $(wm) after the delta read every row, not $NEWEST"
 full_sync good
 [ "$(last good skipped)" = 0 ] || fail "rows skipped once the cells read: $(last good skipped)"
 case $(last good sweep) in swept\ 1*) ;; *) fail "no sweep of $D: $(last good sweep)" ;; esac
