@@ -155,8 +155,12 @@ verdict_changed(const struct sweep_facts *f, char *why, size_t len)
  * May a full run that read every page delete the rows it did not see?
  * Only when it proves it saw everything: the final probe worked and shows
  * the element count and the newest records of the start, no row it read
- * is newer than the start, every page reported the same count, every row
- * could be read, and it saw as many distinct rows as the ERP reports.
+ * is newer than the start, every page reported the same count, and it
+ * saw as many distinct rows as the ERP reports. A row that could not be
+ * read counts as seen only when its key named a row of the mirror (which
+ * the sweep then keeps); one that did not leaves the run short, and the
+ * verdict says the unreadable rows are why. So one record the ERP shows
+ * badly for months keeps its row without stopping deletions meanwhile.
  * 1 when it may; else 0 and why says, as "VERDICT: details; nothing
  * deleted", the verdict short enough for a table column.
  */
@@ -178,9 +182,11 @@ sweep_verdict(const struct sweep_facts *f, char *why, size_t len)
 		snprintf(why, len, "count changed: the ERP reported %lld "
 		    "elements, then %lld; nothing deleted",
 		    (long long)f->total_start, (long long)f->total_last);
-	else if (f->skipped > 0)
+	else if (f->seen != f->total_last && f->skipped > 0)
 		snprintf(why, len, "rows unreadable: %lld rows could not be "
-		    "read; nothing deleted", (long long)f->skipped);
+		    "read, and the run saw %lld distinct rows of the %lld the "
+		    "ERP reports; nothing deleted", (long long)f->skipped,
+		    (long long)f->seen, (long long)f->total_last);
 	else if (f->seen != f->total_last)
 		snprintf(why, len, "rows missing: the run saw %lld distinct rows "
 		    "but the ERP reports %lld; nothing deleted",

@@ -439,7 +439,8 @@ struct sweep_facts {
 	int		 total_changed;	/* a page reported another count */
 	int64_t		 newer;		/* rows read newer than the start */
 	int64_t		 skipped;	/* rows that could not be read */
-	int64_t		 seen;		/* distinct rows the run saw */
+	int64_t		 seen;		/* distinct mirror rows the run saw
+					   (read, or unreadable but keyed) */
 };
 int		 sweep_verdict(const struct sweep_facts *, char *, size_t);
 

@@ -106,7 +106,9 @@ static const struct refusal {
 	{ 3, 450, 0, 450, 0, "rows changed: 3 rows were modified in the ERP" },
 	{ 0, 449, 0, 450, 1,
 	    "count changed: the ERP reported 450 elements, then 449" },
-	{ 0, 450, 2, 450, 0, "rows unreadable: 2 rows could not be read" },
+	/* two rows unreadable, one with no row in the mirror to keep */
+	{ 0, 450, 2, 449, 0, "rows unreadable: 2 rows could not be read, and "
+	    "the run saw 449 distinct rows of the 450 the ERP reports" },
 	/* a key read twice: two rows never seen */
 	{ 0, 450, 0, 448, 0, "rows missing: the run saw 448 distinct rows but "
 	    "the ERP reports 450" },
@@ -123,6 +125,21 @@ START_TEST(test_refusals)
 	f.seen = r->seen;
 	f.total_changed = r->total_changed;
 	refuses(&f, r->why);
+}
+END_TEST
+
+/*
+ * Rows that could not be read but whose keys named rows of the mirror
+ * (seen, kept) do not stop the sweep: a record the ERP shows badly for
+ * good must not stop deletions for good.
+ */
+START_TEST(test_unreadable_but_seen)
+{
+	struct sweep_facts	 f = clean();
+	char			 why[256];
+
+	f.skipped = 3;
+	ck_assert_int_eq(sweep_verdict(&f, why, sizeof why), 1);
 }
 END_TEST
 
@@ -167,7 +184,7 @@ main(void)
 
 	tc = test_case(s, "verdict", test_clean_run_sweeps,
 	    test_final_probe_failed, test_erp_changed, test_order,
-	    test_long_error, NULL);
+	    test_long_error, test_unreadable_but_seen, NULL);
 	tcase_add_loop_test(tc, test_refusals, 0, nitems(refusals));
 	return test_run(s);
 }
