@@ -89,6 +89,28 @@ parse_str(const char *html, struct form *f)
 	return parse_len(html, strlen(html), f, html);
 }
 
+/* The form's hidden inputs are exactly names, in page order. */
+static void
+check_names(const struct form *f, const char *const *names, size_t n)
+{
+	size_t	 i;
+
+	ck_assert_uint_eq(f->nfields, n);
+	for (i = 0; i < n; i++)
+		ck_assert_str_eq(f->fields[i].name, names[i]);
+}
+
+/* A page that is no login form: no login fields, and no error either. */
+static void
+check_no_login(const struct form *f)
+{
+	ck_assert_ptr_null(f->user_field);
+	ck_assert_ptr_null(f->password_field);
+	ck_assert_ptr_null(f->submit_field);
+	ck_assert_ptr_null(f->submit_value);
+	ck_assert_ptr_null(f->error_text);
+}
+
 /* The fields every hand-made login page carries, in page order. */
 static void
 check_login_fields(const struct form *f)
@@ -99,11 +121,8 @@ check_login_fields(const struct form *f)
 		"Logon$v0$MainLayoutEdit$xaf_l12$xaf_dviUserName_Edit$VI",
 		"__dxLastField",
 	};
-	size_t	 i;
 
-	ck_assert_uint_eq(f->nfields, nitems(names));
-	for (i = 0; i < nitems(names); i++)
-		ck_assert_str_eq(f->fields[i].name, names[i]);
+	check_names(f, names, nitems(names));
 	ck_assert_str_eq(form_get(f, "__EVENTTARGET"), "");
 	ck_assert_str_eq(form_get(f, "__EVENTARGUMENT"), "");	/* no value= */
 	ck_assert_str_eq(form_get(f, "__VIEWSTATE"), "/wEPDwULLTE2NjU5&+/=");
@@ -171,11 +190,7 @@ START_TEST(test_view_page)
 	ck_assert_str_eq(f.fields[4].value, "xaf_xaf_a1Free_Customers");
 	ck_assert_str_eq(form_get(&f, "__VIEWSTATE"), "/wEPDwUKLTU5NjA0MzY4Nw9k"
 	    "FgJmD2QWAgIDD2QWBAIBDw8WAh4EVGV4dAUKQXJjaGliYWxkZGQ=");
-	ck_assert_ptr_null(f.user_field);
-	ck_assert_ptr_null(f.password_field);
-	ck_assert_ptr_null(f.submit_field);
-	ck_assert_ptr_null(f.submit_value);
-	ck_assert_ptr_null(f.error_text);
+	check_no_login(&f);
 	form_free(&f);
 
 	/* Unquoted and single-quoted attributes, upper-case markup. */
@@ -242,12 +257,9 @@ START_TEST(test_sim_login)
 		"Logon$v0_MainLayoutEdit$xaf_l12$xaf_dviUserName_Edit$State",
 	};
 	struct form	 f;
-	size_t		 i;
 
 	parse_file(SIM "login.html", &f);
-	ck_assert_uint_eq(f.nfields, nitems(names));
-	for (i = 0; i < nitems(names); i++)
-		ck_assert_str_eq(f.fields[i].name, names[i]);
+	check_names(&f, names, nitems(names));
 	ck_assert_str_eq(form_get(&f, "__EVENTTARGET"), "");
 	ck_assert_uint_eq(strlen(form_get(&f, "__VIEWSTATE")), 8000);
 	ck_assert_str_eq(form_get(&f, "__VIEWSTATEGENERATOR"), "CA0B0334");
@@ -277,10 +289,7 @@ START_TEST(test_sim_view)
 	ck_assert_str_eq(form_get(&f, "Vertical$v1$LE$v2$Cb$VI"),
 	    "xaf_xaf_a1Free_Customers");
 	ck_assert_ptr_nonnull(form_get(&f, "Vertical$v1$LE$v2$CallbackState"));
-	ck_assert_ptr_null(f.user_field);
-	ck_assert_ptr_null(f.password_field);
-	ck_assert_ptr_null(f.submit_field);
-	ck_assert_ptr_null(f.error_text);
+	check_no_login(&f);
 	form_free(&f);
 
 	/* A callback body has no form: its hidden inputs all the same. */
