@@ -15,17 +15,6 @@
 
 #define HAND	"tests/unit/golden/hand/"
 
-static void
-str_same(const char *a, const char *b, const char *name, const char *what)
-{
-	if (a == NULL || b == NULL)
-		ck_assert_msg(a == b, "%s: %s '%s', the reference's '%s'", name,
-		    what, a ? a : "(null)", b ? b : "(null)");
-	else
-		ck_assert_msg(strcmp(a, b) == 0, "%s: %s '%.200s', the "
-		    "reference's '%.200s'", name, what, a, b);
-}
-
 /*
  * form_parse() of a page (rc, and f when 0) is what the reference, a walk
  * of libxml2's tree (tests/unit/formref.c), reads.
@@ -35,26 +24,17 @@ same_as_ref(const char *html, size_t len, int rc, const struct form *f,
     const char *err, const char *name)
 {
 	struct form	 ref;
-	char		 referr[256];
-	size_t		 i;
+	char		 referr[256], why[512];
 
 	ck_assert_msg(formref_parse(html, len, &ref, referr, sizeof(referr)) ==
 	    rc, "%s: form_parse() gives %d, the reference the other", name, rc);
 	if (rc == -1) {
-		str_same(err, referr, name, "error");
+		ck_assert_msg(str_diff(err, referr, "error", why,
+		    sizeof why) == 0, "%s: %s", name, why);
 		return;
 	}
-	ck_assert_msg(f->nfields == ref.nfields, "%s: %zu hidden inputs, the "
-	    "reference %zu", name, f->nfields, ref.nfields);
-	for (i = 0; i < f->nfields; i++) {
-		str_same(f->fields[i].name, ref.fields[i].name, name, "name");
-		str_same(f->fields[i].value, ref.fields[i].value, name, "value");
-	}
-	str_same(f->user_field, ref.user_field, name, "user field");
-	str_same(f->password_field, ref.password_field, name, "password field");
-	str_same(f->submit_field, ref.submit_field, name, "submit field");
-	str_same(f->submit_value, ref.submit_value, name, "submit value");
-	str_same(f->error_text, ref.error_text, name, "error text");
+	ck_assert_msg(form_diff(f, &ref, why, sizeof why) == 0, "%s: %s", name,
+	    why);
 	form_free(&ref);
 }
 
