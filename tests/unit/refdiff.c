@@ -39,23 +39,30 @@ count_diff(const char *what, size_t a, size_t b, char *why, size_t len)
 	return -1;
 }
 
+/* str_diff() of one part of item i: "column 3 caption". */
+static int
+item_diff(const char *a, const char *b, const char *item, size_t i,
+    const char *part, char *why, size_t len)
+{
+	char	 what[64];
+
+	snprintf(what, sizeof what, "%s %zu %s", item, i, part);
+	return str_diff(a, b, what, why, len);
+}
+
 /* Every column of two grids: caption, fieldname, sort, index. */
 static int
 cols_diff(const struct grid *a, const struct grid *b, char *why, size_t len)
 {
-	char	 what[64];
 	size_t	 i;
 
 	if (a->ncols != b->ncols)
 		return count_diff("ncols", a->ncols, b->ncols, why, len);
 	for (i = 0; i < a->ncols; i++) {
-		snprintf(what, sizeof what, "column %zu caption", i);
-		if (str_diff(a->cols[i].caption, b->cols[i].caption, what, why,
-		    len) == -1)
-			return -1;
-		snprintf(what, sizeof what, "column %zu fieldname", i);
-		if (str_diff(a->cols[i].fieldname, b->cols[i].fieldname, what,
-		    why, len) == -1)
+		if (item_diff(a->cols[i].caption, b->cols[i].caption, "column",
+		    i, "caption", why, len) == -1 ||
+		    item_diff(a->cols[i].fieldname, b->cols[i].fieldname,
+		    "column", i, "fieldname", why, len) == -1)
 			return -1;
 		if (a->cols[i].sort != b->cols[i].sort) {
 			snprintf(why, len, "column %zu sort", i);
@@ -80,8 +87,8 @@ rows_diff(const struct grid *a, const struct grid *b, char *why, size_t len)
 	if (a->nrows != b->nrows)
 		return count_diff("nrows", a->nrows, b->nrows, why, len);
 	for (i = 0; i < a->nrows; i++) {
-		snprintf(what, sizeof what, "row %zu id", i);
-		if (str_diff(a->rows[i].id, b->rows[i].id, what, why, len) == -1)
+		if (item_diff(a->rows[i].id, b->rows[i].id, "row", i, "id", why,
+		    len) == -1)
 			return -1;
 		if (a->rows[i].ncells != b->rows[i].ncells) {
 			snprintf(why, len, "row %zu ncells", i);
@@ -146,22 +153,17 @@ static int
 fields_diff(const struct form *a, const struct form *b, char *why,
     size_t len)
 {
-	char	 what[64];
 	size_t	 i;
 
 	if (a->nfields != b->nfields)
 		return count_diff("hidden inputs", a->nfields, b->nfields, why,
 		    len);
-	for (i = 0; i < a->nfields; i++) {
-		snprintf(what, sizeof what, "hidden input %zu name", i);
-		if (str_diff(a->fields[i].name, b->fields[i].name, what, why,
-		    len) == -1)
+	for (i = 0; i < a->nfields; i++)
+		if (item_diff(a->fields[i].name, b->fields[i].name,
+		    "hidden input", i, "name", why, len) == -1 ||
+		    item_diff(a->fields[i].value, b->fields[i].value,
+		    "hidden input", i, "value", why, len) == -1)
 			return -1;
-		snprintf(what, sizeof what, "hidden input %zu value", i);
-		if (str_diff(a->fields[i].value, b->fields[i].value, what, why,
-		    len) == -1)
-			return -1;
-	}
 	return 0;
 }
 
