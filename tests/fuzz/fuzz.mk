@@ -77,10 +77,12 @@ $(FZ_LIBS):
 	rm -f $@ && ar rcs $@ $^
 
 # fuzz_gridsax and fuzz_form compare the worker's readers with the tests'
-# references, walks of libxml2's tree.
+# references, walks of libxml2's tree, and say how they differ (refdiff.c).
 $(FZ)/fuzz_gridsax: $(FZ)/obj/tests/unit/gridref.o \
-    $(FZ)/obj/tests/unit/formref.o $(FZ)/obj/tests/unit/dom.o
-$(FZ)/fuzz_form: $(FZ)/obj/tests/unit/formref.o $(FZ)/obj/tests/unit/dom.o
+    $(FZ)/obj/tests/unit/formref.o $(FZ)/obj/tests/unit/dom.o \
+    $(FZ)/obj/tests/unit/refdiff.o
+$(FZ)/fuzz_form: $(FZ)/obj/tests/unit/formref.o $(FZ)/obj/tests/unit/dom.o \
+    $(FZ)/obj/tests/unit/refdiff.o
 $(FZ_BINS): $(FZ)/fuzz_%: $(FZ)/obj/tests/fuzz/fuzz_%.o $(FZ_LIBS)
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ \
 	    $(filter %.o,$^) $(FZ_LIBS) $(ROLES_LIBS) -lm

@@ -19,17 +19,6 @@
 #include "worker/worker.h"
 
 static void
-str_same(const char *a, const char *b, const char *what)
-{
-	if (a == NULL || b == NULL)
-		FZ_CHECK(a == b, "%s: '%s' vs '%s'", what, a ? a : "(null)",
-		    b ? b : "(null)");
-	else
-		FZ_CHECK(strcmp(a, b) == 0, "%s: '%.200s' vs '%.200s'", what,
-		    a, b);
-}
-
-static void
 form_sane(const struct form *f)
 {
 	size_t	 i, j;
@@ -60,30 +49,12 @@ form_sane(const struct form *f)
 	    "error text not trimmed: '%s'", f->error_text);
 }
 
-static void
-form_same(const struct form *a, const struct form *b)
-{
-	size_t	 i;
-
-	FZ_CHECK(a->nfields == b->nfields, "nfields %zu vs %zu", a->nfields,
-	    b->nfields);
-	for (i = 0; i < a->nfields; i++) {
-		str_same(a->fields[i].name, b->fields[i].name, "name");
-		str_same(a->fields[i].value, b->fields[i].value, "value");
-	}
-	str_same(a->user_field, b->user_field, "user_field");
-	str_same(a->password_field, b->password_field, "password_field");
-	str_same(a->submit_field, b->submit_field, "submit_field");
-	str_same(a->submit_value, b->submit_value, "submit_value");
-	str_same(a->error_text, b->error_text, "error_text");
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
 	static const struct form	 zero;
 	struct form			 f, g;
-	char				 err[256], err2[256], *copy;
+	char				 err[256], err2[256], why[512], *copy;
 	int				 rc, rc2;
 
 	memset(err, 'x', sizeof(err));
@@ -101,10 +72,11 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	rc2 = formref_parse((const char *)d, n, &g, err2, sizeof(err2));
 	FZ_CHECK(rc2 == rc, "rc %d, the reference %d", rc, rc2);
 	if (rc == 0) {
-		form_same(&f, &g);
+		FZ_CHECK(form_diff(&f, &g, why, sizeof why) == 0, "%s", why);
 		form_free(&g);
 	} else
-		str_same(err, err2, "error");
+		FZ_CHECK(str_diff(err, err2, "error", why, sizeof why) == 0,
+		    "%s", why);
 
 	/* Again, from a copy of exactly n bytes: the same form. */
 	copy = xmalloc(n > 0 ? n : 1);
@@ -113,12 +85,13 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	free(copy);
 	FZ_CHECK(rc2 == rc, "rc %d then %d", rc, rc2);
 	if (rc == 0) {
-		form_same(&f, &g);
+		FZ_CHECK(form_diff(&f, &g, why, sizeof why) == 0, "%s", why);
 		form_free(&g);
 		form_free(&f);
 		FZ_CHECK(memcmp(&f, &zero, sizeof(f)) == 0, "form_free");
 	} else
-		str_same(err, err2, "error");
+		FZ_CHECK(str_diff(err, err2, "error", why, sizeof why) == 0,
+		    "%s", why);
 
 	/* No room for an error: still no crash. */
 	rc2 = form_parse((const char *)d, n, &g, NULL, 0);

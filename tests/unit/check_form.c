@@ -15,17 +15,6 @@
 
 #define HAND	"tests/unit/golden/hand/"
 
-static void
-str_same(const char *a, const char *b, const char *name, const char *what)
-{
-	if (a == NULL || b == NULL)
-		ck_assert_msg(a == b, "%s: %s '%s', the reference's '%s'", name,
-		    what, a ? a : "(null)", b ? b : "(null)");
-	else
-		ck_assert_msg(strcmp(a, b) == 0, "%s: %s '%.200s', the "
-		    "reference's '%.200s'", name, what, a, b);
-}
-
 /*
  * form_parse() of a page (rc, and f when 0) is what the reference, a walk
  * of libxml2's tree (tests/unit/formref.c), reads.
@@ -35,26 +24,17 @@ same_as_ref(const char *html, size_t len, int rc, const struct form *f,
     const char *err, const char *name)
 {
 	struct form	 ref;
-	char		 referr[256];
-	size_t		 i;
+	char		 referr[256], why[512];
 
 	ck_assert_msg(formref_parse(html, len, &ref, referr, sizeof(referr)) ==
 	    rc, "%s: form_parse() gives %d, the reference the other", name, rc);
 	if (rc == -1) {
-		str_same(err, referr, name, "error");
+		ck_assert_msg(str_diff(err, referr, "error", why,
+		    sizeof why) == 0, "%s: %s", name, why);
 		return;
 	}
-	ck_assert_msg(f->nfields == ref.nfields, "%s: %zu hidden inputs, the "
-	    "reference %zu", name, f->nfields, ref.nfields);
-	for (i = 0; i < f->nfields; i++) {
-		str_same(f->fields[i].name, ref.fields[i].name, name, "name");
-		str_same(f->fields[i].value, ref.fields[i].value, name, "value");
-	}
-	str_same(f->user_field, ref.user_field, name, "user field");
-	str_same(f->password_field, ref.password_field, name, "password field");
-	str_same(f->submit_field, ref.submit_field, name, "submit field");
-	str_same(f->submit_value, ref.submit_value, name, "submit value");
-	str_same(f->error_text, ref.error_text, name, "error text");
+	ck_assert_msg(form_diff(f, &ref, why, sizeof why) == 0, "%s: %s", name,
+	    why);
 	form_free(&ref);
 }
 
@@ -89,6 +69,28 @@ parse_str(const char *html, struct form *f)
 	return parse_len(html, strlen(html), f, html);
 }
 
+/* The form's hidden inputs are exactly names, in page order. */
+static void
+check_names(const struct form *f, const char *const *names, size_t n)
+{
+	size_t	 i;
+
+	ck_assert_uint_eq(f->nfields, n);
+	for (i = 0; i < n; i++)
+		ck_assert_str_eq(f->fields[i].name, names[i]);
+}
+
+/* A page that is no login form: no login fields, and no error either. */
+static void
+check_no_login(const struct form *f)
+{
+	ck_assert_ptr_null(f->user_field);
+	ck_assert_ptr_null(f->password_field);
+	ck_assert_ptr_null(f->submit_field);
+	ck_assert_ptr_null(f->submit_value);
+	ck_assert_ptr_null(f->error_text);
+}
+
 /* The fields every hand-made login page carries, in page order. */
 static void
 check_login_fields(const struct form *f)
@@ -99,11 +101,8 @@ check_login_fields(const struct form *f)
 		"Logon$v0$MainLayoutEdit$xaf_l12$xaf_dviUserName_Edit$VI",
 		"__dxLastField",
 	};
-	size_t	 i;
 
-	ck_assert_uint_eq(f->nfields, nitems(names));
-	for (i = 0; i < nitems(names); i++)
-		ck_assert_str_eq(f->fields[i].name, names[i]);
+	check_names(f, names, nitems(names));
 	ck_assert_str_eq(form_get(f, "__EVENTTARGET"), "");
 	ck_assert_str_eq(form_get(f, "__EVENTARGUMENT"), "");	/* no value= */
 	ck_assert_str_eq(form_get(f, "__VIEWSTATE"), "/wEPDwULLTE2NjU5&+/=");
@@ -171,11 +170,7 @@ START_TEST(test_view_page)
 	ck_assert_str_eq(f.fields[4].value, "xaf_xaf_a1Free_Customers");
 	ck_assert_str_eq(form_get(&f, "__VIEWSTATE"), "/wEPDwUKLTU5NjA0MzY4Nw9k"
 	    "FgJmD2QWAgIDD2QWBAIBDw8WAh4EVGV4dAUKQXJjaGliYWxkZGQ=");
-	ck_assert_ptr_null(f.user_field);
-	ck_assert_ptr_null(f.password_field);
-	ck_assert_ptr_null(f.submit_field);
-	ck_assert_ptr_null(f.submit_value);
-	ck_assert_ptr_null(f.error_text);
+	check_no_login(&f);
 	form_free(&f);
 
 	/* Unquoted and single-quoted attributes, upper-case markup. */
@@ -242,12 +237,9 @@ START_TEST(test_sim_login)
 		"Logon$v0_MainLayoutEdit$xaf_l12$xaf_dviUserName_Edit$State",
 	};
 	struct form	 f;
-	size_t		 i;
 
 	parse_file(SIM "login.html", &f);
-	ck_assert_uint_eq(f.nfields, nitems(names));
-	for (i = 0; i < nitems(names); i++)
-		ck_assert_str_eq(f.fields[i].name, names[i]);
+	check_names(&f, names, nitems(names));
 	ck_assert_str_eq(form_get(&f, "__EVENTTARGET"), "");
 	ck_assert_uint_eq(strlen(form_get(&f, "__VIEWSTATE")), 8000);
 	ck_assert_str_eq(form_get(&f, "__VIEWSTATEGENERATOR"), "CA0B0334");
@@ -277,10 +269,7 @@ START_TEST(test_sim_view)
 	ck_assert_str_eq(form_get(&f, "Vertical$v1$LE$v2$Cb$VI"),
 	    "xaf_xaf_a1Free_Customers");
 	ck_assert_ptr_nonnull(form_get(&f, "Vertical$v1$LE$v2$CallbackState"));
-	ck_assert_ptr_null(f.user_field);
-	ck_assert_ptr_null(f.password_field);
-	ck_assert_ptr_null(f.submit_field);
-	ck_assert_ptr_null(f.error_text);
+	check_no_login(&f);
 	form_free(&f);
 
 	/* A callback body has no form: its hidden inputs all the same. */

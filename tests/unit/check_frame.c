@@ -62,6 +62,45 @@ build_mixed(struct buf *b, size_t *ends)
 	return MSG_COUNT;
 }
 
+/* Append n log frames to b: the sample log (longest message), jobs 0 to n-1. */
+static void
+append_logs(struct buf *b, int n)
+{
+	struct frame	 f;
+	struct msg_log	 lg;
+	int		 i;
+
+	pf_sample_log(&lg);
+	for (i = 0; i < n; i++) {
+		lg.job = i;
+		msg_log_pack(&f, &lg);
+		pf_frame_append(&f, b);
+	}
+}
+
+/*
+ * Take every whole frame fr holds: each must be append_logs()'s next log,
+ * job *got (then counted); the stream must not fail.
+ */
+static void
+take_logs(struct frame_reader *fr, size_t *got)
+{
+	const msgpack_object	*o;
+	struct msg_log		 lg, out;
+	char			 err[PROTO_ERRLEN];
+	int			 rc;
+
+	pf_sample_log(&lg);
+	while ((rc = frame_reader_next(fr, &o, err, sizeof err)) == 1) {
+		ck_assert_msg(msg_log_unpack(o, &out, err, sizeof err) == 0,
+		    "%s", err);
+		ck_assert_int_eq(out.job, (int64_t)*got);
+		ck_assert_str_eq(out.msg, lg.msg);
+		(*got)++;
+	}
+	ck_assert_msg(rc == 0, "%s", err);
+}
+
 START_TEST(test_one_byte_at_a_time)
 {
 	struct frame_reader	 fr;
@@ -146,7 +185,6 @@ START_TEST(test_random_chunks)
 	struct frame_reader	 fr;
 	struct frame		 f;
 	struct buf		 b;
-	struct msg_log		 lg;
 	const msgpack_object	*o;
 	enum msg_type		 t;
 	char			 err[PROTO_ERRLEN];
@@ -181,25 +219,12 @@ START_TEST(test_random_chunks)
 
 	/* Log frames with the longest message, in 3-byte steps. */
 	buf_reset(&b);
-	pf_sample_log(&lg);
-	for (i = 0; i < 20; i++) {
-		lg.job = i;
-		msg_log_pack(&f, &lg);
-		pf_frame_append(&f, &b);
-	}
+	append_logs(&b, 20);
 	got = 0;
 	for (off = 0; off < b.len; off += 3) {
 		frame_reader_feed(&fr, b.data + off,
 		    b.len - off < 3 ? b.len - off : 3);
-		while (frame_reader_next(&fr, &o, err, sizeof err) == 1) {
-			struct msg_log out;
-
-			ck_assert_int_eq(msg_log_unpack(o, &out, err, sizeof err),
-			    0);
-			ck_assert_int_eq(out.job, (int64_t)got);
-			ck_assert_str_eq(out.msg, lg.msg);
-			got++;
-		}
+		take_logs(&fr, &got);
 	}
 	ck_assert_uint_eq(got, 20);
 	frame_reader_free(&fr);
@@ -251,24 +276,16 @@ END_TEST
 START_TEST(test_read_socketpair)
 {
 	struct frame_reader	 fr;
-	struct frame		 f;
-	struct msg_log		 lg, out;
 	struct buf		 b;
-	const msgpack_object	*o;
-	char			 err[PROTO_ERRLEN];
-	int			 sv[2], i, rc, status, got = 0, reads = 0;
+	int			 sv[2], status, reads = 0;
+	size_t			 got = 0;
 	ssize_t			 n;
 	pid_t			 pid;
 
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	/* About 350 KB: more than one read's worth, so frames straddle reads. */
 	buf_init(&b);
-	pf_sample_log(&lg);
-	for (i = 0; i < 300; i++) {
-		lg.job = i;
-		msg_log_pack(&f, &lg);
-		pf_frame_append(&f, &b);
-	}
+	append_logs(&b, 300);
 	pid = fork();
 	ck_assert_int_ne(pid, -1);
 	if (pid == 0) {
@@ -279,16 +296,10 @@ START_TEST(test_read_socketpair)
 	frame_reader_init(&fr);
 	while ((n = frame_reader_read(&fr, sv[0])) > 0) {
 		reads++;
-		while ((rc = frame_reader_next(&fr, &o, err, sizeof err)) == 1) {
-			ck_assert_int_eq(msg_log_unpack(o, &out, err, sizeof err),
-			    0);
-			ck_assert_int_eq(out.job, got);
-			got++;
-		}
-		ck_assert_msg(rc == 0, "%s", err);
+		take_logs(&fr, &got);
 	}
 	ck_assert_int_eq(n, 0);		/* EOF */
-	ck_assert_int_eq(got, 300);
+	ck_assert_uint_eq(got, 300);
 	ck_assert_int_gt(reads, 1);
 	ck_assert_uint_eq(fr.off, fr.in.len);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);

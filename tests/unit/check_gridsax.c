@@ -43,74 +43,6 @@ rnd(uint32_t *x)
 	return *x;
 }
 
-static void
-str_same(const char *a, const char *b, const char *what, const char *name)
-{
-	if (a == NULL || b == NULL)
-		ck_assert_msg(a == b, "%s: %s '%s' vs '%s'", name, what,
-		    a ? a : "(null)", b ? b : "(null)");
-	else
-		ck_assert_msg(strcmp(a, b) == 0, "%s: %s '%.200s' vs '%.200s'",
-		    name, what, a, b);
-}
-
-/* Every field, column, row id and cell of two grids is the same. */
-static void
-grid_same(const struct grid *a, const struct grid *b, const char *name)
-{
-	const struct grid_cell	*x, *y;
-	char			 what[64];
-	size_t			 i, j;
-
-	str_same(a->grid_id, b->grid_id, "grid_id", name);
-	str_same(a->filter_key, b->filter_key, "filter_key", name);
-	str_same(a->filter_caption, b->filter_caption, "filter_caption", name);
-	ck_assert_msg(a->page == b->page && a->pages == b->pages &&
-	    a->total == b->total, "%s: pager %lld/%lld/%lld vs %lld/%lld/%lld",
-	    name, (long long)a->page, (long long)a->pages,
-	    (long long)a->total, (long long)b->page, (long long)b->pages,
-	    (long long)b->total);
-	ck_assert_msg(a->has_pager == b->has_pager, "%s: has_pager", name);
-	ck_assert_msg(a->next_disabled == b->next_disabled,
-	    "%s: next_disabled", name);
-	ck_assert_msg(a->empty == b->empty, "%s: empty", name);
-	ck_assert_msg(a->nheader == b->nheader, "%s: nheader %zu vs %zu",
-	    name, a->nheader, b->nheader);
-	ck_assert_msg(a->ncols == b->ncols, "%s: ncols %zu vs %zu", name,
-	    a->ncols, b->ncols);
-	for (i = 0; i < a->ncols; i++) {
-		snprintf(what, sizeof(what), "column %zu caption", i);
-		str_same(a->cols[i].caption, b->cols[i].caption, what, name);
-		snprintf(what, sizeof(what), "column %zu fieldname", i);
-		str_same(a->cols[i].fieldname, b->cols[i].fieldname, what,
-		    name);
-		ck_assert_msg(a->cols[i].sort == b->cols[i].sort,
-		    "%s: column %zu sort", name, i);
-		ck_assert_msg(a->cols[i].index == b->cols[i].index,
-		    "%s: column %zu index", name, i);
-	}
-	ck_assert_msg(a->nrows == b->nrows, "%s: nrows %zu vs %zu", name,
-	    a->nrows, b->nrows);
-	for (i = 0; i < a->nrows; i++) {
-		snprintf(what, sizeof(what), "row %zu id", i);
-		str_same(a->rows[i].id, b->rows[i].id, what, name);
-		ck_assert_msg(a->rows[i].ncells == b->rows[i].ncells,
-		    "%s: row %zu ncells", name, i);
-		for (j = 0; j < a->rows[i].ncells; j++) {
-			x = &a->rows[i].cells[j];
-			y = &b->rows[i].cells[j];
-			snprintf(what, sizeof(what), "row %zu cell %zu text",
-			    i, j);
-			str_same(x->text, y->text, what, name);
-			snprintf(what, sizeof(what), "row %zu cell %zu img_src",
-			    i, j);
-			str_same(x->img_src, y->img_src, what, name);
-			ck_assert_msg(x->checkbox == y->checkbox,
-			    "%s: row %zu cell %zu checkbox", name, i, j);
-		}
-	}
-}
-
 /* The reference's answer for a page, kept to compare the others with. */
 struct want {
 	int		 rc;
@@ -136,10 +68,13 @@ static void
 same_as(const struct want *w, int rc, const char *err, struct grid *g,
     const char *name)
 {
+	char	 why[512];
+
 	ck_assert_msg(rc == w->rc, "%s: rc %d ('%s') vs the reference %d ('%s')",
 	    name, rc, rc ? err : "", w->rc, w->rc ? w->err : "");
 	if (rc == 0) {
-		grid_same(&w->g, g, name);
+		ck_assert_msg(grid_diff(&w->g, g, why, sizeof why) == 0,
+		    "%s: %s", name, why);
 		grid_free(g);
 	} else {
 		ck_assert_msg(strcmp(err, w->err) == 0, "%s: '%s' vs '%s'",
@@ -148,28 +83,6 @@ same_as(const struct want *w, int rc, const char *err, struct grid *g,
 		ck_assert_ptr_null(g->rows);
 		ck_assert_ptr_null(g->cols);
 	}
-}
-
-/* Hidden inputs are the reference form reader's fields for the same page. */
-static void
-hidden_same(const struct form *f, const char *html, size_t len,
-    const char *name)
-{
-	struct form	 ref;
-	size_t		 i;
-
-	ck_assert_msg(formref_parse(html, len, &ref, NULL, 0) == 0,
-	    "%s: the grid parses, formref_parse() fails", name);
-	ck_assert_msg(f->nfields == ref.nfields, "%s: %zu hidden inputs vs "
-	    "formref_parse's %zu", name, f->nfields, ref.nfields);
-	for (i = 0; i < f->nfields; i++) {
-		ck_assert_msg(strcmp(f->fields[i].name, ref.fields[i].name) == 0,
-		    "%s: hidden input %zu name", name, i);
-		ck_assert_msg(strcmp(f->fields[i].value,
-		    ref.fields[i].value) == 0, "%s: hidden input %zu (%s) value",
-		    name, i, ref.fields[i].name);
-	}
-	form_free(&ref);
 }
 
 /*
@@ -182,7 +95,7 @@ check_page(const char *html, size_t len, const char *name)
 	struct want	 w;
 	struct grid	 g;
 	struct form	 f;
-	char		 err[256], what[300];
+	char		 err[256], what[300], why[512];
 	int		 rc;
 
 	want_parse(&w, html, len);
@@ -192,7 +105,8 @@ check_page(const char *html, size_t len, const char *name)
 	rc = grid_parse_page(html, len, &g, &f, err, sizeof(err));
 	same_as(&w, rc, err, &g, what);
 	if (rc == 0) {
-		hidden_same(&f, html, len, what);
+		ck_assert_msg(hidden_diff(&f, html, len, why, sizeof why) == 0,
+		    "%s: %s", what, why);
 		form_free(&f);
 	} else {
 		ck_assert_ptr_null(f.fields);

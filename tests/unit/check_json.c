@@ -243,12 +243,23 @@ START_TEST(test_escape_small_buffer)
 }
 END_TEST
 
+/* log_event_format() writes ev as fmt to be want, and says its length. */
+static void
+check_line(const struct log_event *ev, enum log_format fmt, const char *want)
+{
+	char	 line[512];
+	size_t	 n;
+
+	n = log_event_format(ev, fmt, line, sizeof line);
+	ck_assert_str_eq(line, want);
+	ck_assert_uint_eq(n, strlen(want));
+}
+
 /* log.c escapes with the same function: JSON lines and quoted logfmt values. */
 START_TEST(test_escape_in_log_lines)
 {
 	struct log_event	 ev;
 	char			 line[512], ts[40], want[512];
-	size_t			 n;
 
 	memset(&ev, 0, sizeof ev);
 	ev.ts_ms = 1700000000123LL;
@@ -258,19 +269,15 @@ START_TEST(test_escape_in_log_lines)
 	ev.msg = "row \"7\"\tC:\\x\n\x01 h\xc3\xa9 \xff";
 	iso8601_utc(ev.ts_ms, ts, sizeof ts);
 
-	n = log_event_format(&ev, LOG_JSON, line, sizeof line);
 	snprintf(want, sizeof want, "{\"ts\":\"%s\",\"level\":\"warn\","
 	    "\"proc\":\"worker\",\"user\":\"al\\\"ice\",\"msg\":\"row "
 	    "\\\"7\\\"\\tC:\\\\x\\n\\u0001 h\xc3\xa9 \xff\"}", ts);
-	ck_assert_str_eq(line, want);
-	ck_assert_uint_eq(n, strlen(want));
+	check_line(&ev, LOG_JSON, want);
 
-	n = log_event_format(&ev, LOG_LOGFMT, line, sizeof line);
 	snprintf(want, sizeof want, "ts=%s level=warn proc=worker "
 	    "user=\"al\\\"ice\" msg=\"row \\\"7\\\"\\tC:\\\\x\\n\\u0001 "
 	    "h\xc3\xa9 \xff\"", ts);
-	ck_assert_str_eq(line, want);
-	ck_assert_uint_eq(n, strlen(want));
+	check_line(&ev, LOG_LOGFMT, want);
 
 	/* Cut short: the length it needs, and a terminated prefix. */
 	memset(line, 'C', sizeof line);

@@ -431,171 +431,117 @@ cell(const char *text)
 	return c;
 }
 
-START_TEST(test_value_text)
+/*
+ * value_parse() of one cell (its text, and its checkbox for bool columns)
+ * as a column type: 0 and the value, or -1, no value and the error (whole,
+ * or a part of it).
+ */
+static const struct {
+	enum col_type	 type;
+	const char	*text;
+	int		 checkbox;	/* -1: none */
+	int		 rc;
+	enum value_kind	 kind;
+	const char	*s;		/* VAL_TEXT */
+	int64_t		 i;		/* VAL_INT */
+	double		 r;		/* VAL_REAL */
+	const char	*err;		/* rc -1: the error */
+	const char	*err_part;	/* rc -1: in the error */
+} value_cases[] = {
+	{ COL_TEXT, "Bar & Caff\xc3\xa8", -1, 0, VAL_TEXT,
+	  .s = "Bar & Caff\xc3\xa8" },
+	/* Inner NBSP is text, kept as shown. */
+	{ COL_TEXT, "a" NBSP "b", -1, 0, VAL_TEXT, .s = "a" NBSP "b" },
+	{ COL_TEXT, "", -1, 0, .kind = VAL_NULL },
+	{ COL_TEXT, NBSP, -1, 0, .kind = VAL_NULL },
+	{ COL_TEXT, NBSP " " NBSP, -1, 0, .kind = VAL_NULL },
+	{ COL_TEXT, NULL, -1, 0, .kind = VAL_NULL },
+	{ COL_INT, "1.234", -1, 0, VAL_INT, .i = 1234 },
+	{ COL_DECIMAL, "234,59" NBSP EURO, -1, 0, VAL_REAL, .r = 234.59 },
+	/* Blanks around the value (NBSP is not trimmed by the grid) go. */
+	{ COL_DECIMAL, NBSP "12,5" NBSP, -1, 0, VAL_REAL, .r = 12.5 },
+	{ COL_INT, "", -1, 0, .kind = VAL_NULL },
+	{ COL_DECIMAL, NBSP, -1, 0, .kind = VAL_NULL },
+	{ COL_DECIMAL, "1,2,3", -1, -1, VAL_NULL,
+	  .err = "not an Italian number: '1,2,3'" },
+	{ COL_INT, "1,5", -1, -1, VAL_NULL,
+	  .err = "not an Italian integer: '1,5'" },
+	{ COL_DATE, "29/02/2024", -1, 0, VAL_TEXT, .s = "2024-02-29" },
+	{ COL_DATETIME, "31/12/1999 23:59:59", -1, 0, VAL_TEXT,
+	  .s = "1999-12-31T23:59:59" },
+	{ COL_DATE, "29/02/2023", -1, -1, VAL_NULL,
+	  .err = "not a dd/mm/yyyy date: '29/02/2023'" },
+	{ COL_DATETIME, "31/12/1999 24:00:00", -1, -1, VAL_NULL,
+	  .err_part = "'31/12/1999 24:00:00'" },
+	{ COL_DATETIME, NBSP, -1, 0, .kind = VAL_NULL },
+	{ COL_BOOL, "", 1, 0, VAL_INT, .i = 1 },
+	{ COL_BOOL, "", 0, 0, VAL_INT, .i = 0 },
+	{ COL_BOOL, "S\xc3\xac", -1, -1, VAL_NULL, .err_part = "checkbox" },
+};
+
+START_TEST(test_value_cases)
 {
-	struct grid_cell	 c;
+	struct grid_cell	 c = cell(value_cases[_i].text);
 	struct value		 v;
 	char			 err[128];
 
-	c = cell("Bar & Caff\xc3\xa8");
+	c.checkbox = value_cases[_i].checkbox;
+	ck_assert_int_eq(value_parse(value_cases[_i].type, &c, NULL, &v, err,
+	    sizeof(err)), value_cases[_i].rc);
+	ck_assert_int_eq(v.kind, value_cases[_i].kind);
+	if (v.kind == VAL_TEXT)
+		ck_assert_str_eq(v.s, value_cases[_i].s);
+	else
+		ck_assert_ptr_null(v.s);
+	if (v.kind == VAL_INT)
+		ck_assert_int_eq(v.i, value_cases[_i].i);
+	if (v.kind == VAL_REAL)
+		ck_assert_double_eq(v.r, value_cases[_i].r);
+	if (value_cases[_i].err != NULL)
+		ck_assert_str_eq(err, value_cases[_i].err);
+	if (value_cases[_i].err_part != NULL)
+		ck_assert_ptr_nonnull(strstr(err, value_cases[_i].err_part));
+	value_clear(&v);
+}
+END_TEST
+
+START_TEST(test_value_clear)
+{
+	struct grid_cell	 c = cell("Bar & Caff\xc3\xa8");
+	struct value		 v;
+	char			 err[128];
+
 	ck_assert_int_eq(value_parse(COL_TEXT, &c, NULL, &v, err,
 	    sizeof(err)), 0);
 	ck_assert_int_eq(v.kind, VAL_TEXT);
-	ck_assert_str_eq(v.s, "Bar & Caff\xc3\xa8");
 	value_clear(&v);
 	ck_assert_int_eq(v.kind, VAL_NULL);
 	ck_assert_ptr_null(v.s);
 
-	/* Inner NBSP is text, kept as shown. */
-	c = cell("a" NBSP "b");
-	ck_assert_int_eq(value_parse(COL_TEXT, &c, NULL, &v, err,
-	    sizeof(err)), 0);
-	ck_assert_str_eq(v.s, "a" NBSP "b");
-	value_clear(&v);
-
-	c = cell("");
-	ck_assert_int_eq(value_parse(COL_TEXT, &c, NULL, &v, err,
-	    sizeof(err)), 0);
-	ck_assert_int_eq(v.kind, VAL_NULL);
-	c = cell(NBSP);
-	ck_assert_int_eq(value_parse(COL_TEXT, &c, NULL, &v, err,
-	    sizeof(err)), 0);
-	ck_assert_int_eq(v.kind, VAL_NULL);
-	c = cell(NBSP " " NBSP);
-	ck_assert_int_eq(value_parse(COL_TEXT, &c, NULL, &v, err,
-	    sizeof(err)), 0);
-	ck_assert_int_eq(v.kind, VAL_NULL);
-	c = cell(NULL);
-	ck_assert_int_eq(value_parse(COL_TEXT, &c, NULL, &v, err,
-	    sizeof(err)), 0);
-	ck_assert_int_eq(v.kind, VAL_NULL);
+	/* No cell at all is NULL too. */
 	ck_assert_int_eq(value_parse(COL_TEXT, NULL, NULL, &v, err,
 	    sizeof(err)), 0);
 	ck_assert_int_eq(v.kind, VAL_NULL);
 }
 END_TEST
 
-START_TEST(test_value_numbers)
+/* A long bad value is quoted, cut, and the buffer never overflows. */
+START_TEST(test_value_long_error)
 {
+	char			 big[1000], err[128], small[16];
 	struct grid_cell	 c;
 	struct value		 v;
-	char			 err[128];
 
-	c = cell("1.234");
-	ck_assert_int_eq(value_parse(COL_INT, &c, NULL, &v, err,
-	    sizeof(err)), 0);
-	ck_assert_int_eq(v.kind, VAL_INT);
-	ck_assert_int_eq(v.i, 1234);
-
-	c = cell("234,59" NBSP EURO);
-	ck_assert_int_eq(value_parse(COL_DECIMAL, &c, NULL, &v, err,
-	    sizeof(err)), 0);
-	ck_assert_int_eq(v.kind, VAL_REAL);
-	ck_assert_double_eq(v.r, 234.59);
-
-	/* Blanks around the value (NBSP is not trimmed by the grid) go. */
-	c = cell(NBSP "12,5" NBSP);
-	ck_assert_int_eq(value_parse(COL_DECIMAL, &c, NULL, &v, err,
-	    sizeof(err)), 0);
-	ck_assert_double_eq(v.r, 12.5);
-
-	c = cell("");
-	ck_assert_int_eq(value_parse(COL_INT, &c, NULL, &v, err,
-	    sizeof(err)), 0);
-	ck_assert_int_eq(v.kind, VAL_NULL);
-	c = cell(NBSP);
-	ck_assert_int_eq(value_parse(COL_DECIMAL, &c, NULL, &v, err,
-	    sizeof(err)), 0);
-	ck_assert_int_eq(v.kind, VAL_NULL);
-
-	c = cell("1,2,3");
-	ck_assert_int_eq(value_parse(COL_DECIMAL, &c, NULL, &v, err,
-	    sizeof(err)), -1);
-	ck_assert_int_eq(v.kind, VAL_NULL);
-	ck_assert_str_eq(err, "not an Italian number: '1,2,3'");
-	c = cell("1,5");
+	memset(big, '9', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	c = cell(big);
 	ck_assert_int_eq(value_parse(COL_INT, &c, NULL, &v, err,
 	    sizeof(err)), -1);
-	ck_assert_str_eq(err, "not an Italian integer: '1,5'");
-
-	/* A long bad value is quoted, cut, and the buffer never overflows. */
-	{
-		char	 big[1000], small[16];
-
-		memset(big, '9', sizeof(big) - 1);
-		big[sizeof(big) - 1] = '\0';
-		c = cell(big);
-		ck_assert_int_eq(value_parse(COL_INT, &c, NULL, &v, err,
-		    sizeof(err)), -1);
-		ck_assert(strlen(err) < 120);
-		ck_assert_int_eq(value_parse(COL_INT, &c, NULL, &v, small,
-		    sizeof(small)), -1);
-		ck_assert_uint_eq(strlen(small), sizeof(small) - 1);
-		ck_assert_int_eq(value_parse(COL_INT, &c, NULL, &v, NULL, 0),
-		    -1);
-	}
-}
-END_TEST
-
-START_TEST(test_value_dates)
-{
-	struct grid_cell	 c;
-	struct value		 v;
-	char			 err[128];
-
-	c = cell("29/02/2024");
-	ck_assert_int_eq(value_parse(COL_DATE, &c, NULL, &v, err,
-	    sizeof(err)), 0);
-	ck_assert_int_eq(v.kind, VAL_TEXT);
-	ck_assert_str_eq(v.s, "2024-02-29");
-	value_clear(&v);
-
-	c = cell("31/12/1999 23:59:59");
-	ck_assert_int_eq(value_parse(COL_DATETIME, &c, NULL, &v, err,
-	    sizeof(err)), 0);
-	ck_assert_str_eq(v.s, "1999-12-31T23:59:59");
-	value_clear(&v);
-
-	c = cell("29/02/2023");
-	ck_assert_int_eq(value_parse(COL_DATE, &c, NULL, &v, err,
-	    sizeof(err)), -1);
-	ck_assert_ptr_null(v.s);
-	ck_assert_str_eq(err, "not a dd/mm/yyyy date: '29/02/2023'");
-
-	c = cell("31/12/1999 24:00:00");
-	ck_assert_int_eq(value_parse(COL_DATETIME, &c, NULL, &v, err,
-	    sizeof(err)), -1);
-	ck_assert_ptr_nonnull(strstr(err, "'31/12/1999 24:00:00'"));
-
-	c = cell(NBSP);
-	ck_assert_int_eq(value_parse(COL_DATETIME, &c, NULL, &v, err,
-	    sizeof(err)), 0);
-	ck_assert_int_eq(v.kind, VAL_NULL);
-}
-END_TEST
-
-START_TEST(test_value_bool)
-{
-	struct grid_cell	 c;
-	struct value		 v;
-	char			 err[128];
-
-	c = cell("");
-	c.checkbox = 1;
-	ck_assert_int_eq(value_parse(COL_BOOL, &c, NULL, &v, err,
-	    sizeof(err)), 0);
-	ck_assert_int_eq(v.kind, VAL_INT);
-	ck_assert_int_eq(v.i, 1);
-	c.checkbox = 0;
-	ck_assert_int_eq(value_parse(COL_BOOL, &c, NULL, &v, err,
-	    sizeof(err)), 0);
-	ck_assert_int_eq(v.kind, VAL_INT);
-	ck_assert_int_eq(v.i, 0);
-	c = cell("S\xc3\xac");
-	ck_assert_int_eq(value_parse(COL_BOOL, &c, NULL, &v, err,
-	    sizeof(err)), -1);
-	ck_assert_int_eq(v.kind, VAL_NULL);
-	ck_assert_ptr_nonnull(strstr(err, "checkbox"));
+	ck_assert(strlen(err) < 120);
+	ck_assert_int_eq(value_parse(COL_INT, &c, NULL, &v, small,
+	    sizeof(small)), -1);
+	ck_assert_uint_eq(strlen(small), sizeof(small) - 1);
+	ck_assert_int_eq(value_parse(COL_INT, &c, NULL, &v, NULL, 0), -1);
 }
 END_TEST
 
@@ -708,6 +654,7 @@ int
 main(void)
 {
 	Suite	*s = suite_create("value");
+	TCase	*tc;
 
 	test_case(s, "int", test_int_good, test_int_bad, NULL);
 	test_case(s, "decimal", test_dec_good, test_dec_bad, test_dec_nearest,
@@ -716,8 +663,8 @@ main(void)
 	    test_dt_bad, test_dt_buffers, test_format_datetime,
 	    test_delta_since, NULL);
 	test_case(s, "url", test_url_origin, NULL);
-	test_case(s, "value_parse", test_value_text, test_value_numbers,
-	    test_value_dates, test_value_bool, test_value_image,
-	    test_value_bad_type, NULL);
+	tc = test_case(s, "value_parse", test_value_clear,
+	    test_value_long_error, test_value_image, test_value_bad_type, NULL);
+	tcase_add_loop_test(tc, test_value_cases, 0, nitems(value_cases));
 	return test_run(s);
 }

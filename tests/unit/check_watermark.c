@@ -296,6 +296,57 @@ q_int(const char *file, const char *sql, const char *arg)
 	return v;
 }
 
+/*
+ * What store_begin_run() left in ck: whether it resumed, the run, and the
+ * page it starts at.
+ */
+static void
+assert_begun(const struct checkpoint *ck, int resumed, int64_t run,
+    int64_t next_page)
+{
+	ck_assert_int_eq(ck->resumed, resumed);
+	ck_assert_int_eq(ck->run_id, run);
+	ck_assert_int_eq(ck->next_page, next_page);
+}
+
+/*
+ * A full products run, a new one from page 0, that stopped after page 2
+ * of 5 (9 elements), the store closed; its run id.
+ */
+static int64_t
+stopped_run(void)
+{
+	static const char *page0[] = { "A1=2025-01-01T00:00:00" };
+	static const char *page1[] = { "A2=2025-01-02T00:00:00" };
+	struct store		*st;
+	struct checkpoint	 ck;
+
+	st = open_store("products.db", "products", "*");
+	begin(st, "full", &ck);
+	ck_assert_int_gt(ck.run_id, 0);
+	ck_assert_int_eq(ck.resumed, 0);
+	ck_assert_int_eq(ck.next_page, 0);
+	ck.total = 9;
+	write_rows(st, "products", &ck, 0, 5, page0, 1);
+	write_rows(st, "products", &ck, 1, 5, page1, 1);
+	store_close(st);
+	return ck.run_id;
+}
+
+/*
+ * Begin a run of mode on customers, a new one after run prev, and write
+ * rows as its one page; its run id.
+ */
+static int64_t
+run_page(struct store *st, const char *mode, struct checkpoint *ck,
+    int64_t prev, const char *const *rows, size_t n)
+{
+	begin(st, mode, ck);
+	ck_assert_int_gt(ck->run_id, prev);
+	write_rows(st, "customers", ck, 0, 1, rows, n);
+	return ck->run_id;
+}
+
 START_TEST(test_watermark_is_max_of_scope)
 {
 	static const char *alice[] = {
@@ -411,19 +462,14 @@ START_TEST(test_seen_run)
 	int64_t			 r1, r2, r3;
 
 	st = open_store("customers-alice.db", "customers", "alice");
-	begin(st, "full", &ck);
-	r1 = ck.run_id;
-	write_rows(st, "customers", &ck, 0, 1, full1, nitems(full1));
+	r1 = run_page(st, "full", &ck, 0, full1, nitems(full1));
 	ck_assert_int_eq(SEEN("C001"), r1);
 	ck_assert_int_eq(SEEN("C003"), r1);
 	ck_assert_int_eq(store_seen_count(st, r1), 3);
 	finish(st, &ck, "done", "2025-01-03T10:00:00");
 
 	/* A delta run never counts as having seen a row. */
-	begin(st, "delta", &ck);
-	r2 = ck.run_id;
-	ck_assert_int_gt(r2, r1);
-	write_rows(st, "customers", &ck, 0, 1, delta, nitems(delta));
+	r2 = run_page(st, "delta", &ck, r1, delta, nitems(delta));
 	ck_assert_int_eq(SEEN("C001"), r1);
 	ck_assert_int_eq(SEEN("C002"), r1);
 	ck_assert_int_lt(SEEN("C004"), r1);
@@ -434,10 +480,7 @@ START_TEST(test_seen_run)
 	finish(st, &ck, "done", "2025-02-02T10:00:00");
 
 	/* A full run marks what it sees, changed or not, and nothing else. */
-	begin(st, "full", &ck);
-	r3 = ck.run_id;
-	ck_assert_int_gt(r3, r2);
-	write_rows(st, "customers", &ck, 0, 1, full3, nitems(full3));
+	r3 = run_page(st, "full", &ck, r2, full3, nitems(full3));
 	ck_assert_int_eq(SEEN("C001"), r3);
 	ck_assert_int_eq(SEEN("C002"), r3);
 	ck_assert_int_eq(SEEN("C005"), r3);
@@ -458,29 +501,15 @@ END_TEST
 
 START_TEST(test_resume)
 {
-	static const char *page0[] = { "A1=2025-01-01T00:00:00" };
-	static const char *page1[] = { "A2=2025-01-02T00:00:00" };
 	struct store		*st;
 	struct checkpoint	 ck;
 	int64_t			 r1;
 
 	/* A full run stopped after page 2 of 5 (a crash: no finish). */
+	r1 = stopped_run();
 	st = open_store("products.db", "products", "*");
 	begin(st, "full", &ck);
-	ck_assert_int_eq(ck.resumed, 0);
-	ck_assert_int_eq(ck.next_page, 0);
-	r1 = ck.run_id;
-	ck_assert_int_gt(r1, 0);
-	ck.total = 9;
-	write_rows(st, "products", &ck, 0, 5, page0, 1);
-	write_rows(st, "products", &ck, 1, 5, page1, 1);
-	store_close(st);
-
-	st = open_store("products.db", "products", "*");
-	begin(st, "full", &ck);
-	ck_assert_int_eq(ck.resumed, 1);
-	ck_assert_int_eq(ck.run_id, r1);
-	ck_assert_int_eq(ck.next_page, 2);
+	assert_begun(&ck, 1, r1, 2);
 	ck_assert_int_eq(ck.pages, 5);
 	ck_assert_int_eq(ck.total, 9);
 	/* The rows it wrote before count as seen by the same run. */
@@ -491,16 +520,12 @@ START_TEST(test_resume)
 	store_close(st);
 	st = open_store("products.db", "products", "*");
 	begin(st, "full", &ck);
-	ck_assert_int_eq(ck.resumed, 1);
-	ck_assert_int_eq(ck.run_id, r1);
-	ck_assert_int_eq(ck.next_page, 2);
+	assert_begun(&ck, 1, r1, 2);
 
 	/* Done: the next run is a new one, from page 0. */
 	finish(st, &ck, "done", "2025-01-02T00:00:00");
 	begin(st, "full", &ck);
-	ck_assert_int_eq(ck.resumed, 0);
-	ck_assert_int_eq(ck.run_id, r1 + 1);
-	ck_assert_int_eq(ck.next_page, 0);
+	assert_begun(&ck, 0, r1 + 1, 0);
 	ck_assert_int_eq(ck.total, 0);
 	ck_assert_int_eq(q_int("products.db", "SELECT next_page FROM _sync "
 	    "WHERE kind = ?1", "products"), 0);
@@ -513,29 +538,20 @@ END_TEST
 START_TEST(test_fresh_run)
 {
 	static const char *page0[] = { "A1=2025-01-01T00:00:00" };
-	static const char *page1[] = { "A2=2025-01-02T00:00:00" };
 	struct store		*st;
 	struct checkpoint	 ck;
 	struct wk_error		 err;
 	int64_t			 r1;
 
 	/* A full run stopped after page 2 of 5 (cancelled). */
-	st = open_store("products.db", "products", "*");
-	begin(st, "full", &ck);
-	r1 = ck.run_id;
-	ck.total = 9;
-	write_rows(st, "products", &ck, 0, 5, page0, 1);
-	write_rows(st, "products", &ck, 1, 5, page1, 1);
-	store_close(st);
+	r1 = stopped_run();
 
 	/* Without resume (a manual full sync): a new run from page 0, whole
 	 * counts, and the unfinished run it leaves is named. */
 	st = open_store("products.db", "products", "*");
 	memset(&err, 0, sizeof err);
 	ck_assert_int_eq(store_begin_run(st, "full", 0, &ck, &err), 0);
-	ck_assert_int_eq(ck.resumed, 0);
-	ck_assert_int_eq(ck.run_id, r1 + 1);
-	ck_assert_int_eq(ck.next_page, 0);
+	assert_begun(&ck, 0, r1 + 1, 0);
 	ck_assert_int_eq(ck.base.seen, 0);
 	ck_assert_int_eq(ck.left_run, r1);
 	ck_assert_int_eq(ck.left_page, 2);
@@ -572,17 +588,13 @@ START_TEST(test_resume_other_mode)
 	store_close(st);
 	st = open_store("products.db", "products", "*");
 	begin(st, "delta", &ck);
-	ck_assert_int_eq(ck.resumed, 0);
-	ck_assert_int_eq(ck.run_id, r1 + 1);
-	ck_assert_int_eq(ck.next_page, 0);
+	assert_begun(&ck, 0, r1 + 1, 0);
 	ck_assert_str_eq(ck.mode, "delta");
 	write_rows(st, "products", &ck, 0, 3, page0, 1);
 	store_close(st);
 	st = open_store("products.db", "products", "*");
 	begin(st, "full", &ck);
-	ck_assert_int_eq(ck.resumed, 0);
-	ck_assert_int_eq(ck.run_id, r1 + 2);
-	ck_assert_int_eq(ck.next_page, 0);
+	assert_begun(&ck, 0, r1 + 2, 0);
 	store_close(st);
 
 	/* Runs of another scope in the same file are their own. */
@@ -599,9 +611,7 @@ START_TEST(test_resume_other_mode)
 	store_close(st);
 	st = open_store("orders.db", "orders", "alice");
 	begin(st, "full", &ck);
-	ck_assert_int_eq(ck.resumed, 1);
-	ck_assert_int_eq(ck.run_id, r1);
-	ck_assert_int_eq(ck.next_page, 1);
+	assert_begun(&ck, 1, r1, 1);
 	store_close(st);
 }
 END_TEST
