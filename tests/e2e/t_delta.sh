@@ -27,6 +27,16 @@ for k in customers orders products prices; do
 	compare "$k" "$(db_of "$k")" $(user_of "$k") || fail "first full sync of $k differs"
 done
 
+# A mirror deleted by hand: erpsyncd still asks for a delta (its state says
+# customers were synced), and the worker, finding no watermark, runs full.
+rm -f "$(db_of customers)" "$(db_of customers)-wal" "$(db_of customers)-shm"
+sync_kind customers --delta
+grep -q 'kind=customers msg="no watermark yet: running a full sync instead of a delta"' \
+    "$T/erpsyncd.log" || fail "the delta into a deleted mirror did not say it runs full"
+compare customers "$(db_of customers)" agent1 || fail "the delta into a deleted mirror differs"
+[ "$(sqlite3 "$(db_of customers)" "SELECT mode FROM _sync")" = full ] ||
+	fail "the delta into a deleted mirror did not run as a full run"
+
 # Mutations get the sim's current time as modified_at, so the delta sees them.
 for k in customers orders products prices; do
 	u=$(user_of "$k")
