@@ -383,23 +383,25 @@ struct checkpoint {
 struct store	*store_open(const char *path, const struct view *,
 		    const char *user, struct wk_error *);
 void		 store_close(struct store *);
-int		 store_begin_run(struct store *, const char *mode, int resume,
-		    struct checkpoint *, struct wk_error *);
 int		 store_write_page(struct store *, const struct checkpoint *,
 		    struct value *rows, size_t nrows, const int *row_ok,
 		    struct page_counts *, struct wk_error *);
 int64_t		 store_seen_count(struct store *, int64_t run_id);
 int		 store_watermark(struct store *, char *, size_t);
-int		 store_last_watermark(struct store *, char *, size_t);
-int		 store_set_probe(struct store *, const char *, struct wk_error *);
 int64_t		 store_count_newer(struct store *, int64_t run_id,
 		    const char *modified);
 int		 store_sweep(struct store *, int64_t run_id, int64_t *deleted,
 		    struct wk_error *);
+
+/* checkpoint.c: the run's row in _sync */
+int		 store_begin_run(struct store *, const char *mode, int resume,
+		    struct checkpoint *, struct wk_error *);
+int		 store_last_watermark(struct store *, char *, size_t);
+int		 store_set_probe(struct store *, const char *, struct wk_error *);
 int		 store_finish(struct store *, const struct checkpoint *,
 		    const char *state, const char *watermark, struct wk_error *);
 
-/* store.c and schema.c: a store's insides, for these two files only */
+/* store.c, checkpoint.c and schema.c: a store's insides, for them only */
 #define STORE_BUSY_MS	30000	/* how long a writer waits for another */
 struct store {
 	struct sqlite3		*db;
