@@ -3,6 +3,7 @@
 #   make check        install missing packages, build, run unit and end-to-end tests
 #   make demo         install missing packages, build, run a real sync against erpsim
 #   make ASAN=1 ...   build with AddressSanitizer + UBSan (into build-asan/, bin-asan/)
+#   make coverage     the lines the tests run, per file (gcov; build-cov/, bin-cov/)
 #   make install PREFIX=/usr/local DESTDIR=
 #   make image        container image erpsync:VERSION (podman, mmdebstrap)
 #   make check-container  build or reuse the image, run tests/container/
@@ -59,6 +60,11 @@ B   = build-asan
 BIN = bin-asan
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=undefined
+else ifeq ($(COV),1)
+# make coverage: gcov counts (the worker writes them before its _exit).
+B   = build-cov
+BIN = bin-cov
+SAN_FLAGS = --coverage -DCOVERAGE
 else
 B   = build
 BIN = bin
@@ -191,6 +197,16 @@ demo: deps
 	$(MAKE) all
 	sh deploy/demo.sh bin
 
+# Which lines of the programs the unit tests and the end-to-end scripts
+# run (gcov, -O0): per file of worker/ and per folder. Figures, never
+# pass/fail; the counts start from zero each time.
+coverage: deps
+	rm -rf build-cov bin-cov
+	$(MAKE) COV=1 CFLAGS="-O0 -g" all units
+	sh tests/run-unit.sh build-cov
+	sh tests/e2e/run.sh bin-cov
+	sh tests/coverage.sh build-cov
+
 bench: all $(BENCHES)
 	B=$(B) sh bench/run.sh $(BIN)
 
@@ -279,9 +295,9 @@ check-container: image
 	sh tests/container/t_image.sh bin $(VERSION)
 
 clean:
-	rm -rf build build-asan bin bin-asan
+	rm -rf build build-asan build-cov bin bin-asan bin-cov
 
-.PHONY: all pkgcheck units deps check stress demo bench install uninstall check-install clean image check-container FORCE
+.PHONY: all pkgcheck units deps check stress demo coverage bench install uninstall check-install clean image check-container FORCE
 FORCE:
 .DELETE_ON_ERROR:
 # Objects are intermediate files of the test and bench programs: keep them.

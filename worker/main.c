@@ -18,6 +18,9 @@
 #ifdef __SANITIZE_ADDRESS__
 #include <sanitizer/lsan_interface.h>
 #endif
+#ifdef COVERAGE
+#include <gcov.h>
+#endif
 
 #include "worker/worker.h"
 
@@ -37,6 +40,9 @@ worker_exit(int code)
 	fflush(NULL);
 #ifdef __SANITIZE_ADDRESS__
 	__lsan_do_leak_check();
+#endif
+#ifdef COVERAGE
+	__gcov_dump();		/* make coverage: what exit(3) would write */
 #endif
 	_exit(code);
 }
