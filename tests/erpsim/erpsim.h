@@ -196,7 +196,7 @@ struct user {
 
 struct faultconf {
 	int64_t		 latency_ms;
-	double		 fail, drop, trunc, cut, reset;
+	double		 fail, drop, trunc, cut, reset, stale;
 	unsigned	 expire_every;
 	unsigned	 max_sessions;
 	char		 drop_col[SIM_FIELDMAX]; /* fieldname grids omit, "" = none */
@@ -208,7 +208,8 @@ struct faultconf {
  * Faults of the schedule (fault.c). The numbers are part of the schedule's
  * hash, documented in README.md: do not renumber.
  */
-enum fault { F_NONE, F_DROP, F_FAIL, F_TRUNC, F_CUT, F_RESET, F_COUNT };
+enum fault { F_NONE, F_DROP, F_FAIL, F_TRUNC, F_CUT, F_RESET, F_STALE,
+    F_COUNT };
 
 /* Kinds of ERP answer, each with its own fault counters (numbers hashed). */
 enum akind { A_LOGIN_PAGE, A_LOGIN_POST, A_LOGOUT, A_DEFAULT, A_PAGE,
@@ -219,7 +220,8 @@ struct stats {
 	uint64_t	 logins_ok, logins_failed, logins_busy, logins_stale;
 	uint64_t	 logouts, redirects, bad_commands, not_found;
 	uint64_t	 pages, callbacks;
-	uint64_t	 f_fail, f_drop, f_trunc, f_cut, f_reset, f_expire, f_idle;
+	uint64_t	 f_fail, f_drop, f_trunc, f_cut, f_reset, f_stale;
+	uint64_t	 f_expire, f_idle;
 	uint64_t	 f_delayed;
 	uint64_t	 f_kind[F_COUNT][A_COUNT];	/* faults suffered */
 	uint64_t	 churns, m_insert, m_update, m_delete;
@@ -463,6 +465,7 @@ void		 reply_cancel_all(void);
 /* schedule.c */
 enum fault	 fault_roll(enum akind, uint64_t *);
 int		 fault_reset_roll(void);
+int		 fault_stale_roll(void);
 void		 fault_restart(enum fault);
 const char	*fault_name(enum fault);
 const char	*akind_name(enum akind);

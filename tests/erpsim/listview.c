@@ -1,8 +1,8 @@
 /*
  * listview.c — {base}/{VIEW}/: GET answers the full page, a POST callback
  * (__CALLBACKID = the grid id, __CALLBACKPARAM = a command) answers the
- * grid control alone. This is where filter resets happen and where served
- * pages are counted for stats and --churn.
+ * grid control alone. This is where filter resets and stale answers happen
+ * and where served pages are counted for stats and --churn.
  */
 #include <string.h>
 
@@ -23,13 +23,41 @@ served(struct ctx *c, struct session *s)
 		mutate_churn();
 }
 
+/*
+ * The page a stale answer to a navigation shows, or -1 when the answer
+ * is not stale. Offered, in its own counter, every navigation that no
+ * fault of the schedule took, of a grid of two pages or more. A stale
+ * answer shows the page the session was on before (the command was
+ * carried out all the same), or, when that is the page asked for, the one
+ * before it (after it on page 0): always visibly another page.
+ */
+static int
+stale_page(struct ctx *c, struct session *s, enum kind k, int before)
+{
+	struct gridstate	*g = view_state(s, k);
+	int			 pages;
+
+	if (c->fault != F_NONE)
+		return -1;
+	view_prepare(s, k);	/* a reset may have changed the page count */
+	if ((pages = view_pages(g)) < 2 || !fault_stale_roll())
+		return -1;
+	sim.stats.f_stale++;
+	sim.stats.f_kind[F_STALE][A_CALLBACK]++;
+	if (before >= pages)
+		before = pages - 1;
+	if (before != g->page)
+		return before;
+	return g->page > 0 ? g->page - 1 : 1;
+}
+
 static void
 callback(struct ctx *c, struct session *s, enum kind k)
 {
 	const char		*id = form_get(&c->body, "__CALLBACKID");
 	const char		*param = form_get(&c->body, "__CALLBACKPARAM");
 	struct gridstate	*g, saved;
-	int			 nav, rc;
+	int			 nav, rc, now, shown = -1;
 
 	if (id == NULL || param == NULL ||
 	    strcmp(id, sim.layout.v[k].grid) != 0) {
@@ -57,9 +85,16 @@ callback(struct ctx *c, struct session *s, enum kind k)
 		sim.stats.f_reset++;
 		sim.stats.f_kind[F_RESET][A_CALLBACK]++;
 	}
+	if (nav && c->apply)
+		shown = stale_page(c, s, k, saved.page);
+	now = g->page;
+	if (shown >= 0)
+		g->page = shown;	/* rendered as it was, then moved on */
 	render_grid(reply_body(c->rep), s, k);
+	shown = g->page;
+	g->page = now;
 	served(c, s);
-	if (nav && c->apply && gate_catch(c->rep, s->user, g->page, 200,
+	if (nav && c->apply && gate_catch(c->rep, s->user, shown, 200,
 	    c->fault))
 		return;
 	reply_send(c->rep, 200, c->fault);

@@ -10,7 +10,8 @@
  * Precedence: a request is offered to drop, then fail, then truncate, then
  * cut, and stops at the first that takes it; so a fault's counter counts
  * the requests of its kind that no earlier fault took. Resets have their own
- * counter of page navigations that can reset (see listview.c).
+ * counter of page navigations that can reset, and stale answers theirs of
+ * navigations that none of the four took (see listview.c).
  *
  * Rates and phases are fixed point, multiples of 2^-32, so the arithmetic
  * is exact and a test can redo it (README.md, tests/e2e/t_erpsim_faults.sh).
@@ -77,6 +78,8 @@ rate_of(enum fault f)
 		return sim.faults.cut;
 	case F_RESET:
 		return sim.faults.reset;
+	case F_STALE:
+		return sim.faults.stale;
 	default:
 		return 0;
 	}
@@ -114,6 +117,15 @@ fault_reset_roll(void)
 	return sched_hit(sim.faults.reset, F_RESET, A_CALLBACK, i);
 }
 
+/* Is the answer to this page navigation (one no fault took) stale? */
+int
+fault_stale_roll(void)
+{
+	uint64_t	 i = sim.fsched[F_STALE][A_CALLBACK]++;
+
+	return sched_hit(sim.faults.stale, F_STALE, A_CALLBACK, i);
+}
+
 /* Start the schedule of fault f over, for every kind (its rate was set). */
 void
 fault_restart(enum fault f)
@@ -139,6 +151,8 @@ fault_name(enum fault f)
 		return "cut";
 	case F_RESET:
 		return "reset";
+	case F_STALE:
+		return "stale";
 	default:
 		return "none";
 	}
