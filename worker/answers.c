@@ -179,8 +179,13 @@ slot_read(struct pages *pg, struct slot *sl, int64_t page)
 	    sizeof why) == NULL) {
 		/* The ERP has fewer pages than when we started. */
 		s->total_changed = 1;
-		if (g.pages < pg->npages)
+		if (g.pages < pg->npages) {
+			log_warnx("page %lld of %s: the ERP has %lld pages now "
+			    "(%lld elements): the run ends at page %lld",
+			    (long long)page + 1, s->v->path, (long long)g.pages,
+			    (long long)g.total, (long long)g.pages);
 			pg->npages = g.pages;
+		}
 		goto out;
 	}
 	if (sync_need_field(s, &g, s->v->sort_field) == -1 ||
