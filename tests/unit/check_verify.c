@@ -137,54 +137,59 @@ START_TEST(test_sort)
 }
 END_TEST
 
+/*
+ * The pager and the rows of page3() changed, and what verify_page() says
+ * of the page asked for (NULL: right, or not checked).
+ */
+static const struct pager_case {
+	int64_t		 asked;		/* 0-based */
+	int64_t		 page, pages, total;
+	size_t		 nrows;
+	int		 has_pager, empty;
+	const char	*want;
+} pager_cases[] = {
+	{ 2, 3, 3, 250, 50, 0, 0, "the grid has no pager" },
+	/* 250 elements in 13 pages: pages of 20, not 100. */
+	{ 2, 3, 13, 250, 50, 1, 0,
+	    "13 pages for 250 elements: the page size is not 100" },
+	{ 2, 2, 3, 250, 50, 1, 0, "the grid is on page 2, not 3" },
+	{ 2, 3, 3, 250, 49, 1, 0, "page 3 has 49 rows, expected 50" },
+	{ 0, 1, 3, 250, 99, 1, 0, "page 1 has 99 rows, expected 100" },
+	/* Not checked: page 3 after the ERP shrank to 2 pages ... */
+	{ 2, 2, 2, 190, 90, 1, 0, NULL },
+	/* ... and a grid with no rows at all, which has no pager. */
+	{ 0, 0, 0, 0, 0, 0, 1, NULL },
+	/* An empty row beside data rows is no empty grid. */
+	{ 2, 3, 3, 250, 50, 0, 1, "the grid has no pager" },
+};
+
 START_TEST(test_pager)
 {
-	struct grid	 g = page3();
+	const struct pager_case	*c = &pager_cases[_i];
+	struct grid		 g = page3();
 
-	g.has_pager = 0;
-	page_is(&g, 2, "the grid has no pager");
-	g.has_pager = 1;
-	/* 250 elements in 13 pages: pages of 20, not 100. */
-	g.pages = 13;
-	page_is(&g, 2, "13 pages for 250 elements: the page size is not 100");
-	g.pages = 3;
-	g.page = 2;
-	page_is(&g, 2, "the grid is on page 2, not 3");
-	g.page = 3;
-	g.nrows = 49;
-	page_is(&g, 2, "page 3 has 49 rows, expected 50");
-	g.page = 1;
-	g.nrows = 99;
-	page_is(&g, 0, "page 1 has 99 rows, expected 100");
+	g.page = c->page;
+	g.pages = c->pages;
+	g.total = c->total;
+	g.nrows = c->nrows;
+	g.has_pager = c->has_pager;
+	g.empty = c->empty;
+	page_is(&g, c->asked, c->want);
 }
 END_TEST
 
-/* What is not checked: an empty grid, a page past the last. */
-START_TEST(test_not_checked)
+/* An empty grid still shows the filter and the sort, and they count. */
+START_TEST(test_empty_grid)
 {
 	struct grid	 g = page3();
 
-	/* The ERP shrank to 2 pages: page 3 is past the last. */
-	g.total = 190;
-	g.pages = 2;
-	g.page = 2;
-	g.nrows = 90;
-	page_is(&g, 2, NULL);
-	/* No rows at all: no pager to check. */
-	g = page3();
 	g.has_pager = 0;
 	g.empty = 1;
 	g.nrows = 0;
 	g.total = 0;
 	page_is(&g, 0, NULL);
-	/* ... but the filter and the sort still are. */
 	g.filter_key = NULL;
 	page_is(&g, 0, "the grid shows no predefined filter");
-	/* An empty row beside data rows is no empty grid. */
-	g = page3();
-	g.empty = 1;
-	g.has_pager = 0;
-	page_is(&g, 2, "the grid has no pager");
 }
 END_TEST
 
@@ -218,9 +223,10 @@ int
 main(void)
 {
 	Suite	*s = suite_create("verify");
+	TCase	*tc;
 
-	test_case(s, "page", test_right_page, test_filter, test_sort,
-	    test_pager, test_not_checked, test_has_field, test_short_buffer,
-	    NULL);
+	tc = test_case(s, "page", test_right_page, test_filter, test_sort,
+	    test_empty_grid, test_has_field, test_short_buffer, NULL);
+	tcase_add_loop_test(tc, test_pager, 0, nitems(pager_cases));
 	return test_run(s);
 }
