@@ -1,0 +1,54 @@
+#!/bin/sh
+# A worker that breaks the protocol (design §5: "a bad frame from a worker
+# kills that worker (job failed, class protocol)"). worker_path names
+# tests/e2e/fake_worker.py, which answers the job with a frame that is no
+# map, an oversize frame header, a hello naming another pid, a done with
+# an error class no one knows, or silence. Each job fails with its class
+# and a message that says what the worker did; erpsyncd goes on serving,
+# and with the real worker again the next sync is exact.
+. "$(dirname "$0")/lib.sh"
+
+start_sim --customers 200 --seed 81
+cp "$REPO/tests/e2e/fake_worker.py" "$T/fake-worker"
+chmod +x "$T/fake-worker"
+write_conf
+sed -i "s|^worker_path = .*|worker_path = $T/fake-worker|" "$T/erpsync.conf"
+no_schedules
+FAKE_WORKER_MODE=$T/mode
+export FAKE_WORKER_MODE
+echo garbage >"$T/mode"
+start_daemon
+
+# bad MODE CLASS TEXT: a sync run by the fake worker in MODE fails with
+# CLASS and a message holding TEXT; erpsyncd still answers.
+bad() {
+	echo "$1" >"$T/mode"
+	if ctl --json sync customers --user agent1 --wait >"$T/$1.out" 2>&1; then
+		fail "$1: the sync did not fail"
+	fi
+	tail -n 1 "$T/$1.out" | python3 -c 'import json,sys
+j = json.load(sys.stdin)
+print(j["state"]); print(j["error_class"]); print(j["message"])' >"$T/$1.job" ||
+		fail "$1: no job in $T/$1.out"
+	[ "$(sed -n 1p "$T/$1.job")" = failed ] || fail "$1: the job is $(sed -n 1p "$T/$1.job")"
+	[ "$(sed -n 2p "$T/$1.job")" = "$2" ] ||
+		fail "$1: class $(sed -n 2p "$T/$1.job"), not $2: $(sed -n 3p "$T/$1.job")"
+	sed -n 3p "$T/$1.job" | grep -qF "$3" ||
+		fail "$1: the message \"$(sed -n 3p "$T/$1.job")\" does not say \"$3\""
+	ctl status >/dev/null || fail "$1: erpsyncd no longer answers"
+}
+
+bad garbage protocol "bad frame from worker"
+bad oversize protocol "bad frame from worker"
+bad badhello protocol "hello does not match"
+bad unknownclass protocol "done with an unknown error class \"nonsense\""
+bad silent crashed "worker exited with code 0 before finishing"
+# No fake worker is left running.
+pgrep -f "$T/fake-worker" >/dev/null && fail "a fake worker is still running"
+
+sed -i "s|^worker_path = .*|worker_path = $BIN/erpsync-worker|" "$T/erpsync.conf"
+ctl reload >/dev/null || fail "erpsyncd did not reload its config"
+ctl sync customers --user agent1 --wait >"$T/real.out" 2>&1 ||
+	fail "the sync with the real worker failed: $(tail -n 3 "$T/real.out")"
+compare customers "$T/data/customers-agent1.db" agent1 || fail "the mirror differs"
+note "ok: five broken workers failed their jobs with their class; erpsyncd went on"
