@@ -180,7 +180,7 @@ check: deps
 	sh tests/e2e/run.sh bin-asan t_customers_sync t_customers_resume t_sessions t_delta \
 	    t_sessions_leak t_cut_answers t_tls t_new_db_race t_history t_wait_retry \
 	    t_chain t_page_size t_filter_reset t_bad_values t_bad_mirror \
-	    t_stale_pages t_shrink t_bad_worker
+	    t_stale_pages t_shrink t_bad_worker t_error_pages
 	$(MAKE) check-install
 
 # The concurrency- and fault-sensitive end-to-end scripts, N times in a row.
@@ -189,7 +189,7 @@ STRESS_TESTS = t_new_db_race t_cut_answers t_all_kinds t_sessions \
 	t_sessions_leak t_sessions_limits t_customers_faults t_filter_reset \
 	t_churn t_erpsim_faults t_recovery_worker t_admin_limits t_runs t_history \
 	t_wait_retry t_watch t_hold_cmd t_access t_metrics t_chain t_page_size \
-	t_wrong_password t_bad_values t_stale_pages t_shrink
+	t_wrong_password t_bad_values t_stale_pages t_shrink t_error_pages
 stress: deps
 	$(MAKE) all
 	sh tests/e2e/stress.sh bin $(STRESS_N) $(STRESS_TESTS)

@@ -196,7 +196,7 @@ struct user {
 
 struct faultconf {
 	int64_t		 latency_ms;
-	double		 fail, drop, trunc, cut, reset, stale;
+	double		 fail, drop, trunc, cut, reset, stale, errorpage;
 	unsigned	 expire_every;
 	unsigned	 max_sessions;
 	char		 drop_col[SIM_FIELDMAX]; /* fieldname grids omit, "" = none */
@@ -209,7 +209,7 @@ struct faultconf {
  * hash, documented in README.md: do not renumber.
  */
 enum fault { F_NONE, F_DROP, F_FAIL, F_TRUNC, F_CUT, F_RESET, F_STALE,
-    F_COUNT };
+    F_ERRORPAGE, F_COUNT };
 
 /* Kinds of ERP answer, each with its own fault counters (numbers hashed). */
 enum akind { A_LOGIN_PAGE, A_LOGIN_POST, A_LOGOUT, A_DEFAULT, A_PAGE,
@@ -221,6 +221,7 @@ struct stats {
 	uint64_t	 logouts, redirects, bad_commands, not_found;
 	uint64_t	 pages, callbacks;
 	uint64_t	 f_fail, f_drop, f_trunc, f_cut, f_reset, f_stale;
+	uint64_t	 f_errorpage;
 	uint64_t	 f_expire, f_idle;
 	uint64_t	 f_delayed;
 	uint64_t	 f_kind[F_COUNT][A_COUNT];	/* faults suffered */
@@ -418,6 +419,7 @@ void		 page_login(struct buf *, struct session *, const char *,
 		     const char *);
 void		 page_default(struct buf *, struct session *);
 void		 page_error(struct buf *, int, const char *);
+void		 page_exception(struct buf *);
 void		 page_moved(struct buf *, const char *);
 void		 page_scripts(struct buf *, const char *);
 void		 page_menu(struct buf *, int);
@@ -466,6 +468,7 @@ void		 reply_cancel_all(void);
 enum fault	 fault_roll(enum akind, uint64_t *);
 int		 fault_reset_roll(void);
 int		 fault_stale_roll(void);
+int		 fault_errorpage_roll(void);
 void		 fault_restart(enum fault);
 const char	*fault_name(enum fault);
 const char	*akind_name(enum akind);

@@ -87,11 +87,12 @@ faults_json(struct buf *b)
 {
 	buf_addf(b, "{\"latency\":%lld,\"fail-rate\":%g,\"drop-rate\":%g,"
 	    "\"truncate-rate\":%g,\"cut-rate\":%g,\"reset-rate\":%g,"
-	    "\"stale-rate\":%g,\"expire-every\":%u,\"max-sessions\":%u,\"session-idle\":%d,"
+	    "\"stale-rate\":%g,\"errorpage-rate\":%g,\"expire-every\":%u,"
+	    "\"max-sessions\":%u,\"session-idle\":%d,"
 	    "\"churn\":%u,\"drop-column\":",
 	    (long long)sim.faults.latency_ms, sim.faults.fail, sim.faults.drop,
 	    sim.faults.trunc, sim.faults.cut, sim.faults.reset,
-	    sim.faults.stale, sim.faults.expire_every,
+	    sim.faults.stale, sim.faults.errorpage, sim.faults.expire_every,
 	    sim.faults.max_sessions, sim.conf.session_idle, sim.conf.churn);
 	json_str(b, sim.faults.drop_col);
 	buf_adds(b, ",\"bad-values\":");
@@ -153,6 +154,8 @@ apply_one(struct faultconf *f, struct simconf *sc, const char *k,
 		return set_rate(v, &f->reset, F_RESET, named);
 	if (strcmp(k, "stale-rate") == 0)
 		return set_rate(v, &f->stale, F_STALE, named);
+	if (strcmp(k, "errorpage-rate") == 0)
+		return set_rate(v, &f->errorpage, F_ERRORPAGE, named);
 	if (strcmp(k, "drop-column") == 0)
 		return fault_set_drop_col(f, v);
 	if (strcmp(k, "bad-values") == 0)
@@ -205,10 +208,11 @@ sim_faults(struct ctx *c)
 			fault_restart((enum fault)j);
 	if (c->query.n + c->body.n > 0)
 		log_info("faults changed: latency=%lld fail=%g drop=%g "
-		    "truncate=%g cut=%g reset=%g stale=%g expire-every=%u "
-		    "max-sessions=%u drop-column=%s bad-values=%s",
+		    "truncate=%g cut=%g reset=%g stale=%g errorpage=%g "
+		    "expire-every=%u max-sessions=%u drop-column=%s "
+		    "bad-values=%s",
 		    (long long)f.latency_ms, f.fail, f.drop, f.trunc, f.cut,
-		    f.reset, f.stale, f.expire_every, f.max_sessions,
+		    f.reset, f.stale, f.errorpage, f.expire_every, f.max_sessions,
 		    f.drop_col[0] != '\0' ? f.drop_col : "-",
 		    f.bad_keys[0] != '\0' ? f.bad_keys : "-");
 	faults_json(b);

@@ -1,8 +1,8 @@
 /*
  * listview.c — {base}/{VIEW}/: GET answers the full page, a POST callback
  * (__CALLBACKID = the grid id, __CALLBACKPARAM = a command) answers the
- * grid control alone. This is where filter resets and stale answers happen
- * and where served pages are counted for stats and --churn.
+ * grid control alone. This is where filter resets, stale answers and error
+ * pages happen and where served pages are counted for stats and --churn.
  */
 #include <string.h>
 
@@ -51,13 +51,39 @@ stale_page(struct ctx *c, struct session *s, enum kind k, int before)
 	return g->page > 0 ? g->page - 1 : 1;
 }
 
+/*
+ * Does this navigation fail inside the server, before it is carried out?
+ * Offered, in its own counter, every navigation that no fault of the
+ * schedule took and that is not stale. The grid state goes back to what it
+ * was (a reset drawn for the navigation goes with it) and the answer is
+ * ASP.NET's error page, whole, with status 200, and no grid in it.
+ */
+static int
+error_page(struct ctx *c, struct gridstate *g, const struct gridstate *saved)
+{
+	uint32_t	*idx = g->idx;
+	size_t		 cap = g->cap;
+
+	if (c->fault != F_NONE || !fault_errorpage_roll())
+		return 0;
+	*g = *saved;
+	g->idx = idx;		/* the cache is still g's: rebuilt when next used */
+	g->cap = cap;
+	g->dirty = 1;
+	c->fault = F_ERRORPAGE;	/* counted when sent (reply.c) */
+	buf_reset(reply_body(c->rep));
+	page_exception(reply_body(c->rep));
+	reply_send(c->rep, 200, c->fault);
+	return 1;
+}
+
 static void
 callback(struct ctx *c, struct session *s, enum kind k)
 {
 	const char		*id = form_get(&c->body, "__CALLBACKID");
 	const char		*param = form_get(&c->body, "__CALLBACKPARAM");
 	struct gridstate	*g, saved;
-	int			 nav, rc, now, shown = -1;
+	int			 nav, rc, now, shown = -1, reset = 0;
 
 	if (id == NULL || param == NULL ||
 	    strcmp(id, sim.layout.v[k].grid) != 0) {
@@ -82,11 +108,16 @@ callback(struct ctx *c, struct session *s, enum kind k)
 		/* The production bug: back to the default filter, silently. */
 		g->filter = views[k].deffilter;
 		g->dirty = 1;
-		sim.stats.f_reset++;
-		sim.stats.f_kind[F_RESET][A_CALLBACK]++;
+		reset = 1;
 	}
 	if (nav && c->apply)
 		shown = stale_page(c, s, k, saved.page);
+	if (nav && shown < 0 && error_page(c, g, &saved))
+		return;
+	if (reset) {
+		sim.stats.f_reset++;
+		sim.stats.f_kind[F_RESET][A_CALLBACK]++;
+	}
 	now = g->page;
 	if (shown >= 0)
 		g->page = shown;	/* rendered as it was, then moved on */

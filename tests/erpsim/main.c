@@ -20,7 +20,7 @@ enum {
 	O_ORDERS, O_PRODUCTS, O_PRICES, O_LAYOUT, O_LATENCY, O_FAIL, O_DROP,
 	O_TRUNC, O_EXPIRE, O_RESET, O_MAXSESS, O_IDLE, O_CHURN, O_VSBYTES,
 	O_PORTFILE, O_DROPCOL, O_CUT, O_TLSCERT, O_TLSKEY, O_NOISY, O_VERSION,
-	O_MAXPAGE, O_STALE
+	O_MAXPAGE, O_STALE, O_ERRORPAGE
 };
 
 static const struct option longopts[] = {
@@ -44,6 +44,7 @@ static const struct option longopts[] = {
 	{ "expire-every", required_argument, NULL, O_EXPIRE },
 	{ "reset-rate", required_argument, NULL, O_RESET },
 	{ "stale-rate", required_argument, NULL, O_STALE },
+	{ "errorpage-rate", required_argument, NULL, O_ERRORPAGE },
 	{ "max-sessions", required_argument, NULL, O_MAXSESS },
 	{ "max-page-size", required_argument, NULL, O_MAXPAGE },
 	{ "session-idle", required_argument, NULL, O_IDLE },
@@ -80,7 +81,7 @@ usage(const char *why)
 	    "              [--stale-rate P] "
 	    "[--max-sessions N] [--session-idle SECONDS] "
 	    "[--churn N]\n"
-	    "              [--max-page-size N]\n"
+	    "              [--errorpage-rate P] [--max-page-size N]\n"
 	    "              [--viewstate-bytes N] [--port-file FILE] "
 	    "[--drop-column FIELD]\n"
 	    "              [--tls-cert FILE --tls-key FILE] [-v]\n"
@@ -216,6 +217,8 @@ static const struct sim_arg {
 	{ O_CUT, "--cut-rate", ARG_RATE, &sim.faults.cut, 0 },
 	{ O_RESET, "--reset-rate", ARG_RATE, &sim.faults.reset, 0 },
 	{ O_STALE, "--stale-rate", ARG_RATE, &sim.faults.stale, 0 },
+	{ O_ERRORPAGE, "--errorpage-rate", ARG_RATE, &sim.faults.errorpage,
+	    0 },
 	{ O_EXPIRE, "--expire-every", ARG_UINT, &sim.faults.expire_every,
 	    100000000 },
 	{ O_MAXSESS, "--max-sessions", ARG_UINT, &sim.faults.max_sessions,

@@ -301,6 +301,52 @@ page_error(struct buf *b, int code, const char *msg)
 	    "]: erpsim -->\n</body>\n</html>\n", code);
 }
 
+/*
+ * ASP.NET's page for an exception nobody handled ("yellow screen of
+ * death"), Italian, as a grid callback that failed inside the server gets
+ * it: whole, its comment after </html>, and no grid in it.
+ */
+void
+page_exception(struct buf *b)
+{
+	static const char	 what[] = "Riferimento a un oggetto non "
+	    "impostato su un'istanza di oggetto.";
+
+	buf_adds(b, "<!DOCTYPE html>\n<html>\n    <head>\n        <title>");
+	html_text(b, what, strlen(what), 0, 0);
+	buf_adds(b, "</title>\n        <meta name=\"viewport\" content=\"width="
+	    "device-width\" />\n        <style>\n         body {font-family:"
+	    "\"Verdana\";font-weight:normal;font-size: .7em;color:black;}\n"
+	    "         pre {font-family:\"Consolas\",\"Lucida Console\","
+	    "Monospace;font-size:11pt;margin:0;padding:0.5em;line-height:14pt}"
+	    "\n        </style>\n    </head>\n\n    <body bgcolor=\"white\">\n"
+	    "\n            <span><H1>");
+	buf_addf(b, "Errore del server nell'applicazione '%s'.", sim.conf.base[0] ?
+	    sim.conf.base : "/");
+	buf_addf(b, "<hr width=100%% size=1 color=silver></H1>\n\n            "
+	    "<h2> <i>%s</i> </h2></span>\n\n            <font face=\"Arial, "
+	    "Helvetica, Geneva, SunSans-Regular, sans-serif \">\n\n"
+	    "            <b> Descrizione: </b>Eccezione non gestita durante "
+	    "l'esecuzione della richiesta Web corrente. Per ulteriori "
+	    "informazioni sull'errore e sul suo punto di origine nel codice, "
+	    "vedere l'analisi dello stack.\n\n            <br><br>\n\n"
+	    "            <b> Dettagli eccezione: </b>System.NullReferenceException"
+	    ": %s<br><br>\n\n            <b>Analisi dello stack:</b> <br><br>"
+	    "\n\n            <table width=100%% bgcolor=\"#ffffcc\">\n"
+	    "               <tr>\n                  <td>\n                      "
+	    "<code><pre>\n\n[NullReferenceException: %s]\n", what, what, what);
+	buf_adds(b, "   DevExpress.Web.ASPxGridView.RaiseCallbackEvent(String "
+	    "eventArgument) +214\n   System.Web.UI.Page.PrepareCallback(String "
+	    "callbackControlID) +247\n</pre></code>\n\n                  </td>"
+	    "\n               </tr>\n            </table>\n\n            <br>\n"
+	    "\n            <hr width=100% size=1 color=silver>\n\n"
+	    "            <b>Informazioni sulla versione:</b>&nbsp;Versione di "
+	    "Microsoft .NET Framework:4.0.30319; Versione ASP.NET:4.8.4494.0\n"
+	    "\n            </font>\n\n    </body>\n</html>\n<!-- \n");
+	buf_addf(b, "[NullReferenceException]: %s\n   in DevExpress.Web."
+	    "ASPxGridView.RaiseCallbackEvent(String eventArgument)\n-->\n", what);
+}
+
 /* IIS's body for a 302. */
 void
 page_moved(struct buf *b, const char *location)

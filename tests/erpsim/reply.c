@@ -4,8 +4,9 @@
  * without a word, a truncation sends part of it (Content-Length larger than
  * what comes, or a chunked reply abandoned) and closes, a cut sends part of
  * it as if it were all (Content-Length = the bytes sent), as a proxy that
- * gives up does. Faults and latency apply to ERP endpoints only, never to
- * /_sim/. Which request suffers what is decided by schedule.c.
+ * gives up does; an error page (built by listview.c) goes out as it is.
+ * Faults and latency apply to ERP endpoints only, never to /_sim/. Which
+ * request suffers what is decided by schedule.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -258,6 +259,9 @@ finish(struct reply *r)
 		page_error(&r->body, 500, "Timeout scaduto. Il periodo di "
 		    "timeout è scaduto prima del completamento dell'operazione.");
 		r->code = 500;
+		break;
+	case F_ERRORPAGE:
+		sim.stats.f_errorpage++;
 		break;
 	default:
 		break;

@@ -10,8 +10,9 @@
  * Precedence: a request is offered to drop, then fail, then truncate, then
  * cut, and stops at the first that takes it; so a fault's counter counts
  * the requests of its kind that no earlier fault took. Resets have their own
- * counter of page navigations that can reset, and stale answers theirs of
- * navigations that none of the four took (see listview.c).
+ * counter of page navigations that can reset, stale answers theirs of
+ * navigations that none of the four took, and error pages theirs of those
+ * that were not stale either (see listview.c).
  *
  * Rates and phases are fixed point, multiples of 2^-32, so the arithmetic
  * is exact and a test can redo it (README.md, tests/e2e/t_erpsim_faults.sh).
@@ -80,6 +81,8 @@ rate_of(enum fault f)
 		return sim.faults.reset;
 	case F_STALE:
 		return sim.faults.stale;
+	case F_ERRORPAGE:
+		return sim.faults.errorpage;
 	default:
 		return 0;
 	}
@@ -126,6 +129,15 @@ fault_stale_roll(void)
 	return sched_hit(sim.faults.stale, F_STALE, A_CALLBACK, i);
 }
 
+/* Does this navigation, neither faulted nor stale, fail on the server? */
+int
+fault_errorpage_roll(void)
+{
+	uint64_t	 i = sim.fsched[F_ERRORPAGE][A_CALLBACK]++;
+
+	return sched_hit(sim.faults.errorpage, F_ERRORPAGE, A_CALLBACK, i);
+}
+
 /* Start the schedule of fault f over, for every kind (its rate was set). */
 void
 fault_restart(enum fault f)
@@ -153,6 +165,8 @@ fault_name(enum fault f)
 		return "reset";
 	case F_STALE:
 		return "stale";
+	case F_ERRORPAGE:
+		return "errorpage";
 	default:
 		return "none";
 	}

@@ -53,8 +53,8 @@ per_user(struct buf *b, const char *name, int which)
 
 /*
  * Scheduled faults by kind of answer, as flat keys beside the totals:
- * "cut.login_page", "fail.callback", ... (resets and stale answers happen
- * on callbacks only).
+ * "cut.login_page", "fail.callback", ... (resets, stale answers and error
+ * pages happen on callbacks only).
  */
 static void
 per_kind(struct buf *b, const struct stats *st)
@@ -76,6 +76,9 @@ per_kind(struct buf *b, const struct stats *st)
 	snprintf(k, sizeof(k), "%s.%s", fault_name(F_STALE),
 	    akind_name(A_CALLBACK));
 	num(b, k, st->f_kind[F_STALE][A_CALLBACK]);
+	snprintf(k, sizeof(k), "%s.%s", fault_name(F_ERRORPAGE),
+	    akind_name(A_CALLBACK));
+	num(b, k, st->f_kind[F_ERRORPAGE][A_CALLBACK]);
 }
 
 /* One JSON object with every counter. */
@@ -111,6 +114,7 @@ sim_stats(struct ctx *c)
 	num(b, "cut", st->f_cut);
 	num(b, "reset", st->f_reset);
 	num(b, "stale", st->f_stale);
+	num(b, "errorpage", st->f_errorpage);
 	num(b, "expire", st->f_expire);
 	num(b, "idle", st->f_idle);
 	num(b, "delayed", st->f_delayed);
