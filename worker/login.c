@@ -253,13 +253,18 @@ erp_on_login_post(struct erp *e)
 	} else if (erp_form_parse(e, &f, perr, sizeof perr) == -1 ||
 	    f.error_text == NULL) {
 		if (perr[0] == '\0')
-			snprintf(perr, sizeof perr, "HTTP 200 without an error "
-			    "message or a redirect");
+			snprintf(perr, sizeof perr, "HTTP 200 with a page that is "
+			    "neither the application nor a login error");
 		form_free(&f);
 		snprintf(why, sizeof why, "login for %s: %s", e->user, perr);
 		if (strcmp(why, e->bad) == 0) {
 			erp_save_debug(e, "login-answer");
-			erp_fail(e, ERR_CONTRACT, "%s", why);
+			/* What a human can do about it: look. */
+			erp_fail(e, ERR_CONTRACT, "%s, twice (a password to "
+			    "change? terms to accept?): log in to the ERP in a "
+			    "browser as %s%s%s", why, e->user, e->debug_dir ?
+			    "; the page is saved in " : "",
+			    e->debug_dir ? e->debug_dir : "");
 			return;
 		}
 		snprintf(e->bad, sizeof e->bad, "%s", why);

@@ -200,8 +200,10 @@ struct faultconf {
 	unsigned	 expire_every;
 	unsigned	 max_sessions;
 	char		 drop_col[SIM_FIELDMAX]; /* fieldname grids omit, "" = none */
-	char		 bad_keys[SIM_BADKEYS];	/* ",K1,K2,": records shown with
+	char		 bad_keys[SIM_BADKEYS];	/* "K1,K2": records shown with
 						   unreadable numbers, "" = none */
+	char		 expired[SIM_BADKEYS];	/* "u1,u2": users whose password
+						   must be changed, "" = none */
 };
 
 /*
@@ -218,6 +220,7 @@ enum akind { A_LOGIN_PAGE, A_LOGIN_POST, A_LOGOUT, A_DEFAULT, A_PAGE,
 struct stats {
 	uint64_t	 requests, erp_requests, sim_requests;
 	uint64_t	 logins_ok, logins_failed, logins_busy, logins_stale;
+	uint64_t	 logins_expired;
 	uint64_t	 logouts, redirects, bad_commands, not_found;
 	uint64_t	 pages, callbacks;
 	uint64_t	 f_fail, f_drop, f_trunc, f_cut, f_reset, f_stale;
@@ -415,6 +418,7 @@ void		 render_grid(struct buf *, struct session *, enum kind);
 
 /* page.c */
 void		 page_view(struct buf *, struct session *, enum kind);
+void		 page_password_change(struct buf *, struct session *);
 void		 page_login(struct buf *, struct session *, const char *,
 		     const char *);
 void		 page_default(struct buf *, struct session *);
@@ -478,6 +482,7 @@ int		 fault_set_drop_col(struct faultconf *, const char *);
 int		 fault_col_dropped(const struct lcol *);
 int		 fault_bad_value(const struct table *, size_t,
 		    const struct coldef *);
+int		 fault_password_expired(const char *);
 void		 sim_faults(struct ctx *);
 void		 faults_json(struct buf *);
 

@@ -37,48 +37,66 @@ fault_col_dropped(const struct lcol *lc)
 }
 
 /*
- * Set the records whose number and date cells every grid shows as "n.d."
- * (a cell the contract's formats do not allow, as a computed column of a
- * real ERP shows when its formula fails): keys separated by commas, each
- * letters, digits, '-', '_' or '.'; "" = none.
+ * Set dst to a list of names separated by commas, each letters, digits,
+ * '-', '_' or '.'; "" = none.
  */
 static int
-fault_set_bad_keys(struct faultconf *f, const char *keys)
+set_names(char *dst, size_t size, const char *names)
 {
-	size_t	 i, n = strlen(keys);
+	size_t	 i, n = strlen(names);
 
-	if (n >= sizeof f->bad_keys)
+	if (n >= size)
 		return -1;
 	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)keys[i]) && keys[i] != ',' &&
-		    keys[i] != '-' && keys[i] != '_' && keys[i] != '.')
+		if (!isalnum((unsigned char)names[i]) && names[i] != ',' &&
+		    names[i] != '-' && names[i] != '_' && names[i] != '.')
 			return -1;
-	memcpy(f->bad_keys, keys, n + 1);
+	memcpy(dst, names, n + 1);
+	return 0;
+}
+
+/* Is name one of the names in list (set_names)? */
+static int
+names_have(const char *list, const char *name)
+{
+	const char	*p;
+	size_t		 n = strlen(name);
+
+	if (list[0] == '\0' || n == 0)
+		return 0;
+	for (p = list; (p = strstr(p, name)) != NULL; p += n)
+		if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+			return 1;
 	return 0;
 }
 
 /*
  * Does row's cell of column cd show "n.d."? Numbers and dates of the
- * records bad-values names; never the key, nor a date and time (the
- * probes and the watermark read those).
+ * records bad-values names (a cell the contract's formats do not allow,
+ * as a computed column of a real ERP shows when its formula fails); never
+ * the key, nor a date and time (the probes and the watermark read those).
  */
 int
 fault_bad_value(const struct table *t, size_t row, const struct coldef *cd)
 {
-	const char	*key, *list = sim.faults.bad_keys, *p;
-	size_t		 n;
+	const char	*key;
 
-	if (list[0] == '\0' || cd == &t->def->cols[t->def->key] ||
+	if (sim.faults.bad_keys[0] == '\0' ||
+	    cd == &t->def->cols[t->def->key] ||
 	    (cd->type != CT_INT && cd->type != CT_DEC && cd->type != CT_DATE))
 		return 0;
-	if ((key = CELL(t, row, t->def->key).s) == NULL)
-		return 0;
-	if ((n = strlen(key)) == 0)
-		return 0;
-	for (p = list; (p = strstr(p, key)) != NULL; p += n)
-		if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
-			return 1;
-	return 0;
+	key = CELL(t, row, t->def->key).s;
+	return key != NULL && names_have(sim.faults.bad_keys, key);
+}
+
+/*
+ * Must user change an expired password before logging in? Then the login
+ * answers with the password change page (expired-users).
+ */
+int
+fault_password_expired(const char *user)
+{
+	return names_have(sim.faults.expired, user);
 }
 
 /* The current fault settings as one JSON object. */
@@ -97,6 +115,8 @@ faults_json(struct buf *b)
 	json_str(b, sim.faults.drop_col);
 	buf_adds(b, ",\"bad-values\":");
 	json_str(b, sim.faults.bad_keys);
+	buf_adds(b, ",\"expired-users\":");
+	json_str(b, sim.faults.expired);
 	buf_adds(b, "}\n");
 }
 
@@ -159,7 +179,9 @@ apply_one(struct faultconf *f, struct simconf *sc, const char *k,
 	if (strcmp(k, "drop-column") == 0)
 		return fault_set_drop_col(f, v);
 	if (strcmp(k, "bad-values") == 0)
-		return fault_set_bad_keys(f, v);
+		return set_names(f->bad_keys, sizeof f->bad_keys, v);
+	if (strcmp(k, "expired-users") == 0)
+		return set_names(f->expired, sizeof f->expired, v);
 	if (get_uint(v, 100000000L, &n) == -1)
 		return -1;
 	if (strcmp(k, "latency") == 0)
@@ -210,11 +232,12 @@ sim_faults(struct ctx *c)
 		log_info("faults changed: latency=%lld fail=%g drop=%g "
 		    "truncate=%g cut=%g reset=%g stale=%g errorpage=%g "
 		    "expire-every=%u max-sessions=%u drop-column=%s "
-		    "bad-values=%s",
+		    "bad-values=%s expired-users=%s",
 		    (long long)f.latency_ms, f.fail, f.drop, f.trunc, f.cut,
 		    f.reset, f.stale, f.errorpage, f.expire_every, f.max_sessions,
 		    f.drop_col[0] != '\0' ? f.drop_col : "-",
-		    f.bad_keys[0] != '\0' ? f.bad_keys : "-");
+		    f.bad_keys[0] != '\0' ? f.bad_keys : "-",
+		    f.expired[0] != '\0' ? f.expired : "-");
 	faults_json(b);
 	reply_json(c, 200);
 }

@@ -105,6 +105,12 @@ login_post(struct ctx *c, struct session *s, const char *returnurl)
 		reply_send(c->rep, 200, c->fault);
 		return;
 	}
+	if (fault_password_expired(sim.users[u].name)) {
+		sim.stats.logins_expired++;
+		page_password_change(reply_body(c->rep), s);
+		reply_send(c->rep, 200, c->fault);
+		return;
+	}
 	if (sim.faults.max_sessions > 0 &&
 	    session_count_user(u, s) >= (int)sim.faults.max_sessions) {
 		sim.stats.logins_busy++;

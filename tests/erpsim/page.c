@@ -234,6 +234,44 @@ page_login(struct buf *b, struct session *s, const char *error,
 	buf_adds(b, "</body>\n</html>\n");
 }
 
+/*
+ * What an XAF application answers a right login with when the password
+ * has expired: a page to change it (no LogonErrorText, no auth cookie).
+ * Until it is changed in a browser, no login of that user gets further.
+ */
+void
+page_password_change(struct buf *b, struct session *s)
+{
+	static const char *const fields[][2] = {
+		{ "Password attuale:", "OldPassword" },
+		{ "Nuova password:", "NewPassword" },
+		{ "Conferma password:", "ConfirmPassword" },
+	};
+	char	 name[96];
+	size_t	 i;
+
+	head(b, "Cambio password");
+	buf_adds(b, "<body class=\"Dialog LogonTemplate\">\n<form name=\"form1\""
+	    " method=\"post\" action=\"./ChangePassword.aspx\" id=\"form1\">\n");
+	hidden_top(b, s, 1);
+	buf_adds(b, "<div class=\"LogonContent\"><table class=\"LogonMainTable"
+	    "\"><tr><td><p class=\"LogonText\">La password &#232; scaduta. "
+	    "Impostare una nuova password per continuare.</p></td></tr>\n"
+	    "<tr><td><table class=\"dxflGroup\">");
+	for (i = 0; i < nitems(fields); i++) {
+		snprintf(name, sizeof name, "Change$%s_Edit", fields[i][1]);
+		buf_addf(b, "<tr><td class=\"Caption\"><label>%s</label></td>"
+		    "<td>", fields[i][0]);
+		login_input(b, name, "password", "");
+		buf_adds(b, "</td></tr>\n");
+	}
+	buf_adds(b, "</table></td></tr>\n<tr><td class=\"Buttons\">");
+	login_input(b, "Change$ChangeButton", "submit", "Cambia");
+	buf_adds(b, "</td></tr></table></div>\n</form>\n");
+	page_scripts(b, NULL);
+	buf_adds(b, "</body>\n</html>\n");
+}
+
 static void
 body_top(struct buf *b, struct session *s, int k)
 {

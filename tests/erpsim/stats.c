@@ -97,6 +97,7 @@ sim_stats(struct ctx *c)
 	num(b, "logins_failed", st->logins_failed);
 	num(b, "logins_busy", st->logins_busy);
 	num(b, "logins_stale", st->logins_stale);
+	num(b, "logins_expired", st->logins_expired);
 	num(b, "logouts", st->logouts);
 	num(b, "redirects", st->redirects);
 	num(b, "bad_commands", st->bad_commands);
