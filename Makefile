@@ -180,7 +180,8 @@ check: deps
 	sh tests/e2e/run.sh bin-asan t_customers_sync t_customers_resume t_sessions t_delta \
 	    t_sessions_leak t_cut_answers t_tls t_new_db_race t_history t_wait_retry \
 	    t_chain t_page_size t_filter_reset t_bad_values t_bad_mirror \
-	    t_stale_pages t_shrink t_bad_worker t_error_pages t_expired_password
+	    t_stale_pages t_shrink t_bad_worker t_error_pages t_expired_password \
+	    t_worker_channel
 	$(MAKE) check-install
 
 # The concurrency- and fault-sensitive end-to-end scripts, N times in a row.

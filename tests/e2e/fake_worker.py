@@ -2,8 +2,8 @@
 """A worker that breaks the protocol (design §5), for t_bad_worker.sh.
 
 erpsyncd starts it as it starts erpsync-worker (worker_path), with the
-socketpair on fd 3. What it does is the first word of the file named by
-FAKE_WORKER_MODE beside this run's erpsync.conf (argv is erpsyncd's):
+socketpair on fd 3. What it does is the first word of the file that the
+environment variable FAKE_WORKER_MODE names (its argv is erpsyncd's):
 
   garbage        hello, then a frame whose payload is no msgpack map
   oversize       hello, then a frame header announcing 2 MiB
@@ -11,52 +11,24 @@ FAKE_WORKER_MODE beside this run's erpsync.conf (argv is erpsyncd's):
   unknownclass   hello, then done: failed, with an error class no one knows
   silent         reads the hello and the job, then exits 0 without a word
 
-It writes msgpack itself (maps of strings and integers), so it needs no
-module beyond the standard library.
+Its frames are tests/e2e/frames.py's, beside it.
 """
 import os
-import struct
 import sys
+
+from frames import pack, receive, send
 
 FD = 3
 
 
-def pack(obj):
-    if isinstance(obj, dict):
-        out = bytes([0x80 | len(obj)]) if len(obj) < 16 else \
-            b"\xde" + struct.pack(">H", len(obj))
-        for k, v in obj.items():
-            out += pack(k) + pack(v)
-        return out
-    if isinstance(obj, str):
-        b = obj.encode()
-        return (bytes([0xa0 | len(b)]) if len(b) < 32 else
-                b"\xd9" + bytes([len(b)])) + b
-    if isinstance(obj, int) and 0 <= obj < 128:
-        return bytes([obj])
-    if isinstance(obj, int):
-        return b"\xd3" + struct.pack(">q", obj)
-    raise TypeError(obj)
-
-
 def frame(payload):
-    os.write(FD, struct.pack(">I", len(payload)) + payload)
+    send(FD, payload)
 
 
 def read_frame():
-    head = b""
-    while len(head) < 4:
-        chunk = os.read(FD, 4 - len(head))
-        if not chunk:
-            sys.exit(0)
-        head += chunk
-    n = struct.unpack(">I", head)[0]
-    body = b""
-    while len(body) < n:
-        chunk = os.read(FD, n - len(body))
-        if not chunk:
-            sys.exit(0)
-        body += chunk
+    body = receive(FD)
+    if body is None:
+        sys.exit(0)
     return body
 
 
@@ -78,7 +50,7 @@ def main():
     if mode == "garbage":
         frame(b"\x93\x01\x02\x03")          # an array, not a map
     elif mode == "oversize":
-        os.write(FD, struct.pack(">I", 2 << 20))
+        os.write(FD, (2 << 20).to_bytes(4, "big"))
     elif mode == "unknownclass":
         frame(pack({"t": "done", "status": "failed",
                     "error_class": "nonsense", "message": "made up",

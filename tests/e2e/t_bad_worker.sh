@@ -9,10 +9,10 @@
 . "$(dirname "$0")/lib.sh"
 
 start_sim --customers 200 --seed 81
-cp "$REPO/tests/e2e/fake_worker.py" "$T/fake-worker"
-chmod +x "$T/fake-worker"
+FAKE=$REPO/tests/e2e/fake_worker.py
+[ -x "$FAKE" ] || fail "$FAKE is not executable"
 write_conf
-sed -i "s|^worker_path = .*|worker_path = $T/fake-worker|" "$T/erpsync.conf"
+sed -i "s|^worker_path = .*|worker_path = $FAKE|" "$T/erpsync.conf"
 no_schedules
 FAKE_WORKER_MODE=$T/mode
 export FAKE_WORKER_MODE
@@ -44,7 +44,7 @@ bad badhello protocol "hello does not match"
 bad unknownclass protocol "done with an unknown error class \"nonsense\""
 bad silent crashed "worker exited with code 0 before finishing"
 # No fake worker is left running.
-pgrep -f "$T/fake-worker" >/dev/null && fail "a fake worker is still running"
+pgrep -f "$FAKE" >/dev/null && fail "a fake worker is still running"
 
 sed -i "s|^worker_path = .*|worker_path = $BIN/erpsync-worker|" "$T/erpsync.conf"
 ctl reload >/dev/null || fail "erpsyncd did not reload its config"
