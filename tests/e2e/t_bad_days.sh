@@ -1,6 +1,7 @@
 #!/bin/sh
 # The ERP's bad days: responses slower than the request timeout, too many
-# sessions, markup that breaks the contract (a column gone), the ERP down.
+# sessions, markup that breaks the contract (a column gone), sessions that
+# end after every request, the ERP down.
 # Each fails the job with its error class and a message a human can act on
 # (erpsyncctl and `jobs --json` agree), and leaves the database as it was.
 . "$(dirname "$0")/lib.sh"
@@ -142,6 +143,18 @@ if ! (
 fi
 faults "drop-column="
 unchanged contract-sort
+
+# 3c. Sessions that never last: the ERP ends every session after its first
+# request (as one does when the same user logs in elsewhere). The worker
+# logs in again 20 times, then says so and what to check.
+good_sync relogin
+logins0=$(sim_stat logins_ok)
+faults "expire-every=1"
+bad_sync relogin erp "ended the session 20 times .*no one else logs in as agent1"
+[ "$(( $(sim_stat logins_ok) - logins0 ))" = 21 ] ||
+	fail "relogin: $(( $(sim_stat logins_ok) - logins0 )) logins, not 21 (the first and 20 again)"
+faults "expire-every=0"
+unchanged relogin
 
 # 4. The ERP is down: nothing listens on its port.
 good_sync down
