@@ -187,6 +187,39 @@ start_quiet_daemon() {
 	start_daemon
 }
 
+# sessions_per_job N: the config write_conf wrote asks for N ERP sessions
+# per job.
+sessions_per_job() {
+	sed -i "s/^page_size = .*/&\nsessions_per_job = $1/" "$T/erpsync.conf"
+	grep -q "^sessions_per_job = $1\$" "$T/erpsync.conf" ||
+		fail "could not set sessions_per_job = $1"
+}
+
+# sync_fails KIND USER [SYNC ARGS...]: a sync of KIND for USER that must
+# end failed; its job id, error class and message in JOB, CLASS and MSG.
+sync_fails() {
+	_kind=$1 _user=$2
+	shift 2
+	ctl --json sync "$_kind" --user "$_user" "$@" >"$T/sync-fails.json" ||
+		fail "the sync of $_kind for $_user was not queued"
+	JOB=$(job_id "$T/sync-fails.json")
+	ctl wait "$JOB" >"$T/sync-fails.out" 2>&1 &&
+		fail "job $JOB ($_kind for $_user) did not fail"
+	[ "$(job_field "$JOB" state)" = failed ] ||
+		fail "job $JOB ended $(job_field "$JOB" state), not failed"
+	CLASS=$(job_field "$JOB" error_class)
+	MSG=$(job_field "$JOB" message)
+}
+
+# mirror_sum DB TABLE KEY: how many rows TABLE of DB holds, and a digest of
+# every data column (not seen_run or synced_at) of them all, by KEY.
+mirror_sum() {
+	_cols=$(sqlite3 "$1" "SELECT group_concat(name) FROM
+	    pragma_table_info('$2') WHERE name NOT IN ('seen_run', 'synced_at')")
+	echo "$(sqlite3 "$1" "SELECT count(*) FROM $2")" \
+	    "$(sqlite3 "$1" "SELECT $_cols FROM $2 ORDER BY $3" | md5sum)"
+}
+
 # job_field JOB KEY: one field of job JOB from `jobs --json JOB` ("" if none).
 job_field() {
 	ctl --json jobs "$1" 2>/dev/null | python3 -c 'import json,sys

@@ -11,19 +11,10 @@ DB=$T/data/customers-agent1.db
 start_sim --customers 300 --seed 5
 start_quiet_daemon
 
-# failed_sync LABEL: a customers sync of agent1 that must fail; its job's
-# error_class and message in $T/LABEL.class and $T/LABEL.msg.
+# failed_sync LABEL: a customers sync of agent1 that must fail as storage.
 failed_sync() {
-	if ctl --json sync customers --user agent1 --wait >"$T/$1.out" 2>&1; then
-		fail "$1: the sync did not fail"
-	fi
-	tail -n 1 "$T/$1.out" | python3 -c 'import json,sys
-j = json.load(sys.stdin)
-open(sys.argv[1] + ".class", "w").write(j["error_class"])
-open(sys.argv[1] + ".msg", "w").write(j["message"])' "$T/$1" ||
-		fail "$1: no job in $T/$1.out"
-	[ "$(cat "$T/$1.class")" = storage ] ||
-		fail "$1: error class $(cat "$T/$1.class"), not storage: $(cat "$T/$1.msg")"
+	sync_fails customers agent1
+	[ "$CLASS" = storage ] || fail "$1: error class $CLASS, not storage: $MSG"
 }
 
 mkdir -p "$T/data"
@@ -31,9 +22,9 @@ mkdir -p "$T/data"
 python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 32)' >"$DB"
 cp "$DB" "$T/garbage"
 failed_sync damaged
-case $(cat "$T/damaged.msg") in
+case $MSG in
 "$DB: "*"file is not a database (the mirror is damaged or is no SQLite database: move it aside and sync again to rebuild it from the ERP)") ;;
-*) fail "the damaged mirror's message: $(cat "$T/damaged.msg")" ;;
+*) fail "the damaged mirror's message: $MSG" ;;
 esac
 cmp -s "$DB" "$T/garbage" || fail "the damaged mirror was changed"
 [ ! -e "$DB-wal" ] || fail "a WAL was made beside the damaged mirror"
@@ -41,9 +32,9 @@ cmp -s "$DB" "$T/garbage" || fail "the damaged mirror was changed"
 mv "$DB" "$T/damaged.db"
 mkdir "$DB"
 failed_sync directory
-case $(cat "$T/directory.msg") in
+case $MSG in
 "$DB: cannot open the database: "*"(check that data_dir exists and that erpsyncd's user can write to it)") ;;
-*) fail "the message for a directory at the mirror's path: $(cat "$T/directory.msg")" ;;
+*) fail "the message for a directory at the mirror's path: $MSG" ;;
 esac
 [ -d "$DB" ] && [ -z "$(ls -A "$DB")" ] || fail "the directory at the mirror's path was changed"
 

@@ -10,8 +10,7 @@
 DB=$T/data/customers-agent1.db
 start_sim --customers 1000 --seed 71
 PAGE_SIZE=100 write_conf
-sed -i "s/^page_size = 100$/page_size = 100\nsessions_per_job = 1/" "$T/erpsync.conf"
-grep -q '^sessions_per_job = 1$' "$T/erpsync.conf" || fail "could not set sessions_per_job"
+sessions_per_job 1
 no_schedules
 start_daemon
 

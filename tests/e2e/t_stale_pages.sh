@@ -16,8 +16,7 @@ VIEW=CUSTTABLE_ListView_Agent
 # 4,000 customers in pages of 100: 40 pages, read by two sessions.
 start_sim --seed 61 --customers 4000 --stale-rate 0.25
 PAGE_SIZE=100 write_conf "retry_attempts = 1"
-sed -i 's/^page_size = .*/&\nsessions_per_job = 2/' "$T/erpsync.conf"
-grep -q '^sessions_per_job = 2$' "$T/erpsync.conf" || fail "could not set sessions_per_job"
+sessions_per_job 2
 no_schedules
 start_daemon
 
@@ -46,23 +45,15 @@ awk '{ if (match($0, /on page [0-9]+, not [0-9]+/)) { split(substr($0, RSTART + 
 note "rate 0.25: $(sim_stat faults.stale) stale answers, $(wc -l <"$T/stale-lines.txt") pages asked again, exact"
 
 # What the failing run must leave alone: every data column of every row.
-COLS=$(sqlite3 "$DB" "SELECT group_concat(name) FROM pragma_table_info('customers')
-    WHERE name NOT IN ('seen_run', 'synced_at')")
-rows_sum() { sqlite3 "$DB" "SELECT $COLS FROM customers ORDER BY account" | md5sum; }
-BEFORE_N=$(sqlite3 "$DB" "SELECT count(*) FROM customers")
-BEFORE_SUM=$(rows_sum)
-[ "$BEFORE_N" = 4000 ] || fail "the mirror has $BEFORE_N customers, want 4000"
+BEFORE=$(mirror_sum "$DB" customers account)
+[ "${BEFORE%% *}" = 4000 ] || fail "the mirror has ${BEFORE%% *} customers, want 4000"
 
 # 2. Every navigation answer stale: no page past the first can be verified.
 sim_curl -sf "$ORIGIN/_sim/faults?stale-rate=1" >/dev/null || fail "erpsim refused stale-rate=1"
 sim_curl -sf -X POST "$ORIGIN/_sim/stats/reset" >/dev/null || fail "cannot reset erpsim's stats"
-ctl --json sync customers --user agent1 --full >"$T/s2.json" || fail "sync not queued"
-job=$(job_id "$T/s2.json")
-ctl wait "$job" >"$T/s2.out" 2>&1 && fail "job $job succeeded although every page was stale"
-[ "$(job_field "$job" state)" = failed ] || fail "job $job ended $(job_field "$job" state), not failed"
-class=$(job_field "$job" error_class)
-msg=$(job_field "$job" message)
-[ "$class" = erp ] || fail "job $job failed as $class, not erp: $msg"
+sync_fails customers agent1 --full
+class=$CLASS msg=$MSG
+[ "$class" = erp ] || fail "job $JOB failed as $class, not erp: $msg"
 echo "$msg" | grep -Eq "^page [0-9]+ of $VIEW could not be verified: the grid is on page [0-9]+, not [0-9]+$" ||
 	fail "the message does not name the page and where the grid is: $msg"
 shown=$(echo "$msg" | sed 's/.*the grid is on page \([0-9]*\), not.*/\1/')
@@ -76,8 +67,7 @@ grep -q 'dxgvControl_XafTheme' "$saved" || fail "$saved is not a grid"
 grep -q 'fieldname="ACCOUNTNUM"' "$saved" || fail "$saved is not the customers grid"
 note "rate 1: failed as $class: $msg (saved ${saved#"$T"/})"
 
-[ "$(sqlite3 "$DB" "SELECT count(*) FROM customers")" = "$BEFORE_N" ] ||
-	fail "the failed run changed the number of customers"
-[ "$(rows_sum)" = "$BEFORE_SUM" ] || fail "the failed run changed customer rows"
+[ "$(mirror_sum "$DB" customers account)" = "$BEFORE" ] ||
+	fail "the failed run changed customer rows"
 compare customers "$DB" agent1 || fail "the database no longer matches the ERP"
 note "ok"
