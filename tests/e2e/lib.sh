@@ -195,16 +195,38 @@ sessions_per_job() {
 		fail "could not set sessions_per_job = $1"
 }
 
-# sync_fails KIND USER [SYNC ARGS...]: a sync of KIND for USER that must
-# end failed; its job id, error class and message in JOB, CLASS and MSG.
-sync_fails() {
+# sync_wait KIND USER [SYNC ARGS...]: queue a sync of KIND for USER and
+# wait for it to end (retries and all); its job id in JOB. 0 when it ended
+# done.
+sync_wait() {
 	_kind=$1 _user=$2
 	shift 2
-	ctl --json sync "$_kind" --user "$_user" "$@" >"$T/sync-fails.json" ||
+	ctl --json sync "$_kind" --user "$_user" "$@" >"$T/sync-wait.json" ||
 		fail "the sync of $_kind for $_user was not queued"
-	JOB=$(job_id "$T/sync-fails.json")
-	ctl wait "$JOB" >"$T/sync-fails.out" 2>&1 &&
-		fail "job $JOB ($_kind for $_user) did not fail"
+	JOB=$(job_id "$T/sync-wait.json")
+	ctl wait "$JOB" >"$T/sync-wait.out" 2>&1
+}
+
+# sync_done KIND USER [SYNC ARGS...]: sync_wait, and the job must end done
+# (else fail with its class and message).
+sync_done() {
+	sync_wait "$@"
+	[ "$(job_field "$JOB" state)" = done ] ||
+		fail "job $JOB ($1 for $2) ended $(job_field "$JOB" state): $(job_field "$JOB" error_class): $(job_field "$JOB" message)"
+}
+
+# callback_faults_least FAULT N WHAT: erpsim sent at least N answers with
+# FAULT, all of them to grid callbacks (see sim_stat_least).
+callback_faults_least() {
+	sim_stat_least "faults.$1" "$2" "$3"
+	[ "$(sim_stat "faults.$1")" = "$(sim_stat "faults.$1.callback")" ] ||
+		fail "$3: faults.$1 $(sim_stat "faults.$1") != faults.$1.callback $(sim_stat "faults.$1.callback")"
+}
+
+# sync_fails KIND USER [SYNC ARGS...]: sync_wait, and the job must end
+# failed; its error class and message in CLASS and MSG.
+sync_fails() {
+	sync_wait "$@" && fail "job $JOB ($1 for $2) did not fail"
 	[ "$(job_field "$JOB" state)" = failed ] ||
 		fail "job $JOB ended $(job_field "$JOB" state), not failed"
 	CLASS=$(job_field "$JOB" error_class)

@@ -30,21 +30,14 @@ start_daemon
 # as an error page is asked for again by the navigation after that, so if
 # page p was navigation i, its second answer is navigation i+2 (i+1 when
 # p+1 was not sent). 2 < 4: never an error page too.
-ctl --json sync customers --user agent1 --full >"$T/s1.json" || fail "sync not queued"
-job=$(job_id "$T/s1.json")
-ctl wait "$job" >"$T/s1.out" 2>&1
-[ "$(job_field "$job" state)" = done ] ||
-	fail "job $job with error pages ended $(job_field "$job" state): $(job_field "$job" error_class): $(job_field "$job" message)"
+sync_done customers agent1 --full
 compare customers "$DB" agent1 || fail "customers differ after error pages"
 # Page 1 comes with the last setup answer; pages 2..40 each need one
 # answer that was not an error page, and each error page costs one
 # navigation more, so n >= 39 + e navigations are offered, of which the
 # schedule makes e = floor(n/4 + phase) >= floor((39 + e)/4) error pages:
 # true of no e below 12.
-sim_stat_least faults.errorpage 12 "error pages at rate 0.25"
-sim_stat_least faults.errorpage.callback 12 "callback error pages at rate 0.25"
-[ "$(sim_stat faults.errorpage)" = "$(sim_stat faults.errorpage.callback)" ] ||
-	fail "faults.errorpage $(sim_stat faults.errorpage) != faults.errorpage.callback $(sim_stat faults.errorpage.callback)"
+callback_faults_least errorpage 12 "error pages at rate 0.25"
 # Every error page was read for what it is, and the page asked for again.
 grep -E "msg=\"page [0-9]+ of $VIEW: no grid control \(class dxgvControl_XafTheme\) in the page; asking again\"" \
     "$T/erpsyncd.log" >"$T/again-lines.txt" || fail "no page was asked for again"

@@ -21,21 +21,14 @@ no_schedules
 start_daemon
 
 # 1. One navigation answer in four is stale: the sync ends exact.
-ctl --json sync customers --user agent1 --full >"$T/s1.json" || fail "sync not queued"
-job=$(job_id "$T/s1.json")
-ctl wait "$job" >"$T/s1.out" 2>&1
-[ "$(job_field "$job" state)" = done ] ||
-	fail "job $job with stale answers ended $(job_field "$job" state): $(job_field "$job" error_class): $(job_field "$job" message)"
+sync_done customers agent1 --full
 compare customers "$DB" agent1 || fail "customers differ after stale answers"
 # The stale schedule is offered every GB|PN that no other fault took (none
 # is on here) of a grid of two pages or more. Pages 2..40 each need one
 # answer that was not stale, and each stale answer costs one navigation
 # more, so n >= 39 + s navigations are offered, of which the schedule makes
 # s = floor(n/4 + phase) >= floor((39 + s)/4) stale: true of no s below 12.
-sim_stat_least faults.stale 12 "stale answers at rate 0.25"
-sim_stat_least faults.stale.callback 12 "stale callback answers at rate 0.25"
-[ "$(sim_stat faults.stale)" = "$(sim_stat faults.stale.callback)" ] ||
-	fail "faults.stale $(sim_stat faults.stale) != faults.stale.callback $(sim_stat faults.stale.callback)"
+callback_faults_least stale 12 "stale answers at rate 0.25"
 # Every stale answer the worker read was seen for what it is.
 grep -E "msg=\"page [0-9]+: the grid is on page [0-9]+, not [0-9]+; setting the grid state again\"" \
     "$T/erpsyncd.log" >"$T/stale-lines.txt" || fail "no page was found on the wrong page"
