@@ -194,9 +194,16 @@ struct user {
 #define SIM_FIELDMAX	64	/* a column's fieldname, NUL included */
 #define SIM_BADKEYS	256	/* the bad-values key list, NUL included */
 
+/*
+ * Faults of the schedule (fault.c). The numbers are part of the schedule's
+ * hash, documented in README.md: do not renumber.
+ */
+enum fault { F_NONE, F_DROP, F_FAIL, F_TRUNC, F_CUT, F_RESET, F_STALE,
+    F_ERRORPAGE, F_COUNT };
+
 struct faultconf {
 	int64_t		 latency_ms;
-	double		 fail, drop, trunc, cut, reset, stale, errorpage;
+	double		 rate[F_COUNT];	/* of each fault of the schedule */
 	unsigned	 expire_every;
 	unsigned	 max_sessions;
 	char		 drop_col[SIM_FIELDMAX]; /* fieldname grids omit, "" = none */
@@ -205,13 +212,6 @@ struct faultconf {
 	char		 expired[SIM_BADKEYS];	/* "u1,u2": users whose password
 						   must be changed, "" = none */
 };
-
-/*
- * Faults of the schedule (fault.c). The numbers are part of the schedule's
- * hash, documented in README.md: do not renumber.
- */
-enum fault { F_NONE, F_DROP, F_FAIL, F_TRUNC, F_CUT, F_RESET, F_STALE,
-    F_ERRORPAGE, F_COUNT };
 
 /* Kinds of ERP answer, each with its own fault counters (numbers hashed). */
 enum akind { A_LOGIN_PAGE, A_LOGIN_POST, A_LOGOUT, A_DEFAULT, A_PAGE,

@@ -99,19 +99,27 @@ fault_password_expired(const char *user)
 	return names_have(sim.faults.expired, user);
 }
 
+/* The name of each fault's rate, in /_sim/faults and its flag. */
+static const char *const rate_names[F_COUNT] = {
+	[F_DROP] = "drop-rate", [F_FAIL] = "fail-rate",
+	[F_TRUNC] = "truncate-rate", [F_CUT] = "cut-rate",
+	[F_RESET] = "reset-rate", [F_STALE] = "stale-rate",
+	[F_ERRORPAGE] = "errorpage-rate",
+};
+
 /* The current fault settings as one JSON object. */
 void
 faults_json(struct buf *b)
 {
-	buf_addf(b, "{\"latency\":%lld,\"fail-rate\":%g,\"drop-rate\":%g,"
-	    "\"truncate-rate\":%g,\"cut-rate\":%g,\"reset-rate\":%g,"
-	    "\"stale-rate\":%g,\"errorpage-rate\":%g,\"expire-every\":%u,"
-	    "\"max-sessions\":%u,\"session-idle\":%d,"
-	    "\"churn\":%u,\"drop-column\":",
-	    (long long)sim.faults.latency_ms, sim.faults.fail, sim.faults.drop,
-	    sim.faults.trunc, sim.faults.cut, sim.faults.reset,
-	    sim.faults.stale, sim.faults.errorpage, sim.faults.expire_every,
-	    sim.faults.max_sessions, sim.conf.session_idle, sim.conf.churn);
+	int	 j;
+
+	buf_addf(b, "{\"latency\":%lld", (long long)sim.faults.latency_ms);
+	for (j = F_NONE + 1; j < F_COUNT; j++)
+		buf_addf(b, ",\"%s\":%g", rate_names[j], sim.faults.rate[j]);
+	buf_addf(b, ",\"expire-every\":%u,\"max-sessions\":%u,"
+	    "\"session-idle\":%d,\"churn\":%u,\"drop-column\":",
+	    sim.faults.expire_every, sim.faults.max_sessions,
+	    sim.conf.session_idle, sim.conf.churn);
 	json_str(b, sim.faults.drop_col);
 	buf_adds(b, ",\"bad-values\":");
 	json_str(b, sim.faults.bad_keys);
@@ -161,21 +169,11 @@ apply_one(struct faultconf *f, struct simconf *sc, const char *k,
     const char *v, unsigned *named)
 {
 	long	 n;
+	int	 j;
 
-	if (strcmp(k, "fail-rate") == 0)
-		return set_rate(v, &f->fail, F_FAIL, named);
-	if (strcmp(k, "drop-rate") == 0)
-		return set_rate(v, &f->drop, F_DROP, named);
-	if (strcmp(k, "truncate-rate") == 0)
-		return set_rate(v, &f->trunc, F_TRUNC, named);
-	if (strcmp(k, "cut-rate") == 0)
-		return set_rate(v, &f->cut, F_CUT, named);
-	if (strcmp(k, "reset-rate") == 0)
-		return set_rate(v, &f->reset, F_RESET, named);
-	if (strcmp(k, "stale-rate") == 0)
-		return set_rate(v, &f->stale, F_STALE, named);
-	if (strcmp(k, "errorpage-rate") == 0)
-		return set_rate(v, &f->errorpage, F_ERRORPAGE, named);
+	for (j = F_NONE + 1; j < F_COUNT; j++)
+		if (strcmp(k, rate_names[j]) == 0)
+			return set_rate(v, &f->rate[j], (enum fault)j, named);
 	if (strcmp(k, "drop-column") == 0)
 		return fault_set_drop_col(f, v);
 	if (strcmp(k, "bad-values") == 0)
@@ -210,7 +208,7 @@ sim_faults(struct ctx *c)
 	struct faultconf	 f = sim.faults;
 	struct simconf		 sc = sim.conf;
 	const struct form	*forms[] = { &c->query, &c->body };
-	struct buf		*b = reply_body(c->rep);
+	struct buf		*b = reply_body(c->rep), said;
 	size_t			 i;
 	unsigned		 named = 0;
 	int			 j;
@@ -228,16 +226,20 @@ sim_faults(struct ctx *c)
 	for (j = 0; j < F_COUNT; j++)
 		if (named & (1U << j))
 			fault_restart((enum fault)j);
-	if (c->query.n + c->body.n > 0)
-		log_info("faults changed: latency=%lld fail=%g drop=%g "
-		    "truncate=%g cut=%g reset=%g stale=%g errorpage=%g "
-		    "expire-every=%u max-sessions=%u drop-column=%s "
-		    "bad-values=%s expired-users=%s",
-		    (long long)f.latency_ms, f.fail, f.drop, f.trunc, f.cut,
-		    f.reset, f.stale, f.errorpage, f.expire_every, f.max_sessions,
+	if (c->query.n + c->body.n > 0) {
+		buf_init(&said);
+		buf_addf(&said, "latency=%lld", (long long)f.latency_ms);
+		for (j = F_NONE + 1; j < F_COUNT; j++)
+			buf_addf(&said, " %s=%g", rate_names[j], f.rate[j]);
+		buf_addf(&said, " expire-every=%u max-sessions=%u "
+		    "drop-column=%s bad-values=%s expired-users=%s",
+		    f.expire_every, f.max_sessions,
 		    f.drop_col[0] != '\0' ? f.drop_col : "-",
 		    f.bad_keys[0] != '\0' ? f.bad_keys : "-",
 		    f.expired[0] != '\0' ? f.expired : "-");
+		log_info("faults changed: %s", said.data);
+		buf_free(&said);
+	}
 	faults_json(b);
 	reply_json(c, 200);
 }

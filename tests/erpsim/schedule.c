@@ -68,24 +68,7 @@ sched_draw(enum fault f, enum akind k, uint64_t i)
 static double
 rate_of(enum fault f)
 {
-	switch (f) {
-	case F_DROP:
-		return sim.faults.drop;
-	case F_FAIL:
-		return sim.faults.fail;
-	case F_TRUNC:
-		return sim.faults.trunc;
-	case F_CUT:
-		return sim.faults.cut;
-	case F_RESET:
-		return sim.faults.reset;
-	case F_STALE:
-		return sim.faults.stale;
-	case F_ERRORPAGE:
-		return sim.faults.errorpage;
-	default:
-		return 0;
-	}
+	return f > F_NONE && f < F_COUNT ? sim.faults.rate[f] : 0;
 }
 
 /*
@@ -117,7 +100,7 @@ fault_reset_roll(void)
 {
 	uint64_t	 i = sim.fsched[F_RESET][A_CALLBACK]++;
 
-	return sched_hit(sim.faults.reset, F_RESET, A_CALLBACK, i);
+	return sched_hit(rate_of(F_RESET), F_RESET, A_CALLBACK, i);
 }
 
 /* Is the answer to this page navigation (one no fault took) stale? */
@@ -126,7 +109,7 @@ fault_stale_roll(void)
 {
 	uint64_t	 i = sim.fsched[F_STALE][A_CALLBACK]++;
 
-	return sched_hit(sim.faults.stale, F_STALE, A_CALLBACK, i);
+	return sched_hit(rate_of(F_STALE), F_STALE, A_CALLBACK, i);
 }
 
 /* Does this navigation, neither faulted nor stale, fail on the server? */
@@ -135,7 +118,7 @@ fault_errorpage_roll(void)
 {
 	uint64_t	 i = sim.fsched[F_ERRORPAGE][A_CALLBACK]++;
 
-	return sched_hit(sim.faults.errorpage, F_ERRORPAGE, A_CALLBACK, i);
+	return sched_hit(rate_of(F_ERRORPAGE), F_ERRORPAGE, A_CALLBACK, i);
 }
 
 /* Start the schedule of fault f over, for every kind (its rate was set). */
