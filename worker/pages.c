@@ -170,7 +170,7 @@ slot_expired(struct pages *pg, struct slot *sl)
 
 	if (++s->relogins > s->max_relogins) {
 		wk_error_set(&s->err, ERR_ERP, "the ERP ended the session %lld "
-		    "times (it sent the login page instead of an answer); giving "
+		    "times (it redirected to the login page); giving "
 		    "up: check the ERP's session timeout, and that no one else "
 		    "logs in as %s", (long long)s->relogins - 1, s->job->erp_user);
 		return -1;
