@@ -470,9 +470,7 @@ void		 reply_cancel_all(void);
 
 /* schedule.c */
 enum fault	 fault_roll(enum akind, uint64_t *);
-int		 fault_reset_roll(void);
-int		 fault_stale_roll(void);
-int		 fault_errorpage_roll(void);
+int		 fault_callback_roll(enum fault);
 void		 fault_restart(enum fault);
 const char	*fault_name(enum fault);
 const char	*akind_name(enum akind);

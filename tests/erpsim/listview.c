@@ -40,7 +40,7 @@ stale_page(struct ctx *c, struct session *s, enum kind k, int before)
 	if (c->fault != F_NONE)
 		return -1;
 	view_prepare(s, k);	/* a reset may have changed the page count */
-	if ((pages = view_pages(g)) < 2 || !fault_stale_roll())
+	if ((pages = view_pages(g)) < 2 || !fault_callback_roll(F_STALE))
 		return -1;
 	sim.stats.f_stale++;
 	sim.stats.f_kind[F_STALE][A_CALLBACK]++;
@@ -64,7 +64,7 @@ error_page(struct ctx *c, struct gridstate *g, const struct gridstate *saved)
 	uint32_t	*idx = g->idx;
 	size_t		 cap = g->cap;
 
-	if (c->fault != F_NONE || !fault_errorpage_roll())
+	if (c->fault != F_NONE || !fault_callback_roll(F_ERRORPAGE))
 		return 0;
 	*g = *saved;
 	g->idx = idx;		/* the cache is still g's: rebuilt when next used */
@@ -104,7 +104,7 @@ callback(struct ctx *c, struct session *s, enum kind k)
 	if (!c->apply)
 		*g = saved;
 	else if (nav && views[k].nfilters > 0 &&
-	    g->filter != views[k].deffilter && fault_reset_roll()) {
+	    g->filter != views[k].deffilter && fault_callback_roll(F_RESET)) {
 		/* The production bug: back to the default filter, silently. */
 		g->filter = views[k].deffilter;
 		g->dirty = 1;

@@ -94,31 +94,18 @@ fault_roll(enum akind k, uint64_t *draw)
 	return F_NONE;
 }
 
-/* Does this page navigation (one that can reset) fall back to the default? */
+/*
+ * Does fault f (F_RESET, F_STALE, F_ERRORPAGE) take this page navigation?
+ * Each keeps its own counter of the navigations offered to it (listview.c
+ * says which): a reset those that can reset, a stale answer those no
+ * fault took, an error page those neither faulted nor stale.
+ */
 int
-fault_reset_roll(void)
+fault_callback_roll(enum fault f)
 {
-	uint64_t	 i = sim.fsched[F_RESET][A_CALLBACK]++;
+	uint64_t	 i = sim.fsched[f][A_CALLBACK]++;
 
-	return sched_hit(rate_of(F_RESET), F_RESET, A_CALLBACK, i);
-}
-
-/* Is the answer to this page navigation (one no fault took) stale? */
-int
-fault_stale_roll(void)
-{
-	uint64_t	 i = sim.fsched[F_STALE][A_CALLBACK]++;
-
-	return sched_hit(rate_of(F_STALE), F_STALE, A_CALLBACK, i);
-}
-
-/* Does this navigation, neither faulted nor stale, fail on the server? */
-int
-fault_errorpage_roll(void)
-{
-	uint64_t	 i = sim.fsched[F_ERRORPAGE][A_CALLBACK]++;
-
-	return sched_hit(rate_of(F_ERRORPAGE), F_ERRORPAGE, A_CALLBACK, i);
+	return sched_hit(rate_of(f), f, A_CALLBACK, i);
 }
 
 /* Start the schedule of fault f over, for every kind (its rate was set). */
